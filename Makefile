@@ -1,0 +1,60 @@
+# Xiao'an — everything a newcomer needs: `make run`, then `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run install dev migrate demo serve test lint typecheck messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/xiaoan migrate --noinput
+
+demo: migrate
+	$(BIN)/xiaoan demo
+
+run: demo
+	@echo
+	@echo "  Xiao'an is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	@echo "  Demo logins, password xiaoan2014: bureau, leader, gov, fire, school001, school002"
+	@echo
+	$(BIN)/xiaoan runserver $(HOST):$(PORT)
+
+test: dev
+	$(BIN)/xiaoan makemigrations --check --dry-run
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: dev
+	$(BIN)/mypy xiaoan
+
+messages: dev
+	for app in xiaoan/*/; do \
+	  if [ -d $$app/locale ]; then (cd $$app && DJANGO_SETTINGS_MODULE=xiaoan.settings ../../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-obsolete >/dev/null); fi; \
+	done
+	$(BIN)/xiaoan compilemessages --ignore=.venv >/dev/null
+
+bench: dev
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,187 @@
+"""The personas every test uses, set up once, small and explicit.
+
+bureau (bureau_admin), leader (bureau_leader), gov (gov_viewer), fire (dept_inspector of the
+fire brigade), alice (school_admin of school A), bob (school_admin of school B),
+carol (school_staff of school A); plus outsider, a user of another district's bureau.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from xiaoan.accounts.choices import Role
+from xiaoan.accounts.models import Membership
+from xiaoan.schools.choices import DepartmentKind, RegionLevel, SchoolKind
+from xiaoan.schools.models import Bureau, Department, Region, School
+
+PASSWORD = "test-pass-7319"
+
+
+@pytest.fixture(autouse=True)
+def _chinese_and_clean_cache(settings):
+    from django.core.cache import cache
+
+    settings.LANGUAGE_CODE = "zh-hans"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def bureau(db) -> Bureau:
+    district = Region.objects.create(code="330199", name="清溪区", level=RegionLevel.DISTRICT)
+    return Bureau.objects.create(region=district, name="清溪区教育局")
+
+
+@pytest.fixture
+def other_bureau(db) -> Bureau:
+    district = Region.objects.create(code="330288", name="远山区", level=RegionLevel.DISTRICT)
+    return Bureau.objects.create(region=district, name="远山区教育局")
+
+
+@pytest.fixture
+def school_a(bureau) -> School:
+    return School.objects.create(
+        bureau=bureau, code="S001", name="清溪区实验小学", kind=SchoolKind.PRIMARY, enrolment=900
+    )
+
+
+@pytest.fixture
+def school_b(bureau) -> School:
+    return School.objects.create(
+        bureau=bureau, code="S002", name="清溪区第一中学", kind=SchoolKind.JUNIOR, enrolment=1200
+    )
+
+
+@pytest.fixture
+def kindergarten(bureau) -> School:
+    return School.objects.create(
+        bureau=bureau,
+        code="S040",
+        name="清溪区中心幼儿园",
+        kind=SchoolKind.KINDERGARTEN,
+        enrolment=300,
+    )
+
+
+@pytest.fixture
+def fire_department(bureau) -> Department:
+    return Department.objects.create(bureau=bureau, name="清溪区消防大队", kind=DepartmentKind.FIRE)
+
+
+def make_user(username: str, role: str, bureau: Bureau, **orgs):
+    user = get_user_model().objects.create_user(
+        username=username, password=PASSWORD, first_name=username.title()
+    )
+    Membership.objects.create(user=user, role=role, bureau=bureau, **orgs)
+    return user
+
+
+@pytest.fixture
+def bureau_admin(bureau):
+    return make_user("bureau", Role.BUREAU_ADMIN, bureau)
+
+
+@pytest.fixture
+def leader(bureau):
+    return make_user("leader", Role.BUREAU_LEADER, bureau)
+
+
+@pytest.fixture
+def gov(bureau):
+    return make_user("gov", Role.GOV_VIEWER, bureau)
+
+
+@pytest.fixture
+def fire(bureau, fire_department):
+    return make_user("fire", Role.DEPT_INSPECTOR, bureau, department=fire_department)
+
+
+@pytest.fixture
+def alice(bureau, school_a):
+    return make_user("alice", Role.SCHOOL_ADMIN, bureau, school=school_a)
+
+
+@pytest.fixture
+def bob(bureau, school_b):
+    return make_user("bob", Role.SCHOOL_ADMIN, bureau, school=school_b)
+
+
+@pytest.fixture
+def carol(bureau, school_a):
+    return make_user("carol", Role.SCHOOL_STAFF, bureau, school=school_a)
+
+
+@pytest.fixture
+def outsider(other_bureau):
+    return make_user("outsider", Role.BUREAU_ADMIN, other_bureau)
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_user():
+    """`as_user(alice)` gives a logged-in test client."""
+    return client_for
+
+
+# Playwright drives Debian's Chromium; the live server runs in a thread beside it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def browser_login(page, live_server, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")

@@ -1,0 +1,104 @@
+"""Who a user is in the district: one membership giving one role at one organisation."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from xiaoan.core.models import TimeStampedModel
+
+from .choices import Role
+
+
+class Membership(TimeStampedModel):
+    """A user's role in a district: at the bureau, at a partner department or at a school.
+
+    Every membership names the bureau (the district's scope); school roles also name the
+    school and inspectors their department. `for_user()` querysets read nothing else.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="membership", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    bureau = models.ForeignKey(
+        "schools.Bureau", models.PROTECT, related_name="memberships", verbose_name=_("bureau")
+    )
+    section = models.ForeignKey(
+        "schools.BureauSection",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("bureau section"),
+    )
+    department = models.ForeignKey(
+        "schools.Department",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("department"),
+    )
+    school = models.ForeignKey(
+        "schools.School",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("school"),
+    )
+    title = models.CharField(_("job title"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                name="membership_school_roles_have_school",
+                condition=~Q(role__in=list(Role.school_roles())) | Q(school__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="membership_district_roles_have_no_school",
+                condition=Q(role__in=list(Role.school_roles())) | Q(school__isnull=True),
+            ),
+            models.CheckConstraint(
+                name="membership_inspectors_have_department",
+                condition=~Q(role=Role.DEPT_INSPECTOR) | Q(department__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+    @property
+    def organisation_name(self) -> str:
+        if self.school_id:
+            return str(self.school)
+        if self.department_id:
+            return str(self.department)
+        return str(self.bureau)
+
+    @property
+    def is_school_user(self) -> bool:
+        return self.role in Role.school_roles()
+
+    @property
+    def is_bureau_admin(self) -> bool:
+        return self.role == Role.BUREAU_ADMIN
+
+    @property
+    def is_bureau_leader(self) -> bool:
+        return self.role == Role.BUREAU_LEADER
+
+    @property
+    def is_inspector(self) -> bool:
+        return self.role == Role.DEPT_INSPECTOR
+
+    @property
+    def is_school_admin(self) -> bool:
+        return self.role == Role.SCHOOL_ADMIN

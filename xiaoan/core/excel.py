@@ -1,0 +1,128 @@
+"""Excel helpers shared by every export and import: one layout, one set of error rules."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_THIN = Side(style="thin", color="999999")
+
+
+def build_workbook(
+    title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet: str = ""
+) -> Workbook:
+    """A one-sheet workbook: a title row, a bold header row, the rows, widths that fit."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = (sheet or title)[:31]
+    ws.append([title])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(headers), 1))
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws.append(list(headers))
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.border = Border(top=_THIN, bottom=_THIN, left=_THIN, right=_THIN)
+    for row in rows:
+        ws.append(list(row))
+    ws.freeze_panes = "A3"
+    _fit_widths(ws, len(headers))
+    return wb
+
+
+def _fit_widths(ws: Worksheet, columns: int) -> None:
+    for index in range(1, columns + 1):
+        letter = get_column_letter(index)
+        longest = max(
+            (_display_width(c.value) for c in ws[letter][1:200] if c.value is not None), default=8
+        )
+        ws.column_dimensions[letter].width = min(max(longest + 2, 8), 60)
+
+
+def _display_width(value: Any) -> int:
+    # CJK characters take two columns in Excel's default font.
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(value))
+
+
+def workbook_response(wb: Workbook, filename: str) -> HttpResponse:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = _content_disposition(filename)
+    return response
+
+
+def _content_disposition(filename: str) -> str:
+    from urllib.parse import quote
+
+    return f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(filename)}"
+
+
+class ExcelError(ValueError):
+    """The uploaded file is not a readable Excel workbook; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    message: str
+
+    def __str__(self) -> str:
+        return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+
+
+def read_rows(data: bytes, header_aliases: dict[str, str]) -> list[tuple[int, dict[str, Any]]]:
+    """Read the first sheet into (row number, {field: value}) pairs.
+
+    The header row is the first row whose cells name at least two known columns, so a title
+    row above it is allowed. Unknown columns are ignored; fully empty rows are skipped.
+    """
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ExcelError(_("The file is not an Excel workbook (.xlsx)."))
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise ExcelError(_("The Excel file cannot be read: it may be damaged.")) from exc
+    ws = wb.worksheets[0] if wb.worksheets else None
+    if ws is None:
+        raise ExcelError(_("The workbook has no sheet."))
+    rows = list(ws.iter_rows(values_only=True))
+    header_index, columns = _find_header(rows, header_aliases)
+    result = []
+    for offset, values in enumerate(rows[header_index + 1 :], start=header_index + 2):
+        record = {field: values[i] if i < len(values) else None for i, field in columns.items()}
+        if all(v is None or str(v).strip() == "" for v in record.values()):
+            continue
+        result.append((offset, record))
+    if not result:
+        raise ExcelError(_("The workbook has a header row but no data rows."))
+    return result
+
+
+def _find_header(
+    rows: list[tuple[Any, ...]], aliases: dict[str, str]
+) -> tuple[int, dict[int, str]]:
+    for index, values in enumerate(rows[:10]):
+        columns = {
+            i: aliases[str(v).strip()]
+            for i, v in enumerate(values)
+            if v is not None and str(v).strip() in aliases
+        }
+        if len(columns) >= 2:
+            return index, columns
+    raise ExcelError(
+        _("No header row found: the first sheet needs the column names of the template.")
+    )

@@ -1,0 +1,68 @@
+"""Access rules, written once: every page, API view and export starts from `for_user(user)`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+def _membership(user: AbstractBaseUser | AnonymousUser) -> Any:
+    if not user.is_authenticated:
+        return None
+    return getattr(user, "membership", None)
+
+
+class SchoolOwnedQuerySet(models.QuerySet):
+    """For models that belong to a school through `school_field` (a lookup path).
+
+    District-wide roles see their bureau's schools; school roles see their own school only;
+    anyone else sees nothing. Superusers see everything.
+    """
+
+    school_field = "school"
+
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> SchoolOwnedQuerySet:
+        if user.is_authenticated and getattr(user, "is_superuser", False):
+            return self.all()
+        membership = _membership(user)
+        if membership is None or not membership.is_active:
+            return self.none()
+        if membership.school_id is not None:
+            return self.filter(**{self.school_field: membership.school_id})
+        return self.filter(**{f"{self.school_field}__bureau": membership.bureau_id})
+
+
+class SchoolQuerySet(SchoolOwnedQuerySet):
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> SchoolOwnedQuerySet:
+        if user.is_authenticated and getattr(user, "is_superuser", False):
+            return self.all()
+        membership = _membership(user)
+        if membership is None or not membership.is_active:
+            return self.none()
+        if membership.school_id is not None:
+            return self.filter(pk=membership.school_id)
+        return self.filter(bureau=membership.bureau_id)
+
+    def childcare(self) -> SchoolQuerySet:
+        from .choices import SchoolKind
+
+        return self.filter(kind=SchoolKind.KINDERGARTEN)
+
+    def primary_and_secondary(self) -> SchoolQuerySet:
+        from .choices import SchoolKind
+
+        return self.exclude(kind=SchoolKind.KINDERGARTEN)
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> DepartmentQuerySet:
+        if user.is_authenticated and getattr(user, "is_superuser", False):
+            return self.all()
+        membership = _membership(user)
+        if membership is None or not membership.is_active:
+            return self.none()
+        return self.filter(bureau=membership.bureau_id)

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from xiaoan.accounts.access import can_manage_schools, require_role
+from xiaoan.accounts.choices import Role
+from xiaoan.core.excel import ExcelError, workbook_response
+
+from .exports import schools_workbook
+from .filters import SchoolFilter
+from .forms import SchoolForm, SchoolImportForm
+from .importer import ImportFailed, import_schools
+from .models import School
+
+
+def filtered_schools(request: HttpRequest) -> SchoolFilter:
+    return SchoolFilter(request.GET, queryset=School.objects.for_user(request.user))
+
+
+class SchoolListView(LoginRequiredMixin, generic.ListView):
+    template_name = "schools/school_list.html"
+    paginate_by = 50
+
+    def get_queryset(self) -> QuerySet[School]:
+        self.filterset = filtered_schools(self.request)
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        context["can_manage"] = can_manage_schools(self.request.user)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query"] = query.urlencode()
+        return context
+
+
+class SchoolDetailView(LoginRequiredMixin, generic.DetailView):
+    template_name = "schools/school_detail.html"
+
+    def get_queryset(self) -> QuerySet[School]:
+        return School.objects.for_user(self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["can_manage"] = can_manage_schools(self.request.user)
+        return context
+
+
+class SchoolFormMixin(LoginRequiredMixin):
+    template_name = "schools/school_form.html"
+    form_class = SchoolForm
+    request: HttpRequest
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated:
+            require_role(request.user, Role.BUREAU_ADMIN)
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+    def get_queryset(self) -> QuerySet[School]:
+        return School.objects.for_user(self.request.user)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()  # type: ignore[misc]
+        kwargs["bureau"] = self.request.user.membership.bureau  # type: ignore[union-attr]
+        return kwargs
+
+    def form_valid(self, form: SchoolForm) -> HttpResponse:
+        messages.success(self.request, _("School “%(name)s” saved.") % {"name": form.instance.name})
+        return super().form_valid(form)  # type: ignore[misc]
+
+
+class SchoolCreateView(SchoolFormMixin, generic.CreateView):
+    pass
+
+
+class SchoolUpdateView(SchoolFormMixin, generic.UpdateView):
+    pass
+
+
+@login_required
+def school_export(request: HttpRequest) -> HttpResponse:
+    schools = filtered_schools(request).qs
+    return workbook_response(schools_workbook(schools), _("School registry") + ".xlsx")
+
+
+@login_required
+def school_import(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, Role.BUREAU_ADMIN)
+    form = SchoolImportForm(request.POST or None, request.FILES or None)
+    errors: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = import_schools(
+                form.cleaned_data["file"].read(), request.user.membership.bureau
+            )  # type: ignore[union-attr]
+        except ExcelError as exc:
+            form.add_error("file", str(exc))
+        except ImportFailed as exc:
+            errors = exc.errors
+        else:
+            messages.success(
+                request,
+                _("Import done: %(created)s schools added, %(updated)s updated.")
+                % {"created": result.created, "updated": result.updated},
+            )
+            return redirect("schools:list")
+    return render(request, "schools/school_import.html", {"form": form, "row_errors": errors})

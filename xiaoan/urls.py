@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+# Day-to-day work happens in the product's pages; Django admin is for superusers only.
+admin.site.has_permission = lambda request: bool(  # type: ignore[method-assign]
+    request.user.is_active and request.user.is_superuser
+)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("xiaoan.accounts.urls")),
+    path("schools/", include("xiaoan.schools.urls")),
+    path("api/v1/", include("xiaoan.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,31 @@
+"""The home dashboard: what each role sees first after logging in."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from xiaoan.schools.models import School
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    schools = School.objects.for_user(request.user).filter(is_active=True)
+    by_kind = schools.values("kind").annotate(n=Count("id")).order_by("kind")
+    labels = dict(School._meta.get_field("kind").flatchoices)  # type: ignore[union-attr]
+    context = {
+        "school_count": schools.count(),
+        "childcare_count": schools.childcare().count(),
+        "primary_secondary_count": schools.primary_and_secondary().count(),
+        "by_kind": [
+            {"label": labels.get(row["kind"], row["kind"]), "n": row["n"]} for row in by_kind
+        ],
+        "own_school": schools.first()
+        if getattr(request.user, "membership", None) and request.user.membership.school_id
+        else None,  # type: ignore[union-attr]
+    }
+    return render(request, "home.html", context)
