@@ -48,10 +48,7 @@ typecheck: dev
 	$(BIN)/mypy xiaoan
 
 messages: dev
-	for app in xiaoan/*/; do \
-	  if [ -d $$app/locale ]; then (cd $$app && DJANGO_SETTINGS_MODULE=xiaoan.settings ../../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-obsolete >/dev/null); fi; \
-	done
-	$(BIN)/xiaoan compilemessages --ignore=.venv >/dev/null
+	DJANGO_SETTINGS_MODULE=xiaoan.settings $(BIN)/python -m xiaoan.core.messages
 
 bench: dev
 	$(BIN)/python -m benchmarks

@@ -59,6 +59,11 @@ INSTALLED_APPS = [
     "xiaoan.core",
     "xiaoan.accounts",
     "xiaoan.schools",
+    "xiaoan.hazards",
+    "xiaoan.campaigns",
+    "xiaoan.inspections",
+    "xiaoan.registers",
+    "xiaoan.reports",
     "xiaoan.api",
 ]
 
