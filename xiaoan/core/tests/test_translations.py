@@ -1,0 +1,58 @@
+"""Every user-facing string has its Chinese translation, and the compiled catalogues are current."""
+
+from __future__ import annotations
+
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2]
+PLURALS: set[str] = set()
+CATALOGUES = sorted(PACKAGE.glob("**/locale/zh_Hans/LC_MESSAGES/django.po"))
+
+
+def entries(po: Path) -> list[tuple[str, str, bool]]:
+    """(msgid, msgstr, fuzzy) for each entry, continuation lines joined."""
+    result = []
+    for block in po.read_text(encoding="utf-8").split("\n\n"):
+        fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in block.splitlines())
+        fields: dict[str, str] = {}
+        key = None
+        for line in block.splitlines():
+            match = re.match(r'^(msgid|msgid_plural|msgstr(?:\[0\])?) "(.*)"$', line)
+            if match:
+                key = match.group(1)
+                fields[key] = match.group(2)
+            elif line.startswith('"') and key:
+                fields[key] += line[1:-1]
+        if fields.get("msgid"):
+            plural = "msgid_plural" in fields
+            msgstr = fields.get("msgstr", fields.get("msgstr[0]", ""))
+            result.append((fields["msgid"], msgstr, fuzzy))
+            if plural:
+                PLURALS.add(fields["msgid"])
+    return result
+
+
+def test_there_are_catalogues():
+    assert len(CATALOGUES) >= 4
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_every_string_has_a_chinese_translation(po):
+    missing = [msgid for msgid, msgstr, fuzzy in entries(po) if not msgstr or fuzzy]
+    assert missing == [], f"untranslated or fuzzy in {po}: {missing[:10]}"
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_compiled_catalogue_is_not_older_than_its_source(po):
+    mo = po.with_suffix(".mo")
+    assert mo.exists(), f"{mo} is missing: run make messages"
+    with mo.open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    for msgid, msgstr, fuzzy in entries(po):
+        if "%(" in msgid or "\\" in msgid or fuzzy or msgid in PLURALS:
+            continue
+        assert compiled.gettext(msgid) == msgstr, f"{mo} is stale for {msgid!r}: run make messages"

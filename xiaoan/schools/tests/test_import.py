@@ -1,0 +1,170 @@
+"""Excel import: all rows or none, every bad row reported by number and reason."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl import Workbook
+
+from xiaoan.core.excel import ExcelError
+from xiaoan.schools.importer import ImportFailed, import_schools
+from xiaoan.schools.models import School
+
+pytestmark = pytest.mark.django_db
+HEADER = ["代码", "名称", "类型", "地址", "校长", "电话", "在校人数", "寄宿", "民办"]
+
+
+def xlsx(*rows, title: str | None = "学校名录") -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    if title:
+        ws.append([title])
+    ws.append(HEADER)
+    for row in rows:
+        ws.append(list(row))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+GOOD = [
+    ("S101", "清溪区东门小学", "小学", "东门路1号", "王校长", "0571-1", 640, "否", "否"),
+    ("S102", "清溪区春苗幼儿园", "幼儿园/托幼机构", "", "李园长", "", 180, "否", "是"),
+]
+
+
+def test_good_file_creates_every_school(bureau):
+    result = import_schools(xlsx(*GOOD), bureau)
+    assert (result.created, result.updated) == (2, 0)
+    kindergarten = School.objects.get(code="S102")
+    assert kindergarten.kind == "kindergarten" and kindergarten.private and kindergarten.enrolment == 180
+
+
+def test_importing_again_updates_instead_of_duplicating(bureau):
+    import_schools(xlsx(*GOOD), bureau)
+    changed = ("S101", "清溪区东门小学", "小学", "东门路1号", "新校长", "", 700, "否", "否")
+    result = import_schools(xlsx(changed, GOOD[1]), bureau)
+    assert (result.created, result.updated) == (0, 2)
+    assert School.objects.filter(bureau=bureau).count() == 2
+    assert School.objects.get(code="S101").principal == "新校长"
+
+
+def test_exported_file_imports_back_unchanged(as_user, bureau_admin, bureau, school_a, school_b):
+    exported = as_user(bureau_admin).get(reverse("schools:export")).content
+    result = import_schools(exported, bureau)
+    assert (result.created, result.updated) == (0, 2)
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        (("", "无代码学校", "小学", "", "", "", 1, "否", "否"), "缺少代码"),
+        (("S201", "", "小学", "", "", "", 1, "否", "否"), "缺少名称"),
+        (("S201", "某学校", "大学", "", "", "", 1, "否", "否"), "未知的类型“大学”"),
+        (("S201", "某学校", "小学", "", "", "", "很多", "否", "否"), "不是整数"),
+        (("S201", "某学校", "小学", "", "", "", 1, "也许", "否"), "不是“是/否”"),
+    ],
+)
+def test_each_kind_of_bad_row_is_reported_and_nothing_saved(bureau, row, reason):
+    with pytest.raises(ImportFailed) as failure:
+        import_schools(xlsx(GOOD[0], row), bureau)
+    messages = [str(e) for e in failure.value.errors]
+    assert any(m.startswith("第4行:") and reason in m for m in messages), messages
+    assert not School.objects.exists()
+
+
+def test_duplicate_codes_in_the_file_are_reported(bureau):
+    with pytest.raises(ImportFailed) as failure:
+        import_schools(xlsx(GOOD[0], ("S101", "另一所小学", "小学", "", "", "", 1, "否", "否")), bureau)
+    assert "第4行:代码 S101 与第3行重复" in [str(e) for e in failure.value.errors]
+
+
+def test_name_taken_by_another_school_is_reported(bureau, school_a):
+    with pytest.raises(ImportFailed) as failure:
+        import_schools(xlsx(("S301", school_a.name, "小学", "", "", "", 1, "否", "否")), bureau)
+    assert "已有其他学校(S001)使用该名称" in str(failure.value.errors[0])
+
+
+def test_every_bad_row_is_listed(bureau):
+    bad = ("", "", "大学", "", "", "", "x", "?", "否")
+    with pytest.raises(ImportFailed) as failure:
+        import_schools(xlsx(bad, GOOD[0], bad), bureau)
+    rows = {e.row for e in failure.value.errors}
+    assert rows == {3, 5}
+    assert len(failure.value.errors) == 10
+
+
+def test_a_non_excel_file_is_refused(bureau):
+    with pytest.raises(ExcelError, match="不是 Excel 工作簿"):
+        import_schools("代码,名称\nS1,某校\n".encode(), bureau)
+
+
+def test_a_damaged_excel_file_is_refused(bureau):
+    broken = xlsx(*GOOD)[:400]
+    with pytest.raises(ExcelError):
+        import_schools(broken, bureau)
+
+
+def test_a_workbook_without_rows_is_refused(bureau):
+    with pytest.raises(ExcelError, match="没有数据行"):
+        import_schools(xlsx(), bureau)
+
+
+def test_a_workbook_without_header_is_refused(bureau):
+    wb = Workbook()
+    wb.active.append(["随便", "什么"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    with pytest.raises(ExcelError, match="未找到表头"):
+        import_schools(buffer.getvalue(), bureau)
+
+
+def upload(client, data: bytes, name: str = "schools.xlsx"):
+    file = io.BytesIO(data)
+    file.name = name
+    return client.post(reverse("schools:import"), {"file": file})
+
+
+def test_upload_page_imports_a_good_file(as_user, bureau_admin):
+    response = upload(as_user(bureau_admin), xlsx(*GOOD))
+    assert response.status_code == 302
+    assert School.objects.count() == 2
+
+
+def test_upload_page_lists_bad_rows(as_user, bureau_admin):
+    response = upload(as_user(bureau_admin), xlsx(GOOD[0], ("S201", "", "小学", "", "", "", 1, "否", "否")))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "第4行:缺少名称" in page and "未导入任何数据" in page
+    assert not School.objects.exists()
+
+
+def test_upload_page_refuses_an_empty_file(as_user, bureau_admin):
+    response = upload(as_user(bureau_admin), b"")
+    assert response.status_code == 200
+    assert not School.objects.exists()
+
+
+def test_upload_page_refuses_a_text_file(as_user, bureau_admin):
+    response = upload(as_user(bureau_admin), b"hello", name="schools.xlsx")
+    assert "不是 Excel 工作簿" in response.content.decode()
+
+
+def test_school_admin_cannot_import(as_user, alice):
+    assert upload(as_user(alice), xlsx(*GOOD)).status_code == 403
+    assert not School.objects.filter(code="S101").exists()
+
+
+def test_command_imports_and_reports_bad_rows(bureau, tmp_path, capsys):
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(xlsx(*GOOD))
+    call_command("import-schools", str(good))
+    assert School.objects.count() == 2
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(xlsx(("S301", "", "小学", "", "", "", 1, "否", "否")))
+    with pytest.raises(CommandError, match="未导入任何数据"):
+        call_command("import-schools", str(bad))
+    assert "第3行:缺少名称" in capsys.readouterr().err
