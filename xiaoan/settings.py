@@ -41,7 +41,17 @@ if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG=0.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
+# Our apps come first: their translations and templates take precedence over Django's own.
 INSTALLED_APPS = [
+    "xiaoan.core",
+    "xiaoan.accounts",
+    "xiaoan.schools",
+    "xiaoan.campaigns",
+    "xiaoan.hazards",
+    "xiaoan.inspections",
+    "xiaoan.registers",
+    "xiaoan.reports",
+    "xiaoan.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -56,15 +66,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
-    "xiaoan.core",
-    "xiaoan.accounts",
-    "xiaoan.schools",
-    "xiaoan.campaigns",
-    "xiaoan.hazards",
-    "xiaoan.inspections",
-    "xiaoan.registers",
-    "xiaoan.reports",
-    "xiaoan.api",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from xiaoan.schools.choices import SchoolKind
 from xiaoan.schools.models import School
 
 
@@ -15,14 +16,13 @@ from xiaoan.schools.models import School
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     schools = School.objects.for_user(request.user).filter(is_active=True)
-    by_kind = schools.values("kind").annotate(n=Count("id")).order_by("kind")
-    labels = dict(School._meta.get_field("kind").flatchoices)  # type: ignore[union-attr]
+    counts = dict(schools.values_list("kind").annotate(n=Count("id")).order_by())
     context = {
         "school_count": schools.count(),
         "childcare_count": schools.childcare().count(),
         "primary_secondary_count": schools.primary_and_secondary().count(),
         "by_kind": [
-            {"label": labels.get(row["kind"], row["kind"]), "n": row["n"]} for row in by_kind
+            {"label": k.label, "n": counts[k.value]} for k in SchoolKind if k.value in counts
         ],
         "own_school": schools.first()
         if getattr(request.user, "membership", None) and request.user.membership.school_id
