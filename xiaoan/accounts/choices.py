@@ -11,9 +11,10 @@ class Role(models.TextChoices):
     SCHOOL_STAFF = "school_staff", _("School staff")
 
     @classmethod
-    def district_wide(cls) -> set[str]:
-        return {cls.BUREAU_ADMIN, cls.BUREAU_LEADER, cls.GOV_VIEWER, cls.DEPT_INSPECTOR}
+    def district_wide(cls) -> list[str]:
+        return [cls.BUREAU_ADMIN, cls.BUREAU_LEADER, cls.GOV_VIEWER, cls.DEPT_INSPECTOR]
 
     @classmethod
-    def school_roles(cls) -> set[str]:
-        return {cls.SCHOOL_ADMIN, cls.SCHOOL_STAFF}
+    def school_roles(cls) -> list[str]:
+        # A list, not a set: migrations must see the same order on every run.
+        return [cls.SCHOOL_ADMIN, cls.SCHOOL_STAFF]

@@ -60,11 +60,11 @@ class Membership(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 name="membership_school_roles_have_school",
-                condition=~Q(role__in=list(Role.school_roles())) | Q(school__isnull=False),
+                condition=~Q(role__in=Role.school_roles()) | Q(school__isnull=False),
             ),
             models.CheckConstraint(
                 name="membership_district_roles_have_no_school",
-                condition=Q(role__in=list(Role.school_roles())) | Q(school__isnull=True),
+                condition=Q(role__in=Role.school_roles()) | Q(school__isnull=True),
             ),
             models.CheckConstraint(
                 name="membership_inspectors_have_department",
