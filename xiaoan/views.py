@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from xiaoan.accounts.access import role_of
+from xiaoan.accounts.choices import Role
 from xiaoan.schools.choices import SchoolKind
 from xiaoan.schools.models import School
 
@@ -24,8 +26,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "by_kind": [
             {"label": k.label, "n": counts[k.value]} for k in SchoolKind if k.value in counts
         ],
-        "own_school": schools.first()
-        if getattr(request.user, "membership", None) and request.user.membership.school_id
-        else None,  # type: ignore[union-attr]
+        "own_school": schools.first() if role_of(request.user) in Role.school_roles() else None,
     }
     return render(request, "home.html", context)

@@ -6,6 +6,8 @@ Idempotent: every row is found by its natural key and updated, never duplicated.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -103,7 +105,7 @@ PRINCIPALS = [
 ]
 
 # 37 primary and secondary schools; S001 and S002 come first for the demo accounts.
-SCHOOLS: list[tuple[str, str]] = (
+SCHOOLS: list[tuple[str, SchoolKind]] = (
     [("清溪区实验小学", SchoolKind.PRIMARY), ("清溪区第一中学", SchoolKind.JUNIOR)]
     + [(f"清溪区{p}小学", SchoolKind.PRIMARY) for p in PLACES[1:20]]
     + [(f"清溪区{p}中学", SchoolKind.JUNIOR) for p in PLACES[20:27]]
@@ -186,7 +188,7 @@ def _accounts(bureau: Bureau) -> None:
     safety = BureauSection.objects.get(bureau=bureau, is_safety_section=True)
     fire = Department.objects.get(bureau=bureau, kind=DepartmentKind.FIRE)
     schools = {s.code: s for s in School.objects.filter(bureau=bureau, code__in=["S001", "S002"])}
-    accounts = [
+    accounts: list[tuple[str, str, Role, dict[str, Any]]] = [
         ("bureau", "陈安全", Role.BUREAU_ADMIN, {"section": safety}),
         ("leader", "周局长", Role.BUREAU_LEADER, {}),
         ("gov", "区政府督查室", Role.GOV_VIEWER, {}),

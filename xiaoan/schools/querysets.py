@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
 
@@ -25,7 +25,7 @@ class SchoolOwnedQuerySet(models.QuerySet):
 
     school_field = "school"
 
-    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> SchoolOwnedQuerySet:
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
         if user.is_authenticated and getattr(user, "is_superuser", False):
             return self.all()
         membership = _membership(user)
@@ -37,7 +37,7 @@ class SchoolOwnedQuerySet(models.QuerySet):
 
 
 class SchoolQuerySet(SchoolOwnedQuerySet):
-    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> SchoolOwnedQuerySet:
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
         if user.is_authenticated and getattr(user, "is_superuser", False):
             return self.all()
         membership = _membership(user)
@@ -59,7 +59,7 @@ class SchoolQuerySet(SchoolOwnedQuerySet):
 
 
 class DepartmentQuerySet(models.QuerySet):
-    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> DepartmentQuerySet:
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
         if user.is_authenticated and getattr(user, "is_superuser", False):
             return self.all()
         membership = _membership(user)

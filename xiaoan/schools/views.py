@@ -22,6 +22,11 @@ from .importer import ImportFailed, import_schools
 from .models import School
 
 
+def user_bureau(request: HttpRequest) -> Any:
+    """The bureau of the logged-in user's district (views that need it require a role)."""
+    return request.user.membership.bureau  # type: ignore[union-attr]
+
+
 def filtered_schools(request: HttpRequest) -> SchoolFilter:
     return SchoolFilter(request.GET, queryset=School.objects.for_user(request.user))
 
@@ -56,27 +61,30 @@ class SchoolDetailView(LoginRequiredMixin, generic.DetailView):
         return context
 
 
-class SchoolFormMixin(LoginRequiredMixin):
-    template_name = "schools/school_form.html"
+class SchoolFormMixin(LoginRequiredMixin, generic.edit.ModelFormMixin):
+    """Shared by add and edit: bureau_admin only, within the user's district."""
+
+    template_name: str | None = "schools/school_form.html"
     form_class = SchoolForm
+    model = School
     request: HttpRequest
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if request.user.is_authenticated:
             require_role(request.user, Role.BUREAU_ADMIN)
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[School]:
         return School.objects.for_user(self.request.user)
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        kwargs = super().get_form_kwargs()  # type: ignore[misc]
-        kwargs["bureau"] = self.request.user.membership.bureau  # type: ignore[union-attr]
+        kwargs = super().get_form_kwargs()
+        kwargs["bureau"] = user_bureau(self.request)
         return kwargs
 
-    def form_valid(self, form: SchoolForm) -> HttpResponse:
+    def form_valid(self, form: Any) -> HttpResponse:
         messages.success(self.request, _("School “%(name)s” saved.") % {"name": form.instance.name})
-        return super().form_valid(form)  # type: ignore[misc]
+        return super().form_valid(form)
 
 
 class SchoolCreateView(SchoolFormMixin, generic.CreateView):
@@ -100,9 +108,7 @@ def school_import(request: HttpRequest) -> HttpResponse:
     errors: list[Any] = []
     if request.method == "POST" and form.is_valid():
         try:
-            result = import_schools(
-                form.cleaned_data["file"].read(), request.user.membership.bureau
-            )  # type: ignore[union-attr]
+            result = import_schools(form.cleaned_data["file"].read(), user_bureau(request))
         except ExcelError as exc:
             form.add_error("file", str(exc))
         except ImportFailed as exc:

@@ -7,7 +7,9 @@ from conftest import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_bureau_logs_in_and_sees_the_dashboard_in_chinese(page, live_server, bureau_admin, school_a, kindergarten):
+def test_bureau_logs_in_and_sees_the_dashboard_in_chinese(
+    page, live_server, bureau_admin, school_a, kindergarten
+):
     page.goto(f"{live_server.url}/")
     page.wait_for_url("**/accounts/login/**")
     assert page.locator("h1").inner_text() == "登录校安"
@@ -23,7 +25,9 @@ def test_bureau_logs_in_and_sees_the_dashboard_in_chinese(page, live_server, bur
     assert page.locator("table tbody tr").count() == 2
 
 
-def test_school_admin_sees_only_own_school_on_a_phone(phone_page, live_server, alice, school_a, school_b):
+def test_school_admin_sees_only_own_school_on_a_phone(
+    phone_page, live_server, alice, school_a, school_b
+):
     phone_page.goto(f"{live_server.url}/accounts/login/")
     phone_page.fill("#id_username", "alice")
     phone_page.fill("#id_password", PASSWORD)

@@ -26,4 +26,7 @@ def test_choice_labels_follow_the_language(as_user, bureau_admin, kindergarten):
     client = as_user(bureau_admin)
     assert "幼儿园/托幼机构" in client.get(reverse("schools:list")).content.decode()
     client.post(reverse("set_language"), {"language": "en"})
-    assert "Kindergarten / childcare institution" in client.get(reverse("schools:list")).content.decode()
+    assert (
+        "Kindergarten / childcare institution"
+        in client.get(reverse("schools:list")).content.decode()
+    )

@@ -63,7 +63,11 @@ def test_logout_needs_post(as_user, alice):
 def test_password_change(as_user, alice):
     response = as_user(alice).post(
         reverse("accounts:password_change"),
-        {"old_password": PASSWORD, "new_password1": "Qingxi-2026-safe", "new_password2": "Qingxi-2026-safe"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Qingxi-2026-safe",
+            "new_password2": "Qingxi-2026-safe",
+        },
     )
     assert response.status_code == 302
     assert get_user_model().objects.get(username="alice").check_password("Qingxi-2026-safe")

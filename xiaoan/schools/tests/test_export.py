@@ -16,7 +16,9 @@ def rows_of(response) -> list[tuple]:
     return list(sheet.iter_rows(min_row=3, values_only=True))
 
 
-def test_export_has_exactly_the_filtered_rows(as_user, bureau_admin, school_a, school_b, kindergarten):
+def test_export_has_exactly_the_filtered_rows(
+    as_user, bureau_admin, school_a, school_b, kindergarten
+):
     response = as_user(bureau_admin).get(reverse("schools:export"), {"kind": "kindergarten"})
     assert response["Content-Type"] == XLSX_CONTENT_TYPE
     assert [row[0] for row in rows_of(response)] == ["S040"]

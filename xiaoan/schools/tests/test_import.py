@@ -40,7 +40,11 @@ def test_good_file_creates_every_school(bureau):
     result = import_schools(xlsx(*GOOD), bureau)
     assert (result.created, result.updated) == (2, 0)
     kindergarten = School.objects.get(code="S102")
-    assert kindergarten.kind == "kindergarten" and kindergarten.private and kindergarten.enrolment == 180
+    assert (
+        kindergarten.kind == "kindergarten"
+        and kindergarten.private
+        and kindergarten.enrolment == 180
+    )
 
 
 def test_importing_again_updates_instead_of_duplicating(bureau):
@@ -78,7 +82,9 @@ def test_each_kind_of_bad_row_is_reported_and_nothing_saved(bureau, row, reason)
 
 def test_duplicate_codes_in_the_file_are_reported(bureau):
     with pytest.raises(ImportFailed) as failure:
-        import_schools(xlsx(GOOD[0], ("S101", "另一所小学", "小学", "", "", "", 1, "否", "否")), bureau)
+        import_schools(
+            xlsx(GOOD[0], ("S101", "另一所小学", "小学", "", "", "", 1, "否", "否")), bureau
+        )
     assert "第4行:代码 S101 与第3行重复" in [str(e) for e in failure.value.errors]
 
 
@@ -135,7 +141,9 @@ def test_upload_page_imports_a_good_file(as_user, bureau_admin):
 
 
 def test_upload_page_lists_bad_rows(as_user, bureau_admin):
-    response = upload(as_user(bureau_admin), xlsx(GOOD[0], ("S201", "", "小学", "", "", "", 1, "否", "否")))
+    response = upload(
+        as_user(bureau_admin), xlsx(GOOD[0], ("S201", "", "小学", "", "", "", 1, "否", "否"))
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "第4行:缺少名称" in page and "未导入任何数据" in page

@@ -72,15 +72,22 @@ def test_bureau_admin_creates_school(as_user, bureau_admin, bureau):
 
 def test_duplicate_code_is_refused_with_a_message(as_user, bureau_admin, school_a):
     response = as_user(bureau_admin).post(
-        reverse("schools:create"), {"code": "S001", "name": "另一所", "kind": "primary", "enrolment": "1"}
+        reverse("schools:create"),
+        {"code": "S001", "name": "另一所", "kind": "primary", "enrolment": "1"},
     )
     assert response.status_code == 200
     assert "S001" in response.content.decode() and "已被其他学校使用" in response.content.decode()
 
 
 def test_bureau_admin_edits_school(as_user, bureau_admin, school_a):
-    data = {"code": "S001", "name": school_a.name, "kind": "primary", "enrolment": "950",
-            "principal": "新校长", "is_active": "on"}
+    data = {
+        "code": "S001",
+        "name": school_a.name,
+        "kind": "primary",
+        "enrolment": "950",
+        "principal": "新校长",
+        "is_active": "on",
+    }
     response = as_user(bureau_admin).post(reverse("schools:update", args=[school_a.pk]), data)
     assert response.status_code == 302
     school_a.refresh_from_db()
