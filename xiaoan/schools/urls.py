@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.SchoolCreateView.as_view(), name="create"),
     path("export.xlsx", views.school_export, name="export"),
     path("import/", views.school_import, name="import"),
+    path("organisations/", views.DepartmentListView.as_view(), name="organisations"),
     path("<int:pk>/", views.SchoolDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.SchoolUpdateView.as_view(), name="update"),
 ]

@@ -19,7 +19,7 @@ from .exports import schools_workbook
 from .filters import SchoolFilter
 from .forms import SchoolForm, SchoolImportForm
 from .importer import ImportFailed, import_schools
-from .models import School
+from .models import Department, School
 
 
 def user_bureau(request: HttpRequest) -> Any:
@@ -121,3 +121,20 @@ def school_import(request: HttpRequest) -> HttpResponse:
             )
             return redirect("schools:list")
     return render(request, "schools/school_import.html", {"form": form, "row_errors": errors})
+
+
+class DepartmentListView(LoginRequiredMixin, generic.ListView):
+    """The district's organisations: the bureau, its sections and the partner departments."""
+
+    template_name = "schools/department_list.html"
+
+    def get_queryset(self) -> QuerySet[Department]:
+        return Department.objects.for_user(self.request.user).select_related("bureau")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        membership = getattr(self.request.user, "membership", None)
+        bureau = membership.bureau if membership else None
+        context["bureau"] = bureau
+        context["sections"] = bureau.sections.all() if bureau else []
+        return context

@@ -101,3 +101,13 @@ def test_other_district_admin_cannot_edit_school(as_user, outsider, school_a):
 
 def test_home_answers_post_with_405(as_user, bureau_admin):
     assert as_user(bureau_admin).post(reverse("home")).status_code == 405
+
+
+def test_organisations_page_lists_the_district_departments(
+    as_user, bureau_admin, fire_department, other_bureau
+):
+    from xiaoan.schools.models import Department
+
+    Department.objects.create(bureau=other_bureau, name="远山区消防大队", kind="fire")
+    page = as_user(bureau_admin).get(reverse("schools:organisations")).content.decode()
+    assert "清溪区消防大队" in page and "远山区消防大队" not in page
