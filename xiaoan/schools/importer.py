@@ -8,7 +8,9 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from xiaoan.core.changelog import record_change, snapshot
 from xiaoan.core.excel import RowError, read_rows
+from xiaoan.core.models import ChangeAction
 
 from .choices import SchoolKind
 from .models import Bureau, School
@@ -120,7 +122,7 @@ def _parse_row(values: dict[str, Any], kinds: dict[str, str]) -> tuple[dict[str,
     return data, problems
 
 
-def import_schools(data: bytes, bureau: Bureau) -> ImportResult:
+def import_schools(data: bytes, bureau: Bureau, user: Any = None) -> ImportResult:
     """Validate every row first; save all of them in one transaction only if none is bad."""
     rows = read_rows(data, HEADERS)
     kinds = _kind_lookup()
@@ -148,15 +150,19 @@ def import_schools(data: bytes, bureau: Bureau) -> ImportResult:
         parsed.append(record)
     if errors:
         raise ImportFailed(errors)
-    return _save(parsed, bureau)
+    return _save(parsed, bureau, user)
 
 
-def _save(records: list[dict[str, Any]], bureau: Bureau) -> ImportResult:
+def _save(records: list[dict[str, Any]], bureau: Bureau, user: Any) -> ImportResult:
     result = ImportResult()
+    existing = {s.code: snapshot(s) for s in School.objects.filter(bureau=bureau)}
     with transaction.atomic():
         for record in records:
             code = record.pop("code")
-            _, created = School.objects.update_or_create(bureau=bureau, code=code, defaults=record)
+            school, created = School.objects.update_or_create(
+                bureau=bureau, code=code, defaults=record
+            )
+            record_change(school, user, ChangeAction.IMPORT, existing.get(code))
             result.codes.append(code)
             if created:
                 result.created += 1

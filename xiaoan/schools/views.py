@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +14,9 @@ from django.views import generic
 
 from xiaoan.accounts.access import can_manage_schools, require_role
 from xiaoan.accounts.choices import Role
+from xiaoan.core.changelog import described_history, record_change, snapshot
 from xiaoan.core.excel import ExcelError, workbook_response
+from xiaoan.core.models import ChangeAction
 
 from .exports import schools_workbook
 from .filters import SchoolFilter
@@ -58,6 +61,7 @@ class SchoolDetailView(LoginRequiredMixin, generic.DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["can_manage"] = can_manage_schools(self.request.user)
+        context["history"] = described_history(self.object)
         return context
 
 
@@ -83,8 +87,14 @@ class SchoolFormMixin(LoginRequiredMixin, generic.edit.ModelFormMixin):
         return kwargs
 
     def form_valid(self, form: Any) -> HttpResponse:
+        is_new = form.instance.pk is None
+        before = None if is_new else snapshot(School.objects.get(pk=form.instance.pk))
+        with transaction.atomic():
+            response = super().form_valid(form)
+            action = ChangeAction.CREATE if is_new else ChangeAction.UPDATE
+            record_change(self.object, self.request.user, action, before)
         messages.success(self.request, _("School “%(name)s” saved.") % {"name": form.instance.name})
-        return super().form_valid(form)
+        return response
 
 
 class SchoolCreateView(SchoolFormMixin, generic.CreateView):
@@ -108,7 +118,9 @@ def school_import(request: HttpRequest) -> HttpResponse:
     errors: list[Any] = []
     if request.method == "POST" and form.is_valid():
         try:
-            result = import_schools(form.cleaned_data["file"].read(), user_bureau(request))
+            result = import_schools(
+                form.cleaned_data["file"].read(), user_bureau(request), user=request.user
+            )
         except ExcelError as exc:
             form.add_error("file", str(exc))
         except ImportFailed as exc:

@@ -176,3 +176,13 @@ def test_command_imports_and_reports_bad_rows(bureau, tmp_path, capsys):
     with pytest.raises(CommandError, match="未导入任何数据"):
         call_command("import-schools", str(bad))
     assert "第3行:缺少名称" in capsys.readouterr().err
+
+
+def test_import_is_logged_once_per_changed_school(bureau, bureau_admin):
+    from xiaoan.core.models import ChangeLog
+
+    import_schools(xlsx(*GOOD), bureau, user=bureau_admin)
+    import_schools(xlsx(*GOOD), bureau, user=bureau_admin)
+    entries = ChangeLog.objects.filter(action="import")
+    assert entries.count() == 2
+    assert {e.user for e in entries} == {bureau_admin}

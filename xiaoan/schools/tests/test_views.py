@@ -111,3 +111,25 @@ def test_organisations_page_lists_the_district_departments(
     Department.objects.create(bureau=other_bureau, name="远山区消防大队", kind="fire")
     page = as_user(bureau_admin).get(reverse("schools:organisations")).content.decode()
     assert "清溪区消防大队" in page and "远山区消防大队" not in page
+
+
+def test_editing_a_school_is_logged_with_before_and_after(as_user, bureau_admin, school_a):
+    from xiaoan.core.changelog import history
+
+    data = {
+        "code": "S001",
+        "name": school_a.name,
+        "kind": "primary",
+        "enrolment": "950",
+        "principal": "新校长",
+        "is_active": "on",
+    }
+    client = as_user(bureau_admin)
+    client.post(reverse("schools:update", args=[school_a.pk]), data)
+    client.post(reverse("schools:update", args=[school_a.pk]), data)  # no change: no entry
+    [entry] = history(school_a)
+    assert entry.user == bureau_admin and entry.action == "update"
+    assert ("principal", "", "新校长") in entry.changed_fields
+    assert ("enrolment", 900, 950) in entry.changed_fields
+    page = client.get(reverse("schools:detail", args=[school_a.pk])).content.decode()
+    assert "变更记录" in page and "新校长" in page
