@@ -1,12 +1,76 @@
-"""The hazard ledger (隐患台账) and the six areas it is counted by."""
+"""The hazard ledger (隐患台账) and the six areas it is counted by.
+
+A hazard moves through its closed loop only by the transition methods below. Each one checks
+the current state and the user's role, saves under an optimistic version guard inside a
+transaction and writes one HazardEvent: the ledger's history is never edited or deleted.
+"""
 
 from __future__ import annotations
 
-from django.db import models
-from django.utils import translation
+import datetime
+import re
+import uuid
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.accounts.choices import Role
 from xiaoan.core.models import TimeStampedModel
+
+from .choices import (
+    EventKind,
+    ExtensionStatus,
+    HazardLevel,
+    HazardSource,
+    HazardStatus,
+    PhotoKind,
+)
+from .querysets import HazardChildQuerySet, HazardQuerySet, _active_membership
+
+LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
+CODE_PATTERN = re.compile(r"^YH-(\d{4})-(\d{4,})$")
+
+
+def local_today() -> datetime.date:
+    """Today's date for the bureau, whatever the server's clock zone."""
+    return timezone.now().astimezone(LOCAL_ZONE).date()
+
+
+class HazardError(Exception):
+    """A workflow step cannot be done now; the message is for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class WrongState(HazardError):
+    """The hazard is not in a state that allows this step (API: 409)."""
+
+
+class StaleHazard(HazardError):
+    """Someone else changed the hazard since it was loaded (API: 409)."""
+
+
+class InvalidStep(HazardError):
+    """The step's input is incomplete or impossible (API: 400)."""
+
+
+class NotAllowed(PermissionDenied):
+    """The user's role may not take this step on this hazard (403)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class Area(TimeStampedModel):
@@ -31,3 +95,724 @@ class Area(TimeStampedModel):
         """The name in the user's language."""
         language = translation.get_language() or "zh-hans"
         return self.name_en if language.startswith("en") else self.name_zh
+
+
+class HazardCounter(TimeStampedModel):
+    """The last reference number given out per bureau and year (YH-<year>-<nnnn>)."""
+
+    bureau = models.ForeignKey(
+        "schools.Bureau", models.PROTECT, related_name="+", verbose_name=_("bureau")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("hazard number counter")
+        verbose_name_plural = _("hazard number counters")
+        constraints = [
+            models.UniqueConstraint(fields=["bureau", "year"], name="hazardcounter_unique_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bureau_id}/{self.year}: {self.last}"
+
+    @classmethod
+    def next_code(cls, bureau_id: int, year: int) -> str:
+        """Allocate the next code; call inside a transaction.
+
+        The UPDATE locks the counter row until the transaction ends, so two reports filed at
+        the same moment get different numbers (SQLite serialises writers anyway).
+        """
+        cls.objects.get_or_create(
+            bureau_id=bureau_id, year=year, defaults={"last": _highest_number(bureau_id, year)}
+        )
+        cls.objects.filter(bureau_id=bureau_id, year=year).update(last=F("last") + 1)
+        last = cls.objects.filter(bureau_id=bureau_id, year=year).values_list("last", flat=True)
+        return f"YH-{year}-{last.get():04d}"
+
+
+def _highest_number(bureau_id: int, year: int) -> int:
+    codes = Hazard.objects.filter(bureau_id=bureau_id, code__startswith=f"YH-{year}-")
+    numbers = [
+        int(m.group(2))
+        for c in codes.values_list("code", flat=True)
+        if (m := CODE_PATTERN.match(c))
+    ]
+    return max(numbers, default=0)
+
+
+class HazardManager(models.Manager.from_queryset(HazardQuerySet)):  # type: ignore[misc]
+    def report(
+        self,
+        *,
+        school: Any,
+        area: Area,
+        level: str,
+        description: str,
+        reported_by: Any,
+        source: str,
+        location: str = "",
+        found_on: datetime.date | None = None,
+        campaign: Any = None,
+        department: Any = None,
+    ) -> Hazard:
+        """Record a newly found hazard (state reported) with its first event."""
+        membership = _active_membership(reported_by)
+        if department is None and membership is not None and membership.department_id:
+            department = membership.department
+        hazard = self.model(
+            bureau_id=school.bureau_id,
+            school=school,
+            area=area,
+            level=level,
+            source=source,
+            description=description.strip(),
+            location=location.strip(),
+            found_on=found_on or local_today(),
+            reported_by=reported_by,
+            department=department,
+            campaign=campaign,
+            status=HazardStatus.REPORTED,
+        )
+        hazard.check_can_report(reported_by)
+        if not hazard.description:
+            raise InvalidStep(_t("Describe the hazard in a line at least."))
+        with transaction.atomic():
+            hazard.code = HazardCounter.next_code(school.bureau_id, hazard.found_on.year)
+            hazard.save()
+            hazard._event(reported_by, EventKind.REPORTED, "", HazardStatus.REPORTED, "")
+        return hazard
+
+
+class Hazard(TimeStampedModel):
+    """A safety hazard found at a school, driven from report to close-out (销号)."""
+
+    bureau = models.ForeignKey(
+        "schools.Bureau", models.PROTECT, related_name="hazards", verbose_name=_("bureau")
+    )
+    code = models.CharField(_("reference code"), max_length=20)
+    school = models.ForeignKey(
+        "schools.School", models.PROTECT, related_name="hazards", verbose_name=_("school")
+    )
+    area = models.ForeignKey(Area, models.PROTECT, related_name="hazards", verbose_name=_("area"))
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hazards",
+        verbose_name=_("campaign"),
+    )
+    level = models.CharField(
+        _("level"), max_length=10, choices=HazardLevel.choices, default=HazardLevel.GENERAL
+    )
+    source = models.CharField(_("source"), max_length=20, choices=HazardSource.choices)
+    description = models.TextField(_("description"))
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    found_on = models.DateField(_("found on"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="reported_hazards",
+        verbose_name=_("reported by"),
+    )
+    department = models.ForeignKey(
+        "schools.Department",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hazards",
+        verbose_name=_("found by department"),
+    )
+    status = models.CharField(
+        _("status"), max_length=25, choices=HazardStatus.choices, default=HazardStatus.REPORTED
+    )
+    opinion = models.TextField(_("rectification opinion"), blank=True)
+    responsible_person = models.CharField(_("responsible person"), max_length=50, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    measures = models.TextField(_("rectification measures"), blank=True)
+    cost = models.DecimalField(
+        _("cost (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    interim_control = models.TextField(_("interim control measures"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    supervised = models.BooleanField(_("under supervision"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = HazardManager()
+
+    class Meta:
+        verbose_name = _("hazard")
+        verbose_name_plural = _("hazards")
+        ordering = ["-found_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bureau", "code"], name="hazard_unique_code_per_bureau"
+            ),
+            models.CheckConstraint(
+                name="hazard_status_valid", condition=Q(status__in=HazardStatus.values)
+            ),
+            models.CheckConstraint(
+                name="hazard_level_valid", condition=Q(level__in=HazardLevel.values)
+            ),
+            models.CheckConstraint(
+                name="hazard_supervised_only_major",
+                condition=Q(supervised=False) | Q(level=HazardLevel.MAJOR),
+            ),
+            models.CheckConstraint(
+                name="hazard_closed_has_closed_at",
+                condition=~Q(status=HazardStatus.CLOSED) | Q(closed_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="hazard_cost_not_negative", condition=Q(cost__isnull=True) | Q(cost__gte=0)
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["school", "status"], name="hazard_school_status_idx"),
+            models.Index(fields=["status", "deadline"], name="hazard_status_deadline_idx"),
+            models.Index(fields=["bureau", "found_on"], name="hazard_bureau_found_idx"),
+            models.Index(fields=["area", "level"], name="hazard_area_level_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description[:30]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("hazards:detail", args=[self.pk])
+
+    # ---- derived state -------------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in HazardStatus.open_states()
+
+    @property
+    def is_overdue(self) -> bool:
+        """The school still owes the rectification and the deadline has passed (local date)."""
+        return (
+            self.status in HazardStatus.overdue_states()
+            and self.deadline is not None
+            and self.deadline < local_today()
+        )
+
+    @property
+    def days_overdue(self) -> int:
+        return (local_today() - self.deadline).days if self.is_overdue and self.deadline else 0
+
+    @property
+    def is_major(self) -> bool:
+        return self.level == HazardLevel.MAJOR
+
+    # ---- who may do what -----------------------------------------------------------------
+
+    def _scope_role(self, user: Any) -> str | None:
+        """The user's role if the hazard is within the user's reach, else None."""
+        if getattr(user, "is_superuser", False):
+            return "superuser"
+        membership = _active_membership(user)
+        if membership is None or membership.bureau_id != self.bureau_id:
+            return None
+        if membership.school_id is not None and membership.school_id != self.school_id:
+            return None
+        if membership.role == Role.DEPT_INSPECTOR and self.department_id not in (
+            None,
+            membership.department_id,
+        ):
+            return None
+        return str(membership.role)
+
+    def _require(self, user: Any, roles: tuple[str, ...], message: str) -> None:
+        role = self._scope_role(user)
+        if role is None or (role != "superuser" and role not in roles):
+            raise NotAllowed(message)
+
+    def check_can_report(self, user: Any) -> None:
+        self._require(
+            user,
+            (Role.BUREAU_ADMIN, Role.BUREAU_LEADER, Role.DEPT_INSPECTOR, *Role.school_roles()),
+            _t("Your role may not report hazards at this school."),
+        )
+
+    def _require_manager(self, user: Any) -> None:
+        """Issue opinions, verify, reject, decide extensions: the bureau, or the department
+        that found the hazard."""
+        role = self._scope_role(user)
+        is_finder = role == Role.DEPT_INSPECTOR and self.department_id is not None
+        if role not in ("superuser", Role.BUREAU_ADMIN) and not is_finder:
+            raise NotAllowed(
+                _t("Only the bureau safety section or the department that found it may do this.")
+            )
+
+    def _require_school_admin(self, user: Any) -> None:
+        self._require(
+            user,
+            (Role.SCHOOL_ADMIN,),
+            _t("Only the school's safety administrator may do this."),
+        )
+
+    def _require_state(self, *states: str) -> None:
+        if self.status not in states:
+            raise WrongState(
+                _t("This step is not possible while the hazard is “%(status)s”.")
+                % {"status": self.get_status_display()}
+            )
+
+    def allowed_actions(self, user: Any) -> list[str]:
+        """The workflow steps this user may take now (pages show only these buttons)."""
+        return [name for name, check in self._action_checks().items() if _passes(check, user)]
+
+    def _action_checks(self) -> dict[str, Any]:
+        S = HazardStatus
+        return {
+            "assign": lambda u: (self._require_state(S.REPORTED), self._require_manager(u)),
+            "start": lambda u: (self._require_state(S.ASSIGNED), self._require_school_admin(u)),
+            "submit": lambda u: (
+                self._require_state(S.RECTIFYING),
+                self._require_school_admin(u),
+            ),
+            "verify": lambda u: (
+                self._require_state(S.AWAITING_VERIFICATION),
+                self._require_manager(u),
+            ),
+            "reject": lambda u: (
+                self._require_state(S.REPORTED, S.ASSIGNED),
+                self._require_manager(u),
+            ),
+            "extend": lambda u: self._check_extension_request(u),
+            "decide_extension": lambda u: self._check_extension_decision(u),
+            "supervise": lambda u: self._check_supervise(u),
+            "lift": lambda u: self._check_lift(u),
+            "edit": lambda u: self._check_edit(u),
+            "photo": lambda u: self._check_photo(u),
+        }
+
+    # ---- the transitions -----------------------------------------------------------------
+
+    def assign(
+        self,
+        user: Any,
+        *,
+        opinion: str,
+        deadline: datetime.date,
+        responsible_person: str = "",
+        interim_control: str = "",
+        comment: str = "",
+    ) -> HazardEvent:
+        """Issue the rectification opinion and deadline (待受理 → 待整改)."""
+        self._require_state(HazardStatus.REPORTED)
+        self._require_manager(user)
+        if not opinion.strip():
+            raise InvalidStep(_t("Write the rectification opinion."))
+        if deadline is None or deadline < self.found_on:
+            raise InvalidStep(_t("The deadline cannot be before the day the hazard was found."))
+        changes = {
+            "status": HazardStatus.ASSIGNED,
+            "opinion": opinion.strip(),
+            "deadline": deadline,
+            "responsible_person": responsible_person.strip(),
+            "interim_control": interim_control.strip() or self.interim_control,
+        }
+        data = {"deadline": deadline.isoformat()}
+        return self._apply(user, EventKind.ASSIGNED, changes, comment, data)
+
+    def start(self, user: Any, *, comment: str = "") -> HazardEvent:
+        """The school starts rectifying (待整改 → 整改中)."""
+        self._require_state(HazardStatus.ASSIGNED)
+        self._require_school_admin(user)
+        return self._apply(user, EventKind.STARTED, {"status": HazardStatus.RECTIFYING}, comment)
+
+    def submit(
+        self,
+        user: Any,
+        *,
+        measures: str,
+        cost: Decimal | None = None,
+        comment: str = "",
+    ) -> HazardEvent:
+        """The school reports the work done and asks for verification (整改中 → 待复查)."""
+        self._require_state(HazardStatus.RECTIFYING)
+        self._require_school_admin(user)
+        if not measures.strip():
+            raise InvalidStep(_t("Describe what was done to rectify the hazard."))
+        if cost is not None and cost < 0:
+            raise InvalidStep(_t("The cost cannot be negative."))
+        changes = {
+            "status": HazardStatus.AWAITING_VERIFICATION,
+            "measures": measures.strip(),
+            "cost": cost,
+        }
+        return self._apply(user, EventKind.SUBMITTED, changes, comment)
+
+    def verify(self, user: Any, *, passed: bool, comment: str = "") -> HazardEvent:
+        """Check the rectification: pass closes the hazard (销号), fail sends it back."""
+        self._require_state(HazardStatus.AWAITING_VERIFICATION)
+        self._require_manager(user)
+        if passed:
+            changes = {"status": HazardStatus.CLOSED, "closed_at": timezone.now()}
+            return self._apply(user, EventKind.VERIFIED, changes, comment)
+        if not comment.strip():
+            raise InvalidStep(_t("Give the reason the rectification is not accepted."))
+        changes = {"status": HazardStatus.RECTIFYING}
+        return self._apply(user, EventKind.VERIFICATION_FAILED, changes, comment)
+
+    def reject(self, user: Any, *, reason: str) -> HazardEvent:
+        """Not a hazard after all (不属实); the reason is kept in the history."""
+        self._require_state(HazardStatus.REPORTED, HazardStatus.ASSIGNED)
+        self._require_manager(user)
+        if not reason.strip():
+            raise InvalidStep(_t("Give the reason the report is rejected."))
+        return self._apply(user, EventKind.REJECTED, {"status": HazardStatus.REJECTED}, reason)
+
+    def _check_extension_request(self, user: Any) -> None:
+        self._require_state(HazardStatus.ASSIGNED, HazardStatus.RECTIFYING)
+        self._require_school_admin(user)
+        if self.pending_extension() is not None:
+            raise WrongState(_t("An extension request is already waiting for a decision."))
+
+    def request_extension(
+        self, user: Any, *, new_deadline: datetime.date, reason: str
+    ) -> ExtensionRequest:
+        """The school asks for a later deadline; the bureau approves or refuses."""
+        self._check_extension_request(user)
+        if not reason.strip():
+            raise InvalidStep(_t("Give the reason a longer deadline is needed."))
+        if self.deadline is None or new_deadline is None or new_deadline <= self.deadline:
+            raise InvalidStep(_t("The new deadline must be later than the current one."))
+        with transaction.atomic():
+            event = self._apply(
+                user,
+                EventKind.EXTENSION_REQUESTED,
+                {},
+                reason,
+                {"deadline": self.deadline.isoformat(), "requested": new_deadline.isoformat()},
+            )
+            return ExtensionRequest.objects.create(
+                hazard=self,
+                requested_by=user,
+                current_deadline=self.deadline,
+                requested_deadline=new_deadline,
+                reason=reason.strip(),
+                request_event=event,
+            )
+
+    def pending_extension(self) -> ExtensionRequest | None:
+        return self.extension_requests.filter(status=ExtensionStatus.PENDING).first()
+
+    def _check_extension_decision(self, user: Any) -> ExtensionRequest:
+        self._require_manager(user)
+        request = self.pending_extension()
+        if request is None or self.status not in HazardStatus.overdue_states():
+            raise WrongState(_t("There is no extension request waiting for a decision."))
+        return request
+
+    def decide_extension(self, user: Any, *, approve: bool, comment: str = "") -> HazardEvent:
+        """Approve (the deadline moves) or refuse (it stays) the pending extension request."""
+        request = self._check_extension_decision(user)
+        if not approve and not comment.strip():
+            raise InvalidStep(_t("Give the reason the extension is refused."))
+        with transaction.atomic():
+            changes: dict[str, Any] = {}
+            if approve:
+                changes["deadline"] = request.requested_deadline
+            kind = EventKind.EXTENSION_APPROVED if approve else EventKind.EXTENSION_REFUSED
+            data = {"requested": request.requested_deadline.isoformat()}
+            event = self._apply(user, kind, changes, comment, data)
+            updated = ExtensionRequest.objects.filter(
+                pk=request.pk, status=ExtensionStatus.PENDING
+            ).update(
+                status=ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED,
+                decided_by=user,
+                decided_at=timezone.now(),
+                decision_comment=comment.strip(),
+                updated_at=timezone.now(),
+            )
+            if not updated:
+                raise StaleHazard(_t("The extension request was decided by someone else."))
+        return event
+
+    def _check_supervise(self, user: Any) -> None:
+        self._require(user, (Role.BUREAU_LEADER,), _t("Only a bureau leader may do this."))
+        if not self.is_major:
+            raise WrongState(_t("Only a major hazard can be put under supervision."))
+        if not self.is_open or self.supervised:
+            raise WrongState(_t("This hazard cannot be put under supervision now."))
+
+    def supervise(self, user: Any, *, comment: str = "") -> HazardEvent:
+        """Put a major hazard under the bureau leaders' supervision (挂牌督办)."""
+        self._check_supervise(user)
+        return self._apply(user, EventKind.SUPERVISED, {"supervised": True}, comment)
+
+    def _check_lift(self, user: Any) -> None:
+        self._require(user, (Role.BUREAU_LEADER,), _t("Only a bureau leader may do this."))
+        if not self.supervised:
+            raise WrongState(_t("This hazard is not under supervision."))
+
+    def lift_supervision(self, user: Any, *, comment: str = "") -> HazardEvent:
+        """End the supervision (摘牌)."""
+        self._check_lift(user)
+        return self._apply(user, EventKind.SUPERVISION_LIFTED, {"supervised": False}, comment)
+
+    EDITABLE_FIELDS = ("area", "level", "description", "location", "interim_control")
+
+    def _check_edit(self, user: Any) -> None:
+        if not self.is_open:
+            raise WrongState(_t("A closed or rejected hazard cannot be edited."))
+        self._require(
+            user,
+            (Role.BUREAU_ADMIN, Role.SCHOOL_ADMIN),
+            _t("Your role may not edit this hazard."),
+        )
+
+    def edit(self, user: Any, *, version: int, comment: str = "", **values: Any) -> HazardEvent:
+        """Correct the report's details; refused if someone saved since `version` was read."""
+        self._check_edit(user)
+        if int(version) != self.version:
+            raise StaleHazard(_stale_message())
+        unknown = set(values) - set(self.EDITABLE_FIELDS)
+        if unknown:
+            raise InvalidStep(_t("These fields cannot be edited: %s") % ", ".join(sorted(unknown)))
+        if self.supervised and values.get("level", self.level) != HazardLevel.MAJOR:
+            raise InvalidStep(_t("A hazard under supervision must stay major."))
+        before = {k: _plain(getattr(self, k)) for k in values}
+        after = {k: _plain(v) for k, v in values.items()}
+        changed = {k: v for k, v in values.items() if before[k] != after[k]}
+        data = {"before": before, "after": after}
+        return self._apply(user, EventKind.EDITED, changed, comment, data)
+
+    def _check_photo(self, user: Any) -> None:
+        if not self.is_open:
+            raise WrongState(_t("Photos cannot be added to a closed or rejected hazard."))
+        self._require(
+            user,
+            (Role.BUREAU_ADMIN, Role.DEPT_INSPECTOR, *Role.school_roles()),
+            _t("Your role may not add photos to this hazard."),
+        )
+
+    def add_photo(self, user: Any, upload: Any, kind: str = PhotoKind.BEFORE) -> HazardPhoto:
+        """Check, re-encode and store an uploaded photo (raises ValidationError if bad)."""
+        from .photos import process_upload
+
+        self._check_photo(user)
+        processed = process_upload(upload)
+        with transaction.atomic():
+            event = self._apply(user, EventKind.PHOTO_ADDED, {}, "", {"kind": str(kind)})
+            return HazardPhoto.store(self, event, user, kind, processed)
+
+    # ---- the one place that writes --------------------------------------------------------
+
+    def _apply(
+        self,
+        user: Any,
+        kind: str,
+        changes: dict[str, Any],
+        comment: str = "",
+        data: dict[str, Any] | None = None,
+    ) -> HazardEvent:
+        """Save `changes` only if nobody saved since this object was loaded, then log the event."""
+        from_status = self.status
+        with transaction.atomic():
+            updated = Hazard.objects.filter(pk=self.pk, version=self.version).update(
+                **changes, version=F("version") + 1, updated_at=timezone.now()
+            )
+            if not updated:
+                raise StaleHazard(_stale_message())
+            for field, value in changes.items():
+                setattr(self, field, value)
+            self.version += 1
+            return self._event(user, kind, from_status, self.status, comment, data)
+
+    def _event(
+        self,
+        user: Any,
+        kind: str,
+        from_status: str,
+        to_status: str,
+        comment: str,
+        data: dict[str, Any] | None = None,
+    ) -> HazardEvent:
+        return HazardEvent.objects.create(
+            hazard=self,
+            actor=user,
+            kind=kind,
+            from_status=from_status,
+            to_status=to_status,
+            comment=comment.strip(),
+            data=data or {},
+        )
+
+
+def _stale_message() -> str:
+    return _t(
+        "Someone else changed this hazard while you were working on it. "
+        "Your change was not saved: reload the page and try again."
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, datetime.date | Decimal):
+        return str(value)
+    return value
+
+
+def _passes(check: Any, user: Any) -> bool:
+    try:
+        check(user)
+    except (HazardError, PermissionDenied):
+        return False
+    return True
+
+
+class HazardEvent(TimeStampedModel):
+    """One step of a hazard's history: who, when, from which state to which, and why."""
+
+    hazard = models.ForeignKey(
+        Hazard, models.PROTECT, related_name="events", verbose_name=_("hazard")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hazard_events",
+        verbose_name=_("by"),
+    )
+    kind = models.CharField(_("step"), max_length=25, choices=EventKind.choices)
+    from_status = models.CharField(
+        _("from status"), max_length=25, choices=HazardStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to status"), max_length=25, choices=HazardStatus.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = HazardChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hazard event")
+        verbose_name_plural = _("hazard events")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["hazard", "created_at"], name="hazardevent_hazard_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.hazard_id} · {self.get_kind_display()}"
+
+
+def _photo_name(hazard: Hazard, suffix: str) -> str:
+    return f"hazards/{hazard.bureau_id}/{hazard.code}/{uuid.uuid4().hex}{suffix}.jpg"
+
+
+class HazardPhoto(TimeStampedModel):
+    """A photo of a hazard, before or after rectification, re-encoded as JPEG with a thumbnail.
+
+    Stored under MEDIA_ROOT and only ever served through a view that checks `for_user`.
+    """
+
+    hazard = models.ForeignKey(
+        Hazard, models.PROTECT, related_name="photos", verbose_name=_("hazard")
+    )
+    event = models.ForeignKey(
+        HazardEvent,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name=_("event"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=PhotoKind.choices)
+    image = models.FileField(_("image"), max_length=200)
+    thumbnail = models.FileField(_("thumbnail"), max_length=200)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="hazard_photos",
+        verbose_name=_("uploaded by"),
+    )
+
+    objects = HazardChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hazard photo")
+        verbose_name_plural = _("hazard photos")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.hazard_id} · {self.get_kind_display()}"
+
+    @classmethod
+    def store(
+        cls, hazard: Hazard, event: HazardEvent | None, user: Any, kind: str, processed: Any
+    ) -> HazardPhoto:
+        from django.core.files.base import ContentFile
+
+        photo = cls(
+            hazard=hazard,
+            event=event,
+            kind=kind,
+            width=processed.width,
+            height=processed.height,
+            uploaded_by=user,
+        )
+        photo.image.save(_photo_name(hazard, ""), ContentFile(processed.jpeg), save=False)
+        photo.thumbnail.save(_photo_name(hazard, "-t"), ContentFile(processed.thumb), save=False)
+        photo.save()
+        return photo
+
+
+class ExtensionRequest(TimeStampedModel):
+    """A school's request for a later rectification deadline, and the decision on it."""
+
+    hazard = models.ForeignKey(
+        Hazard, models.PROTECT, related_name="extension_requests", verbose_name=_("hazard")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    current_deadline = models.DateField(_("current deadline"))
+    requested_deadline = models.DateField(_("requested deadline"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ExtensionStatus.choices,
+        default=ExtensionStatus.PENDING,
+    )
+    request_event = models.ForeignKey(
+        HazardEvent, models.PROTECT, related_name="+", verbose_name=_("request event")
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_comment = models.TextField(_("decision comment"), blank=True)
+
+    objects = HazardChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("deadline extension request")
+        verbose_name_plural = _("deadline extension requests")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hazard"],
+                condition=Q(status=ExtensionStatus.PENDING),
+                name="extension_one_pending_per_hazard",
+            ),
+            models.CheckConstraint(
+                name="extension_later_deadline",
+                condition=Q(requested_deadline__gt=F("current_deadline")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hazard_id} → {self.requested_deadline}"

@@ -1,0 +1,81 @@
+"""Uploaded photos: checked by their content (not their name), oriented, re-encoded, thumbnailed."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_SIDE = 2560
+THUMB_SIDE = 320
+MAX_PIXELS = 60_000_000
+ACCEPTED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP", "BMP", "MPO", "TIFF"}
+
+
+@dataclass(frozen=True)
+class ProcessedImage:
+    jpeg: bytes
+    thumb: bytes
+    width: int
+    height: int
+
+
+def check_size(upload: Any) -> None:
+    limit = settings.MAX_UPLOAD_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError(
+            _("The photo is too large (%(size)s MB); the limit is %(limit)s MB.")
+            % {"size": _mb(upload.size), "limit": _mb(limit)},
+            code="too_large",
+        )
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f}"
+
+
+def process_upload(upload: Any) -> ProcessedImage:
+    """Open the upload as an image or raise ValidationError with a message for the user."""
+    check_size(upload)
+    data = upload.read()
+    if len(data) > settings.MAX_UPLOAD_BYTES:
+        check_size(type("Sized", (), {"size": len(data)})())
+    image = _open(data)
+    # Phones store the camera's rotation in EXIF; apply it so the photo stands upright.
+    image = ImageOps.exif_transpose(image).convert("RGB")
+    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    thumb = image.copy()
+    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE))
+    return ProcessedImage(_jpeg(image, 85), _jpeg(thumb, 80), image.width, image.height)
+
+
+def _open(data: bytes) -> Image.Image:
+    bad = ValidationError(
+        _("The file is not a photo or it is damaged. Upload a JPEG or PNG picture."),
+        code="not_an_image",
+    )
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.format not in ACCEPTED_FORMATS:
+                raise bad
+            if probe.width * probe.height > MAX_PIXELS:
+                raise ValidationError(_("The picture has too many pixels."), code="too_large")
+            probe.verify()
+        image = Image.open(io.BytesIO(data))
+        image.load()  # decodes every byte: a truncated file fails here
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise bad from None
+    return image
+
+
+def _jpeg(image: Image.Image, quality: int) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=quality, optimize=True)
+    return buffer.getvalue()
