@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from PIL import Image
+
+from xiaoan.hazards.choices import HazardLevel, HazardSource
+from xiaoan.hazards.models import Area, Hazard
+
+
+@pytest.fixture
+def fire_area(db) -> Area:
+    return Area.objects.get(code="fire")
+
+
+@pytest.fixture
+def make_hazard(alice, fire_area):
+    def make(school=None, user=None, level=HazardLevel.GENERAL, **kwargs) -> Hazard:
+        return Hazard.objects.report(
+            school=school or alice.membership.school,
+            area=kwargs.pop("area", fire_area),
+            level=level,
+            description=kwargs.pop("description", "消防通道堆放杂物"),
+            reported_by=user or alice,
+            source=kwargs.pop("source", HazardSource.SELF_REPORT),
+            found_on=kwargs.pop("found_on", datetime.date(2014, 9, 1)),
+            **kwargs,
+        )
+
+    return make
+
+
+@pytest.fixture
+def hazard(make_hazard) -> Hazard:
+    return make_hazard()
+
+
+def jpeg_bytes(size=(40, 30), color=(200, 30, 30), exif_orientation: int | None = None) -> bytes:
+    image = Image.new("RGB", size, color)
+    buffer = io.BytesIO()
+    if exif_orientation:
+        exif = Image.Exif()
+        exif[0x0112] = exif_orientation
+        image.save(buffer, "JPEG", exif=exif)
+    else:
+        image.save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def png_bytes(size=(40, 30)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (10, 120, 10)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def to_stage(hazard: Hazard, stage: str, bureau_admin, alice) -> Hazard:
+    """Drive a fresh hazard to `stage` through the real transitions."""
+    steps = ["assigned", "rectifying", "awaiting_verification", "closed"]
+    for step in steps[: steps.index(stage) + 1] if stage in steps else []:
+        if step == "assigned":
+            hazard.assign(bureau_admin, opinion="立即清理", deadline=datetime.date(2014, 9, 15))
+        elif step == "rectifying":
+            hazard.start(alice)
+        elif step == "awaiting_verification":
+            hazard.submit(alice, measures="已清理通道杂物")
+        elif step == "closed":
+            hazard.verify(bureau_admin, passed=True)
+    return hazard

@@ -1,0 +1,299 @@
+"""The closed loop: every step allowed to the right role from the right state, refused otherwise."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+
+from xiaoan.hazards.choices import EventKind, HazardLevel, HazardStatus
+from xiaoan.hazards.models import (
+    Hazard,
+    HazardEvent,
+    InvalidStep,
+    NotAllowed,
+    StaleHazard,
+    WrongState,
+)
+
+from .conftest import to_stage
+
+pytestmark = pytest.mark.django_db
+
+DEADLINE = datetime.date(2014, 9, 15)
+
+
+def test_report_gives_sequential_codes_per_year_and_a_first_event(make_hazard):
+    first = make_hazard()
+    second = make_hazard()
+    other_year = make_hazard(found_on=datetime.date(2015, 1, 5))
+    assert (first.code, second.code, other_year.code) == (
+        "YH-2014-0001",
+        "YH-2014-0002",
+        "YH-2015-0001",
+    )
+    assert first.status == HazardStatus.REPORTED
+    event = first.events.get()
+    assert (event.kind, event.from_status, event.to_status) == ("reported", "", "reported")
+    assert event.actor.username == "alice"
+
+
+def test_codes_continue_after_existing_hazards_without_counter(make_hazard):
+    from xiaoan.hazards.models import HazardCounter
+
+    make_hazard()
+    HazardCounter.objects.all().delete()
+    assert make_hazard().code == "YH-2014-0002"
+
+
+def test_inspector_report_records_its_department(make_hazard, fire, school_b):
+    hazard = make_hazard(school=school_b, user=fire)
+    assert hazard.department == fire.membership.department
+
+
+@pytest.mark.parametrize("persona", ["gov", "bob", "outsider"])
+def test_report_refused_for_roles_outside_the_school(request, make_hazard, persona):
+    user = request.getfixturevalue(persona)
+    with pytest.raises(NotAllowed):
+        make_hazard(user=user)
+    assert not Hazard.objects.exists()
+
+
+def test_report_needs_a_description(make_hazard):
+    with pytest.raises(InvalidStep):
+        make_hazard(description="   ")
+
+
+def test_full_loop_closes_with_events(hazard, bureau_admin, alice):
+    hazard.assign(bureau_admin, opinion="立即清理", deadline=DEADLINE, responsible_person="王建国")
+    hazard.start(alice)
+    hazard.submit(alice, measures="已清理", cost=Decimal("200.00"))
+    hazard.verify(bureau_admin, passed=True, comment="复查合格")
+    hazard.refresh_from_db()
+    assert hazard.status == HazardStatus.CLOSED
+    assert hazard.closed_at is not None
+    assert hazard.cost == Decimal("200.00")
+    kinds = list(hazard.events.values_list("kind", "from_status", "to_status"))
+    assert kinds == [
+        ("reported", "", "reported"),
+        ("assigned", "reported", "assigned"),
+        ("started", "assigned", "rectifying"),
+        ("submitted", "rectifying", "awaiting_verification"),
+        ("verified", "awaiting_verification", "closed"),
+    ]
+    assert hazard.version == 5
+
+
+def test_failed_verification_goes_back_to_rectifying_with_reason(hazard, bureau_admin, alice):
+    to_stage(hazard, "awaiting_verification", bureau_admin, alice)
+    with pytest.raises(InvalidStep):
+        hazard.verify(bureau_admin, passed=False, comment="")
+    hazard.verify(bureau_admin, passed=False, comment="杂物未清理干净")
+    hazard.refresh_from_db()
+    assert hazard.status == HazardStatus.RECTIFYING
+    assert hazard.events.last().comment == "杂物未清理干净"
+
+
+# Which persona may take which step from the state it needs: everyone else is refused.
+STEPS = {
+    "assign": ("reported", {"bureau_admin", "fire"}),
+    "start": ("assigned", {"alice"}),
+    "submit": ("rectifying", {"alice"}),
+    "verify": ("awaiting_verification", {"bureau_admin", "fire"}),
+    "reject": ("reported", {"bureau_admin", "fire"}),
+}
+PERSONAS = ["bureau_admin", "leader", "gov", "fire", "alice", "bob", "carol", "outsider"]
+
+
+def _call(hazard: Hazard, step: str, user) -> None:
+    args = {
+        "assign": {"opinion": "整改", "deadline": DEADLINE},
+        "start": {},
+        "submit": {"measures": "已整改"},
+        "verify": {"passed": True},
+        "reject": {"reason": "不属实"},
+    }[step]
+    getattr(hazard, step)(user, **args)
+
+
+def _hazard_found_by_fire(make_hazard, fire) -> Hazard:
+    return make_hazard(user=fire)
+
+
+@pytest.mark.parametrize("step", list(STEPS))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_step_by_role(request, make_hazard, bureau_admin, alice, fire, step, persona):
+    state, allowed = STEPS[step]
+    hazard = make_hazard(user=fire)
+    to_stage(hazard, state, bureau_admin, alice)
+    user = request.getfixturevalue(persona)
+    before = (hazard.status, hazard.version, hazard.events.count())
+    if persona in allowed:
+        _call(hazard, step, user)
+        assert hazard.events.count() == before[2] + 1
+    else:
+        with pytest.raises(NotAllowed):
+            _call(hazard, step, user)
+        hazard.refresh_from_db()
+        assert (hazard.status, hazard.version, hazard.events.count()) == before
+
+
+@pytest.mark.parametrize("step", list(STEPS))
+@pytest.mark.parametrize(
+    "state", ["reported", "assigned", "rectifying", "awaiting_verification", "closed"]
+)
+def test_step_from_wrong_state_is_refused_and_changes_nothing(
+    make_hazard, bureau_admin, alice, step, state
+):
+    allowed_from = {"reject": {"reported", "assigned"}}.get(step, {STEPS[step][0]})
+    if state in allowed_from:
+        pytest.skip("allowed state")
+    hazard = to_stage(make_hazard(), state, bureau_admin, alice)
+    user = alice if step in ("start", "submit") else bureau_admin
+    before = (hazard.status, hazard.version, hazard.events.count())
+    with pytest.raises(WrongState):
+        _call(hazard, step, user)
+    hazard.refresh_from_db()
+    assert (hazard.status, hazard.version, hazard.events.count()) == before
+
+
+def test_rejected_hazard_accepts_no_further_step(hazard, bureau_admin, alice):
+    hazard.reject(bureau_admin, reason="经核实不属实")
+    for step in STEPS:
+        with pytest.raises((WrongState, NotAllowed)):
+            _call(hazard, step, alice if step in ("start", "submit") else bureau_admin)
+    assert hazard.allowed_actions(bureau_admin) == []
+
+
+def test_inspector_cannot_assign_a_hazard_found_by_the_school(hazard, fire):
+    with pytest.raises(NotAllowed):
+        hazard.assign(fire, opinion="整改", deadline=DEADLINE)
+
+
+def test_assign_refuses_deadline_before_found_on(hazard, bureau_admin):
+    with pytest.raises(InvalidStep):
+        hazard.assign(bureau_admin, opinion="整改", deadline=datetime.date(2014, 8, 1))
+    assert Hazard.objects.get().status == HazardStatus.REPORTED
+
+
+def test_second_save_from_a_stale_copy_is_refused(hazard, bureau_admin, alice):
+    first = Hazard.objects.get(pk=hazard.pk)
+    second = Hazard.objects.get(pk=hazard.pk)
+    first.edit(alice, version=first.version, description="消防通道堆放桌椅")
+    with pytest.raises(StaleHazard):
+        second.edit(bureau_admin, version=second.version, description="另一种描述")
+    with pytest.raises(StaleHazard):
+        second.assign(bureau_admin, opinion="整改", deadline=DEADLINE)
+    hazard.refresh_from_db()
+    assert hazard.description == "消防通道堆放桌椅"
+    assert hazard.status == HazardStatus.REPORTED
+
+
+def test_edit_records_before_and_after(hazard, alice):
+    hazard.edit(alice, version=hazard.version, location="教学楼一楼")
+    event = hazard.events.last()
+    assert event.kind == EventKind.EDITED
+    assert event.data == {"before": {"location": ""}, "after": {"location": "教学楼一楼"}}
+
+
+def test_staff_cannot_edit(hazard, carol):
+    with pytest.raises(NotAllowed):
+        hazard.edit(carol, version=hazard.version, location="x")
+
+
+def test_extension_approved_moves_the_deadline(hazard, bureau_admin, alice):
+    to_stage(hazard, "rectifying", bureau_admin, alice)
+    later = datetime.date(2014, 10, 15)
+    hazard.request_extension(alice, new_deadline=later, reason="需采购设备")
+    with pytest.raises(WrongState):
+        hazard.request_extension(alice, new_deadline=later, reason="再次申请")
+    with pytest.raises(NotAllowed):
+        hazard.decide_extension(alice, approve=True)
+    hazard.decide_extension(bureau_admin, approve=True)
+    hazard.refresh_from_db()
+    assert hazard.deadline == later
+    assert hazard.extension_requests.get().status == "approved"
+
+
+def test_extension_refused_keeps_the_deadline_and_needs_a_reason(hazard, bureau_admin, alice):
+    to_stage(hazard, "assigned", bureau_admin, alice)
+    hazard.request_extension(alice, new_deadline=datetime.date(2014, 10, 1), reason="资金未到位")
+    with pytest.raises(InvalidStep):
+        hazard.decide_extension(bureau_admin, approve=False)
+    hazard.decide_extension(bureau_admin, approve=False, comment="可先行临时管控")
+    hazard.refresh_from_db()
+    assert hazard.deadline == DEADLINE
+    assert hazard.pending_extension() is None
+
+
+def test_extension_must_be_later_and_only_while_rectification_runs(hazard, bureau_admin, alice):
+    with pytest.raises(WrongState):
+        hazard.request_extension(alice, new_deadline=datetime.date(2014, 12, 1), reason="x")
+    to_stage(hazard, "assigned", bureau_admin, alice)
+    with pytest.raises(InvalidStep):
+        hazard.request_extension(alice, new_deadline=DEADLINE, reason="x")
+
+
+def test_only_leader_supervises_major_open_hazards(make_hazard, leader, bureau_admin, alice):
+    general = make_hazard()
+    with pytest.raises(WrongState):
+        general.supervise(leader)
+    major = make_hazard(level=HazardLevel.MAJOR)
+    with pytest.raises(NotAllowed):
+        major.supervise(bureau_admin)
+    major.supervise(leader, comment="挂牌督办")
+    assert Hazard.objects.supervised().get() == major
+    with pytest.raises(WrongState):
+        major.supervise(leader)
+    with pytest.raises(InvalidStep):
+        major.edit(alice, version=major.version, level=HazardLevel.GENERAL)
+    major.lift_supervision(leader)
+    assert not Hazard.objects.supervised().exists()
+
+
+def test_overdue_is_derived_in_shanghai_local_date(hazard, bureau_admin, alice):
+    to_stage(hazard, "rectifying", bureau_admin, alice)
+    # 2014-09-15 16:30 UTC is already 2014-09-16 in Shanghai: the deadline (15th) has passed.
+    with time_machine.travel(datetime.datetime(2014, 9, 15, 15, 30, tzinfo=datetime.UTC)):
+        assert not Hazard.objects.get().is_overdue
+        assert not Hazard.objects.overdue().exists()
+    with time_machine.travel(datetime.datetime(2014, 9, 15, 16, 30, tzinfo=datetime.UTC)):
+        assert Hazard.objects.get().is_overdue
+        assert Hazard.objects.overdue().get() == hazard
+        assert Hazard.objects.get().days_overdue == 1
+    hazard.submit(alice, measures="已整改")
+    assert not Hazard.objects.overdue(datetime.date(2015, 1, 1)).exists()
+
+
+def test_open_and_closed_querysets(make_hazard, bureau_admin, alice):
+    closed = to_stage(make_hazard(), "closed", bureau_admin, alice)
+    rejected = make_hazard()
+    rejected.reject(bureau_admin, reason="不属实")
+    open_ = make_hazard()
+    assert list(Hazard.objects.open()) == [open_]
+    assert list(Hazard.objects.closed()) == [closed]
+
+
+def test_for_user_isolation(make_hazard, bureau_admin, leader, gov, fire, alice, bob, carol,
+                            outsider, school_b):
+    mine = make_hazard()
+    theirs = make_hazard(school=school_b, user=bob)
+    by_fire = make_hazard(school=school_b, user=fire)
+    everything = {mine, theirs, by_fire}
+    for user in (bureau_admin, leader, gov):
+        assert set(Hazard.objects.for_user(user)) == everything
+    assert set(Hazard.objects.for_user(alice)) == {mine}
+    assert set(Hazard.objects.for_user(carol)) == {mine}
+    assert set(Hazard.objects.for_user(bob)) == {theirs, by_fire}
+    assert set(Hazard.objects.for_user(fire)) == {by_fire}
+    assert not Hazard.objects.for_user(outsider).exists()
+    assert set(HazardEvent.objects.for_user(fire)) == set(by_fire.events.all())
+
+
+def test_allowed_actions_per_role(hazard, bureau_admin, leader, alice, carol):
+    assert set(hazard.allowed_actions(bureau_admin)) == {"assign", "reject", "edit", "photo"}
+    assert set(hazard.allowed_actions(alice)) == {"edit", "photo"}
+    assert set(hazard.allowed_actions(carol)) == {"photo"}
+    assert hazard.allowed_actions(leader) == []
