@@ -20,7 +20,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.accounts.choices import Role
@@ -176,7 +176,7 @@ class HazardManager(models.Manager.from_queryset(HazardQuerySet)):  # type: igno
         )
         hazard.check_can_report(reported_by)
         if not hazard.description:
-            raise InvalidStep(_t("Describe the hazard in a line at least."))
+            raise InvalidStep(gettext("Describe the hazard in a line at least."))
         with transaction.atomic():
             hazard.code = HazardCounter.next_code(school.bureau_id, hazard.found_on.year)
             hazard.save()
@@ -330,7 +330,7 @@ class Hazard(TimeStampedModel):
         self._require(
             user,
             (Role.BUREAU_ADMIN, Role.BUREAU_LEADER, Role.DEPT_INSPECTOR, *Role.school_roles()),
-            _t("Your role may not report hazards at this school."),
+            gettext("Your role may not report hazards at this school."),
         )
 
     def _require_manager(self, user: Any) -> None:
@@ -340,20 +340,22 @@ class Hazard(TimeStampedModel):
         is_finder = role == Role.DEPT_INSPECTOR and self.department_id is not None
         if role not in ("superuser", Role.BUREAU_ADMIN) and not is_finder:
             raise NotAllowed(
-                _t("Only the bureau safety section or the department that found it may do this.")
+                gettext(
+                    "Only the bureau safety section or the department that found it may do this."
+                )
             )
 
     def _require_school_admin(self, user: Any) -> None:
         self._require(
             user,
             (Role.SCHOOL_ADMIN,),
-            _t("Only the school's safety administrator may do this."),
+            gettext("Only the school's safety administrator may do this."),
         )
 
     def _require_state(self, *states: str) -> None:
         if self.status not in states:
             raise WrongState(
-                _t("This step is not possible while the hazard is “%(status)s”.")
+                gettext("This step is not possible while the hazard is “%(status)s”.")
                 % {"status": self.get_status_display()}
             )
 
@@ -402,9 +404,11 @@ class Hazard(TimeStampedModel):
         self._require_state(HazardStatus.REPORTED)
         self._require_manager(user)
         if not opinion.strip():
-            raise InvalidStep(_t("Write the rectification opinion."))
+            raise InvalidStep(gettext("Write the rectification opinion."))
         if deadline is None or deadline < self.found_on:
-            raise InvalidStep(_t("The deadline cannot be before the day the hazard was found."))
+            raise InvalidStep(
+                gettext("The deadline cannot be before the day the hazard was found.")
+            )
         changes = {
             "status": HazardStatus.ASSIGNED,
             "opinion": opinion.strip(),
@@ -433,9 +437,9 @@ class Hazard(TimeStampedModel):
         self._require_state(HazardStatus.RECTIFYING)
         self._require_school_admin(user)
         if not measures.strip():
-            raise InvalidStep(_t("Describe what was done to rectify the hazard."))
+            raise InvalidStep(gettext("Describe what was done to rectify the hazard."))
         if cost is not None and cost < 0:
-            raise InvalidStep(_t("The cost cannot be negative."))
+            raise InvalidStep(gettext("The cost cannot be negative."))
         changes = {
             "status": HazardStatus.AWAITING_VERIFICATION,
             "measures": measures.strip(),
@@ -451,7 +455,7 @@ class Hazard(TimeStampedModel):
             changes = {"status": HazardStatus.CLOSED, "closed_at": timezone.now()}
             return self._apply(user, EventKind.VERIFIED, changes, comment)
         if not comment.strip():
-            raise InvalidStep(_t("Give the reason the rectification is not accepted."))
+            raise InvalidStep(gettext("Give the reason the rectification is not accepted."))
         changes = {"status": HazardStatus.RECTIFYING}
         return self._apply(user, EventKind.VERIFICATION_FAILED, changes, comment)
 
@@ -460,14 +464,14 @@ class Hazard(TimeStampedModel):
         self._require_state(HazardStatus.REPORTED, HazardStatus.ASSIGNED)
         self._require_manager(user)
         if not reason.strip():
-            raise InvalidStep(_t("Give the reason the report is rejected."))
+            raise InvalidStep(gettext("Give the reason the report is rejected."))
         return self._apply(user, EventKind.REJECTED, {"status": HazardStatus.REJECTED}, reason)
 
     def _check_extension_request(self, user: Any) -> None:
         self._require_state(HazardStatus.ASSIGNED, HazardStatus.RECTIFYING)
         self._require_school_admin(user)
         if self.pending_extension() is not None:
-            raise WrongState(_t("An extension request is already waiting for a decision."))
+            raise WrongState(gettext("An extension request is already waiting for a decision."))
 
     def request_extension(
         self, user: Any, *, new_deadline: datetime.date, reason: str
@@ -475,9 +479,9 @@ class Hazard(TimeStampedModel):
         """The school asks for a later deadline; the bureau approves or refuses."""
         self._check_extension_request(user)
         if not reason.strip():
-            raise InvalidStep(_t("Give the reason a longer deadline is needed."))
+            raise InvalidStep(gettext("Give the reason a longer deadline is needed."))
         if self.deadline is None or new_deadline is None or new_deadline <= self.deadline:
-            raise InvalidStep(_t("The new deadline must be later than the current one."))
+            raise InvalidStep(gettext("The new deadline must be later than the current one."))
         with transaction.atomic():
             event = self._apply(
                 user,
@@ -502,14 +506,14 @@ class Hazard(TimeStampedModel):
         self._require_manager(user)
         request = self.pending_extension()
         if request is None or self.status not in HazardStatus.overdue_states():
-            raise WrongState(_t("There is no extension request waiting for a decision."))
+            raise WrongState(gettext("There is no extension request waiting for a decision."))
         return request
 
     def decide_extension(self, user: Any, *, approve: bool, comment: str = "") -> HazardEvent:
         """Approve (the deadline moves) or refuse (it stays) the pending extension request."""
         request = self._check_extension_decision(user)
         if not approve and not comment.strip():
-            raise InvalidStep(_t("Give the reason the extension is refused."))
+            raise InvalidStep(gettext("Give the reason the extension is refused."))
         with transaction.atomic():
             changes: dict[str, Any] = {}
             if approve:
@@ -527,15 +531,15 @@ class Hazard(TimeStampedModel):
                 updated_at=timezone.now(),
             )
             if not updated:
-                raise StaleHazard(_t("The extension request was decided by someone else."))
+                raise StaleHazard(gettext("The extension request was decided by someone else."))
         return event
 
     def _check_supervise(self, user: Any) -> None:
-        self._require(user, (Role.BUREAU_LEADER,), _t("Only a bureau leader may do this."))
+        self._require(user, (Role.BUREAU_LEADER,), gettext("Only a bureau leader may do this."))
         if not self.is_major:
-            raise WrongState(_t("Only a major hazard can be put under supervision."))
+            raise WrongState(gettext("Only a major hazard can be put under supervision."))
         if not self.is_open or self.supervised:
-            raise WrongState(_t("This hazard cannot be put under supervision now."))
+            raise WrongState(gettext("This hazard cannot be put under supervision now."))
 
     def supervise(self, user: Any, *, comment: str = "") -> HazardEvent:
         """Put a major hazard under the bureau leaders' supervision (挂牌督办)."""
@@ -543,9 +547,9 @@ class Hazard(TimeStampedModel):
         return self._apply(user, EventKind.SUPERVISED, {"supervised": True}, comment)
 
     def _check_lift(self, user: Any) -> None:
-        self._require(user, (Role.BUREAU_LEADER,), _t("Only a bureau leader may do this."))
+        self._require(user, (Role.BUREAU_LEADER,), gettext("Only a bureau leader may do this."))
         if not self.supervised:
-            raise WrongState(_t("This hazard is not under supervision."))
+            raise WrongState(gettext("This hazard is not under supervision."))
 
     def lift_supervision(self, user: Any, *, comment: str = "") -> HazardEvent:
         """End the supervision (摘牌)."""
@@ -556,11 +560,11 @@ class Hazard(TimeStampedModel):
 
     def _check_edit(self, user: Any) -> None:
         if not self.is_open:
-            raise WrongState(_t("A closed or rejected hazard cannot be edited."))
+            raise WrongState(gettext("A closed or rejected hazard cannot be edited."))
         self._require(
             user,
             (Role.BUREAU_ADMIN, Role.SCHOOL_ADMIN),
-            _t("Your role may not edit this hazard."),
+            gettext("Your role may not edit this hazard."),
         )
 
     def edit(self, user: Any, *, version: int, comment: str = "", **values: Any) -> HazardEvent:
@@ -570,9 +574,11 @@ class Hazard(TimeStampedModel):
             raise StaleHazard(_stale_message())
         unknown = set(values) - set(self.EDITABLE_FIELDS)
         if unknown:
-            raise InvalidStep(_t("These fields cannot be edited: %s") % ", ".join(sorted(unknown)))
+            raise InvalidStep(
+                gettext("These fields cannot be edited: %s") % ", ".join(sorted(unknown))
+            )
         if self.supervised and values.get("level", self.level) != HazardLevel.MAJOR:
-            raise InvalidStep(_t("A hazard under supervision must stay major."))
+            raise InvalidStep(gettext("A hazard under supervision must stay major."))
         before = {k: _plain(getattr(self, k)) for k in values}
         after = {k: _plain(v) for k, v in values.items()}
         changed = {k: v for k, v in values.items() if before[k] != after[k]}
@@ -581,19 +587,19 @@ class Hazard(TimeStampedModel):
 
     def _check_photo(self, user: Any) -> None:
         if not self.is_open:
-            raise WrongState(_t("Photos cannot be added to a closed or rejected hazard."))
+            raise WrongState(gettext("Photos cannot be added to a closed or rejected hazard."))
         self._require(
             user,
             (Role.BUREAU_ADMIN, Role.DEPT_INSPECTOR, *Role.school_roles()),
-            _t("Your role may not add photos to this hazard."),
+            gettext("Your role may not add photos to this hazard."),
         )
 
     def add_photo(self, user: Any, upload: Any, kind: str = PhotoKind.BEFORE) -> HazardPhoto:
         """Check, re-encode and store an uploaded photo (raises ValidationError if bad)."""
-        from .photos import process_upload
+        from .photos import ProcessedImage, process_upload
 
         self._check_photo(user)
-        processed = process_upload(upload)
+        processed = upload if isinstance(upload, ProcessedImage) else process_upload(upload)
         with transaction.atomic():
             event = self._apply(user, EventKind.PHOTO_ADDED, {}, "", {"kind": str(kind)})
             return HazardPhoto.store(self, event, user, kind, processed)
@@ -642,7 +648,7 @@ class Hazard(TimeStampedModel):
 
 
 def _stale_message() -> str:
-    return _t(
+    return gettext(
         "Someone else changed this hazard while you were working on it. "
         "Your change was not saved: reload the page and try again."
     )

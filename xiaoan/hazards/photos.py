@@ -25,12 +25,12 @@ class ProcessedImage:
     height: int
 
 
-def check_size(upload: Any) -> None:
+def check_size(size: int | None) -> None:
     limit = settings.MAX_UPLOAD_BYTES
-    if upload.size is not None and upload.size > limit:
+    if size is not None and size > limit:
         raise ValidationError(
             _("The photo is too large (%(size)s MB); the limit is %(limit)s MB.")
-            % {"size": _mb(upload.size), "limit": _mb(limit)},
+            % {"size": _mb(size), "limit": _mb(limit)},
             code="too_large",
         )
 
@@ -41,10 +41,10 @@ def _mb(size: int) -> str:
 
 def process_upload(upload: Any) -> ProcessedImage:
     """Open the upload as an image or raise ValidationError with a message for the user."""
-    check_size(upload)
-    data = upload.read()
-    if len(data) > settings.MAX_UPLOAD_BYTES:
-        check_size(type("Sized", (), {"size": len(data)})())
+    check_size(getattr(upload, "size", None))
+    # Read one byte more than allowed: enough to know, without loading a huge file.
+    data = upload.read(settings.MAX_UPLOAD_BYTES + 1)
+    check_size(len(data))
     image = _open(data)
     # Phones store the camera's rotation in EXIF; apply it so the photo stands upright.
     image = ImageOps.exif_transpose(image).convert("RGB")

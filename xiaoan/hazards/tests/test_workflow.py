@@ -276,8 +276,9 @@ def test_open_and_closed_querysets(make_hazard, bureau_admin, alice):
     assert list(Hazard.objects.closed()) == [closed]
 
 
-def test_for_user_isolation(make_hazard, bureau_admin, leader, gov, fire, alice, bob, carol,
-                            outsider, school_b):
+def test_for_user_isolation(
+    make_hazard, bureau_admin, leader, gov, fire, alice, bob, carol, outsider, school_b
+):
     mine = make_hazard()
     theirs = make_hazard(school=school_b, user=bob)
     by_fire = make_hazard(school=school_b, user=fire)

@@ -1,0 +1,108 @@
+"""One FilterSet for the ledger: the page, the API and the Excel export all use it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from xiaoan.campaigns.models import Campaign
+from xiaoan.schools.choices import SchoolKind
+from xiaoan.schools.models import Department, School
+
+from .choices import AreaCode, HazardLevel, HazardSource, HazardStatus
+from .models import Hazard
+
+
+def _user(request: Any) -> Any:
+    return getattr(request, "user", None)
+
+
+def _schools(request: Any) -> QuerySet[School]:
+    user = _user(request)
+    return School.objects.for_user(user) if user else School.objects.none()
+
+
+def _campaigns(request: Any) -> QuerySet[Campaign]:
+    membership = getattr(_user(request), "membership", None)
+    if membership is None:
+        return Campaign.objects.none()
+    return Campaign.objects.filter(bureau=membership.bureau_id)
+
+
+def _departments(request: Any) -> QuerySet[Department]:
+    user = _user(request)
+    return Department.objects.for_user(user) if user else Department.objects.none()
+
+
+class HazardFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Code, description or location"))
+    school = django_filters.ModelChoiceFilter(queryset=_schools, label=_("School"))
+    school_kind = django_filters.ChoiceFilter(
+        field_name="school__kind", choices=SchoolKind.choices, label=_("School kind")
+    )
+    area = django_filters.ChoiceFilter(
+        field_name="area__code", choices=AreaCode.choices, label=_("Area")
+    )
+    level = django_filters.ChoiceFilter(choices=HazardLevel.choices, label=_("Level"))
+    status = django_filters.MultipleChoiceFilter(choices=HazardStatus.choices, label=_("Status"))
+    source = django_filters.ChoiceFilter(choices=HazardSource.choices, label=_("Source"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    supervised = django_filters.BooleanFilter(label=_("Under supervision"))
+    campaign = django_filters.ModelChoiceFilter(queryset=_campaigns, label=_("Campaign"))
+    department = django_filters.ModelChoiceFilter(
+        queryset=_departments, label=_("Found by department")
+    )
+    found_from = django_filters.DateFilter(
+        field_name="found_on", lookup_expr="gte", label=_("Found from")
+    )
+    found_to = django_filters.DateFilter(
+        field_name="found_on", lookup_expr="lte", label=_("Found until")
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("code", "code"),
+            ("found_on", "found_on"),
+            ("deadline", "deadline"),
+            ("school__code", "school"),
+            ("area__order", "area"),
+            ("level", "level"),
+            ("status", "status"),
+        ),
+        label=_("Sort"),
+    )
+
+    class Meta:
+        model = Hazard
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet[Hazard], name: str, value: str) -> QuerySet[Hazard]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(code__icontains=value)
+            | Q(description__icontains=value)
+            | Q(location__icontains=value)
+        )
+
+    def filter_overdue(
+        self, queryset: QuerySet[Hazard], name: str, value: bool | None
+    ) -> QuerySet[Hazard]:
+        if value is None:
+            return queryset
+        return queryset.overdue() if value else queryset.not_overdue()  # type: ignore[attr-defined]
+
+    @property
+    def qs(self) -> QuerySet[Hazard]:
+        # A stable order so pages and exports never repeat or skip a row.
+        queryset = super().qs
+        if self.is_bound and not self.form.is_valid():
+            # An impossible filter (another school's id, a bad date) matches nothing rather
+            # than being silently dropped: the export must hold exactly what was asked for.
+            return queryset.none()
+        if not queryset.query.order_by:
+            queryset = queryset.order_by("-found_on", "-id")
+        return queryset.order_by(*queryset.query.order_by, "-id")

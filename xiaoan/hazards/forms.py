@@ -1,0 +1,180 @@
+"""Forms of the ledger pages: quick to fill on a phone, each step asking only what it needs."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from xiaoan.campaigns.models import Campaign
+from xiaoan.core.forms import BootstrapMixin
+from xiaoan.schools.models import School
+
+from .choices import HazardSource
+from .models import Area, Hazard, local_today
+from .photos import process_upload
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos in one input; each is checked again by content when stored."""
+
+    widget = MultiplePhotoInput(attrs={"accept": "image/*", "capture": "environment"})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        cleaned = [super(PhotosField, self).clean(f, initial) for f in files]
+        if self.required and not cleaned:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        # Checked by content here, so a bad photo is a form error and nothing is saved.
+        return [process_upload(upload) for upload in cleaned]
+
+
+class ReportForm(BootstrapMixin, forms.Form):
+    school = forms.ModelChoiceField(queryset=School.objects.none(), label=_("School"))
+    area = forms.ModelChoiceField(
+        queryset=Area.objects.filter(is_active=True), label=_("Area"), empty_label=None
+    )
+    level = forms.ChoiceField(
+        choices=Hazard._meta.get_field("level").choices, label=_("Level"), initial="general"
+    )
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    location = forms.CharField(label=_("Location"), required=False, max_length=200)
+    found_on = forms.DateField(label=_("Found on"), widget=DATE)
+    source = forms.ChoiceField(choices=HazardSource.choices, label=_("Source"))
+    campaign = forms.ModelChoiceField(
+        queryset=Campaign.objects.none(), label=_("Campaign"), required=False
+    )
+    photos = PhotosField(label=_("Photos"))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        membership = getattr(user, "membership", None)
+        self.fields["school"].queryset = School.objects.for_user(user).filter(is_active=True)
+        self.fields["found_on"].initial = local_today()
+        if membership is not None:
+            campaigns = Campaign.objects.filter(bureau=membership.bureau_id)
+            self.fields["campaign"].queryset = campaigns
+            self.fields["campaign"].initial = _current_campaign(campaigns)
+            if membership.school_id:
+                # A school user reports for its own school only.
+                self.fields["school"].initial = membership.school_id
+                self.fields["school"].disabled = True
+                self.fields["source"].initial = HazardSource.SELF_REPORT
+            else:
+                self.fields["source"].initial = HazardSource.INSPECTION
+
+    def clean_found_on(self) -> datetime.date:
+        found_on = self.cleaned_data["found_on"]
+        if found_on > local_today():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return found_on
+
+
+def _current_campaign(campaigns: Any) -> Campaign | None:
+    today = local_today()
+    return campaigns.filter(start_date__lte=today, end_date__gte=today).first()
+
+
+class EditForm(BootstrapMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Hazard
+        fields = ["area", "level", "description", "location", "interim_control"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "interim_control": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Area.objects.filter(is_active=True)
+        if not self.is_bound:
+            self.fields["version"].initial = self.instance.version
+
+
+class AssignForm(BootstrapMixin, forms.Form):
+    opinion = forms.CharField(
+        label=_("Rectification opinion"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    deadline = forms.DateField(label=_("Deadline"), widget=DATE)
+    responsible_person = forms.CharField(
+        label=_("Responsible person"), required=False, max_length=50
+    )
+    interim_control = forms.CharField(
+        label=_("Interim control measures"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CommentForm(BootstrapMixin, forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReasonForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SubmitForm(BootstrapMixin, forms.Form):
+    measures = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+    cost = forms.DecimalField(
+        label=_("Cost (yuan)"), required=False, min_value=0, max_digits=12, decimal_places=2
+    )
+    photos = PhotosField(label=_("Photos after rectification"))
+    comment = forms.CharField(label=_("Comment"), required=False)
+
+
+class VerifyForm(BootstrapMixin, forms.Form):
+    passed = forms.TypedChoiceField(
+        label=_("Result"),
+        choices=[("1", _("Passed: close the hazard")), ("0", _("Failed: rectify again"))],
+        coerce=lambda v: v == "1",
+    )
+    comment = forms.CharField(
+        label=_("Comment (required if failed)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ExtensionForm(BootstrapMixin, forms.Form):
+    new_deadline = forms.DateField(label=_("New deadline"), widget=DATE)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionDecisionForm(BootstrapMixin, forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Approve the new deadline")), ("0", _("Refuse"))],
+        coerce=lambda v: v == "1",
+    )
+    comment = forms.CharField(
+        label=_("Comment (required if refused)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PhotoForm(BootstrapMixin, forms.Form):
+    photos = PhotosField(label=_("Photos"), required=True)
+    kind = forms.ChoiceField(
+        choices=[("before", _("Before rectification")), ("after", _("After rectification"))],
+        label=_("Kind"),
+    )

@@ -1,0 +1,229 @@
+"""Ledger pages: isolation, role-limited buttons and actions, exports, fixed query counts."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from xiaoan.hazards.choices import HazardStatus
+from xiaoan.hazards.models import Hazard
+
+from .conftest import to_stage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_school_sees_only_its_own_hazards_in_the_ledger(as_user, make_hazard, alice, bob, school_b):
+    mine = make_hazard(description="灭火器过期未更换")
+    make_hazard(school=school_b, user=bob, description="围墙开裂")
+    response = as_user(alice).get(reverse("hazards:list"))
+    assert response.status_code == 200
+    assert list(response.context["object_list"]) == [mine]
+    assert "围墙开裂" not in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["bob", "outsider"])
+def test_other_school_or_district_gets_404_on_detail_and_actions(request, as_user, hazard, persona):
+    client = as_user(request.getfixturevalue(persona))
+    assert client.get(reverse("hazards:detail", args=[hazard.pk])).status_code == 404
+    assert client.get(reverse("hazards:edit", args=[hazard.pk])).status_code == 404
+    response = client.post(reverse("hazards:reject", args=[hazard.pk]), {"reason": "x"})
+    assert response.status_code == 404
+    assert Hazard.objects.get().status == HazardStatus.REPORTED
+
+
+def test_inspector_sees_only_hazards_its_department_found(as_user, make_hazard, fire, school_b):
+    found = make_hazard(school=school_b, user=fire)
+    other = make_hazard()
+    client = as_user(fire)
+    assert list(client.get(reverse("hazards:list")).context["object_list"]) == [found]
+    assert client.get(reverse("hazards:detail", args=[other.pk])).status_code == 404
+
+
+def test_detail_shows_only_the_buttons_the_user_may_press(
+    as_user, hazard, bureau_admin, gov, alice
+):
+    page = as_user(bureau_admin).get(reverse("hazards:detail", args=[hazard.pk])).content.decode()
+    assert reverse("hazards:assign", args=[hazard.pk]) in page
+    assert reverse("hazards:reject", args=[hazard.pk]) in page
+    assert reverse("hazards:start", args=[hazard.pk]) not in page
+    page = as_user(alice).get(reverse("hazards:detail", args=[hazard.pk])).content.decode()
+    assert reverse("hazards:assign", args=[hazard.pk]) not in page
+    page = as_user(gov).get(reverse("hazards:detail", args=[hazard.pk])).content.decode()
+    assert 'name="version"' not in page
+    assert "消防通道堆放杂物" in page
+
+
+def test_bureau_assigns_through_the_page(as_user, hazard, bureau_admin):
+    response = as_user(bureau_admin).post(
+        reverse("hazards:assign", args=[hazard.pk]),
+        {"opinion": "立即清理", "deadline": "2014-09-20", "version": hazard.version},
+    )
+    assert response.status_code == 302
+    hazard.refresh_from_db()
+    assert (hazard.status, hazard.deadline) == (HazardStatus.ASSIGNED, datetime.date(2014, 9, 20))
+
+
+@pytest.mark.parametrize("persona", ["gov", "leader", "carol"])
+def test_read_only_roles_pressing_assign_get_403(request, as_user, hazard, persona):
+    client = as_user(request.getfixturevalue(persona))
+    response = client.post(
+        reverse("hazards:assign", args=[hazard.pk]),
+        {"opinion": "整改", "deadline": "2014-09-20"},
+    )
+    assert response.status_code == 403
+    assert Hazard.objects.get().status == HazardStatus.REPORTED
+
+
+def test_actions_refuse_get_with_405(as_user, hazard, bureau_admin):
+    response = as_user(bureau_admin).get(reverse("hazards:assign", args=[hazard.pk]))
+    assert response.status_code == 405
+
+
+def test_step_from_wrong_state_shows_a_message_and_changes_nothing(as_user, hazard, alice):
+    client = as_user(alice)
+    response = client.post(reverse("hazards:submit", args=[hazard.pk]), {"measures": "x"})
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "待受理" in page and "不能" in page
+    assert Hazard.objects.get().status == HazardStatus.REPORTED
+
+
+def test_pressing_a_button_on_a_stale_page_is_refused(as_user, hazard, bureau_admin, alice):
+    stale_version = hazard.version
+    hazard.edit(alice, version=hazard.version, location="二楼")
+    client = as_user(bureau_admin)
+    response = client.post(
+        reverse("hazards:assign", args=[hazard.pk]),
+        {"opinion": "整改", "deadline": "2014-09-20", "version": stale_version},
+        follow=True,
+    )
+    assert "其他人" in response.content.decode()
+    assert Hazard.objects.get().status == HazardStatus.REPORTED
+
+
+def test_edit_form_refuses_the_second_of_two_concurrent_saves(as_user, hazard, alice, bureau_admin):
+    url = reverse("hazards:edit", args=[hazard.pk])
+    form = {"area": hazard.area_id, "level": "general", "location": "", "interim_control": ""}
+    first = as_user(alice).post(url, {**form, "description": "甲的描述", "version": 1})
+    assert first.status_code == 302
+    second = as_user(bureau_admin).post(url, {**form, "description": "乙的描述", "version": 1})
+    assert second.status_code == 200
+    assert "其他人" in second.content.decode()
+    assert Hazard.objects.get().description == "甲的描述"
+
+
+def test_report_page_fixes_the_school_for_school_users(
+    as_user, alice, school_a, school_b, fire_area
+):
+    response = as_user(alice).post(
+        reverse("hazards:report"),
+        {
+            "school": school_b.pk,
+            "area": fire_area.pk,
+            "level": "general",
+            "description": "楼道灭火器缺失",
+            "found_on": "2014-09-02",
+            "source": "self_report",
+        },
+    )
+    hazard = Hazard.objects.get()
+    assert response.url == hazard.get_absolute_url()
+    assert hazard.school == school_a
+    assert hazard.code == "YH-2014-0001"
+
+
+def test_gov_cannot_open_the_report_page(as_user, gov):
+    assert as_user(gov).get(reverse("hazards:report")).status_code == 403
+
+
+def test_report_page_refuses_a_future_date(as_user, alice, fire_area):
+    response = as_user(alice).post(
+        reverse("hazards:report"),
+        {
+            "area": fire_area.pk,
+            "level": "general",
+            "description": "x",
+            "source": "self_report",
+            "found_on": "2999-01-01",
+        },
+    )
+    assert response.status_code == 200
+    assert not Hazard.objects.exists()
+
+
+def _sheet_rows(response) -> list[tuple]:
+    wb = load_workbook(io.BytesIO(response.content))
+    return list(wb.active.iter_rows(min_row=3, values_only=True))
+
+
+def test_export_holds_exactly_the_filtered_rows(
+    as_user, make_hazard, bureau_admin, alice, bob, school_b
+):
+    closed = to_stage(make_hazard(), "closed", bureau_admin, alice)
+    make_hazard(description="另一条")
+    make_hazard(school=school_b, user=bob)
+    response = as_user(bureau_admin).get(reverse("hazards:export"), {"status": "closed"})
+    rows = _sheet_rows(response)
+    assert [r[1] for r in rows] == [closed.code]
+    assert rows[0][2] == "清溪区实验小学" and rows[0][16] == "已销号"
+    header = load_workbook(io.BytesIO(response.content)).active[2]
+    assert [c.value for c in header][:5] == ["序号", "隐患编号", "学校", "类别", "隐患描述"]
+
+
+def test_export_of_a_school_user_never_holds_other_schools(
+    as_user, make_hazard, alice, bob, school_b
+):
+    make_hazard()
+    make_hazard(school=school_b, user=bob)
+    rows = _sheet_rows(as_user(alice).get(reverse("hazards:export"), {"school": school_b.pk}))
+    assert rows == []
+    rows = _sheet_rows(as_user(alice).get(reverse("hazards:export")))
+    assert len(rows) == 1 and rows[0][2] == "清溪区实验小学"
+
+
+def test_list_filters_overdue_and_supervised(as_user, make_hazard, bureau_admin, leader, alice):
+    late = to_stage(make_hazard(), "rectifying", bureau_admin, alice)
+    major = make_hazard(level="major")
+    major.supervise(leader)
+    client = as_user(bureau_admin)
+    assert list(
+        client.get(reverse("hazards:list"), {"overdue": "true"}).context["object_list"]
+    ) == [late]
+    result = client.get(reverse("hazards:list"), {"supervised": "true"}).context["object_list"]
+    assert list(result) == [major]
+    board = client.get(reverse("hazards:board"))
+    assert list(board.context["overdue"]) == [late]
+    assert list(board.context["supervised"]) == [major]
+
+
+def test_list_page_uses_the_same_number_of_queries_whatever_the_page_size(
+    as_user, make_hazard, bureau_admin, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_user(bureau_admin)
+    make_hazard()
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("hazards:list"))
+    for _ in range(12):
+        make_hazard()
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(reverse("hazards:list"))
+    assert len(response.context["object_list"]) == 13
+
+
+def test_school_ledger_counts_and_isolation(
+    as_user, make_hazard, bureau_admin, alice, bob, school_a
+):
+    to_stage(make_hazard(), "closed", bureau_admin, alice)
+    make_hazard()
+    response = as_user(bureau_admin).get(reverse("hazards:school", args=[school_a.pk]))
+    assert response.context["total"] == 2
+    assert dict(response.context["status_counts"])["已销号"] == 1
+    assert as_user(bob).get(reverse("hazards:school", args=[school_a.pk])).status_code == 404

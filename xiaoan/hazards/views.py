@@ -1,0 +1,351 @@
+"""Ledger pages: list, detail with timeline, report, the workflow actions, files, boards.
+
+Action views load the hazard through `for_user` (404 for another school's), call one model
+method and redirect; the model decides whether the step is allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import generic
+from django.views.decorators.http import require_POST
+
+from xiaoan.accounts.access import has_role
+from xiaoan.accounts.choices import Role
+from xiaoan.core.excel import workbook_response
+from xiaoan.schools.models import School
+
+from . import forms
+from .choices import HazardStatus, PhotoKind
+from .exports import ledger_workbook
+from .filters import HazardFilter
+from .models import Area, Hazard, HazardError, HazardPhoto
+
+REPORTER_ROLES = (
+    Role.BUREAU_ADMIN,
+    Role.BUREAU_LEADER,
+    Role.DEPT_INSPECTOR,
+    Role.SCHOOL_ADMIN,
+    Role.SCHOOL_STAFF,
+)
+
+
+def visible_hazards(request: HttpRequest) -> QuerySet[Hazard]:
+    return Hazard.objects.for_user(request.user).with_related()
+
+
+def filtered_hazards(request: HttpRequest) -> HazardFilter:
+    return HazardFilter(request.GET, queryset=visible_hazards(request), request=request)
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+class HazardListView(LoginRequiredMixin, generic.ListView):
+    """The ledger (隐患台账): filter, sort, paginate, export exactly these rows."""
+
+    template_name = "hazards/hazard_list.html"
+    paginate_by = 50
+
+    def get_queryset(self) -> QuerySet[Hazard]:
+        self.filterset = filtered_hazards(self.request)
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        context["query"] = _query_without_page(self.request)
+        context["can_report"] = has_role(self.request.user, *REPORTER_ROLES)
+        return context
+
+
+@login_required
+def hazard_export(request: HttpRequest) -> HttpResponse:
+    hazards = filtered_hazards(request).qs
+    return workbook_response(ledger_workbook(hazards), _("Hazard ledger") + ".xlsx")
+
+
+def _get_hazard(request: HttpRequest, pk: int) -> Hazard:
+    return get_object_or_404(visible_hazards(request), pk=pk)
+
+
+class HazardDetailView(LoginRequiredMixin, generic.DetailView):
+    template_name = "hazards/hazard_detail.html"
+    context_object_name = "hazard"
+
+    def get_queryset(self) -> QuerySet[Hazard]:
+        return visible_hazards(self.request)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        hazard: Hazard = self.object
+        actions = set(hazard.allowed_actions(self.request.user))
+        context.update(
+            actions=actions,
+            events=hazard.events.select_related("actor").prefetch_related("photos"),
+            photos=hazard.photos.all(),
+            pending_extension=hazard.pending_extension(),
+            assign_form=forms.AssignForm(),
+            submit_form=forms.SubmitForm(),
+            verify_form=forms.VerifyForm(),
+            reason_form=forms.ReasonForm(),
+            extension_form=forms.ExtensionForm(),
+            decision_form=forms.ExtensionDecisionForm(),
+            comment_form=forms.CommentForm(),
+            photo_form=forms.PhotoForm(),
+        )
+        return context
+
+
+@login_required
+def hazard_report(request: HttpRequest) -> HttpResponse:
+    """Report a hazard: quick on a phone, the school fixed for school users, photos at once."""
+    if not has_role(request.user, *REPORTER_ROLES):
+        raise PermissionDenied
+    form = forms.ReportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                hazard = Hazard.objects.report(
+                    school=data["school"],
+                    area=data["area"],
+                    level=data["level"],
+                    description=data["description"],
+                    location=data["location"],
+                    found_on=data["found_on"],
+                    source=data["source"],
+                    campaign=data["campaign"],
+                    reported_by=request.user,
+                )
+                for photo in data["photos"]:
+                    hazard.add_photo(request.user, photo, PhotoKind.BEFORE)
+        except HazardError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Hazard %(code)s recorded.") % {"code": hazard.code})
+            return redirect(hazard)
+    return render(request, "hazards/hazard_form.html", {"form": form})
+
+
+@login_required
+def hazard_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    hazard = _get_hazard(request, pk)
+    if "edit" not in hazard.allowed_actions(request.user):
+        if not hazard.is_open:
+            messages.error(request, _("A closed or rejected hazard cannot be edited."))
+            return redirect(hazard)
+        raise PermissionDenied
+    form = forms.EditForm(request.POST or None, instance=Hazard.objects.get(pk=hazard.pk))
+    if request.method == "POST" and form.is_valid():
+        values = {f: form.cleaned_data[f] for f in Hazard.EDITABLE_FIELDS}
+        try:
+            hazard.edit(request.user, version=form.cleaned_data["version"], **values)
+        except HazardError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(hazard)
+    return render(request, "hazards/hazard_edit.html", {"form": form, "hazard": hazard})
+
+
+def _step(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[Any],
+    run: Callable[[Hazard, dict[str, Any]], Any],
+    done: str,
+) -> HttpResponse:
+    """Validate the step's form, run it on the hazard the user may see, report the outcome."""
+    hazard = _get_hazard(request, pk)
+    form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect(hazard)
+    posted_version = request.POST.get("version", "")
+    if posted_version.isdigit():
+        # The page the user pressed the button on: if the hazard changed since, refuse.
+        hazard.version = int(posted_version)
+    try:
+        with transaction.atomic():
+            run(hazard, form.cleaned_data)
+    except HazardError as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect(hazard)
+
+
+def _form_errors(form: Any) -> str:
+    return " ".join(
+        f"{form.fields[name].label}: {' '.join(errors)}"
+        if name in form.fields
+        else " ".join(errors)
+        for name, errors in form.errors.items()
+    )
+
+
+def _add_photos(hazard: Hazard, user: Any, photos: list[Any], kind: str) -> None:
+    for photo in photos:
+        hazard.add_photo(user, photo, kind)
+
+
+@require_POST
+@login_required
+def hazard_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(h: Hazard, d: dict[str, Any]) -> None:
+        h.assign(request.user, **d)
+
+    return _step(request, pk, forms.AssignForm, run, _("Rectification opinion issued."))
+
+
+@require_POST
+@login_required
+def hazard_start(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(h: Hazard, d: dict[str, Any]) -> None:
+        h.start(request.user, comment=d["comment"])
+
+    return _step(request, pk, forms.CommentForm, run, _("Rectification started."))
+
+
+@require_POST
+@login_required
+def hazard_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(h: Hazard, d: dict[str, Any]) -> None:
+        h.submit(request.user, measures=d["measures"], cost=d["cost"], comment=d["comment"])
+        _add_photos(h, request.user, d["photos"], PhotoKind.AFTER)
+
+    return _step(request, pk, forms.SubmitForm, run, _("Submitted for verification."))
+
+
+@require_POST
+@login_required
+def hazard_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(h: Hazard, d: dict[str, Any]) -> None:
+        h.verify(request.user, passed=d["passed"], comment=d["comment"])
+
+    return _step(request, pk, forms.VerifyForm, run, _("Verification recorded."))
+
+
+@require_POST
+@login_required
+def hazard_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(h: Hazard, d: dict[str, Any]) -> None:
+        h.reject(request.user, reason=d["reason"])
+
+    return _step(request, pk, forms.ReasonForm, run, _("The report was rejected."))
+
+
+@require_POST
+@login_required
+def hazard_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(h: Hazard, d: dict[str, Any]) -> None:
+        h.request_extension(request.user, new_deadline=d["new_deadline"], reason=d["reason"])
+
+    return _step(request, pk, forms.ExtensionForm, run, _("Extension requested."))
+
+
+@require_POST
+@login_required
+def hazard_decide_extension(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(h: Hazard, d: dict[str, Any]) -> None:
+        h.decide_extension(request.user, approve=d["approve"], comment=d["comment"])
+
+    return _step(request, pk, forms.ExtensionDecisionForm, run, _("Decision recorded."))
+
+
+@require_POST
+@login_required
+def hazard_supervise(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(h: Hazard, d: dict[str, Any]) -> None:
+        h.supervise(request.user, comment=d["comment"])
+
+    return _step(request, pk, forms.CommentForm, run, _("The hazard is under supervision."))
+
+
+@require_POST
+@login_required
+def hazard_lift(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(h: Hazard, d: dict[str, Any]) -> None:
+        h.lift_supervision(request.user, comment=d["comment"])
+
+    return _step(request, pk, forms.CommentForm, run, _("Supervision lifted."))
+
+
+@require_POST
+@login_required
+def hazard_add_photos(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(h: Hazard, d: dict[str, Any]) -> None:
+        _add_photos(h, request.user, d["photos"], d["kind"])
+
+    return _step(request, pk, forms.PhotoForm, run, _("Photos added."))
+
+
+def _serve(request: HttpRequest, pk: int, field: str) -> FileResponse:
+    photo = get_object_or_404(HazardPhoto.objects.for_user(request.user), pk=pk)
+    response = FileResponse(getattr(photo, field).open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def photo_image(request: HttpRequest, pk: int) -> FileResponse:
+    return _serve(request, pk, "image")
+
+
+@login_required
+def photo_thumbnail(request: HttpRequest, pk: int) -> FileResponse:
+    return _serve(request, pk, "thumbnail")
+
+
+@login_required
+def school_ledger(request: HttpRequest, school_pk: int) -> HttpResponse:
+    """One school, one file (一校一档): its hazards by status and area, and the full list."""
+    school = get_object_or_404(School.objects.for_user(request.user), pk=school_pk)
+    hazards = visible_hazards(request).filter(school=school).order_by("-found_on", "-id")
+    by_status = dict(hazards.order_by().values_list("status").annotate(n=Count("id")))
+    by_area = dict(hazards.order_by().values_list("area").annotate(n=Count("id")))
+    context = {
+        "school": school,
+        "hazards": hazards,
+        "status_counts": [(s.label, by_status.get(s.value, 0)) for s in HazardStatus],
+        "area_counts": [(a, by_area.get(a.pk, 0)) for a in Area.objects.all()],
+        "overdue_count": hazards.overdue().count(),
+        "total": sum(by_status.values()),
+    }
+    return render(request, "hazards/school_ledger.html", context)
+
+
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    """Overdue and supervised hazards: what the bureau must chase today."""
+    hazards = visible_hazards(request)
+    context = {
+        "overdue": hazards.overdue().order_by("deadline", "id"),
+        "supervised": hazards.open().filter(supervised=True).order_by("deadline", "id"),
+        "schools_behind": (
+            hazards.overdue()
+            .order_by()
+            .values("school__pk", "school__code", "school__name")
+            .annotate(n=Count("id"), major=Count("id", filter=Q(level="major")))
+            .order_by("-n", "school__code")[:20]
+        ),
+    }
+    return render(request, "hazards/board.html", context)
