@@ -1,0 +1,216 @@
+"""Every figure a report states, computed from the ledger at the moment of asking.
+
+The results are plain JSON-able dicts, so a submitted monthly report or an issued official
+document freezes them as they were: later edits to hazards change nothing already sent.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections import Counter
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Count, Q, QuerySet
+
+from xiaoan.hazards.choices import HazardLevel, HazardStatus
+from xiaoan.hazards.models import Area, Hazard, local_today
+from xiaoan.schools.choices import SchoolKind
+from xiaoan.schools.models import School
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
+    last = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, 1), datetime.date(year, month, last)
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
+    first_month = 3 * (quarter - 1) + 1
+    return month_bounds(year, first_month)[0], month_bounds(year, first_month + 2)[1]
+
+
+def quarter_months(year: int, quarter: int) -> list[tuple[int, int]]:
+    return [(year, 3 * (quarter - 1) + m) for m in (1, 2, 3)]
+
+
+def rate(part: int, whole: int) -> float:
+    """A percentage with one decimal; 0 of 0 is 100 % (nothing was left undone)."""
+    return round(100.0 * part / whole, 1) if whole else 100.0
+
+
+def _areas() -> list[Area]:
+    return list(Area.objects.filter(is_active=True).order_by("order", "code"))
+
+
+def _closed_by(as_of: datetime.date) -> Q:
+    return Q(status=HazardStatus.CLOSED, closed_at__date__lte=as_of)
+
+
+def _open_on(as_of: datetime.date) -> Q:
+    closed_later = Q(status=HazardStatus.CLOSED, closed_at__date__gt=as_of)
+    return Q(status__in=HazardStatus.open_states()) | closed_later
+
+
+def area_rows(hazards: QuerySet[Hazard], as_of: datetime.date) -> list[dict[str, Any]]:
+    """Per area: found, closed by `as_of`, still open, overdue on `as_of` — one query."""
+    # As it stood on `as_of`: a hazard closed later still counts as open (and overdue) then.
+    closed_later = Q(status=HazardStatus.CLOSED, closed_at__date__gt=as_of)
+    still_open = Q(status__in=HazardStatus.open_states()) | closed_later
+    overdue = Q(deadline__lt=as_of) & (Q(status__in=HazardStatus.overdue_states()) | closed_later)
+    counts = {
+        row["area"]: row
+        for row in hazards.values("area").annotate(
+            found=Count("id"),
+            major=Count("id", filter=Q(level=HazardLevel.MAJOR)),
+            closed=Count("id", filter=_closed_by(as_of)),
+            open=Count("id", filter=still_open),
+            overdue=Count("id", filter=overdue),
+        )
+    }
+    rows = []
+    for area in _areas():
+        row = counts.get(area.pk, {})
+        rows.append(
+            {
+                "code": area.code,
+                "name": area.name_zh,
+                **{k: row.get(k, 0) for k in ("found", "major", "closed", "open", "overdue")},
+            }
+        )
+    return rows
+
+
+def totals(rows: list[dict[str, Any]]) -> dict[str, int]:
+    keys = ("found", "major", "closed", "open", "overdue")
+    return {k: sum(r[k] for r in rows) for k in keys}
+
+
+def hazard_list(hazards: QuerySet[Hazard]) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": h.code,
+            "school": h.school.name,
+            "area": h.area.name_zh,
+            "description": h.description,
+            "status": str(HazardStatus(h.status).label),
+            "status_code": h.status,
+            "deadline": h.deadline.isoformat() if h.deadline else "",
+            "supervised": h.supervised,
+        }
+        for h in hazards.select_related("school", "area").order_by("found_on", "code")
+    ]
+
+
+def inspections_held(
+    school_ids: list[int] | None,
+    start: datetime.date,
+    end: datetime.date,
+    bureau_id: int | None = None,
+) -> int | None:
+    """Inspections held in the period, or None while the inspections app has no model."""
+    try:
+        model = apps.get_model("inspections", "Inspection")
+    except LookupError:
+        return None
+    date_field = "date" if any(f.name == "date" for f in model._meta.fields) else None
+    if date_field is None:
+        return None
+    qs = model.objects.filter(date__range=(start, end))
+    if school_ids is not None:
+        qs = qs.filter(school_id__in=school_ids)
+    elif bureau_id is not None:
+        qs = qs.filter(school__bureau_id=bureau_id)
+    return qs.count()
+
+
+def key_measures(bureau_id: int, start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
+    """The registers' key-measure figures where that app provides them; else nothing."""
+    try:
+        from xiaoan.registers import figures as register_figures  # type: ignore[attr-defined]
+    except ImportError:
+        return []
+    function = getattr(register_figures, "key_measures", None)
+    if function is None:
+        return []
+    try:
+        measures = function(bureau_id=bureau_id, start=start, end=end)
+    except TypeError:
+        return []
+    return [
+        {"label": str(m.get("label", "")), "value": m.get("value"), "unit": m.get("unit", "")}
+        for m in measures
+    ]
+
+
+def school_counts(bureau_id: int) -> dict[str, int]:
+    schools = School.objects.filter(bureau_id=bureau_id, is_active=True)
+    childcare = schools.filter(kind=SchoolKind.KINDERGARTEN).count()
+    return {"primary_secondary": schools.count() - childcare, "childcare": childcare}
+
+
+def kind_rows(hazards: QuerySet[Hazard], bureau_id: int, as_of: datetime.date) -> list[dict]:
+    """Per school kind: schools, hazards found, closed, open."""
+    schools = Counter(
+        School.objects.filter(bureau_id=bureau_id, is_active=True).values_list("kind", flat=True)
+    )
+    counts = {
+        row["school__kind"]: row
+        for row in hazards.values("school__kind").annotate(
+            found=Count("id"),
+            closed=Count("id", filter=_closed_by(as_of)),
+            open=Count("id", filter=_open_on(as_of)),
+        )
+    }
+    rows = []
+    for kind in SchoolKind:
+        if not schools[kind.value] and kind.value not in counts:
+            continue
+        row = counts.get(kind.value, {})
+        rows.append(
+            {
+                "kind": kind.value,
+                "name": _kind_name_zh(kind),
+                "schools": schools[kind.value],
+                **{k: row.get(k, 0) for k in ("found", "closed", "open")},
+            }
+        )
+    return rows
+
+
+def _kind_name_zh(kind: SchoolKind) -> str:
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        return str(kind.label)
+
+
+def district_figures(
+    bureau_id: int,
+    hazards: QuerySet[Hazard],
+    start: datetime.date,
+    end: datetime.date,
+    as_of: datetime.date | None = None,
+) -> dict[str, Any]:
+    """The figures of an official document for `hazards` (already scoped to period/campaign)."""
+    # A past period is described as it stood at its end; a running one as it stands today.
+    as_of = min(as_of or local_today(), end)
+    rows = area_rows(hazards, as_of)
+    total = totals(rows)
+    rejected = hazards.filter(status=HazardStatus.REJECTED).count()
+    return {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "as_of": as_of.isoformat(),
+        "schools": school_counts(bureau_id),
+        "areas": rows,
+        "total": total,
+        "rejected": rejected,
+        "rectification_rate": rate(total["closed"], total["found"] - rejected),
+        "kinds": kind_rows(hazards, bureau_id, as_of),
+        "major": hazard_list(hazards.filter(level=HazardLevel.MAJOR)),
+        "supervised": hazard_list(hazards.filter(supervised=True)),
+        "schools_with_hazards": hazards.values("school").distinct().count(),
+        "inspections": inspections_held(None, start, end, bureau_id=bureau_id),
+        "key_measures": key_measures(bureau_id, start, end),
+    }

@@ -1,0 +1,60 @@
+"""Who sees which report: monthly reports by school, official documents by bureau."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Self
+
+from django.db import models
+
+from xiaoan.accounts.choices import Role
+from xiaoan.schools.querysets import SchoolOwnedQuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+def active_membership(user: Any) -> Any:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    membership = getattr(user, "membership", None)
+    if membership is None or not membership.is_active:
+        return None
+    return membership
+
+
+class MonthlyReportQuerySet(SchoolOwnedQuerySet):
+    """A school sees its own reports; district roles their bureau's (inspectors none)."""
+
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
+        membership = active_membership(user)
+        if membership is not None and membership.role == Role.DEPT_INSPECTOR:
+            return self.none()
+        return super().for_user(user)
+
+
+class OfficialReportQuerySet(models.QuerySet):
+    """Bureau staff see every draft and issued document; the government only issued ones."""
+
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
+        if getattr(user, "is_superuser", False) and user.is_authenticated:
+            return self.all()
+        membership = active_membership(user)
+        if membership is None:
+            return self.none()
+        from .choices import OfficialStatus
+
+        if membership.role in (Role.BUREAU_ADMIN, Role.BUREAU_LEADER):
+            return self.filter(bureau=membership.bureau_id)
+        if membership.role == Role.GOV_VIEWER:
+            return self.filter(bureau=membership.bureau_id, status=OfficialStatus.ISSUED)
+        return self.none()
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(recipient=user)
+
+    def unread(self) -> Self:
+        return self.filter(read_at__isnull=True)
