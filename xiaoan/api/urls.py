@@ -2,16 +2,18 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import hazards, views
 
 app_name = "api"
 
 router = DefaultRouter()
 router.register("schools", views.SchoolViewSet, basename="school")
+router.register("hazards", hazards.HazardViewSet, basename="hazard")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("stats/summary/", hazards.StatsSummaryView.as_view(), name="stats-summary"),
     path("", include(router.urls)),
 ]

@@ -1,0 +1,444 @@
+"""Hazard API: the ledger with the page's filters, the workflow steps as POST actions, stats.
+
+Steps call the model's transition methods; the model's refusals map to HTTP: wrong state or a
+stale version 409, incomplete input 400, wrong role 403, another school's hazard 404.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
+from rest_framework.exceptions import ValidationError as APIValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from xiaoan.campaigns.models import Campaign
+from xiaoan.hazards.choices import HazardLevel, HazardSource, HazardStatus, PhotoKind
+from xiaoan.hazards.filters import HazardFilter
+from xiaoan.hazards.models import (
+    Area,
+    Hazard,
+    HazardError,
+    HazardEvent,
+    HazardPhoto,
+    InvalidStep,
+)
+from xiaoan.schools.models import School
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+# ---- serializers ----------------------------------------------------------------------------
+
+
+class HazardEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = HazardEvent
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "from_status",
+            "to_status",
+            "actor",
+            "comment",
+            "data",
+            "created_at",
+        ]
+
+
+class HazardPhotoSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = HazardPhoto
+        fields = ["id", "kind", "width", "height", "url", "thumbnail_url", "created_at"]
+
+    def get_url(self, photo: HazardPhoto) -> str:
+        return reverse("hazards:photo", args=[photo.pk])
+
+    def get_thumbnail_url(self, photo: HazardPhoto) -> str:
+        return reverse("hazards:thumbnail", args=[photo.pk])
+
+
+class HazardSerializer(serializers.ModelSerializer):
+    school_name = serializers.CharField(source="school.name", read_only=True)
+    area = serializers.CharField(source="area.code", read_only=True)
+    area_name = serializers.CharField(source="area.name", read_only=True)
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    reported_by = serializers.CharField(source="reported_by.username", read_only=True)
+    department_name = serializers.CharField(source="department.name", default=None, read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Hazard
+        fields = [
+            "id",
+            "code",
+            "school",
+            "school_name",
+            "area",
+            "area_name",
+            "campaign",
+            "level",
+            "level_display",
+            "source",
+            "description",
+            "location",
+            "found_on",
+            "reported_by",
+            "department",
+            "department_name",
+            "status",
+            "status_display",
+            "opinion",
+            "responsible_person",
+            "deadline",
+            "measures",
+            "cost",
+            "interim_control",
+            "closed_at",
+            "supervised",
+            "is_overdue",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class HazardDetailSerializer(HazardSerializer):
+    events = HazardEventSerializer(many=True, read_only=True)
+    photos = HazardPhotoSerializer(many=True, read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(HazardSerializer.Meta):
+        fields = [*HazardSerializer.Meta.fields, "allowed_actions", "events", "photos"]
+        read_only_fields = fields
+
+    def get_allowed_actions(self, hazard: Hazard) -> list[str]:
+        return hazard.allowed_actions(self.context["request"].user)
+
+
+class HazardReportSerializer(serializers.Serializer):
+    school = serializers.PrimaryKeyRelatedField(queryset=School.objects.all(), required=False)
+    area = serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all())
+    level = serializers.ChoiceField(choices=HazardLevel.choices, default=HazardLevel.GENERAL)
+    source = serializers.ChoiceField(choices=HazardSource.choices)
+    description = serializers.CharField(max_length=2000)
+    location = serializers.CharField(max_length=200, required=False, default="")
+    found_on = serializers.DateField(required=False)
+    campaign = serializers.PrimaryKeyRelatedField(
+        queryset=Campaign.objects.all(), required=False, allow_null=True
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = self.context["request"].user
+        membership = getattr(user, "membership", None)
+        # Only the schools and campaigns the user can see exist for this request.
+        self.fields["school"].queryset = School.objects.for_user(user)
+        bureau = membership.bureau_id if membership else None
+        self.fields["campaign"].queryset = Campaign.objects.filter(bureau=bureau)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        membership = getattr(self.context["request"].user, "membership", None)
+        if membership is not None and membership.school_id:
+            attrs["school"] = membership.school
+        if "school" not in attrs:
+            raise APIValidationError(
+                {"school": [serializers.Field.default_error_messages["required"]]}
+            )
+        return attrs
+
+
+class VersionedSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class CommentSerializer(VersionedSerializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AssignSerializer(CommentSerializer):
+    opinion = serializers.CharField()
+    deadline = serializers.DateField()
+    responsible_person = serializers.CharField(required=False, allow_blank=True, default="")
+    interim_control = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SubmitSerializer(CommentSerializer):
+    measures = serializers.CharField()
+    cost = serializers.DecimalField(
+        max_digits=12, decimal_places=2, required=False, allow_null=True, min_value=0
+    )
+
+
+class VerifySerializer(CommentSerializer):
+    passed = serializers.BooleanField()
+
+
+class RejectSerializer(VersionedSerializer):
+    reason = serializers.CharField()
+
+
+class ExtendSerializer(VersionedSerializer):
+    new_deadline = serializers.DateField()
+    reason = serializers.CharField()
+
+
+class DecideExtensionSerializer(CommentSerializer):
+    approve = serializers.BooleanField()
+
+
+class PhotoUploadSerializer(VersionedSerializer):
+    image = serializers.FileField()
+    kind = serializers.ChoiceField(choices=PhotoKind.choices, default=PhotoKind.BEFORE)
+
+
+class EditSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+    area = serializers.SlugRelatedField(
+        slug_field="code", queryset=Area.objects.all(), required=False
+    )
+    level = serializers.ChoiceField(choices=HazardLevel.choices, required=False)
+    description = serializers.CharField(required=False, max_length=2000)
+    location = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    interim_control = serializers.CharField(required=False, allow_blank=True)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# ---- the viewset ----------------------------------------------------------------------------
+
+
+class HazardViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The hazard ledger. Filters as on the ledger page; `sort` orders the rows."""
+
+    filterset_class = HazardFilter
+    ordering_fields = ["code", "found_on", "deadline"]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def get_queryset(self) -> QuerySet[Hazard]:
+        queryset = Hazard.objects.for_user(self.request.user).with_related()
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related("events__actor", "photos")
+        return queryset
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        return {
+            "retrieve": HazardDetailSerializer,
+            "create": HazardReportSerializer,
+            "partial_update": EditSerializer,
+        }.get(self.action, HazardSerializer)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with _refusals():
+            hazard = Hazard.objects.report(reported_by=request.user, **serializer.validated_data)
+        return Response(self._detail(hazard), status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Correct the report's details; `version` is required and must be current."""
+        hazard = self.get_object()
+        serializer = EditSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        with _refusals():
+            hazard.edit(request.user, version=data.pop("version"), **data)
+        return Response(self._detail(hazard))
+
+    def _detail(self, hazard: Hazard) -> dict[str, Any]:
+        fresh = self.get_queryset().prefetch_related("events__actor", "photos").get(pk=hazard.pk)
+        return HazardDetailSerializer(fresh, context=self.get_serializer_context()).data
+
+    def _step(self, request: Request, serializer_class: type, run: Any) -> Response:
+        hazard = self.get_object()
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        if version is not None:
+            hazard.version = version  # the client's copy: refused if it is stale
+        with _refusals():
+            run(hazard, data)
+        return Response(self._detail(hazard))
+
+    @action(detail=True, methods=["post"], serializer_class=AssignSerializer)
+    def assign(self, request: Request, pk: str | None = None) -> Response:
+        return self._step(request, AssignSerializer, lambda h, d: h.assign(request.user, **d))
+
+    @action(detail=True, methods=["post"], serializer_class=CommentSerializer)
+    def start(self, request: Request, pk: str | None = None) -> Response:
+        return self._step(request, CommentSerializer, lambda h, d: h.start(request.user, **d))
+
+    @action(detail=True, methods=["post"], serializer_class=SubmitSerializer)
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        return self._step(request, SubmitSerializer, lambda h, d: h.submit(request.user, **d))
+
+    @action(detail=True, methods=["post"], serializer_class=VerifySerializer)
+    def verify(self, request: Request, pk: str | None = None) -> Response:
+        return self._step(request, VerifySerializer, lambda h, d: h.verify(request.user, **d))
+
+    @action(detail=True, methods=["post"], serializer_class=RejectSerializer)
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        return self._step(request, RejectSerializer, lambda h, d: h.reject(request.user, **d))
+
+    @action(detail=True, methods=["post"], serializer_class=ExtendSerializer)
+    def extend(self, request: Request, pk: str | None = None) -> Response:
+        def run(h: Hazard, d: dict[str, Any]) -> None:
+            h.request_extension(request.user, **d)
+
+        return self._step(request, ExtendSerializer, run)
+
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="decide-extension",
+        serializer_class=DecideExtensionSerializer,
+    )
+    def decide_extension(self, request: Request, pk: str | None = None) -> Response:
+        def run(h: Hazard, d: dict[str, Any]) -> None:
+            h.decide_extension(request.user, **d)
+
+        return self._step(request, DecideExtensionSerializer, run)
+
+    @action(detail=True, methods=["post"], serializer_class=CommentSerializer)
+    def supervise(self, request: Request, pk: str | None = None) -> Response:
+        return self._step(request, CommentSerializer, lambda h, d: h.supervise(request.user, **d))
+
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="lift-supervision",
+        serializer_class=CommentSerializer,
+    )
+    def lift_supervision(self, request: Request, pk: str | None = None) -> Response:
+        def run(h: Hazard, d: dict[str, Any]) -> None:
+            h.lift_supervision(request.user, **d)
+
+        return self._step(request, CommentSerializer, run)
+
+    @action(detail=True, methods=["post"], serializer_class=PhotoUploadSerializer)
+    def photos(self, request: Request, pk: str | None = None) -> Response:
+        def run(h: Hazard, d: dict[str, Any]) -> None:
+            h.add_photo(request.user, d["image"], d["kind"])
+
+        return self._step(request, PhotoUploadSerializer, run)
+
+
+class _refusals:
+    """Turn the model's refusals into HTTP answers; the transaction is rolled back."""
+
+    def __enter__(self) -> None:
+        self.atomic = transaction.atomic()
+        self.atomic.__enter__()
+
+    def __exit__(self, kind: Any, exc: Any, tb: Any) -> bool:
+        self.atomic.__exit__(kind, exc, tb)
+        if isinstance(exc, InvalidStep):
+            raise APIValidationError({"detail": exc.message})
+        if isinstance(exc, HazardError):
+            raise Conflict(exc.message)
+        if isinstance(exc, DjangoValidationError):
+            raise APIValidationError({"detail": exc.messages})
+        return False
+
+
+# ---- stats ----------------------------------------------------------------------------------
+
+PERIOD = re.compile(r"^(\d{4})(?:-(?:Q([1-4])|(\d{2})))?$")
+
+
+def period_range(value: str) -> tuple[datetime.date, datetime.date]:
+    """'2014' → the year, '2014-Q3' → the quarter, '2014-09' → the month."""
+    match = PERIOD.match(value.strip())
+    if not match:
+        raise APIValidationError({"period": ["YYYY, YYYY-Qn or YYYY-MM"]})
+    year, quarter, month = int(match[1]), match[2], match[3]
+    if quarter:
+        first, months = (int(quarter) - 1) * 3 + 1, 3
+    elif month and 1 <= int(month) <= 12:
+        first, months = int(month), 1
+    elif month:
+        raise APIValidationError({"period": ["YYYY, YYYY-Qn or YYYY-MM"]})
+    else:
+        first, months = 1, 12
+    start = datetime.date(year, first, 1)
+    end_month = first + months
+    end = datetime.date(year + (end_month > 12), (end_month - 1) % 12 + 1, 1)
+    return start, end - datetime.timedelta(days=1)
+
+
+class StatsSummaryView(APIView):
+    """Counts of the hazards the user may see, by area, level and status.
+
+    Filters: `campaign`, `school_kind`, `period` (YYYY, YYYY-Qn, YYYY-MM on the found date),
+    and every filter of the ledger.
+    """
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("campaign", int),
+            OpenApiParameter("school_kind", str),
+            OpenApiParameter("period", str, description="YYYY, YYYY-Qn or YYYY-MM"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        queryset = Hazard.objects.for_user(request.user)
+        filterset = HazardFilter(request.query_params, queryset=queryset, request=request)
+        if not filterset.is_valid():
+            raise APIValidationError(filterset.errors)
+        hazards = filterset.qs.order_by()
+        if request.query_params.get("period"):
+            start, end = period_range(request.query_params["period"])
+            hazards = hazards.filter(found_on__range=(start, end))
+        return Response(summary(hazards))
+
+
+def summary(hazards: QuerySet[Hazard]) -> dict[str, Any]:
+    by_area = dict(hazards.values_list("area__code").annotate(n=Count("id")))
+    by_level = dict(hazards.values_list("level").annotate(n=Count("id")))
+    by_status = dict(hazards.values_list("status").annotate(n=Count("id")))
+    totals = hazards.aggregate(
+        total=Count("id"),
+        overdue=Count("id", filter=Q(pk__in=hazards.overdue().values("pk"))),
+        supervised=Count("id", filter=Q(supervised=True)),
+        schools=Count("school", distinct=True),
+    )
+    return {
+        "total": totals["total"],
+        "by_area": {a.code: by_area.get(a.code, 0) for a in Area.objects.all()},
+        "by_level": {value: by_level.get(value, 0) for value in HazardLevel.values},
+        "by_status": {value: by_status.get(value, 0) for value in HazardStatus.values},
+        "open": sum(by_status.get(s, 0) for s in HazardStatus.open_states()),
+        "closed": by_status.get(HazardStatus.CLOSED, 0),
+        "overdue": totals["overdue"],
+        "supervised": totals["supervised"],
+        "schools": totals["schools"],
+    }

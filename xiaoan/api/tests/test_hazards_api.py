@@ -1,0 +1,202 @@
+"""Hazard API: isolation, workflow actions with 403/404/409, stats, fixed query count."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from xiaoan.hazards.choices import HazardSource, HazardStatus
+from xiaoan.hazards.models import Area, Hazard
+
+pytestmark = pytest.mark.django_db
+
+
+def api_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def report(user, school, **kwargs) -> Hazard:
+    return Hazard.objects.report(
+        school=school,
+        area=Area.objects.get(code=kwargs.pop("area", "fire")),
+        level=kwargs.pop("level", "general"),
+        description=kwargs.pop("description", "灭火器过期未更换"),
+        reported_by=user,
+        source=HazardSource.SELF_REPORT,
+        found_on=datetime.date(2014, 9, 1),
+        **kwargs,
+    )
+
+
+def test_school_user_lists_only_its_hazards(alice, bob, school_a, school_b):
+    mine = report(alice, school_a)
+    report(bob, school_b)
+    response = api_for(alice).get("/api/v1/hazards/")
+    assert response.status_code == 200
+    assert [row["code"] for row in response.json()["results"]] == [mine.code]
+
+
+def test_other_school_gets_404_on_detail_and_actions(alice, bob, school_a):
+    hazard = report(alice, school_a)
+    client = api_for(bob)
+    assert client.get(f"/api/v1/hazards/{hazard.pk}/").status_code == 404
+    assert client.post(f"/api/v1/hazards/{hazard.pk}/start/", {}).status_code == 404
+
+
+def test_create_fixes_the_school_of_a_school_user(alice, school_a, school_b):
+    data = {"area": "food", "source": "self_report", "description": "留样不足"}
+    refused = api_for(alice).post("/api/v1/hazards/", {**data, "school": school_b.pk})
+    assert refused.status_code == 400
+    response = api_for(alice).post("/api/v1/hazards/", data, format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["school"] == school_a.pk
+    assert body["status"] == "reported"
+    assert body["area"] == "food"
+    assert [e["kind"] for e in body["events"]] == ["reported"]
+
+
+def test_bureau_create_requires_a_visible_school(bureau_admin, school_a, outsider, other_bureau):
+    from xiaoan.schools.models import School
+
+    far = School.objects.create(bureau=other_bureau, code="X1", name="远山小学", kind="primary")
+    client = api_for(bureau_admin)
+    data = {"area": "fire", "source": "inspection", "description": "安全出口指示标志缺失"}
+    assert client.post("/api/v1/hazards/", data, format="json").status_code == 400
+    data["school"] = far.pk
+    assert client.post("/api/v1/hazards/", data, format="json").status_code == 400
+    data["school"] = school_a.pk
+    assert client.post("/api/v1/hazards/", data, format="json").status_code == 201
+
+
+def test_gov_cannot_create(gov, school_a):
+    data = {"school": school_a.pk, "area": "fire", "source": "inspection", "description": "x"}
+    assert api_for(gov).post("/api/v1/hazards/", data, format="json").status_code == 403
+
+
+def test_full_loop_through_the_api(bureau_admin, alice, school_a):
+    hazard = report(alice, school_a)
+    url = f"/api/v1/hazards/{hazard.pk}"
+    bureau, school = api_for(bureau_admin), api_for(alice)
+    step = bureau.post(
+        f"{url}/assign/", {"opinion": "限期更换", "deadline": "2014-09-10"}, format="json"
+    )
+    assert step.status_code == 200 and step.json()["status"] == "assigned"
+    assert school.post(f"{url}/start/", {}, format="json").json()["status"] == "rectifying"
+    step = school.post(f"{url}/submit/", {"measures": "已更换", "cost": "360.00"}, format="json")
+    assert step.json()["status"] == "awaiting_verification"
+    step = bureau.post(f"{url}/verify/", {"passed": True}, format="json")
+    assert step.status_code == 200
+    assert step.json()["status"] == "closed" and step.json()["closed_at"]
+    assert len(step.json()["events"]) == 5
+
+
+def test_wrong_state_gives_409_and_wrong_role_403(bureau_admin, gov, alice, school_a):
+    hazard = report(alice, school_a)
+    url = f"/api/v1/hazards/{hazard.pk}"
+    response = api_for(alice).post(f"{url}/submit/", {"measures": "x"}, format="json")
+    assert response.status_code == 409
+    assert "待受理" in response.json()["detail"]
+    response = api_for(gov).post(f"{url}/reject/", {"reason": "不属实"}, format="json")
+    assert response.status_code == 403
+    response = api_for(bureau_admin).post(f"{url}/verify/", {"passed": True}, format="json")
+    assert response.status_code == 409
+    assert api_for(bureau_admin).get(f"{url}/assign/").status_code == 405
+    hazard.refresh_from_db()
+    assert (hazard.status, hazard.version) == (HazardStatus.REPORTED, 1)
+
+
+def test_incomplete_step_gives_400(bureau_admin, alice, school_a):
+    hazard = report(alice, school_a)
+    url = f"/api/v1/hazards/{hazard.pk}/assign/"
+    response = api_for(bureau_admin).post(
+        url, {"opinion": "整改", "deadline": "2014-08-01"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "整改期限" in str(response.json())
+
+
+def test_stale_version_gives_409_and_changes_nothing(bureau_admin, alice, school_a):
+    hazard = report(alice, school_a)
+    url = f"/api/v1/hazards/{hazard.pk}/"
+    first = api_for(alice).patch(url, {"version": 1, "location": "一楼"}, format="json")
+    assert first.status_code == 200 and first.json()["version"] == 2
+    second = api_for(bureau_admin).patch(url, {"version": 1, "location": "二楼"}, format="json")
+    assert second.status_code == 409
+    step = api_for(bureau_admin).post(
+        f"{url}reject/", {"reason": "不属实", "version": 1}, format="json"
+    )
+    assert step.status_code == 409
+    hazard.refresh_from_db()
+    assert (hazard.location, hazard.status) == ("一楼", HazardStatus.REPORTED)
+
+
+def test_leader_supervises_a_major_hazard(leader, alice, school_a):
+    hazard = report(alice, school_a, level="major")
+    response = api_for(leader).post(f"/api/v1/hazards/{hazard.pk}/supervise/", {}, format="json")
+    assert response.status_code == 200 and response.json()["supervised"] is True
+    listed = api_for(leader).get("/api/v1/hazards/", {"supervised": "true"}).json()
+    assert listed["count"] == 1
+    lift = api_for(leader).post(f"/api/v1/hazards/{hazard.pk}/lift-supervision/", {}, format="json")
+    assert lift.json()["supervised"] is False
+
+
+def test_list_filters_like_the_page(bureau_admin, alice, bob, school_a, school_b):
+    report(alice, school_a, area="food")
+    report(bob, school_b, area="fire")
+    client = api_for(bureau_admin)
+    assert client.get("/api/v1/hazards/", {"area": "food"}).json()["count"] == 1
+    assert client.get("/api/v1/hazards/", {"school": school_b.pk}).json()["count"] == 1
+    assert client.get("/api/v1/hazards/", {"found_from": "2014-10-01"}).json()["count"] == 0
+    assert client.get("/api/v1/hazards/", {"found_from": "not-a-date"}).status_code == 400
+
+
+def test_api_list_uses_the_same_number_of_queries_whatever_the_page_size(
+    bureau_admin, alice, school_a, django_assert_num_queries
+):
+    client = api_for(bureau_admin)
+    report(alice, school_a)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/api/v1/hazards/")
+    for _ in range(15):
+        report(alice, school_a)
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get("/api/v1/hazards/", {"page_size": 100})
+    assert len(response.json()["results"]) == 16
+
+
+def test_stats_summary_counts_by_area_level_status(
+    bureau_admin, alice, bob, school_a, school_b, kindergarten
+):
+    report(alice, school_a, area="food", level="major")
+    report(alice, school_a, area="fire")
+    report(bob, school_b, area="fire")
+    body = api_for(bureau_admin).get("/api/v1/stats/summary/").json()
+    assert body["total"] == 3
+    assert body["by_area"] == {
+        "vehicle": 0,
+        "building": 0,
+        "fire": 2,
+        "food": 1,
+        "lab": 0,
+        "security": 0,
+    }
+    assert body["by_level"] == {"general": 2, "major": 1}
+    assert body["by_status"]["reported"] == 3 and body["open"] == 3
+    assert body["schools"] == 2
+    kind = api_for(bureau_admin).get("/api/v1/stats/summary/", {"school_kind": "junior"}).json()
+    assert kind["total"] == 1
+    assert api_for(alice).get("/api/v1/stats/summary/").json()["total"] == 2
+    period = api_for(bureau_admin).get("/api/v1/stats/summary/", {"period": "2014-Q4"}).json()
+    assert period["total"] == 0
+    assert (
+        api_for(bureau_admin).get("/api/v1/stats/summary/", {"period": "2014-09"}).json()["total"]
+        == 3
+    )
+    assert api_for(bureau_admin).get("/api/v1/stats/summary/", {"period": "x"}).status_code == 400
