@@ -1,0 +1,68 @@
+"""The demo reproduces the seed's 103 hazards and their breakdown, with realistic histories."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from xiaoan.campaigns import demo as campaigns_demo
+from xiaoan.hazards import demo
+from xiaoan.hazards.models import Hazard, HazardEvent
+from xiaoan.schools import demo as schools_demo
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_district(django_db_blocker):
+    schools_demo.load()
+    campaigns_demo.load()
+    demo.load()
+
+
+def test_stats_endpoint_returns_the_seed_figures(demo_district):
+    from django.contrib.auth import get_user_model
+
+    client = APIClient()
+    client.force_authenticate(get_user_model().objects.get(username="bureau"))
+    body = client.get("/api/v1/stats/summary/").json()
+    assert body["total"] == 103
+    assert body["by_area"] == {
+        "vehicle": 8,
+        "building": 29,
+        "fire": 29,
+        "food": 14,
+        "lab": 12,
+        "security": 11,
+    }
+    assert body["by_status"] == {
+        "reported": 4,
+        "assigned": 5,
+        "rectifying": 11,
+        "awaiting_verification": 6,
+        "closed": 74,
+        "rejected": 3,
+    }
+    assert body["overdue"] == 5
+    assert body["supervised"] >= 1
+
+
+def test_demo_histories_and_dates(demo_district):
+    hazards = Hazard.objects.all()
+    assert not hazards.exclude(found_on__year=2014).exists()
+    assert hazards.order_by("found_on").first().found_on.month >= 7
+    assert hazards.filter(level="major", supervised=True, status="rectifying").exists()
+    assert hazards.filter(department__kind="fire").exists()
+    assert hazards.filter(department__kind="traffic_police").exists()
+    assert hazards.values("school").distinct().count() >= 50
+    closed = hazards.filter(status="closed").first()
+    kinds = list(closed.events.values_list("kind", flat=True))
+    assert kinds[0] == "reported" and kinds[-1] in ("verified", "supervision_lifted")
+    assert not HazardEvent.objects.exclude(created_at__year=2014).exists()
+    assert Hazard.objects.filter(code="YH-2014-0001").exists()
+
+
+def test_demo_is_idempotent(demo_district):
+    before = (Hazard.objects.count(), HazardEvent.objects.count())
+    demo.load()
+    assert (Hazard.objects.count(), HazardEvent.objects.count()) == before
