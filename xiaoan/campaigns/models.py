@@ -1,11 +1,72 @@
-"""Campaigns (专项行动) the bureau runs; hazards, inspections and reports are counted per campaign."""
+"""Campaigns (专项行动) the bureau runs, and the work plans (工作方案) schools file against them.
+
+Status changes are model methods: each checks state and role, saves in a transaction and writes
+an event row. Views and the API only call them.
+"""
 
 from __future__ import annotations
 
-from django.db import models
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.accounts.access import has_role
+from xiaoan.accounts.choices import Role
 from xiaoan.core.models import TimeStampedModel
+
+from .choices import CampaignEventKind, CampaignStatus, WorkPlanEventKind, WorkPlanStatus
+from .querysets import CampaignQuerySet, WorkPlanChildQuerySet, WorkPlanQuerySet
+
+DOCUMENT_EXTENSIONS = {".pdf", ".doc", ".docx", ".wps", ".ofd", ".xls", ".xlsx", ".jpg", ".png"}
+
+
+class CampaignError(Exception):
+    """A step is not possible now; the message is for the user (API: 409)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def check_document(upload: Any) -> None:
+    """Refuse uploads that are not office documents or are too large (message for the user)."""
+    name = str(getattr(upload, "name", "")).lower()
+    if not any(name.endswith(ext) for ext in DOCUMENT_EXTENSIONS):
+        raise ValidationError(
+            gettext("Upload a PDF, Word, WPS, OFD, Excel or picture file."), code="file_type"
+        )
+    size = getattr(upload, "size", 0) or 0
+    if size > settings.MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            gettext("The file is too large; the limit is %(limit)s MB.")
+            % {"limit": settings.MAX_UPLOAD_BYTES // (1024 * 1024)},
+            code="too_large",
+        )
+
+
+def _upload_to(folder: str) -> Any:
+    # Random names: the original name is kept in the row, never trusted as a path.
+    def path(instance: Any, filename: str) -> str:
+        suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+        return f"{folder}/{uuid.uuid4().hex}{suffix}"
+
+    return path
+
+
+def campaign_file_path(instance: Any, filename: str) -> str:
+    return _upload_to("campaigns")(instance, filename)
+
+
+def workplan_file_path(instance: Any, filename: str) -> str:
+    return _upload_to("workplans")(instance, filename)
 
 
 class Campaign(TimeStampedModel):
@@ -20,6 +81,21 @@ class Campaign(TimeStampedModel):
     focus_areas = models.ManyToManyField(
         "hazards.Area", blank=True, related_name="campaigns", verbose_name=_("focus areas")
     )
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.PLANNED
+    )
+    notice_title = models.CharField(_("notice it follows"), max_length=200, blank=True)
+    notice_file = models.FileField(
+        _("notice (attachment)"), upload_to=campaign_file_path, blank=True
+    )
+    notice_file_name = models.CharField(_("notice file name"), max_length=200, blank=True)
+    plan_file = models.FileField(
+        _("bureau work plan (attachment)"), upload_to=campaign_file_path, blank=True
+    )
+    plan_file_name = models.CharField(_("work plan file name"), max_length=200, blank=True)
+
+    objects = CampaignQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("campaign")
@@ -29,8 +105,282 @@ class Campaign(TimeStampedModel):
             models.CheckConstraint(
                 name="campaign_ends_after_start",
                 condition=models.Q(end_date__gte=models.F("start_date")),
-            )
+            ),
+            models.CheckConstraint(
+                name="campaign_status_valid", condition=Q(status__in=CampaignStatus.values)
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaigns:detail", args=[self.pk])
+
+    def _require_admin(self, user: Any) -> None:
+        if not has_role(user, Role.BUREAU_ADMIN):
+            raise PermissionDenied(gettext("Only the bureau safety section may do this."))
+
+    def _event(self, user: Any, kind: str, school: Any = None, comment: str = "") -> CampaignEvent:
+        return CampaignEvent.objects.create(
+            campaign=self, actor=user, kind=kind, school=school, comment=comment
+        )
+
+    @transaction.atomic
+    def start(self, user: Any) -> CampaignEvent:
+        self._require_admin(user)
+        if self.status != CampaignStatus.PLANNED:
+            raise CampaignError(gettext("Only a planned campaign can be started."))
+        self.status = CampaignStatus.RUNNING
+        self.save(update_fields=["status", "updated_at"])
+        return self._event(user, CampaignEventKind.STARTED)
+
+    @transaction.atomic
+    def close(self, user: Any) -> CampaignEvent:
+        self._require_admin(user)
+        if self.status != CampaignStatus.RUNNING:
+            raise CampaignError(gettext("Only a running campaign can be closed."))
+        self.status = CampaignStatus.CLOSED
+        self.save(update_fields=["status", "updated_at"])
+        return self._event(user, CampaignEventKind.CLOSED)
+
+    def target_schools(self) -> models.QuerySet:
+        """Every active school of the district answers the campaign with a work plan."""
+        from xiaoan.schools.models import School
+
+        return School.objects.filter(bureau=self.bureau_id, is_active=True)
+
+    def schools_without_plan(self) -> models.QuerySet:
+        """Schools that have not filed (submitted or accepted) a work plan."""
+        filed = self.work_plans.filter(
+            status__in=[WorkPlanStatus.SUBMITTED, WorkPlanStatus.ACCEPTED]
+        ).values("school")
+        return self.target_schools().exclude(pk__in=filed)
+
+    @transaction.atomic
+    def remind_missing(self, user: Any, comment: str = "") -> list[CampaignEvent]:
+        """Record a reminder for every school still owing its plan; returns the events."""
+        self._require_admin(user)
+        if self.status == CampaignStatus.CLOSED:
+            raise CampaignError(gettext("The campaign is closed."))
+        return [
+            self._event(user, CampaignEventKind.REMINDED, school=school, comment=comment)
+            for school in self.schools_without_plan()
+        ]
+
+    def plan_for(self, school: Any) -> WorkPlan:
+        """The school's plan, created empty (draft) the first time it is opened."""
+        plan, _ = WorkPlan.objects.get_or_create(campaign=self, school=school)
+        return plan
+
+
+class CampaignEvent(TimeStampedModel):
+    """A step in a campaign's life: started, closed, a school reminded (never edited)."""
+
+    campaign = models.ForeignKey(
+        Campaign, models.CASCADE, related_name="events", verbose_name=_("campaign")
+    )
+    school = models.ForeignKey(
+        "schools.School",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="campaign_events",
+        verbose_name=_("school"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=CampaignEventKind.choices)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("campaign event")
+        verbose_name_plural = _("campaign events")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.get_kind_display()}"
+
+
+class WorkPlan(TimeStampedModel):
+    """A school's own work plan for a campaign: a text per area and/or an attached document."""
+
+    campaign = models.ForeignKey(
+        Campaign, models.PROTECT, related_name="work_plans", verbose_name=_("campaign")
+    )
+    school = models.ForeignKey(
+        "schools.School", models.PROTECT, related_name="work_plans", verbose_name=_("school")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=WorkPlanStatus.choices, default=WorkPlanStatus.DRAFT
+    )
+    summary = models.TextField(_("overall plan"), blank=True)
+    document = models.FileField(_("document"), upload_to=workplan_file_path, blank=True)
+    document_name = models.CharField(_("document file name"), max_length=200, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    review_comment = models.TextField(_("review comment"), blank=True)
+
+    objects = WorkPlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("work plan")
+        verbose_name_plural = _("work plans")
+        ordering = ["campaign", "school__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "school"], name="workplan_one_per_school_and_campaign"
+            ),
+            models.CheckConstraint(
+                name="workplan_status_valid", condition=Q(status__in=WorkPlanStatus.values)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} · {self.campaign}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaigns:plan", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (WorkPlanStatus.DRAFT, WorkPlanStatus.RETURNED)
+
+    @property
+    def is_filed(self) -> bool:
+        return self.status in (WorkPlanStatus.SUBMITTED, WorkPlanStatus.ACCEPTED)
+
+    def _require_school_admin(self, user: Any) -> None:
+        membership = getattr(user, "membership", None)
+        own = membership is not None and membership.school_id == self.school_id
+        if not (has_role(user, Role.SCHOOL_ADMIN) and (own or user.is_superuser)):
+            raise PermissionDenied(gettext("Only the school's safety administrator may do this."))
+
+    def _event(self, user: Any, kind: str, comment: str = "") -> WorkPlanEvent:
+        return WorkPlanEvent.objects.create(plan=self, actor=user, kind=kind, comment=comment)
+
+    @transaction.atomic
+    def save_draft(
+        self,
+        user: Any,
+        *,
+        summary: str,
+        sections: dict[Any, str],
+        document: Any = None,
+    ) -> WorkPlanEvent:
+        """Store the plan's text per area (Area → text) and the document; still editable."""
+        self._require_school_admin(user)
+        if not self.is_editable:
+            raise CampaignError(gettext("A filed work plan cannot be changed."))
+        self.summary = summary.strip()
+        if document is not None:
+            check_document(document)
+            self.document_name = str(document.name)[:200]
+            self.document.save(str(document.name), document, save=False)
+        self.save()
+        for area, text in sections.items():
+            WorkPlanSection.objects.update_or_create(
+                plan=self, area=area, defaults={"text": text.strip()}
+            )
+        return self._event(user, WorkPlanEventKind.SAVED)
+
+    @transaction.atomic
+    def submit(self, user: Any) -> WorkPlanEvent:
+        self._require_school_admin(user)
+        if not self.is_editable:
+            raise CampaignError(gettext("This work plan has already been submitted."))
+        has_text = self.summary or self.sections.exclude(text="").exists()
+        if not has_text and not self.document:
+            raise CampaignError(
+                gettext("Write the plan for at least one area or attach the plan document.")
+            )
+        self.status = WorkPlanStatus.SUBMITTED
+        self.submitted_at = timezone.now()
+        self.save(update_fields=["status", "submitted_at", "updated_at"])
+        return self._event(user, WorkPlanEventKind.SUBMITTED)
+
+    def _review(self, user: Any, status: str, kind: str, comment: str) -> WorkPlanEvent:
+        if not has_role(user, Role.BUREAU_ADMIN):
+            raise PermissionDenied(gettext("Only the bureau safety section may review plans."))
+        if self.status != WorkPlanStatus.SUBMITTED:
+            raise CampaignError(gettext("Only a submitted work plan can be reviewed."))
+        with transaction.atomic():
+            self.status = status
+            self.reviewed_by = user
+            self.reviewed_at = timezone.now()
+            self.review_comment = comment.strip()
+            self.save(
+                update_fields=[
+                    "status",
+                    "reviewed_by",
+                    "reviewed_at",
+                    "review_comment",
+                    "updated_at",
+                ]
+            )
+            return self._event(user, kind, comment.strip())
+
+    def accept(self, user: Any, comment: str = "") -> WorkPlanEvent:
+        return self._review(user, WorkPlanStatus.ACCEPTED, WorkPlanEventKind.ACCEPTED, comment)
+
+    def return_to_school(self, user: Any, comment: str) -> WorkPlanEvent:
+        if not comment.strip():
+            raise CampaignError(gettext("Say what the school must change."))
+        return self._review(user, WorkPlanStatus.RETURNED, WorkPlanEventKind.RETURNED, comment)
+
+
+class WorkPlanSection(TimeStampedModel):
+    """The plan's text for one of the six areas."""
+
+    plan = models.ForeignKey(
+        WorkPlan, models.CASCADE, related_name="sections", verbose_name=_("work plan")
+    )
+    area = models.ForeignKey(
+        "hazards.Area", models.PROTECT, related_name="+", verbose_name=_("area")
+    )
+    text = models.TextField(_("measures planned"), blank=True)
+
+    objects = WorkPlanChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("work plan section")
+        verbose_name_plural = _("work plan sections")
+        ordering = ["plan", "area__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "area"], name="workplansection_one_per_area")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.area}"
+
+
+class WorkPlanEvent(TimeStampedModel):
+    """A step in a work plan's life, with who and why (never edited)."""
+
+    plan = models.ForeignKey(
+        WorkPlan, models.CASCADE, related_name="events", verbose_name=_("work plan")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=WorkPlanEventKind.choices)
+    comment = models.TextField(_("comment"), blank=True)
+
+    objects = WorkPlanChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("work plan event")
+        verbose_name_plural = _("work plan events")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.get_kind_display()}"

@@ -1,0 +1,702 @@
+"""Checklists (检查表) per area, versioned; inspections (检查记录) answered item by item; the
+bureau's inspection schedules and their coverage.
+
+An inspection copies each checklist item's text, legal basis and failure rule into its answers
+when it is started, so a template revised later never changes a record already made. A
+submitted inspection is locked: every change goes through a method that refuses it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.db.models import Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from xiaoan.accounts.access import has_role, role_of
+from xiaoan.accounts.choices import Role
+from xiaoan.core.models import TimeStampedModel
+from xiaoan.hazards.choices import HazardLevel, HazardSource
+
+from .choices import (
+    AnswerResult,
+    FailRequirement,
+    InspectionEventKind,
+    InspectionKind,
+    InspectionStatus,
+)
+from .querysets import AnswerQuerySet, InspectionQuerySet, ScheduleQuerySet
+
+
+class InspectionError(Exception):
+    """The step is not possible now; the message is for the user (API: 409)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InspectionLocked(InspectionError):
+    """The inspection has been submitted and can no longer be changed."""
+
+
+def _membership(user: Any) -> Any:
+    membership = getattr(user, "membership", None) if user.is_authenticated else None
+    return membership if membership is not None and membership.is_active else None
+
+
+# ---- checklists ---------------------------------------------------------------------------
+
+
+class ChecklistTemplate(TimeStampedModel):
+    """One version of an area's checklist; revising it makes the next version current."""
+
+    area = models.ForeignKey(
+        "hazards.Area", models.PROTECT, related_name="checklists", verbose_name=_("area")
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    name = models.CharField(_("name"), max_length=200)
+    is_current = models.BooleanField(_("current version"), default=True)
+
+    class Meta:
+        verbose_name = _("checklist template")
+        verbose_name_plural = _("checklist templates")
+        ordering = ["area__order", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "version"], name="checklist_unique_version"),
+            models.UniqueConstraint(
+                fields=["area"],
+                condition=Q(is_current=True),
+                name="checklist_one_current_per_area",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+    @classmethod
+    def current_for(cls, areas: Any) -> models.QuerySet[ChecklistTemplate]:
+        return cls.objects.filter(area__in=areas, is_current=True).select_related("area")
+
+    def revise(self, user: Any, items: list[dict[str, Any]], name: str = "") -> ChecklistTemplate:
+        """Publish a new version with `items` (dicts of ChecklistItem fields); this one retires.
+
+        Inspections already started keep their copied items, so nothing recorded changes.
+        """
+        if not has_role(user, Role.BUREAU_ADMIN):
+            raise PermissionDenied(gettext("Only the bureau safety section may edit checklists."))
+        if not items:
+            raise InspectionError(gettext("A checklist needs at least one item."))
+        with transaction.atomic():
+            latest = ChecklistTemplate.objects.filter(area=self.area).aggregate(v=Max("version"))
+            ChecklistTemplate.objects.filter(area=self.area, is_current=True).update(
+                is_current=False
+            )
+            new = ChecklistTemplate.objects.create(
+                area=self.area, version=(latest["v"] or 0) + 1, name=name or self.name
+            )
+            ChecklistItem.objects.bulk_create(
+                ChecklistItem(template=new, order=index, **item)
+                for index, item in enumerate(items, start=1)
+            )
+        return new
+
+
+class ChecklistItem(TimeStampedModel):
+    """One question of a checklist version, with its legal basis and what a failure requires."""
+
+    template = models.ForeignKey(
+        ChecklistTemplate, models.CASCADE, related_name="items", verbose_name=_("checklist")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.CharField(_("item"), max_length=300)
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    on_fail = models.CharField(
+        _("a failing answer requires"),
+        max_length=10,
+        choices=FailRequirement.choices,
+        default=FailRequirement.NOTE,
+    )
+    default_level = models.CharField(
+        _("default hazard level"),
+        max_length=10,
+        choices=HazardLevel.choices,
+        default=HazardLevel.GENERAL,
+    )
+
+    class Meta:
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        ordering = ["template", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "order"], name="checklistitem_unique_order")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "legal_basis": self.legal_basis,
+            "on_fail": self.on_fail,
+            "default_level": self.default_level,
+        }
+
+
+# ---- inspections --------------------------------------------------------------------------
+
+RECORDER_KINDS: dict[str, list[str]] = {
+    Role.BUREAU_ADMIN: list(InspectionKind.values),
+    Role.BUREAU_LEADER: [InspectionKind.LEADERSHIP, InspectionKind.SPOT, InspectionKind.JOINT],
+    Role.DEPT_INSPECTOR: [
+        InspectionKind.JOINT,
+        InspectionKind.ENFORCEMENT,
+        InspectionKind.SPOT,
+        InspectionKind.SURVEY,
+    ],
+    Role.SCHOOL_ADMIN: [InspectionKind.SELF],
+}
+
+
+def kinds_for(user: Any) -> list[str]:
+    """The inspection kinds this user may record."""
+    if getattr(user, "is_superuser", False):
+        return list(InspectionKind.values)
+    return RECORDER_KINDS.get(role_of(user) or "", [])
+
+
+class InspectionManager(models.Manager.from_queryset(InspectionQuerySet)):  # type: ignore[misc]
+    def start(
+        self,
+        user: Any,
+        *,
+        school: Any,
+        kind: str,
+        date: datetime.date,
+        areas: Any,
+        campaign: Any = None,
+        schedule: Any = None,
+        departments: Any = (),
+        inspectors: Any = (),
+        inspector_names: str = "",
+    ) -> Inspection:
+        """Open a draft inspection with one answer per item of the areas' current checklists."""
+        _check_may_record(user, school, kind)
+        templates = list(ChecklistTemplate.current_for(areas).prefetch_related("items"))
+        if not templates:
+            raise InspectionError(gettext("Choose at least one area to inspect."))
+        membership = _membership(user)
+        with transaction.atomic():
+            inspection = self.create(
+                school=school,
+                kind=kind,
+                date=date,
+                campaign=campaign,
+                schedule=schedule,
+                inspector_names=inspector_names.strip(),
+                created_by=user,
+            )
+            inspection.areas.set([t.area for t in templates])
+            departments = list(departments)
+            if membership is not None and membership.department_id:
+                departments.append(membership.department)
+            inspection.departments.set(departments)
+            inspection.inspectors.set([user, *inspectors])
+            InspectionAnswer.objects.bulk_create(_answers_for(inspection, templates))
+            inspection._event(user, InspectionEventKind.CREATED)
+        return inspection
+
+
+def _check_may_record(user: Any, school: Any, kind: str) -> None:
+    from xiaoan.schools.models import School
+
+    if not School.objects.for_user(user).filter(pk=school.pk).exists():
+        raise PermissionDenied(gettext("You may not record inspections at this school."))
+    if kind not in kinds_for(user):
+        raise PermissionDenied(gettext("Your role may not record this kind of inspection."))
+
+
+def _answers_for(inspection: Inspection, templates: list[ChecklistTemplate]) -> list[Any]:
+    answers = []
+    for template in templates:
+        for item in template.items.all():
+            answers.append(
+                InspectionAnswer(
+                    inspection=inspection,
+                    item=item,
+                    area=template.area,
+                    order=template.area.order * 1000 + item.order,
+                    item_text=item.text,
+                    legal_basis=item.legal_basis,
+                    on_fail=item.on_fail,
+                    default_level=item.default_level,
+                )
+            )
+    return answers
+
+
+class Inspection(TimeStampedModel):
+    """One inspection of one school, answered against the checklists of the chosen areas."""
+
+    school = models.ForeignKey(
+        "schools.School", models.PROTECT, related_name="inspections", verbose_name=_("school")
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+        verbose_name=_("campaign"),
+    )
+    schedule = models.ForeignKey(
+        "InspectionSchedule",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inspections",
+        verbose_name=_("schedule"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=InspectionKind.choices)
+    date = models.DateField(_("date"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=InspectionStatus.choices,
+        default=InspectionStatus.DRAFT,
+    )
+    areas = models.ManyToManyField("hazards.Area", related_name="+", verbose_name=_("areas"))
+    departments = models.ManyToManyField(
+        "schools.Department",
+        blank=True,
+        related_name="inspections",
+        verbose_name=_("departments taking part"),
+    )
+    inspectors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("inspectors")
+    )
+    inspector_names = models.CharField(
+        _("other inspectors"),
+        max_length=300,
+        blank=True,
+        help_text=_("Names of inspectors without an account, separated by commas."),
+    )
+    notes = models.TextField(_("overall notes"), blank=True)
+    signed_by = models.CharField(_("signed by"), max_length=100, blank=True)
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+
+    objects = InspectionManager()
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="inspection_kind_valid", condition=Q(kind__in=InspectionKind.values)
+            ),
+            models.CheckConstraint(
+                name="inspection_submitted_is_signed",
+                condition=Q(status=InspectionStatus.DRAFT)
+                | (Q(signed_at__isnull=False) & ~Q(signed_by="")),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["school", "date"], name="inspection_school_date_idx"),
+            models.Index(fields=["kind", "date"], name="inspection_kind_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} · {self.get_kind_display()} · {self.date:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspections:detail", args=[self.pk])
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == InspectionStatus.SUBMITTED
+
+    def can_edit(self, user: Any) -> bool:
+        """Who may fill in the draft: its recorder, the bureau, the school for a self-check."""
+        if self.is_locked or not user.is_authenticated:
+            return False
+        if user.is_superuser or user.pk == self.created_by_id:
+            return True
+        membership = _membership(user)
+        if membership is None or membership.bureau_id != self.school.bureau_id:
+            return False
+        if membership.role == Role.BUREAU_ADMIN:
+            return True
+        own_school = membership.school_id == self.school_id
+        return own_school and membership.role == Role.SCHOOL_ADMIN and self.kind == "self"
+
+    def _require_edit(self, user: Any) -> None:
+        if self.is_locked:
+            raise InspectionLocked(gettext("This inspection has been submitted and is locked."))
+        if not self.can_edit(user):
+            raise PermissionDenied(gettext("You may not change this inspection."))
+
+    def _event(self, user: Any, kind: str, comment: str = "", answer: Any = None) -> Any:
+        return InspectionEvent.objects.create(
+            inspection=self, actor=user, kind=kind, comment=comment, answer=answer
+        )
+
+    def update_header(self, user: Any, **fields: Any) -> None:
+        """Change the draft's notes, other inspectors or date."""
+        self._require_edit(user)
+        allowed = {"notes", "inspector_names", "date"}
+        for name, value in fields.items():
+            if name not in allowed:
+                raise ValueError(name)
+            setattr(self, name, value.strip() if isinstance(value, str) else value)
+        self.save(update_fields=[*fields, "updated_at"])
+
+    def answer(
+        self, user: Any, answer: InspectionAnswer, *, result: str, note: str = "", photo: Any = None
+    ) -> InspectionAnswer:
+        """Record one item's result; a photo is checked and re-encoded (ValidationError if bad)."""
+        self._require_edit(user)
+        if answer.inspection_id != self.pk:
+            raise ValueError("answer of another inspection")
+        if result not in AnswerResult.values:
+            raise InspectionError(gettext("Choose pass, fail or not applicable."))
+        if answer.hazard_id and result != AnswerResult.FAIL:
+            raise InspectionError(gettext("A hazard was raised from this item: it stays failed."))
+        processed = None
+        if photo is not None:
+            from xiaoan.hazards.photos import process_upload
+
+            processed = process_upload(photo)
+        with transaction.atomic():
+            answer.result = result
+            answer.note = note.strip()
+            answer.answered_by = user
+            answer.answered_at = timezone.now()
+            if processed is not None:
+                answer.photo.save("photo.jpg", ContentFile(processed.jpeg), save=False)
+            answer.save()
+        return answer
+
+    def raise_hazard(
+        self,
+        user: Any,
+        answer: InspectionAnswer,
+        *,
+        description: str = "",
+        level: str = "",
+        location: str = "",
+    ) -> Any:
+        """Fail the item (if not yet) and report a hazard linked to it, in one step.
+
+        Area, level and description come prefilled from the item and the answer's note.
+        """
+        from xiaoan.hazards.choices import PhotoKind
+        from xiaoan.hazards.models import Hazard
+
+        self._require_edit(user)
+        if answer.inspection_id != self.pk:
+            raise ValueError("answer of another inspection")
+        if answer.hazard_id:
+            raise InspectionError(gettext("A hazard has already been raised from this item."))
+        description = description.strip() or answer.note or answer.item_text
+        with transaction.atomic():
+            hazard = Hazard.objects.report(
+                school=self.school,
+                area=answer.area,
+                level=level or answer.default_level,
+                description=description,
+                location=location,
+                found_on=self.date,
+                reported_by=user,
+                source=HazardSource.INSPECTION,
+                campaign=self.campaign,
+            )
+            answer.hazard = hazard
+            answer.result = AnswerResult.FAIL
+            answer.note = answer.note or description
+            answer.answered_by = user
+            answer.answered_at = timezone.now()
+            answer.save()
+            if answer.photo:
+                with answer.photo.open("rb") as handle:
+                    hazard.add_photo(
+                        user, ContentFile(handle.read(), name="photo.jpg"), PhotoKind.BEFORE
+                    )
+            self._event(user, InspectionEventKind.HAZARD_RAISED, hazard.code, answer)
+        return hazard
+
+    def missing(self) -> list[str]:
+        """What still stops submission, as messages for the user (empty: ready)."""
+        problems = []
+        for answer in self.answers.all():
+            problem = answer.problem()
+            if problem:
+                problems.append(f"{answer.item_text}: {problem}")
+        return problems
+
+    def submit(self, user: Any, *, signed_by: str, notes: str | None = None) -> Any:
+        """Sign and lock the inspection once every item is answered as its rule requires."""
+        self._require_edit(user)
+        if not signed_by.strip():
+            raise InspectionError(gettext("Sign the record with your name."))
+        problems = self.missing()
+        if problems:
+            raise InspectionError(
+                gettext("The inspection is not complete: %(problems)s")
+                % {"problems": "; ".join(problems[:5])}
+            )
+        with transaction.atomic():
+            updated = Inspection.objects.filter(pk=self.pk, status=InspectionStatus.DRAFT).update(
+                status=InspectionStatus.SUBMITTED,
+                signed_by=signed_by.strip(),
+                signed_at=timezone.now(),
+                notes=self.notes if notes is None else notes.strip(),
+                updated_at=timezone.now(),
+            )
+            if not updated:
+                raise InspectionLocked(gettext("This inspection has been submitted and is locked."))
+            self.refresh_from_db()
+            return self._event(user, InspectionEventKind.SUBMITTED)
+
+    def inspector_list(self) -> str:
+        """Everyone who inspected: account holders, then the free-text names."""
+        names = [u.get_full_name() or u.username for u in self.inspectors.all()]
+        names += [n.strip() for n in self.inspector_names.replace(",", ",").split(",") if n.strip()]
+        return "、".join(dict.fromkeys(names))
+
+    def counts(self) -> dict[str, int]:
+        results = [a.result for a in self.answers.all()]
+        return {
+            "total": len(results),
+            "pass": results.count(AnswerResult.PASS),
+            "fail": results.count(AnswerResult.FAIL),
+            "na": results.count(AnswerResult.NOT_APPLICABLE),
+            "open": results.count(""),
+        }
+
+
+def answer_photo_path(instance: Any, filename: str) -> str:
+    return f"inspections/{uuid.uuid4().hex}.jpg"
+
+
+class InspectionAnswer(TimeStampedModel):
+    """One checklist item as it stood when the inspection began, and what was found."""
+
+    inspection = models.ForeignKey(
+        Inspection, models.CASCADE, related_name="answers", verbose_name=_("inspection")
+    )
+    item = models.ForeignKey(
+        ChecklistItem, models.PROTECT, related_name="answers", verbose_name=_("checklist item")
+    )
+    area = models.ForeignKey(
+        "hazards.Area", models.PROTECT, related_name="+", verbose_name=_("area")
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    item_text = models.CharField(_("item"), max_length=300)
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    on_fail = models.CharField(
+        _("a failing answer requires"), max_length=10, choices=FailRequirement.choices
+    )
+    default_level = models.CharField(
+        _("default hazard level"), max_length=10, choices=HazardLevel.choices
+    )
+    result = models.CharField(_("result"), max_length=4, choices=AnswerResult.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    photo = models.FileField(_("photo"), upload_to=answer_photo_path, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    hazard = models.OneToOneField(
+        "hazards.Hazard",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspection_answer",
+        verbose_name=_("hazard raised"),
+    )
+
+    objects = AnswerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inspection answer")
+        verbose_name_plural = _("inspection answers")
+        ordering = ["inspection", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "item"], name="answer_one_per_item"),
+            models.CheckConstraint(
+                name="answer_hazard_only_on_fail",
+                condition=Q(hazard__isnull=True) | Q(result=AnswerResult.FAIL),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.item_text
+
+    def problem(self) -> str:
+        """Why this answer is not complete yet ("" when it is)."""
+        if not self.result:
+            return gettext("not answered")
+        if self.result != AnswerResult.FAIL:
+            return ""
+        if not self.note:
+            return gettext("a failed item needs a note")
+        if self.on_fail == FailRequirement.PHOTO and not self.photo:
+            return gettext("a failed item needs a photo")
+        if self.on_fail == FailRequirement.HAZARD and not self.hazard_id:
+            return gettext("a failed item needs a hazard raised")
+        return ""
+
+
+class InspectionEvent(TimeStampedModel):
+    """A step in an inspection's life (never edited)."""
+
+    inspection = models.ForeignKey(
+        Inspection, models.CASCADE, related_name="events", verbose_name=_("inspection")
+    )
+    answer = models.ForeignKey(
+        InspectionAnswer,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("item"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=InspectionEventKind.choices)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("inspection event")
+        verbose_name_plural = _("inspection events")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.inspection} · {self.get_kind_display()}"
+
+
+# ---- schedules ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    school: Any
+    inspection: Inspection | None
+
+
+class InspectionSchedule(TimeStampedModel):
+    """A planned round of inspections ("joint inspection of all kindergartens before 1 Sept")."""
+
+    bureau = models.ForeignKey(
+        "schools.Bureau", models.PROTECT, related_name="+", verbose_name=_("bureau")
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="schedules",
+        verbose_name=_("campaign"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=InspectionKind.choices)
+    start_date = models.DateField(_("from"))
+    due_date = models.DateField(_("due by"))
+    school_kinds = models.JSONField(
+        _("school kinds"),
+        default=list,
+        blank=True,
+        help_text=_("Empty: every kind of school."),
+    )
+    schools = models.ManyToManyField(
+        "schools.School",
+        blank=True,
+        related_name="+",
+        verbose_name=_("schools"),
+        help_text=_("Choose schools only for a round that does not cover whole kinds."),
+    )
+    departments = models.ManyToManyField(
+        "schools.Department", blank=True, related_name="+", verbose_name=_("departments")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = ScheduleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inspection schedule")
+        verbose_name_plural = _("inspection schedules")
+        ordering = ["-due_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="schedule_due_after_start", condition=Q(due_date__gte=models.F("start_date"))
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspections:schedule", args=[self.pk])
+
+    def target_schools(self) -> models.QuerySet:
+        from xiaoan.schools.models import School
+
+        chosen = self.schools.all()
+        if chosen.exists():
+            return chosen.order_by("code")
+        schools = School.objects.filter(bureau=self.bureau_id, is_active=True)
+        if self.school_kinds:
+            schools = schools.filter(kind__in=self.school_kinds)
+        return schools.order_by("code")
+
+    def matching_inspections(self) -> models.QuerySet[Inspection]:
+        """Submitted inspections that count for this round: of its kind, in its window,
+        or recorded against it."""
+        in_window = Q(kind=self.kind, date__gte=self.start_date, date__lte=self.due_date)
+        return Inspection.objects.filter(
+            in_window | Q(schedule=self),
+            status=InspectionStatus.SUBMITTED,
+            school__in=self.target_schools(),
+        )
+
+    def coverage(self) -> list[CoverageRow]:
+        """Every target school with its earliest counting inspection (None: still due)."""
+        found: dict[int, Inspection] = {}
+        inspections = self.matching_inspections().select_related("created_by")
+        for inspection in inspections.order_by("date", "id").prefetch_related("departments"):
+            found.setdefault(inspection.school_id, inspection)
+        return [CoverageRow(s, found.get(s.pk)) for s in self.target_schools()]
+
+    def figures(self, today: datetime.date | None = None) -> dict[str, int]:
+        rows = self.coverage()
+        done = sum(1 for r in rows if r.inspection is not None)
+        from xiaoan.hazards.models import local_today
+
+        late = (today or local_today()) > self.due_date
+        return {
+            "total": len(rows),
+            "inspected": done,
+            "due": len(rows) - done,
+            "overdue": len(rows) - done if late else 0,
+        }
