@@ -1,0 +1,119 @@
+"""The assessment items the data can measure, for one school and year.
+
+An item is left out (and so scored by the bureau) when the data needed is not kept here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.apps import apps
+from django.db.models import F, Q
+
+from xiaoan.hazards.choices import HazardStatus
+from xiaoan.hazards.models import LOCAL_ZONE, Hazard, local_today
+
+from .choices import Severity
+from .models import (
+    DutyShift,
+    Incident,
+    PoliceRoom,
+    SafetyActivity,
+    SecurityStaff,
+    SurroundingsCheck,
+    Visitor,
+)
+
+# Inspections expected in a year: one each term.
+INSPECTIONS_EXPECTED = 2
+# Points taken off the incidents item per accident, by severity.
+INCIDENT_PENALTY = {Severity.MINOR: 5, Severity.SERIOUS: 20, Severity.MAJOR: 50}
+
+
+def _pct(part: int, whole: int) -> Decimal:
+    value = Decimal(100) * part / whole if whole else Decimal(100)
+    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def hazards_score(school: Any, start: datetime.date, end: datetime.date) -> Decimal:
+    """Share of the year's hazards with a deadline that were closed by it."""
+    due = Hazard.objects.filter(
+        school=school, found_on__range=(start, end), deadline__isnull=False
+    ).exclude(status=HazardStatus.REJECTED)
+    on_time = due.filter(status=HazardStatus.CLOSED, closed_at__date__lte=F("deadline"))
+    return _pct(on_time.count(), due.count())
+
+
+def incidents_score(school: Any, start: datetime.date, end: datetime.date) -> Decimal:
+    penalty = sum(
+        INCIDENT_PENALTY[Severity(s)]
+        for s in Incident.objects.filter(
+            school=school, occurred_at__date__range=(start, end)
+        ).values_list("severity", flat=True)
+    )
+    return Decimal(max(0, 100 - penalty)).quantize(Decimal("0.1"))
+
+
+def registers_score(school: Any, start: datetime.date, end: datetime.date) -> Decimal:
+    """How many of the registers a school must keep have entries in the year."""
+    kept = [
+        DutyShift.objects.filter(school=school, starts_at__date__range=(start, end)).exists(),
+        Visitor.objects.filter(school=school, entered_at__date__range=(start, end)).exists(),
+        SafetyActivity.objects.filter(school=school, held_on__range=(start, end)).exists(),
+        SurroundingsCheck.objects.filter(school=school, checked_on__range=(start, end)).exists(),
+        PoliceRoom.objects.filter(school=school).exists()
+        or SecurityStaff.objects.filter(school=school).exists(),
+    ]
+    return _pct(sum(kept), len(kept))
+
+
+def monthly_score(school: Any, year: int, today: datetime.date) -> Decimal | None:
+    """Share of the year's monthly reports (already due) first submitted by their due date."""
+    try:
+        model = apps.get_model("reports", "MonthlyReport")
+    except LookupError:
+        return None
+    reports = model.objects.filter(school=school, year=year, due_date__lt=today)
+    due_months = sum(1 for month in range(1, 13) if _due_date(year, month) < today)
+    if not due_months:
+        return None
+    on_time = sum(
+        1
+        for submitted, due in reports.filter(first_submitted_at__isnull=False).values_list(
+            "first_submitted_at", "due_date"
+        )
+        if submitted.astimezone(LOCAL_ZONE).date() <= due
+    )
+    return _pct(on_time, due_months)
+
+
+def _due_date(year: int, month: int) -> datetime.date:
+    from xiaoan.reports.models import due_date_for
+
+    return due_date_for(year, month)
+
+
+def inspections_score(school: Any, start: datetime.date, end: datetime.date) -> Decimal | None:
+    try:
+        model = apps.get_model("inspections", "Inspection")
+    except LookupError:
+        return None
+    if not any(f.name == "date" for f in model._meta.fields):
+        return None
+    held = model.objects.filter(Q(school=school), date__range=(start, end)).count()
+    return _pct(min(held, INSPECTIONS_EXPECTED), INSPECTIONS_EXPECTED)
+
+
+def computed_scores(school: Any, year: int, today: datetime.date | None = None) -> dict[str, Any]:
+    today = today or local_today()
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    scores: dict[str, Decimal | None] = {
+        "inspections_score": inspections_score(school, start, end),
+        "hazards_score": hazards_score(school, start, end),
+        "monthly_score": monthly_score(school, year, today),
+        "registers_score": registers_score(school, start, end),
+        "incidents_score": incidents_score(school, start, end),
+    }
+    return {name: value for name, value in scores.items() if value is not None}

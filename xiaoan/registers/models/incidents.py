@@ -1,0 +1,65 @@
+"""Incidents and accidents (安全事故): what happened, how it was reported, what followed."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import IncidentKind, Severity
+from ..querysets import RegisterQuerySet
+from .base import SchoolRecord
+
+# The bureau's rule for telling it: a major accident at once (within the hour), a serious one
+# within two hours, anything else the same day.
+REPORT_LIMIT_HOURS = {Severity.MAJOR: 1, Severity.SERIOUS: 2, Severity.MINOR: 24}
+
+
+class IncidentQuerySet(RegisterQuerySet):
+    def major_liability(self) -> IncidentQuerySet:
+        return self.filter(severity=Severity.MAJOR, school_liable=True)
+
+
+class Incident(SchoolRecord):
+    """A safety incident or accident at a school and its report chain."""
+
+    occurred_at = models.DateTimeField(_("occurred at"))
+    kind = models.CharField(_("kind"), max_length=10, choices=IncidentKind.choices)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    deaths = models.PositiveSmallIntegerField(_("deaths"), default=0)
+    injuries = models.PositiveSmallIntegerField(_("injuries"), default=0)
+    description = models.TextField(_("description"))
+    school_liable = models.BooleanField(_("school liable"), default=False)
+    reported_at = models.DateTimeField(_("reported to the bureau at"))
+    follow_up = models.TextField(_("follow-up"), blank=True)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-occurred_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="incident_reported_after_occurring",
+                condition=Q(reported_at__gte=F("occurred_at")),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.get_kind_display()}"
+
+    @property
+    def report_limit(self) -> datetime.timedelta:
+        return datetime.timedelta(hours=REPORT_LIMIT_HOURS[Severity(self.severity)])
+
+    @property
+    def reported_late(self) -> bool:
+        return self.reported_at - self.occurred_at > self.report_limit
+
+    @property
+    def is_major_liability(self) -> bool:
+        """A major liability accident: the school is flagged for the one-vote veto."""
+        return self.severity == Severity.MAJOR and self.school_liable

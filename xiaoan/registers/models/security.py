@@ -1,0 +1,93 @@
+"""Security forces and defence (安保力量与物防技防): police rooms, guards, equipment, funding."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import EquipmentKind, StaffKind
+from .base import SchoolRecord
+
+
+class PoliceRoom(SchoolRecord):
+    """A campus police room (校园警务室) and the station that staffs it."""
+
+    name = models.CharField(_("name"), max_length=100)
+    police_station = models.CharField(_("police station"), max_length=100, blank=True)
+    officer = models.CharField(_("officer in charge"), max_length=50, blank=True)
+    established_on = models.DateField(_("established on"))
+
+    class Meta:
+        verbose_name = _("campus police room")
+        verbose_name_plural = _("campus police rooms")
+        ordering = ["school", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="policeroom_unique_per_school")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SecurityStaff(SchoolRecord):
+    """A guard, full-time security officer or auxiliary police officer and the post held."""
+
+    name = models.CharField(_("name"), max_length=50)
+    kind = models.CharField(_("kind"), max_length=10, choices=StaffKind.choices)
+    post = models.CharField(_("post"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    since = models.DateField(_("since"))
+    until = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("security staff member")
+        verbose_name_plural = _("security staff")
+        ordering = ["school", "kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Equipment(SchoolRecord):
+    """Physical or technical defence equipment (gates, bars, cameras, alarms…)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=EquipmentKind.choices)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    installed_on = models.DateField(_("installed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("defence equipment")
+        verbose_name_plural = _("defence equipment")
+        ordering = ["school", "kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DefenceFunding(SchoolRecord):
+    """Money spent on physical and technical defence at a school."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount = models.DecimalField(
+        _("amount (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    purpose = models.CharField(_("purpose"), max_length=200)
+
+    class Meta:
+        verbose_name = _("defence funding entry")
+        verbose_name_plural = _("defence funding")
+        ordering = ["-year", "school"]
+        constraints = [
+            models.CheckConstraint(name="defencefunding_amount_positive", condition=Q(amount__gt=0))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.amount}"

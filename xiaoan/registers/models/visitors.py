@@ -1,0 +1,175 @@
+"""Visitor registration at the gate (外来人员准入登记) and the school's watch list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from xiaoan.accounts.access import has_role, role_of
+from xiaoan.accounts.choices import Role
+
+from .. import identity
+from ..choices import IdType
+from ..querysets import VisitorQuerySet
+from .base import RegisterError, SchoolRecord
+
+
+class WatchListEntry(SchoolRecord):
+    """A person the gate must not let in without care (a court order, a past incident…)."""
+
+    name = models.CharField(_("name"), max_length=50)
+    id_masked = models.CharField(_("ID number (masked)"), max_length=30, blank=True)
+    id_digest = models.CharField(_("ID digest"), max_length=64, blank=True, editable=False)
+    reason = models.CharField(_("reason"), max_length=200)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("watch list entry")
+        verbose_name_plural = _("watch list")
+        ordering = ["school", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def set_id_number(self, number: str) -> None:
+        self.id_masked = identity.mask(number) if number else ""
+        self.id_digest = identity.digest(number) if number else ""
+
+
+def watch_list_match(school: Any, name: str, id_digest: str) -> WatchListEntry | None:
+    match = Q(name=name.strip())
+    if id_digest:
+        match |= Q(id_digest=id_digest)
+    return WatchListEntry.objects.filter(match, school=school, is_active=True).first()
+
+
+class Visitor(SchoolRecord):
+    """One visit: who came, why, to whom, when in and out, or why they were refused."""
+
+    name = models.CharField(_("name"), max_length=50)
+    id_type = models.CharField(
+        _("ID type"), max_length=10, choices=IdType.choices, default=IdType.RESIDENT
+    )
+    id_masked = models.CharField(_("ID number (masked)"), max_length=30)
+    id_digest = models.CharField(_("ID digest"), max_length=64, editable=False)
+    organisation = models.CharField(_("organisation"), max_length=100, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=200)
+    host = models.CharField(_("host"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    vehicle_plate = models.CharField(_("vehicle plate"), max_length=20, blank=True)
+    entered_at = models.DateTimeField(_("in"))
+    left_at = models.DateTimeField(_("out"), null=True, blank=True)
+    refused = models.BooleanField(_("refused entry"), default=False)
+    refusal_reason = models.CharField(_("reason for refusal"), max_length=200, blank=True)
+    watch_hit = models.ForeignKey(
+        WatchListEntry,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name=_("watch list match"),
+    )
+
+    objects = VisitorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visitor")
+        verbose_name_plural = _("visitors")
+        ordering = ["-entered_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="visitor_refusal_has_reason",
+                condition=Q(refused=False) | ~Q(refusal_reason=""),
+            ),
+            models.CheckConstraint(
+                name="visitor_refused_never_inside",
+                condition=Q(refused=False) | Q(left_at__isnull=True),
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "entered_at"], name="visitor_school_in_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_inside(self) -> bool:
+        return not self.refused and self.left_at is None
+
+    def id_for(self, user: Any) -> str:
+        """The school's safety administrator sees the kept digits; others the last four."""
+        if has_role(user, Role.SCHOOL_ADMIN):
+            return self.id_masked
+        return identity.mask_more(self.id_masked)
+
+    @classmethod
+    def register(
+        cls,
+        *,
+        school: Any,
+        user: Any,
+        name: str,
+        id_type: str,
+        id_number: str,
+        purpose: str,
+        organisation: str = "",
+        host: str = "",
+        phone: str = "",
+        vehicle_plate: str = "",
+        refused: bool = False,
+        refusal_reason: str = "",
+        entered_at: Any = None,
+    ) -> Visitor:
+        """Check the ID, keep it masked, look at the watch list, record the visit."""
+        _check_gate_keeper(user, school)
+        error = identity.id_error(id_type, id_number)
+        if error:
+            raise RegisterError(error)
+        if refused and not refusal_reason.strip():
+            raise RegisterError(gettext("Give the reason for refusing entry."))
+        number = identity.normalise(id_number)
+        digest = identity.digest(number)
+        return cls.objects.create(
+            school=school,
+            recorded_by=user,
+            name=name.strip(),
+            id_type=id_type,
+            id_masked=identity.mask(number),
+            id_digest=digest,
+            organisation=organisation,
+            purpose=purpose,
+            host=host,
+            phone=phone,
+            vehicle_plate=vehicle_plate.upper(),
+            entered_at=entered_at or timezone.now(),
+            refused=refused,
+            refusal_reason=refusal_reason.strip() if refused else "",
+            watch_hit=watch_list_match(school, name, digest),
+        )
+
+    def sign_out(self, user: Any, at: Any = None) -> None:
+        _check_gate_keeper(user, self.school)
+        with transaction.atomic():
+            fresh = type(self).objects.select_for_update().get(pk=self.pk)
+            if fresh.refused:
+                raise RegisterError(gettext("A visitor refused entry was never inside."))
+            if fresh.left_at is not None:
+                raise RegisterError(gettext("This visitor has already left."))
+            self.left_at = at or timezone.now()
+            self.save(update_fields=["left_at", "updated_at"])
+
+
+def _check_gate_keeper(user: Any, school: Any) -> None:
+    """Only the school's own people keep its gate."""
+    from django.core.exceptions import PermissionDenied
+
+    if getattr(user, "is_superuser", False):
+        return
+    if role_of(user) not in (Role.SCHOOL_ADMIN, Role.SCHOOL_STAFF):
+        raise PermissionDenied
+    if user.membership.school_id != school.pk:
+        raise PermissionDenied
