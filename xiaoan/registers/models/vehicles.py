@@ -49,10 +49,8 @@ class Vehicle(SchoolRecord):
         return self.plate
 
     def papers_due(self, until: datetime.date) -> list[tuple[str, datetime.date]]:
-        due = [
-            (gettext("vehicle inspection"), self.inspection_due),
-            (gettext("insurance"), self.insurance_due),
-        ]
+        """("inspection" | "insurance", date) for each paper due by `until`."""
+        due = [("inspection", self.inspection_due), ("insurance", self.insurance_due)]
         return [(what, when) for what, when in due if when <= until]
 
 

@@ -1,0 +1,504 @@
+"""The registers of the seed's demo district (seed §7).
+
+2014: 7 new campus police rooms, 118 auxiliary police, 3.5 million yuan for physical and
+technical defence; pick-up vehicles at the 23 surveyed schools and kindergartens (the 3
+migrant-worker schools among them); parent escort teams at 2 urban pilot schools; drowning-
+prevention activities with the special groups; 24-hour duty rosters; visitor logs at S001/S002.
+
+Idempotent: each part is skipped when its first row exists; fixed seed, so the same every run.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from xiaoan.schools.choices import SchoolKind
+from xiaoan.schools.demo import PRINCIPALS, demo_bureau
+from xiaoan.schools.models import School
+
+from . import identity
+from .choices import (
+    ActivityKind,
+    DutyLogKind,
+    EquipmentKind,
+    IdType,
+    IncidentKind,
+    LetterLevel,
+    LicenceClass,
+    Severity,
+    SpecialGroupKind,
+    StaffKind,
+)
+from .models import (
+    Acknowledgement,
+    Assessment,
+    DefenceFunding,
+    Driver,
+    DutyLogEntry,
+    DutyShift,
+    Equipment,
+    EscortShift,
+    EscortTeam,
+    Incident,
+    PoliceRoom,
+    PreDepartureCheck,
+    ResponsibilityLetter,
+    Route,
+    SafetyActivity,
+    SecurityStaff,
+    SpecialGroupChild,
+    SurroundingsCheck,
+    Vehicle,
+    Visitor,
+    WatchListEntry,
+)
+
+TZ = ZoneInfo("Asia/Shanghai")
+YEAR = 2014
+NEW_POLICE_ROOMS = 7
+AUXILIARY_POLICE = 118
+FUNDING_TOTAL = Decimal("3500000")
+FUNDED_SCHOOLS = 14
+SURVEYED_VEHICLE_SCHOOLS = 23
+PILOT_SCHOOLS = ("S001", "S002")
+DUTY_DAY = datetime.date(2014, 9, 1)
+# Three schools whose night duty was not rostered on the demo day: the gaps the bureau sees.
+SCHOOLS_WITH_GAPS = ("S010", "S020", "S030")
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = ["伟", "芳", "军", "敏", "静", "磊", "洋", "勇", "艳", "杰", "涛", "明", "霞", "强", "平"]
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(["", *GIVEN])
+
+
+def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=TZ)
+
+
+def resident_id(rng: random.Random, birth: datetime.date) -> str:
+    """A well-formed (checksummed) demo ID number from the district's region code."""
+    body = f"330199{birth:%Y%m%d}{rng.randint(100, 999)}"
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
+    return body + check
+
+
+def load() -> None:
+    bureau = demo_bureau()
+    schools = list(School.objects.filter(bureau=bureau).order_by("code"))
+    by_code = {s.code: s for s in schools}
+    main = [s for s in schools if s.kind != SchoolKind.KINDERGARTEN]
+    User = get_user_model()
+    officer = User.objects.get(username="bureau")
+    rng = random.Random(2014)
+    with transaction.atomic():
+        _security(main, rng)
+        _duty(main, rng)
+        _visitors(by_code, rng)
+        _vehicles(schools, rng)
+        _escort_teams(by_code)
+        _education(main, rng)
+        _surroundings(main, bureau)
+        _incidents(by_code)
+        _letters(schools, bureau, rng)
+        _assessments(schools, officer)
+
+
+def _security(main: list[School], rng: random.Random) -> None:
+    if PoliceRoom.objects.filter(school=main[0]).exists():
+        return
+    for index, school in enumerate(main[:NEW_POLICE_ROOMS]):
+        PoliceRoom.objects.create(
+            school=school,
+            name=f"{school.name}警务室",
+            police_station="清溪公安分局",
+            officer=_name(rng),
+            established_on=datetime.date(YEAR, 3 + index, 15),
+        )
+    # Rooms from before the campaign: part of the totals, not of the year's new ones.
+    for school in main[-5:-3]:
+        PoliceRoom.objects.create(
+            school=school,
+            name=f"{school.name}警务室",
+            police_station="清溪公安分局",
+            officer=_name(rng),
+            established_on=datetime.date(2012, 9, 1),
+        )
+    staff = []
+    for index in range(AUXILIARY_POLICE):
+        school = main[index % len(main)]
+        staff.append(
+            SecurityStaff(
+                school=school,
+                name=_name(rng),
+                kind=StaffKind.AUXILIARY,
+                post=rng.choice(["校门岗", "巡逻岗", "监控室"]),
+                since=datetime.date(YEAR, 3, 1),
+            )
+        )
+    for school in main:
+        staff.append(
+            SecurityStaff(
+                school=school,
+                name=_name(rng),
+                kind=StaffKind.GUARD,
+                post="门卫",
+                since=datetime.date(2010 + rng.randint(0, 3), 9, 1),
+            )
+        )
+    SecurityStaff.objects.bulk_create(staff)
+    share = FUNDING_TOTAL / FUNDED_SCHOOLS
+    funding, equipment = [], []
+    for school in main[:FUNDED_SCHOOLS]:
+        funding.append(
+            DefenceFunding(
+                school=school,
+                year=YEAR,
+                amount=share,
+                purpose="视频监控、一键报警及校门防冲撞设施",
+            )
+        )
+        equipment += [
+            Equipment(
+                school=school,
+                name="高清视频监控探头",
+                kind=EquipmentKind.TECHNICAL,
+                quantity=rng.randint(16, 64),
+                installed_on=datetime.date(YEAR, 8, 20),
+            ),
+            Equipment(
+                school=school,
+                name="一键报警装置",
+                kind=EquipmentKind.TECHNICAL,
+                quantity=1,
+                installed_on=datetime.date(YEAR, 8, 20),
+            ),
+            Equipment(
+                school=school,
+                name="校门防冲撞隔离桩",
+                kind=EquipmentKind.PHYSICAL,
+                quantity=rng.randint(6, 12),
+                installed_on=datetime.date(YEAR, 8, 25),
+            ),
+        ]
+    DefenceFunding.objects.bulk_create(funding)
+    Equipment.objects.bulk_create(equipment)
+
+
+def _duty(main: list[School], rng: random.Random) -> None:
+    if DutyShift.objects.filter(school=main[0]).exists():
+        return
+    shifts = []
+    for school in main:
+        day_shifts = [(8, 17, True), (17, 24, False), (0, 8, False)]
+        if school.code in SCHOOLS_WITH_GAPS:
+            day_shifts = day_shifts[:2]  # nobody rostered from midnight to 8 o'clock
+        for start, end, leader in day_shifts:
+            begin = _at(DUTY_DAY, start)
+            finish = _at(DUTY_DAY, 0) + datetime.timedelta(hours=end)
+            shifts.append(
+                DutyShift(
+                    school=school,
+                    person=_name(rng),
+                    phone=f"139{rng.randint(10000000, 99999999)}",
+                    is_leader=leader,
+                    starts_at=begin,
+                    ends_at=finish,
+                )
+            )
+    DutyShift.objects.bulk_create(shifts)
+    for shift in DutyShift.objects.filter(school__in=main[:2]).order_by("starts_at"):
+        DutyLogEntry.objects.create(
+            school=shift.school,
+            shift=shift,
+            kind=DutyLogKind.PATROL,
+            occurred_at=shift.starts_at + datetime.timedelta(hours=2),
+            content="巡查教学楼、宿舍及校园周界,门窗水电正常。",
+        )
+        DutyLogEntry.objects.create(
+            school=shift.school,
+            shift=shift,
+            kind=DutyLogKind.HANDOVER,
+            occurred_at=shift.ends_at - datetime.timedelta(minutes=10),
+            content="交接班:无异常情况,钥匙及值班记录已交接。",
+        )
+
+
+def _visitors(by_code: dict[str, School], rng: random.Random) -> None:
+    s1, s2 = by_code["S001"], by_code["S002"]
+    if Visitor.objects.filter(school=s1).exists():
+        return
+    watched = WatchListEntry(school=s1, name="赵某某", reason="法院禁止令:不得接近学生")
+    watched.set_id_number(resident_id(rng, datetime.date(1980, 5, 6)))
+    watched.save()
+    purposes = [
+        ("区疾控中心", "学校卫生检查"),
+        ("家长", "接孩子看病"),
+        ("城建公司", "维修校舍屋面"),
+        ("快递公司", "送教学用品"),
+        ("区教育局", "开学工作检查"),
+        ("食品供应商", "配送食材"),
+    ]
+    for school in (s1, s2):
+        for day in (DUTY_DAY, DUTY_DAY + datetime.timedelta(days=1)):
+            for n in range(5):
+                org, purpose = purposes[(n + day.day) % len(purposes)]
+                came = _at(day, 8 + 2 * n, rng.randint(0, 59))
+                number = resident_id(
+                    rng,
+                    datetime.date(rng.randint(1960, 1995), rng.randint(1, 12), rng.randint(1, 28)),
+                )
+                Visitor.objects.create(
+                    school=school,
+                    name=_name(rng),
+                    id_type=IdType.RESIDENT,
+                    id_masked=identity.mask(number),
+                    id_digest=identity.digest(number),
+                    organisation=org,
+                    purpose=purpose,
+                    host=school.principal,
+                    entered_at=came,
+                    left_at=came + datetime.timedelta(minutes=rng.randint(20, 90)),
+                )
+        Visitor.objects.create(
+            school=school,
+            name=_name(rng),
+            id_type=IdType.RESIDENT,
+            id_masked="330199********0000",
+            id_digest="",
+            organisation="",
+            purpose="推销商品",
+            entered_at=_at(DUTY_DAY, 15, 5),
+            refused=True,
+            refusal_reason="无正当事由,谢绝入校",
+        )
+
+
+def _vehicles(schools: list[School], rng: random.Random) -> None:
+    if Vehicle.objects.filter(school__in=schools).exists():
+        return
+    migrant = [s for s in schools if s.kind == SchoolKind.MIGRANT]
+    kindergartens = [s for s in schools if s.kind == SchoolKind.KINDERGARTEN][:6]
+    others = [s for s in schools if s not in migrant and s.kind != SchoolKind.KINDERGARTEN]
+    surveyed = (migrant + kindergartens + others)[:SURVEYED_VEHICLE_SCHOOLS]
+    for index, school in enumerate(surveyed, start=1):
+        seats = 19 if school.kind == SchoolKind.KINDERGARTEN else 35
+        # A few papers fall due around the end of the year, for the reminders.
+        due = datetime.date(YEAR, 12, 10) + datetime.timedelta(days=index * 9)
+        vehicle = Vehicle.objects.create(
+            school=school,
+            plate=f"浙A{10000 + index * 37:05d}",
+            seats=seats,
+            owner="清溪客运有限公司" if index % 2 else school.name,
+            bus_licence_no=f"校车标牌{YEAR}-{index:03d}",
+            inspection_due=due,
+            insurance_due=datetime.date(YEAR + 1, 3, 1) + datetime.timedelta(days=index * 5),
+        )
+        driver = Driver.objects.create(
+            school=school,
+            name=_name(rng),
+            vehicle=vehicle,
+            licence_no=f"3301{rng.randint(10**9, 10**10 - 1)}",
+            licence_class=rng.choice(LicenceClass.school_bus_classes()),
+            licence_valid_until=datetime.date(YEAR + 2 + index % 4, 6, 30),
+            birth_date=datetime.date(1965 + index % 20, 1 + index % 12, 10),
+            driving_years=8 + index % 15,
+        )
+        Route.objects.create(
+            school=school,
+            name=f"{school.name[3:]}{index}号线",
+            vehicle=vehicle,
+            driver=driver,
+            escort=_name(rng),
+            stops="07:00 村委会\n07:15 镇中心站\n07:35 学校",
+            students=min(seats - 1, 15 + index),
+        )
+        PreDepartureCheck.objects.create(
+            school=school,
+            vehicle=vehicle,
+            checked_on=DUTY_DAY,
+            checked_by=driver.name,
+        )
+
+
+def _escort_teams(by_code: dict[str, School]) -> None:
+    if EscortTeam.objects.filter(
+        school__code__in=PILOT_SCHOOLS, school__bureau=by_code["S001"].bureau
+    ).exists():
+        return
+    for code, members in zip(PILOT_SCHOOLS, (40, 36), strict=True):
+        school = by_code[code]
+        team = EscortTeam.objects.create(
+            school=school,
+            name=f"{school.name}家长护导队",
+            leader=PRINCIPALS[len(code)],
+            members=members,
+            founded_on=datetime.date(YEAR, 9, 1),
+            is_pilot=True,
+        )
+        for offset in range(5):
+            EscortShift.objects.create(
+                school=school,
+                team=team,
+                day=datetime.date(YEAR, 9, 1 + offset),
+                post="校门口及斑马线",
+                parents=6,
+            )
+
+
+def _education(main: list[School], rng: random.Random) -> None:
+    if SafetyActivity.objects.filter(school=main[0]).exists():
+        return
+    activities, acks, children = [], [], []
+    for index, school in enumerate(main):
+        migrant = school.kind == SchoolKind.MIGRANT
+        activities.append(
+            SafetyActivity(
+                school=school,
+                kind=ActivityKind.DROWNING,
+                held_on=datetime.date(YEAR, 6, 20 + index % 8),
+                title="珍爱生命 预防溺水 主题班会及家长会",
+                audience="全体学生及家长",
+                participants=school.enrolment,
+                home_school_contact=True,
+                special_groups=True,
+            )
+        )
+        activities.append(
+            SafetyActivity(
+                school=school,
+                kind=ActivityKind.EDUCATION,
+                held_on=datetime.date(YEAR, 9, 2),
+                title="开学第一课:安全教育",
+                audience="全体学生",
+                participants=school.enrolment,
+            )
+        )
+        for grade in range(1, 4):
+            students = 40 + rng.randint(0, 8)
+            acks.append(
+                Acknowledgement(
+                    school=school,
+                    class_name=f"{grade}年级1班",
+                    signed_on=datetime.date(YEAR, 6, 27),
+                    students=students,
+                    acknowledged=students - rng.randint(0, 2),
+                )
+            )
+        count = 12 if migrant else (4 if index < 10 else 0)
+        for n in range(count):
+            children.append(
+                SpecialGroupChild(
+                    school=school,
+                    name=_name(rng),
+                    class_name=f"{1 + n % 6}年级{1 + n % 3}班",
+                    kind=SpecialGroupKind.MIGRANT
+                    if migrant or n % 2
+                    else SpecialGroupKind.LEFT_BEHIND,
+                    guardian=_name(rng),
+                    guardian_phone=f"138{rng.randint(10000000, 99999999)}",
+                    caring_teacher=_name(rng),
+                )
+            )
+    SafetyActivity.objects.bulk_create(activities)
+    Acknowledgement.objects.bulk_create(acks)
+    SpecialGroupChild.objects.bulk_create(children)
+
+
+def _surroundings(main: list[School], bureau: Any) -> None:
+    if SurroundingsCheck.objects.filter(school=main[0]).exists():
+        return
+    governance = bureau.departments.filter(name__contains="综治").first()
+    checks = []
+    for index, school in enumerate(main):
+        stalls_ok = index % 9 != 4
+        checks.append(
+            SurroundingsCheck(
+                school=school,
+                checked_on=datetime.date(YEAR, 8, 25),
+                no_illegal_stalls=stalls_ok,
+                findings="" if stalls_ok else "校门口有无证流动摊点占道经营",
+                department=governance,
+            )
+        )
+    SurroundingsCheck.objects.bulk_create(checks)
+
+
+def _incidents(by_code: dict[str, School]) -> None:
+    school = by_code["S005"]
+    if Incident.objects.filter(school=school).exists():
+        return
+    occurred = _at(datetime.date(YEAR, 10, 14), 10, 20)
+    Incident.objects.create(
+        school=school,
+        occurred_at=occurred,
+        kind=IncidentKind.INJURY,
+        severity=Severity.MINOR,
+        injuries=1,
+        description="课间活动时一名学生摔倒致手臂骨折,已送医治疗。",
+        reported_at=occurred + datetime.timedelta(hours=3),
+        follow_up="加强课间巡查,已与家长沟通。",
+    )
+    occurred = _at(datetime.date(YEAR, 11, 3), 16, 40)
+    Incident.objects.create(
+        school=by_code["S012"],
+        occurred_at=occurred,
+        kind=IncidentKind.TRAFFIC,
+        severity=Severity.SERIOUS,
+        injuries=2,
+        description="放学途中两名学生被非机动车撞伤。",
+        reported_at=occurred + datetime.timedelta(hours=5),
+        follow_up="联系交警增设减速带和护学岗。",
+    )
+
+
+def _letters(schools: list[School], bureau: Any, rng: random.Random) -> None:
+    if ResponsibilityLetter.objects.filter(school=schools[0], year=YEAR).exists():
+        return
+    letters = [
+        ResponsibilityLetter(
+            school=school,
+            year=YEAR,
+            level=LetterLevel.BUREAU_SCHOOL,
+            issuer=bureau.name,
+            signatory=school.principal,
+            signed_on=None if index % 20 == 19 else datetime.date(YEAR, 3, 10),
+        )
+        for index, school in enumerate(schools)
+    ]
+    for school in schools[:2]:
+        letters += [
+            ResponsibilityLetter(
+                school=school,
+                year=YEAR,
+                level=LetterLevel.SCHOOL_STAFF,
+                issuer=school.name,
+                signatory=_name(rng) + f"({post})",
+                signed_on=datetime.date(YEAR, 3, 20),
+            )
+            for post in ("班主任", "门卫", "食堂管理员", "校车照管员")
+        ]
+    ResponsibilityLetter.objects.bulk_create(letters)
+
+
+def _assessments(schools: list[School], officer: Any) -> None:
+    if Assessment.objects.filter(school=schools[0], year=YEAR).exists():
+        return
+    for index, school in enumerate(schools):
+        assessment = Assessment.objects.create(school=school, year=YEAR)
+        assessment.compute(officer)
+        manual = {
+            name: Decimal(80 + (index * 7) % 21)
+            for name in ("inspections_score", "monthly_score")
+            if name not in assessment.computed_items
+        }
+        if manual:
+            assessment.score(officer, manual, "依据检查记录评分")

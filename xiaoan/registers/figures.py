@@ -1,0 +1,114 @@
+"""The district figures of the key measures, for the quarterly report and the campaign summary.
+
+`key_measures(bureau_id, start, end)` returns plain dicts (label in Chinese, value, unit) so a
+report can freeze them as they were when it was issued.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .choices import ActivityKind, SpecialGroupKind, StaffKind
+from .models import (
+    DefenceFunding,
+    EscortTeam,
+    Incident,
+    PoliceRoom,
+    SafetyActivity,
+    SecurityStaff,
+    SpecialGroupChild,
+    SurroundingsCheck,
+    Vehicle,
+)
+
+
+def _in(bureau_id: int) -> dict[str, int]:
+    return {"school__bureau_id": bureau_id}
+
+
+def figures(bureau_id: int, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    """The key-measure figures by name: counts within [start, end] or standing at `end`."""
+    scope = _in(bureau_id)
+    funding = DefenceFunding.objects.filter(
+        **scope, year__gte=start.year, year__lte=end.year
+    ).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    activities = SafetyActivity.objects.filter(**scope, held_on__range=(start, end))
+    incidents = Incident.objects.filter(**scope, occurred_at__date__range=(start, end))
+    special = SpecialGroupChild.objects.filter(**scope, is_active=True).aggregate(
+        migrant=Count("id", filter=Q(kind=SpecialGroupKind.MIGRANT)),
+        left_behind=Count("id", filter=Q(kind=SpecialGroupKind.LEFT_BEHIND)),
+    )
+    return {
+        "new_police_rooms": PoliceRoom.objects.filter(
+            **scope, established_on__range=(start, end)
+        ).count(),
+        "police_rooms": PoliceRoom.objects.filter(**scope, established_on__lte=end).count(),
+        "auxiliary_police": SecurityStaff.objects.filter(
+            Q(until__isnull=True) | Q(until__gte=end),
+            **scope,
+            kind=StaffKind.AUXILIARY,
+            since__lte=end,
+        ).count(),
+        "defence_funding": funding,
+        "vehicle_schools": Vehicle.objects.filter(**scope, is_active=True)
+        .values("school")
+        .distinct()
+        .count(),
+        "vehicles": Vehicle.objects.filter(**scope, is_active=True).count(),
+        "escort_teams": EscortTeam.objects.filter(**scope, founded_on__lte=end).count(),
+        "escort_team_schools": EscortTeam.objects.filter(**scope, founded_on__lte=end)
+        .values("school")
+        .distinct()
+        .count(),
+        "drowning_activities": activities.filter(kind=ActivityKind.DROWNING).count(),
+        "home_school_activities": activities.filter(home_school_contact=True).count(),
+        "activity_participants": activities.aggregate(n=Sum("participants"))["n"] or 0,
+        "special_group_activities": activities.filter(special_groups=True).count(),
+        "migrant_children": special["migrant"],
+        "left_behind_children": special["left_behind"],
+        "surroundings_checks": SurroundingsCheck.objects.filter(
+            **scope, checked_on__range=(start, end)
+        ).count(),
+        "incidents": incidents.count(),
+        "major_liability_incidents": incidents.major_liability().count(),
+        "incidents_reported_late": sum(1 for i in incidents if i.reported_late),
+    }
+
+
+def key_measures(bureau_id: int, start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
+    """The figures a report states, as [{"label", "value", "unit"}] with Chinese labels."""
+    f = figures(bureau_id, start, end)
+    with translation.override("zh-hans"):
+        rows = [
+            (_("New campus police rooms"), f["new_police_rooms"], _("rooms")),
+            (_("Auxiliary police"), f["auxiliary_police"], _("people")),
+            (
+                _("Physical and technical defence funding"),
+                float(f["defence_funding"] / Decimal(10000)),
+                _("ten thousand yuan"),
+            ),
+            (_("Schools with registered pick-up vehicles"), f["vehicle_schools"], _("schools")),
+            (_("Registered pick-up vehicles"), f["vehicles"], _("vehicles")),
+            (_("Schools with parent escort teams"), f["escort_team_schools"], _("schools")),
+            (_("Drowning-prevention activities"), f["drowning_activities"], _("activities")),
+            (_("Home-school contact activities"), f["home_school_activities"], _("activities")),
+            (
+                _("Activities including special groups"),
+                f["special_group_activities"],
+                _("activities"),
+            ),
+            (_("Children of migrant workers on the register"), f["migrant_children"], _("people")),
+            (_("Left-behind children on the register"), f["left_behind_children"], _("people")),
+            (_("Surroundings checks"), f["surroundings_checks"], _("checks")),
+            (_("Safety incidents"), f["incidents"], _("incidents")),
+            (_("Major liability accidents"), f["major_liability_incidents"], _("incidents")),
+        ]
+        return [
+            {"label": str(label), "value": value, "unit": str(unit)} for label, value, unit in rows
+        ]

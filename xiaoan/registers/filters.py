@@ -1,0 +1,263 @@
+"""One FilterSet per register: the page, the API and the Excel export all use it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from xiaoan.schools.models import School
+
+from . import choices, models
+
+
+def _schools(request: Any) -> QuerySet[School]:
+    user = getattr(request, "user", None)
+    return School.objects.for_user(user) if user else School.objects.none()
+
+
+class RegisterFilter(django_filters.FilterSet):
+    """School and free text; subclasses name their date field and searched fields."""
+
+    search_fields: tuple[str, ...] = ()
+    date_field = ""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    school = django_filters.ModelChoiceFilter(queryset=_schools, label=_("School"))
+    date_from = django_filters.DateFilter(method="filter_from", label=_("From"))
+    date_to = django_filters.DateFilter(method="filter_to", label=_("Until"))
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        query = Q()
+        for field in self.search_fields:
+            query |= Q(**{f"{field}__icontains": value.strip()})
+        return queryset.filter(query) if self.search_fields else queryset
+
+    def _date_lookup(self, suffix: str) -> str:
+        field = self.date_field
+        is_datetime = field.endswith("_at")
+        return f"{field}__date__{suffix}" if is_datetime else f"{field}__{suffix}"
+
+    def filter_from(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        if not self.date_field:
+            return queryset
+        return queryset.filter(**{self._date_lookup("gte"): value})
+
+    def filter_to(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        if not self.date_field:
+            return queryset
+        return queryset.filter(**{self._date_lookup("lte"): value})
+
+
+class DutyShiftFilter(RegisterFilter):
+    search_fields = ("person",)
+    date_field = "starts_at"
+
+    class Meta:
+        model = models.DutyShift
+        fields = ["is_leader"]
+
+
+class DutyLogFilter(RegisterFilter):
+    search_fields = ("content",)
+    date_field = "occurred_at"
+
+    class Meta:
+        model = models.DutyLogEntry
+        fields = ["kind"]
+
+
+class VisitorFilter(RegisterFilter):
+    search_fields = ("name", "organisation", "purpose", "host", "vehicle_plate")
+    date_field = "entered_at"
+    inside = django_filters.BooleanFilter(method="filter_inside", label=_("Still inside"))
+
+    class Meta:
+        model = models.Visitor
+        fields = ["refused"]
+
+    def filter_inside(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        inside = Q(left_at__isnull=True, refused=False)
+        return queryset.filter(inside) if value else queryset.exclude(inside)
+
+
+class WatchListFilter(RegisterFilter):
+    search_fields = ("name", "reason")
+
+    class Meta:
+        model = models.WatchListEntry
+        fields = ["is_active"]
+
+
+class PoliceRoomFilter(RegisterFilter):
+    search_fields = ("name", "police_station", "officer")
+    date_field = "established_on"
+
+    class Meta:
+        model = models.PoliceRoom
+        fields: list[str] = []
+
+
+class SecurityStaffFilter(RegisterFilter):
+    search_fields = ("name", "post")
+    date_field = "since"
+
+    class Meta:
+        model = models.SecurityStaff
+        fields = ["kind"]
+
+
+class EquipmentFilter(RegisterFilter):
+    search_fields = ("name",)
+    date_field = "installed_on"
+
+    class Meta:
+        model = models.Equipment
+        fields = ["kind"]
+
+
+class DefenceFundingFilter(RegisterFilter):
+    search_fields = ("purpose",)
+
+    class Meta:
+        model = models.DefenceFunding
+        fields = ["year"]
+
+
+class VehicleFilter(RegisterFilter):
+    search_fields = ("plate", "owner", "bus_licence_no")
+    due_by = django_filters.DateFilter(method="filter_due", label=_("Papers due by"))
+
+    class Meta:
+        model = models.Vehicle
+        fields = ["is_school_bus", "is_active"]
+
+    def filter_due(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        return queryset.filter(Q(inspection_due__lte=value) | Q(insurance_due__lte=value))
+
+
+class DriverFilter(RegisterFilter):
+    search_fields = ("name", "licence_no")
+
+    class Meta:
+        model = models.Driver
+        fields = ["licence_class", "is_active"]
+
+
+class RouteFilter(RegisterFilter):
+    search_fields = ("name", "escort", "stops")
+
+    class Meta:
+        model = models.Route
+        fields: list[str] = []
+
+
+class PreDepartureCheckFilter(RegisterFilter):
+    search_fields = ("vehicle__plate", "checked_by", "notes")
+    date_field = "checked_on"
+
+    class Meta:
+        model = models.PreDepartureCheck
+        fields: list[str] = []
+
+
+class EscortTeamFilter(RegisterFilter):
+    search_fields = ("name", "leader")
+    date_field = "founded_on"
+
+    class Meta:
+        model = models.EscortTeam
+        fields = ["is_pilot"]
+
+
+class EscortShiftFilter(RegisterFilter):
+    search_fields = ("team__name", "post")
+    date_field = "day"
+
+    class Meta:
+        model = models.EscortShift
+        fields: list[str] = []
+
+
+class SafetyActivityFilter(RegisterFilter):
+    search_fields = ("title", "audience")
+    date_field = "held_on"
+
+    class Meta:
+        model = models.SafetyActivity
+        fields = ["kind", "home_school_contact", "special_groups"]
+
+
+class AcknowledgementFilter(RegisterFilter):
+    search_fields = ("class_name",)
+    date_field = "signed_on"
+
+    class Meta:
+        model = models.Acknowledgement
+        fields: list[str] = []
+
+
+class SpecialGroupFilter(RegisterFilter):
+    search_fields = ("name", "class_name", "guardian", "caring_teacher")
+
+    class Meta:
+        model = models.SpecialGroupChild
+        fields = ["kind", "is_active"]
+
+
+class SurroundingsCheckFilter(RegisterFilter):
+    search_fields = ("findings",)
+    date_field = "checked_on"
+    failed = django_filters.BooleanFilter(method="filter_failed", label=_("Four no's not met"))
+
+    class Meta:
+        model = models.SurroundingsCheck
+        fields: list[str] = []
+
+    def filter_failed(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        failed = (
+            Q(no_illegal_venues=False)
+            | Q(no_illegal_stalls=False)
+            | Q(no_illegal_buildings=False)
+            | Q(no_major_accident=False)
+        )
+        return queryset.filter(failed) if value else queryset.exclude(failed)
+
+
+class IncidentFilter(RegisterFilter):
+    search_fields = ("description", "follow_up")
+    date_field = "occurred_at"
+
+    class Meta:
+        model = models.Incident
+        fields = ["kind", "severity", "school_liable"]
+
+
+class LetterFilter(RegisterFilter):
+    search_fields = ("issuer", "signatory")
+    signed = django_filters.BooleanFilter(
+        field_name="signed_on", lookup_expr="isnull", exclude=True, label=_("Signed")
+    )
+
+    class Meta:
+        model = models.ResponsibilityLetter
+        fields = ["year", "level"]
+
+
+class AssessmentFilter(django_filters.FilterSet):
+    school = django_filters.ModelChoiceFilter(queryset=_schools, label=_("School"))
+    year = django_filters.NumberFilter(label=_("Year"))
+    result = django_filters.ChoiceFilter(
+        choices=choices.AssessmentResult.choices, label=_("Result")
+    )
+    vetoed = django_filters.BooleanFilter(label=_("One-vote veto"))
+
+    class Meta:
+        model = models.Assessment
+        fields: list[str] = []

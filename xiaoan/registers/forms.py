@@ -1,0 +1,204 @@
+"""Forms of the registers. The school is the user's own for school users; the bureau picks one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db import models as dj_models
+from django.utils.translation import gettext_lazy as _
+
+from xiaoan.core.forms import BootstrapMixin
+from xiaoan.hazards.models import local_today
+from xiaoan.schools.models import School
+
+from . import models
+from .choices import IdType
+from .models.assessment import WEIGHTS
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _school_of(user: Any) -> School | None:
+    membership = getattr(user, "membership", None)
+    return membership.school if membership is not None and membership.school_id else None
+
+
+def _model_field(model: Any, name: str) -> Any:
+    try:
+        return model._meta.get_field(name)
+    except Exception:  # a form-only field such as the ID number
+        return None
+
+
+class RegisterForm(BootstrapMixin, forms.ModelForm):
+    """A register row: the school is fixed for school users, chosen by the bureau."""
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.own_school = _school_of(user)
+        if "school" in self.fields:
+            if self.own_school is not None or self.instance.pk:
+                del self.fields["school"]
+            else:
+                self.fields["school"].queryset = School.objects.for_user(user)  # type: ignore[attr-defined]
+        for name, field in self.fields.items():
+            model_field = _model_field(self._meta.model, name)
+            if isinstance(model_field, dj_models.DateTimeField):
+                field.widget = DateTimeInput(attrs={"class": "form-control"})
+            elif isinstance(model_field, dj_models.DateField):
+                field.widget = DateInput(attrs={"class": "form-control"})
+            if isinstance(field, forms.ModelChoiceField) and name != "school":
+                field.queryset = field.queryset.model.objects.for_user(user)  # type: ignore[attr-defined]
+
+    def target_school(self) -> School | None:
+        if self.instance.pk:
+            return self.instance.school
+        return self.own_school or self.cleaned_data.get("school")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        school = self.target_school()
+        # A vehicle, driver, team or shift must be the same school's.
+        for name, value in data.items():
+            if name != "school" and isinstance(value, models.SchoolRecord) and school:
+                if value.school_id != school.pk:
+                    self.add_error(name, _("Choose one of this school's own entries."))
+        return data
+
+    def save(self, commit: bool = True) -> Any:
+        row = super().save(commit=False)
+        if not row.pk:
+            row.school = self.target_school()
+            row.recorded_by = self.user
+        if commit:
+            row.save()
+        return row
+
+
+def register_form(model: type[dj_models.Model], fields: list[str]) -> type[RegisterForm]:
+    meta = type("Meta", (), {"model": model, "fields": ["school", *fields]})
+    return type(f"{model.__name__}Form", (RegisterForm,), {"Meta": meta})
+
+
+class DriverForm(RegisterForm):
+    """A driver is checked against article 23 on entry, one message per failed condition."""
+
+    class Meta:
+        model = models.Driver
+        fields = [
+            "school",
+            "name",
+            "vehicle",
+            "licence_no",
+            "licence_class",
+            "licence_valid_until",
+            "birth_date",
+            "driving_years",
+            "full_points_in_3_cycles",
+            "fatal_accident_record",
+            "drink_driving_record",
+            "serious_violation_last_year",
+            "criminal_record",
+            "health_ok",
+            "is_active",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors:
+            return data
+        candidate = models.Driver(**{k: v for k, v in data.items() if k != "school"})
+        for message in candidate.qualification_failures(local_today()):
+            self.add_error(None, message)
+        return data
+
+
+class VisitorForm(BootstrapMixin, forms.Form):
+    """The gate's form: quick on a phone, the ID number checked and then kept masked."""
+
+    name = forms.CharField(label=_("Name"), max_length=50)
+    id_type = forms.ChoiceField(label=_("ID type"), choices=IdType.choices, initial=IdType.RESIDENT)
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=30,
+        help_text=_("Checked, then stored masked: the full number is not kept."),
+    )
+    organisation = forms.CharField(label=_("Organisation"), max_length=100, required=False)
+    purpose = forms.CharField(label=_("Purpose"), max_length=200)
+    host = forms.CharField(label=_("Host"), max_length=50, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    vehicle_plate = forms.CharField(label=_("Vehicle plate"), max_length=20, required=False)
+    refused = forms.BooleanField(label=_("Refuse entry"), required=False)
+    refusal_reason = forms.CharField(label=_("Reason for refusal"), max_length=200, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        from .identity import id_error
+
+        data = super().clean()
+        error = id_error(data.get("id_type", ""), data.get("id_number", ""))
+        if error:
+            self.add_error("id_number", error)
+        if data.get("refused") and not data.get("refusal_reason", "").strip():
+            self.add_error("refusal_reason", _("Give the reason for refusing entry."))
+        return data
+
+
+class WatchListForm(RegisterForm):
+    id_number = forms.CharField(label=_("ID number"), max_length=30, required=False)
+
+    class Meta:
+        model = models.WatchListEntry
+        fields = ["school", "name", "reason", "is_active"]
+
+    def save(self, commit: bool = True) -> Any:
+        row = super().save(commit=False)
+        if self.cleaned_data.get("id_number"):
+            row.set_id_number(self.cleaned_data["id_number"])
+        if commit:
+            row.save()
+        return row
+
+
+class ScoreForm(BootstrapMixin, forms.Form):
+    """The bureau's scores for the items the data cannot measure."""
+
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, assessment: models.Assessment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in WEIGHTS:
+            if name in assessment.computed_items:
+                continue
+            self.fields[name] = forms.DecimalField(
+                label=assessment._meta.get_field(name).verbose_name,
+                min_value=0,
+                max_value=100,
+                decimal_places=1,
+                required=False,
+                initial=getattr(assessment, name),
+            )
+        self.order_fields([*WEIGHTS, "comment"])
+
+
+class ReasonForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class YearForm(BootstrapMixin, forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)

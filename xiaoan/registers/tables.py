@@ -1,0 +1,494 @@
+"""The registers as the pages show them: model, filter, form, columns, who may write.
+
+One list page, one Excel export and one form view serve every register; the special pages
+(the gate, duty gaps, assessments) are their own views.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models as dj_models
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from xiaoan.accounts.choices import Role
+
+from . import filters, forms, models
+
+Accessor = Callable[[Any, Any], Any]
+
+SCHOOL_WRITERS = (Role.SCHOOL_ADMIN,)
+GATE_WRITERS = (Role.SCHOOL_ADMIN, Role.SCHOOL_STAFF)
+
+
+@dataclass(frozen=True)
+class Column:
+    label: Any
+    value: Accessor
+
+
+def attr(path: str, label: Any = None) -> Column:
+    def get(row: Any, user: Any) -> Any:
+        value = row
+        for part in path.split("."):
+            display = getattr(value, f"get_{part}_display", None)
+            value = display() if display else getattr(value, part, None)
+            if value is None:
+                return ""
+        return value
+
+    return Column(label, get)
+
+
+def local(value: Any) -> Any:
+    """Datetimes as the bureau reads them (Asia/Shanghai), dates as they are."""
+    if hasattr(value, "tzinfo") and value is not None and value != "":
+        return date_format(timezone.localtime(value), "Y-m-d H:i")
+    return value
+
+
+def dt(path: str, label: Any) -> Column:
+    inner = attr(path, label).value
+    return Column(label, lambda row, user: local(inner(row, user)))
+
+
+@dataclass(frozen=True)
+class Register:
+    slug: str
+    title: Any
+    group: Any
+    model: type[dj_models.Model]
+    filterset: type[filters.RegisterFilter]
+    form: type[forms.RegisterForm]
+    columns: list[Column]
+    writers: tuple[str, ...] = SCHOOL_WRITERS
+    related: tuple[str, ...] = ("school",)
+    filter_fields: tuple[str, ...] = field(default_factory=tuple)
+
+    def headers(self) -> list[str]:
+        return [str(_("School")), *(str(c.label) for c in self.columns)]
+
+    def cells(self, row: Any, user: Any) -> list[Any]:
+        return [row.school.name, *(c.value(row, user) for c in self.columns)]
+
+
+def _m(model: Any, name: str) -> Any:
+    return model._meta.get_field(name).verbose_name
+
+
+def _cols(model: Any, *names: str) -> list[Column]:
+    columns = []
+    for name in names:
+        f = model._meta.get_field(name)
+        if isinstance(f, dj_models.DateTimeField):
+            columns.append(dt(name, f.verbose_name))
+        else:
+            columns.append(attr(name, f.verbose_name))
+    return columns
+
+
+def _yes(value: bool) -> str:
+    return str(_("Yes")) if value else str(_("No"))
+
+
+def _bool(model: Any, name: str) -> Column:
+    return Column(_m(model, name), lambda row, user: _yes(getattr(row, name)))
+
+
+M = models
+SECURITY = _("Campus security")
+VEHICLES = _("Pick-up vehicles")
+EDUCATION = _("Drowning prevention and education")
+OVERSIGHT = _("Incidents and responsibility")
+
+REGISTERS: list[Register] = [
+    Register(
+        "duty",
+        _("Duty roster"),
+        SECURITY,
+        M.DutyShift,
+        filters.DutyShiftFilter,
+        forms.register_form(M.DutyShift, ["person", "phone", "is_leader", "starts_at", "ends_at"]),
+        [
+            *_cols(M.DutyShift, "person", "phone", "starts_at", "ends_at"),
+            _bool(M.DutyShift, "is_leader"),
+        ],
+        writers=GATE_WRITERS,
+    ),
+    Register(
+        "duty-log",
+        _("Duty log"),
+        SECURITY,
+        M.DutyLogEntry,
+        filters.DutyLogFilter,
+        forms.register_form(M.DutyLogEntry, ["shift", "kind", "occurred_at", "content"]),
+        [
+            *_cols(M.DutyLogEntry, "occurred_at", "kind", "content"),
+            attr("shift.person", _("Person on duty")),
+        ],
+        writers=GATE_WRITERS,
+        related=("school", "shift"),
+    ),
+    Register(
+        "visitors",
+        _("Visitors"),
+        SECURITY,
+        M.Visitor,
+        filters.VisitorFilter,
+        forms.register_form(
+            M.Visitor, ["organisation", "purpose", "host", "phone", "vehicle_plate"]
+        ),
+        [
+            attr("name", _("Name")),
+            attr("id_type", _("ID type")),
+            Column(_("ID number"), lambda row, user: row.id_for(user)),
+            *_cols(
+                M.Visitor,
+                "organisation",
+                "purpose",
+                "host",
+                "vehicle_plate",
+                "entered_at",
+                "left_at",
+            ),
+            Column(_("Refused entry"), lambda row, user: row.refusal_reason if row.refused else ""),
+            Column(
+                _("Watch list"), lambda row, user: row.watch_hit.reason if row.watch_hit else ""
+            ),
+        ],
+        writers=GATE_WRITERS,
+        related=("school", "watch_hit"),
+    ),
+    Register(
+        "watch-list",
+        _("Watch list"),
+        SECURITY,
+        M.WatchListEntry,
+        filters.WatchListFilter,
+        forms.WatchListForm,
+        [
+            *_cols(M.WatchListEntry, "name", "reason"),
+            Column(_("ID number"), lambda row, user: row.id_masked),
+            _bool(M.WatchListEntry, "is_active"),
+        ],
+    ),
+    Register(
+        "police-rooms",
+        _("Campus police rooms"),
+        SECURITY,
+        M.PoliceRoom,
+        filters.PoliceRoomFilter,
+        forms.register_form(M.PoliceRoom, ["name", "police_station", "officer", "established_on"]),
+        _cols(M.PoliceRoom, "name", "police_station", "officer", "established_on"),
+    ),
+    Register(
+        "security-staff",
+        _("Security staff"),
+        SECURITY,
+        M.SecurityStaff,
+        filters.SecurityStaffFilter,
+        forms.register_form(M.SecurityStaff, ["name", "kind", "post", "phone", "since", "until"]),
+        _cols(M.SecurityStaff, "name", "kind", "post", "phone", "since", "until"),
+    ),
+    Register(
+        "equipment",
+        _("Defence equipment"),
+        SECURITY,
+        M.Equipment,
+        filters.EquipmentFilter,
+        forms.register_form(M.Equipment, ["name", "kind", "quantity", "installed_on"]),
+        _cols(M.Equipment, "name", "kind", "quantity", "installed_on"),
+    ),
+    Register(
+        "funding",
+        _("Defence funding"),
+        SECURITY,
+        M.DefenceFunding,
+        filters.DefenceFundingFilter,
+        forms.register_form(M.DefenceFunding, ["year", "amount", "purpose"]),
+        _cols(M.DefenceFunding, "year", "amount", "purpose"),
+    ),
+    Register(
+        "vehicles",
+        _("Vehicles"),
+        VEHICLES,
+        M.Vehicle,
+        filters.VehicleFilter,
+        forms.register_form(
+            M.Vehicle,
+            [
+                "plate",
+                "seats",
+                "owner",
+                "is_school_bus",
+                "bus_licence_no",
+                "inspection_due",
+                "insurance_due",
+                "is_active",
+            ],
+        ),
+        [
+            *_cols(
+                M.Vehicle,
+                "plate",
+                "seats",
+                "owner",
+                "bus_licence_no",
+                "inspection_due",
+                "insurance_due",
+            ),
+            _bool(M.Vehicle, "is_school_bus"),
+            _bool(M.Vehicle, "is_active"),
+        ],
+    ),
+    Register(
+        "drivers",
+        _("Drivers"),
+        VEHICLES,
+        M.Driver,
+        filters.DriverFilter,
+        forms.DriverForm,
+        [
+            *_cols(
+                M.Driver,
+                "name",
+                "licence_no",
+                "licence_class",
+                "licence_valid_until",
+                "driving_years",
+                "birth_date",
+            ),
+            attr("vehicle.plate", _("Vehicle")),
+        ],
+        related=("school", "vehicle"),
+    ),
+    Register(
+        "routes",
+        _("Routes"),
+        VEHICLES,
+        M.Route,
+        filters.RouteFilter,
+        forms.register_form(
+            M.Route, ["name", "vehicle", "driver", "escort", "escort_phone", "stops", "students"]
+        ),
+        [
+            attr("name", _("Name")),
+            attr("vehicle.plate", _("Vehicle")),
+            attr("driver.name", _("Driver")),
+            *_cols(M.Route, "escort", "students"),
+            Column(_("Stops"), lambda row, user: " → ".join(row.stop_list)),
+        ],
+        related=("school", "vehicle", "driver"),
+    ),
+    Register(
+        "checks",
+        _("Pre-departure checks"),
+        VEHICLES,
+        M.PreDepartureCheck,
+        filters.PreDepartureCheckFilter,
+        forms.register_form(
+            M.PreDepartureCheck,
+            ["vehicle", "checked_on", "checked_by", *M.PreDepartureCheck.ITEMS, "notes"],
+        ),
+        [
+            attr("vehicle.plate", _("Vehicle")),
+            *_cols(M.PreDepartureCheck, "checked_on", "checked_by"),
+            Column(_("Passed"), lambda row, user: _yes(row.passed)),
+            attr("notes", _("Notes")),
+        ],
+        related=("school", "vehicle"),
+    ),
+    Register(
+        "escort-teams",
+        _("Parent escort teams"),
+        VEHICLES,
+        M.EscortTeam,
+        filters.EscortTeamFilter,
+        forms.register_form(
+            M.EscortTeam, ["name", "leader", "phone", "members", "founded_on", "is_pilot"]
+        ),
+        [
+            *_cols(M.EscortTeam, "name", "leader", "members", "founded_on"),
+            _bool(M.EscortTeam, "is_pilot"),
+        ],
+    ),
+    Register(
+        "escort-shifts",
+        _("Escort shifts"),
+        VEHICLES,
+        M.EscortShift,
+        filters.EscortShiftFilter,
+        forms.register_form(M.EscortShift, ["team", "day", "post", "parents"]),
+        [attr("team.name", _("Team")), *_cols(M.EscortShift, "day", "post", "parents")],
+        related=("school", "team"),
+    ),
+    Register(
+        "activities",
+        _("Safety activities"),
+        EDUCATION,
+        M.SafetyActivity,
+        filters.SafetyActivityFilter,
+        forms.register_form(
+            M.SafetyActivity,
+            [
+                "kind",
+                "held_on",
+                "title",
+                "audience",
+                "participants",
+                "home_school_contact",
+                "special_groups",
+            ],
+        ),
+        [
+            *_cols(M.SafetyActivity, "held_on", "kind", "title", "audience", "participants"),
+            _bool(M.SafetyActivity, "home_school_contact"),
+            _bool(M.SafetyActivity, "special_groups"),
+        ],
+    ),
+    Register(
+        "acknowledgements",
+        _("Four don'ts acknowledgements"),
+        EDUCATION,
+        M.Acknowledgement,
+        filters.AcknowledgementFilter,
+        forms.register_form(
+            M.Acknowledgement, ["class_name", "signed_on", "students", "acknowledged"]
+        ),
+        _cols(M.Acknowledgement, "class_name", "signed_on", "students", "acknowledged"),
+    ),
+    Register(
+        "special-groups",
+        _("Special groups"),
+        EDUCATION,
+        M.SpecialGroupChild,
+        filters.SpecialGroupFilter,
+        forms.register_form(
+            M.SpecialGroupChild,
+            [
+                "name",
+                "class_name",
+                "kind",
+                "guardian",
+                "guardian_phone",
+                "caring_teacher",
+                "notes",
+                "is_active",
+            ],
+        ),
+        _cols(
+            M.SpecialGroupChild,
+            "name",
+            "class_name",
+            "kind",
+            "guardian",
+            "guardian_phone",
+            "caring_teacher",
+        ),
+    ),
+    Register(
+        "surroundings",
+        _("Surroundings checks"),
+        OVERSIGHT,
+        M.SurroundingsCheck,
+        filters.SurroundingsCheckFilter,
+        forms.register_form(
+            M.SurroundingsCheck,
+            [
+                "checked_on",
+                "no_illegal_venues",
+                "no_illegal_stalls",
+                "no_illegal_buildings",
+                "no_major_accident",
+                "findings",
+                "department",
+            ],
+        ),
+        [
+            *_cols(M.SurroundingsCheck, "checked_on"),
+            Column(_("Four no's"), lambda row, user: "; ".join(row.failed_items) or str(_("Met"))),
+            attr("findings", _("Findings")),
+            attr("department.name", _("Department responsible")),
+            attr("hazard.code", _("Follow-up hazard")),
+        ],
+        writers=(Role.SCHOOL_ADMIN, Role.BUREAU_ADMIN),
+        related=("school", "department", "hazard"),
+    ),
+    Register(
+        "incidents",
+        _("Incidents"),
+        OVERSIGHT,
+        M.Incident,
+        filters.IncidentFilter,
+        forms.register_form(
+            M.Incident,
+            [
+                "occurred_at",
+                "kind",
+                "severity",
+                "deaths",
+                "injuries",
+                "description",
+                "school_liable",
+                "reported_at",
+                "follow_up",
+            ],
+        ),
+        [
+            *_cols(
+                M.Incident,
+                "occurred_at",
+                "kind",
+                "severity",
+                "deaths",
+                "injuries",
+                "description",
+                "reported_at",
+            ),
+            Column(
+                _("Report"),
+                lambda row, user: str(_("Late")) if row.reported_late else str(_("In time")),
+            ),
+            Column(
+                _("Veto flag"),
+                lambda row, user: (
+                    str(_("Major liability accident")) if row.is_major_liability else ""
+                ),
+            ),
+        ],
+        writers=(Role.SCHOOL_ADMIN, Role.BUREAU_ADMIN),
+    ),
+    Register(
+        "letters",
+        _("Responsibility letters"),
+        OVERSIGHT,
+        M.ResponsibilityLetter,
+        filters.LetterFilter,
+        forms.register_form(
+            M.ResponsibilityLetter, ["year", "level", "issuer", "signatory", "signed_on"]
+        ),
+        [
+            *_cols(M.ResponsibilityLetter, "year", "level", "issuer", "signatory", "signed_on"),
+            Column(
+                _("Status"),
+                lambda row, user: str(_("Signed")) if row.is_signed else str(_("Not signed")),
+            ),
+        ],
+        writers=(Role.SCHOOL_ADMIN, Role.BUREAU_ADMIN),
+    ),
+]
+
+BY_SLUG = {register.slug: register for register in REGISTERS}
+
+
+def groups() -> list[tuple[Any, list[Register]]]:
+    result: list[tuple[Any, list[Register]]] = []
+    for register in REGISTERS:
+        if not result or result[-1][0] != register.group:
+            result.append((register.group, []))
+        result[-1][1].append(register)
+    return result
