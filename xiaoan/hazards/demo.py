@@ -264,9 +264,15 @@ def _mark_overdue(plans: list[Plan]) -> None:
     # Only the first report of each grave situation counts as major: a handful, as in life.
     seen: set[str] = set()
     for plan in plans:
-        if plan.text[0] in MAJOR and plan.text[0] not in seen and plan.state != "rejected":
-            seen.add(plan.text[0])
-            plan.extras.append("major")
+        if plan.text[0] not in MAJOR:
+            continue
+        if plan.text[0] in seen or plan.state == "rejected":
+            # A grave situation found again elsewhere is told as an ordinary one of its area.
+            ordinary = [t for t in TEXTS[plan.area] if t[0] not in MAJOR]
+            plan.text = ordinary[plan.number % len(ordinary)]
+            continue
+        seen.add(plan.text[0])
+        plan.extras.append("major")
     majors_open = [p for p in plans if "major" in p.extras and p.state == "rectifying"]
     if not majors_open:  # the seed's story needs one major hazard under supervision
         plan = next(p for p in plans if p.state == "rectifying" and p.area == "building")

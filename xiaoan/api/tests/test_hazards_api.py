@@ -15,6 +15,11 @@ from xiaoan.hazards.models import Area, Hazard
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def api_for(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)

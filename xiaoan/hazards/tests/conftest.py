@@ -10,6 +10,13 @@ from xiaoan.hazards.choices import HazardLevel, HazardSource
 from xiaoan.hazards.models import Area, Hazard
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # The personas' passwords are hashed on every test; the slow default hasher is not the
+    # point of these tests.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def fire_area(db) -> Area:
     return Area.objects.get(code="fire")

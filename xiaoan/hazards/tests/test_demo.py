@@ -47,7 +47,7 @@ def test_stats_endpoint_returns_the_seed_figures(demo_district):
     assert body["supervised"] >= 1
 
 
-def test_demo_histories_and_dates(demo_district):
+def test_demo_histories_and_dates_and_a_second_load_adds_nothing(demo_district):
     hazards = Hazard.objects.all()
     assert not hazards.exclude(found_on__year=2014).exists()
     assert hazards.order_by("found_on").first().found_on.month >= 7
@@ -60,9 +60,7 @@ def test_demo_histories_and_dates(demo_district):
     assert kinds[0] == "reported" and kinds[-1] in ("verified", "supervision_lifted")
     assert not HazardEvent.objects.exclude(created_at__year=2014).exists()
     assert Hazard.objects.filter(code="YH-2014-0001").exists()
-
-
-def test_demo_is_idempotent(demo_district):
+    # Running the demo again creates nothing new.
     before = (Hazard.objects.count(), HazardEvent.objects.count())
     demo.load()
     assert (Hazard.objects.count(), HazardEvent.objects.count()) == before
