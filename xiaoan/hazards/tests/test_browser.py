@@ -1,0 +1,66 @@
+"""The closed loop in a real browser: report with a photo, assign, rectify, verify, closed."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import PASSWORD, browser_login
+from xiaoan.hazards.models import Hazard
+
+from .conftest import jpeg_bytes
+
+# Serialized rollback: the six areas come from a data migration, which a flush would wipe.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def test_school_reports_bureau_assigns_school_rectifies_bureau_closes(
+    browser, page, live_server, alice, bureau_admin
+):
+    browser_login(page, live_server, "alice", PASSWORD)
+    page.goto(f"{live_server.url}/hazards/new/")
+    page.select_option("select[name=area]", label="消防安全")
+    page.fill("textarea[name=description]", "消防通道堆放杂物")
+    page.fill("input[name=location]", "教学楼一楼东侧")
+    page.fill("input[name=found_on]", "2014-09-02")
+    photo = {"name": "scene.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes((64, 48))}
+    page.set_input_files("input[name=photos]", files=[photo])
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/hazards/*/")
+    hazard = Hazard.objects.get()
+    assert "YH-2014-0001" in page.locator("h1").inner_text()
+    assert "待受理" in page.locator("h1").inner_text()
+    assert page.locator("img.img-thumbnail").count() == 1
+
+    bureau = browser.new_context(locale="zh-CN").new_page()
+    browser_login(bureau, live_server, "bureau", PASSWORD)
+    bureau.goto(f"{live_server.url}{hazard.get_absolute_url()}")
+    bureau.fill("#action-assign textarea[name=opinion]", "立即清理杂物,保持通道畅通")
+    bureau.fill("#action-assign input[name=deadline]", "2014-09-10")
+    bureau.click("#action-assign button[type=submit]")
+    assert "待整改" in bureau.locator("h1").inner_text()
+
+    page.reload()
+    page.click("#action-start button[type=submit]")
+    page.wait_for_selector("#action-submit")
+    page.fill("#action-submit textarea[name=measures]", "已清理通道杂物并划定禁放标线")
+    page.set_input_files("#action-submit input[name=photos]", files=[photo])
+    page.click("#action-submit button[type=submit]")
+    assert "待复查" in page.locator("h1").inner_text()
+
+    bureau.reload()
+    bureau.select_option("#action-verify select[name=passed]", "1")
+    bureau.click("#action-verify button[type=submit]")
+    assert "已销号" in bureau.locator("h1").inner_text()
+    assert bureau.locator("#timeline li").count() == 7  # 5 steps and 2 photos
+    hazard.refresh_from_db()
+    assert hazard.status == "closed"
+    assert hazard.photos.filter(kind="after").count() == 1
+    bureau.context.close()
