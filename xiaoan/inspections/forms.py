@@ -1,0 +1,153 @@
+"""Forms of the inspection pages; the model methods do the checking that matters."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from xiaoan.campaigns.choices import CampaignStatus
+from xiaoan.campaigns.models import Campaign
+from xiaoan.core.forms import BootstrapMixin
+from xiaoan.hazards.choices import HazardLevel
+from xiaoan.hazards.models import Area, local_today
+from xiaoan.schools.choices import SchoolKind
+from xiaoan.schools.models import Department, School
+
+from .choices import AnswerResult, InspectionKind
+from .models import InspectionSchedule, kinds_for
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _bureau_id(user: Any) -> int | None:
+    membership = getattr(user, "membership", None)
+    return membership.bureau_id if membership is not None else None
+
+
+class StartForm(BootstrapMixin, forms.Form):
+    school = forms.ModelChoiceField(queryset=School.objects.none(), label=_("School"))
+    kind = forms.ChoiceField(choices=InspectionKind.choices, label=_("Kind"))
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    campaign = forms.ModelChoiceField(
+        queryset=Campaign.objects.none(), label=_("Campaign"), required=False
+    )
+    schedule = forms.ModelChoiceField(
+        queryset=InspectionSchedule.objects.none(), label=_("Schedule"), required=False
+    )
+    areas = forms.ModelMultipleChoiceField(
+        queryset=Area.objects.filter(is_active=True),
+        label=_("Areas (checklists)"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    departments = forms.ModelMultipleChoiceField(
+        queryset=Department.objects.none(),
+        label=_("Departments taking part"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    inspectors = forms.ModelMultipleChoiceField(
+        queryset=get_user_model().objects.none(),
+        label=_("Inspectors with an account"),
+        required=False,
+    )
+    inspector_names = forms.CharField(
+        label=_("Other inspectors"),
+        required=False,
+        max_length=300,
+        help_text=_("Names of inspectors without an account, separated by commas."),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bureau_id = _bureau_id(user)
+        membership = getattr(user, "membership", None)
+        self.fields["school"].queryset = School.objects.for_user(user).filter(is_active=True)
+        self.fields["kind"].choices = [c for c in InspectionKind.choices if c[0] in kinds_for(user)]
+        self.fields["date"].initial = local_today()
+        campaigns = Campaign.objects.filter(bureau=bureau_id)
+        self.fields["campaign"].queryset = campaigns
+        self.fields["campaign"].initial = campaigns.filter(status=CampaignStatus.RUNNING).first()
+        self.fields["schedule"].queryset = InspectionSchedule.objects.for_user(user)
+        self.fields["departments"].queryset = Department.objects.filter(bureau=bureau_id)
+        self.fields["inspectors"].queryset = (
+            get_user_model()
+            .objects.filter(membership__bureau=bureau_id, membership__is_active=True)
+            .filter(membership__school__isnull=True)
+            .order_by("username")
+        )
+        if membership is not None and membership.school_id:
+            self.fields["school"].initial = membership.school_id
+            self.fields["school"].disabled = True
+            del self.fields["departments"], self.fields["inspectors"], self.fields["schedule"]
+
+    def clean_date(self) -> datetime.date:
+        date = self.cleaned_data["date"]
+        if date > local_today():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return date
+
+
+class AnswerForm(forms.Form):
+    result = forms.ChoiceField(choices=AnswerResult.choices, label=_("Result"))
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+    photo = forms.FileField(label=_("Photo"), required=False)
+
+
+class RaiseHazardForm(BootstrapMixin, forms.Form):
+    description = forms.CharField(
+        label=_("Description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    level = forms.ChoiceField(choices=HazardLevel.choices, label=_("Level"))
+    location = forms.CharField(label=_("Location"), required=False, max_length=200)
+
+
+class SubmitForm(BootstrapMixin, forms.Form):
+    notes = forms.CharField(
+        label=_("Overall notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    signed_by = forms.CharField(label=_("Signature (your name)"), max_length=100)
+
+
+class ScheduleForm(BootstrapMixin, forms.ModelForm):
+    school_kinds = forms.MultipleChoiceField(
+        choices=SchoolKind.choices,
+        required=False,
+        label=_("School kinds"),
+        help_text=_("Empty: every kind of school."),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = InspectionSchedule
+        fields = [
+            "title",
+            "kind",
+            "campaign",
+            "start_date",
+            "due_date",
+            "school_kinds",
+            "schools",
+            "departments",
+            "notes",
+        ]
+        widgets = {"start_date": DATE, "due_date": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bureau_id = _bureau_id(user)
+        self.fields["campaign"].queryset = Campaign.objects.filter(bureau=bureau_id)
+        self.fields["schools"].queryset = School.objects.for_user(user)
+        self.fields["schools"].required = False
+        self.fields["departments"].queryset = Department.objects.filter(bureau=bureau_id)
+        self.fields["departments"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, due = data.get("start_date"), data.get("due_date")
+        if start and due and due < start:
+            self.add_error("due_date", _("The due date cannot be before the start."))
+        return data

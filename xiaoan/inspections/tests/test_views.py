@@ -1,0 +1,223 @@
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
+from PIL import Image
+
+from xiaoan.hazards.models import Hazard
+from xiaoan.inspections.models import Inspection, InspectionSchedule
+
+from .conftest import pass_all
+
+
+def _url(name, *args):
+    return reverse(f"inspections:{name}", args=args)
+
+
+def test_owner_sees_detail_other_school_gets_404(draft, as_user, alice, bob, outsider):
+    assert as_user(alice).get(draft.get_absolute_url()).status_code == 200
+    assert as_user(bob).get(draft.get_absolute_url()).status_code == 404
+    assert as_user(outsider).get(draft.get_absolute_url()).status_code == 404
+    answer = draft.answers.first()
+    response = as_user(bob).post(_url("answer", draft.pk, answer.pk), {"result": "pass"})
+    assert response.status_code == 404
+
+
+def test_read_only_roles_cannot_answer_or_start(draft, as_user, carol, gov, leader):
+    answer = draft.answers.first()
+    response = as_user(carol).post(_url("answer", draft.pk, answer.pk), {"result": "pass"})
+    assert response.status_code == 403
+    assert as_user(gov).get(_url("start")).status_code == 403
+    assert as_user(carol).get(_url("start")).status_code == 403
+    assert as_user(leader).post(_url("submit", draft.pk), {"signed_by": "x"}).status_code == 403
+
+
+def test_wrong_method_is_405(draft, as_user, alice):
+    answer = draft.answers.first()
+    assert as_user(alice).get(_url("answer", draft.pk, answer.pk)).status_code == 405
+    assert as_user(alice).get(_url("submit", draft.pk)).status_code == 405
+    assert as_user(alice).post(_url("docx", draft.pk)).status_code == 405
+
+
+def test_answering_by_htmx_returns_the_item_card(draft, as_user, alice):
+    answer = draft.answers.first()
+    response = as_user(alice).post(
+        _url("answer", draft.pk, answer.pk),
+        {"result": "fail", "note": "灭火器压力不足"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert f'id="answer-{answer.pk}"' in response.content.decode()
+    answer.refresh_from_db()
+    assert answer.result == "fail" and answer.note == "灭火器压力不足"
+
+
+def test_fake_photo_is_refused_with_a_message(draft, as_user, alice):
+    answer = draft.answers.first()
+    fake = SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg")
+    response = as_user(alice).post(
+        _url("answer", draft.pk, answer.pk),
+        {"result": "fail", "note": "n", "photo": fake},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "alert-danger" in response.content.decode()
+    answer.refresh_from_db()
+    assert answer.result == "" and not answer.photo
+
+
+def test_photo_is_served_only_to_those_who_see_the_inspection(draft, as_user, alice, bob):
+    answer = draft.answers.first()
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20)).save(buffer, "PNG")
+    photo = SimpleUploadedFile("p.png", buffer.getvalue(), content_type="image/png")
+    draft.answer(alice, answer, result="fail", note="n", photo=photo)
+    assert as_user(alice).get(_url("photo", draft.pk, answer.pk))["Content-Type"] == "image/jpeg"
+    assert as_user(bob).get(_url("photo", draft.pk, answer.pk)).status_code == 404
+
+
+def test_raise_hazard_page_is_prefilled_and_creates_a_linked_hazard(draft, as_user, alice):
+    answer = draft.answers.get(item_text__contains="疏散通道")
+    client = as_user(alice)
+    client.post(_url("answer", draft.pk, answer.pk), {"result": "fail", "note": "通道堆物"})
+    page = client.get(_url("raise_hazard", draft.pk, answer.pk)).content.decode()
+    assert "通道堆物" in page
+    response = client.post(
+        _url("raise_hazard", draft.pk, answer.pk),
+        {"description": "通道堆物", "level": "general", "location": "一楼"},
+    )
+    assert response.status_code == 302
+    answer.refresh_from_db()
+    assert answer.hazard.location == "一楼" and answer.hazard.source == "inspection"
+
+
+def test_submit_through_the_page_locks_the_record(draft, as_user, alice):
+    pass_all(draft, alice)
+    client = as_user(alice)
+    client.post(_url("submit", draft.pk), {"signed_by": "王校长", "notes": "总体良好"})
+    draft.refresh_from_db()
+    assert draft.is_locked and draft.notes == "总体良好"
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert "submit-inspection" not in page
+    answer = draft.answers.first()
+    client.post(_url("answer", draft.pk, answer.pk), {"result": "fail", "note": "x"})
+    answer.refresh_from_db()
+    assert answer.result == "pass"
+
+
+def test_start_page_creates_a_draft(as_user, alice, school_a, fire_area, campaign):
+    response = as_user(alice).post(
+        _url("start"),
+        {"kind": "self", "date": "2014-09-03", "areas": [fire_area.pk], "campaign": campaign.pk},
+    )
+    inspection = Inspection.objects.get()
+    assert response.status_code == 302 and inspection.school == school_a
+    assert inspection.answers.count() >= 8
+
+
+def test_list_filters_and_exports_only_visible_inspections(
+    draft, as_user, bureau_admin, bob, school_b, fire_area
+):
+    other = Inspection.objects.start(
+        bureau_admin,
+        school=school_b,
+        kind="spot",
+        date=datetime.date(2014, 9, 5),
+        areas=[fire_area],
+    )
+    client = as_user(bureau_admin)
+    page = client.get(_url("list"), {"kind": "spot"}).content.decode()
+    assert f"<td>{school_b.name}</td>" in page and f"<td>{draft.school.name}</td>" not in page
+    response = as_user(bob).get(_url("export"))
+    ws = load_workbook(io.BytesIO(response.content)).active
+    assert [row[0] for row in ws.iter_rows(min_row=3, values_only=True)] == [school_b.name]
+    assert other.pk
+
+
+def test_list_runs_a_fixed_number_of_queries(as_user, bureau_admin, school_a, school_b, fire_area):
+    client = as_user(bureau_admin)
+    day = datetime.date(2014, 9, 5)
+    Inspection.objects.start(
+        bureau_admin, school=school_a, kind="spot", date=day, areas=[fire_area]
+    )
+    client.get(_url("list"))
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(_url("list"))
+    baseline = len(ctx.captured_queries)
+    for school in (school_a, school_b, school_b):
+        Inspection.objects.start(
+            bureau_admin, school=school, kind="spot", date=day, areas=[fire_area]
+        )
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(_url("list"))
+    assert len(ctx.captured_queries) == baseline
+
+
+def test_record_as_docx_and_printable_page(draft, as_user, alice):
+    client = as_user(alice)
+    response = client.get(_url("docx", draft.pk))
+    document = Document(io.BytesIO(response.content))
+    assert document.paragraphs[0].text == "安全检查记录表"
+    normal = document.styles["Normal"].element.rPr.rFonts
+    assert "仿宋" in normal.get(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
+    )
+    items = document.tables[1]
+    assert len(items.rows) == draft.answers.count() + 1
+    assert "安全检查记录表" in client.get(_url("print", draft.pk)).content.decode()
+
+
+def test_school_history_fragment_is_isolated(draft, as_user, alice, bob, school_a):
+    assert (
+        draft.date.strftime("%Y-%m-%d")
+        in as_user(alice).get(_url("school_history", school_a.pk)).content.decode()
+    )
+    assert as_user(bob).get(_url("school_history", school_a.pk)).status_code == 404
+
+
+def test_schedules_are_for_district_roles_and_planned_by_the_bureau(
+    as_user, bureau_admin, alice, leader, school_a
+):
+    assert as_user(alice).get(_url("schedules")).status_code == 403
+    assert as_user(leader).get(_url("schedule_create")).status_code == 403
+    response = as_user(bureau_admin).post(
+        _url("schedule_create"),
+        {
+            "title": "9月前幼儿园联合检查",
+            "kind": "joint",
+            "start_date": "2014-08-15",
+            "due_date": "2014-08-31",
+            "school_kinds": ["kindergarten"],
+        },
+    )
+    schedule = InspectionSchedule.objects.get()
+    assert response.status_code == 302 and schedule.school_kinds == ["kindergarten"]
+    page = as_user(leader).get(schedule.get_absolute_url())
+    assert page.status_code == 200
+    assert as_user(alice).get(schedule.get_absolute_url()).status_code == 403
+
+
+def test_fire_inspector_sees_the_joint_inspection_but_not_a_bureau_hazard_in_it(
+    as_user, fire, bureau_admin, school_a, fire_area, fire_department
+):
+    day = datetime.date(2014, 8, 28)
+    joint = Inspection.objects.start(
+        bureau_admin,
+        school=school_a,
+        kind="joint",
+        date=day,
+        areas=[fire_area],
+        departments=[fire_department],
+    )
+    hazard = joint.raise_hazard(bureau_admin, joint.answers.first())
+    page = as_user(fire).get(joint.get_absolute_url()).content.decode()
+    assert hazard.code not in page
+    assert Hazard.objects.for_user(fire).count() == 0
+
+
+pytestmark = pytest.mark.django_db

@@ -1,0 +1,353 @@
+"""Inspection pages: list and export, start, fill in item by item, submit, print, Word, photos,
+the school's history, checklists and schedules with coverage.
+
+Every view starts from `for_user` (another school's inspection answers 404) and lets the model
+methods decide whether a change is allowed (403 for the wrong role, a message when locked).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import generic
+from django.views.decorators.http import require_GET, require_POST
+
+from xiaoan.accounts.access import has_role
+from xiaoan.accounts.choices import Role
+from xiaoan.core.excel import workbook_response
+from xiaoan.hazards.models import Hazard, HazardError
+from xiaoan.schools.models import School
+
+from . import forms
+from .exports import DOCX_CONTENT_TYPE, coverage_workbook, inspections_workbook, record_docx
+from .filters import InspectionFilter
+from .models import (
+    ChecklistTemplate,
+    Inspection,
+    InspectionAnswer,
+    InspectionError,
+    InspectionSchedule,
+    kinds_for,
+)
+
+
+def visible(request: HttpRequest) -> QuerySet[Inspection]:
+    return Inspection.objects.for_user(request.user)
+
+
+def _list_queryset(request: HttpRequest) -> QuerySet[Inspection]:
+    return (
+        visible(request)
+        .with_related()
+        .annotate(failed=Count("answers", filter=Q(answers__result="fail"), distinct=True))
+    )
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+class InspectionListView(LoginRequiredMixin, generic.ListView):
+    template_name = "inspections/inspection_list.html"
+    paginate_by = 50
+
+    def get_queryset(self) -> QuerySet[Inspection]:
+        self.filterset = InspectionFilter(
+            self.request.GET, queryset=_list_queryset(self.request), request=self.request
+        )
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        context["query"] = _query_without_page(self.request)
+        context["can_record"] = bool(kinds_for(self.request.user))
+        context["is_district"] = has_role(self.request.user, *Role.district_wide())
+        return context
+
+
+@login_required
+@require_GET
+def inspection_export(request: HttpRequest) -> HttpResponse:
+    qs = InspectionFilter(request.GET, queryset=visible(request).with_related(), request=request).qs
+    return workbook_response(inspections_workbook(qs), _("Inspections") + ".xlsx")
+
+
+@login_required
+def inspection_start(request: HttpRequest) -> HttpResponse:
+    if not kinds_for(request.user):
+        raise PermissionDenied
+    form = forms.StartForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            inspection = Inspection.objects.start(
+                request.user,
+                school=data["school"],
+                kind=data["kind"],
+                date=data["date"],
+                areas=data["areas"],
+                campaign=data["campaign"],
+                schedule=data.get("schedule"),
+                departments=data.get("departments") or [],
+                inspectors=data.get("inspectors") or [],
+                inspector_names=data["inspector_names"],
+            )
+        except InspectionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect(inspection)
+    return render(request, "inspections/inspection_start.html", {"form": form})
+
+
+def _answers(inspection: Inspection) -> QuerySet[InspectionAnswer]:
+    return inspection.answers.select_related("area", "hazard").order_by("order")
+
+
+def _get(request: HttpRequest, pk: int) -> Inspection:
+    qs = visible(request).select_related("school", "campaign", "created_by")
+    return get_object_or_404(qs, pk=pk)
+
+
+@login_required
+def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _get(request, pk)
+    answers = list(_answers(inspection))
+    visible_hazards = set(
+        Hazard.objects.for_user(request.user)
+        .filter(pk__in=[a.hazard_id for a in answers if a.hazard_id])
+        .values_list("pk", flat=True)
+    )
+    editable = inspection.can_edit(request.user)
+    context = {
+        "inspection": inspection,
+        "answers": answers,
+        "visible_hazards": visible_hazards,
+        "editable": editable,
+        "counts": inspection.counts(),
+        "submit_form": forms.SubmitForm(
+            initial={
+                "notes": inspection.notes,
+                "signed_by": request.user.get_full_name() or request.user.username,
+            }
+        ),
+        "events": inspection.events.select_related("actor"),
+    }
+    return render(request, "inspections/inspection_detail.html", context)
+
+
+def _get_answer(request: HttpRequest, pk: int, answer_pk: int) -> tuple[Inspection, Any]:
+    inspection = _get(request, pk)
+    answer = get_object_or_404(_answers(inspection), pk=answer_pk)
+    return inspection, answer
+
+
+def _answer_card(request: HttpRequest, inspection: Inspection, answer: Any, **extra: Any) -> Any:
+    hazard_ok = answer.hazard_id and Hazard.objects.for_user(request.user).filter(
+        pk=answer.hazard_id
+    )
+    context = {
+        "inspection": inspection,
+        "answer": answer,
+        "editable": inspection.can_edit(request.user),
+        "visible_hazards": {answer.hazard_id} if hazard_ok else set(),
+        **extra,
+    }
+    return render(request, "inspections/_answer.html", context)
+
+
+@login_required
+@require_POST
+def answer_item(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
+    """Save one item's answer; htmx swaps the item's card, a plain post goes back to the page."""
+    inspection, answer = _get_answer(request, pk, answer_pk)
+    form = forms.AnswerForm(request.POST, request.FILES)
+    error = ""
+    if form.is_valid():
+        try:
+            inspection.answer(
+                request.user,
+                answer,
+                result=form.cleaned_data["result"],
+                note=form.cleaned_data["note"],
+                photo=form.cleaned_data["photo"],
+            )
+        except InspectionError as exc:
+            error = exc.message
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = _("Choose pass, fail or not applicable.")
+    if request.headers.get("HX-Request"):
+        return _answer_card(request, inspection, answer, error=error)
+    if error:
+        messages.error(request, error)
+    return redirect(f"{inspection.get_absolute_url()}#answer-{answer.pk}")
+
+
+@login_required
+def raise_hazard(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
+    """One step from a failed item to a hazard: the form comes prefilled from the item."""
+    inspection, answer = _get_answer(request, pk, answer_pk)
+    if not inspection.can_edit(request.user):
+        if inspection.is_locked:
+            messages.error(request, _("This inspection has been submitted and is locked."))
+            return redirect(inspection)
+        raise PermissionDenied
+    initial = {
+        "description": answer.note or answer.item_text,
+        "level": answer.default_level,
+    }
+    form = forms.RaiseHazardForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            hazard = inspection.raise_hazard(request.user, answer, **form.cleaned_data)
+        except (InspectionError, HazardError) as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Hazard %(code)s recorded.") % {"code": hazard.code})
+            return redirect(f"{inspection.get_absolute_url()}#answer-{answer.pk}")
+    context = {"inspection": inspection, "answer": answer, "form": form}
+    return render(request, "inspections/raise_hazard.html", context)
+
+
+@login_required
+@require_POST
+def inspection_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _get(request, pk)
+    form = forms.SubmitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Sign the record with your name."))
+        return redirect(inspection)
+    try:
+        inspection.submit(
+            request.user, signed_by=form.cleaned_data["signed_by"], notes=form.cleaned_data["notes"]
+        )
+    except InspectionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Inspection submitted and locked."))
+    return redirect(inspection)
+
+
+@login_required
+@require_GET
+def answer_photo(request: HttpRequest, pk: int, answer_pk: int) -> FileResponse:
+    _inspection, answer = _get_answer(request, pk, answer_pk)
+    if not answer.photo:
+        raise Http404
+    return FileResponse(answer.photo.open("rb"), content_type="image/jpeg")
+
+
+@login_required
+@require_GET
+def inspection_print(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _get(request, pk)
+    context = {"inspection": inspection, "answers": _answers(inspection)}
+    return render(request, "inspections/inspection_print.html", context)
+
+
+@login_required
+@require_GET
+def inspection_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _get(request, pk)
+    response = HttpResponse(record_docx(inspection), content_type=DOCX_CONTENT_TYPE)
+    from urllib.parse import quote
+
+    name = f"{_('Safety inspection record')}-{inspection.school.name}-{inspection.date}.docx"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"inspection.docx\"; filename*=UTF-8''{quote(name)}"
+    )
+    return response
+
+
+@login_required
+@require_GET
+def school_history(request: HttpRequest, school_pk: int) -> HttpResponse:
+    """The school's inspections, for its file (一校一档); loaded into the school page."""
+    school = get_object_or_404(School.objects.for_user(request.user), pk=school_pk)
+    inspections = (
+        visible(request)
+        .filter(school=school)
+        .select_related("campaign")
+        .annotate(failed=Count("answers", filter=Q(answers__result="fail")))[:50]
+    )
+    context = {"school": school, "inspections": inspections}
+    return render(request, "inspections/_school_history.html", context)
+
+
+@login_required
+@require_GET
+def checklist_list(request: HttpRequest) -> HttpResponse:
+    templates = ChecklistTemplate.objects.filter(is_current=True).select_related("area")
+    templates = templates.prefetch_related("items")
+    return render(request, "inspections/checklist_list.html", {"templates": templates})
+
+
+# ---- schedules --------------------------------------------------------------------------
+
+
+def _require_district(request: HttpRequest) -> None:
+    if not has_role(request.user, *Role.district_wide()):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def schedule_list(request: HttpRequest) -> HttpResponse:
+    _require_district(request)
+    schedules = InspectionSchedule.objects.for_user(request.user).select_related("campaign")
+    rows = [(s, s.figures()) for s in schedules.prefetch_related("schools")]
+    context = {"rows": rows, "can_plan": has_role(request.user, Role.BUREAU_ADMIN)}
+    return render(request, "inspections/schedule_list.html", context)
+
+
+@login_required
+def schedule_create(request: HttpRequest) -> HttpResponse:
+    if not has_role(request.user, Role.BUREAU_ADMIN):
+        raise PermissionDenied
+    form = forms.ScheduleForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        schedule = form.save(commit=False)
+        schedule.bureau_id = request.user.membership.bureau_id
+        schedule.save()
+        form.save_m2m()
+        messages.success(request, _("Schedule saved."))
+        return redirect(schedule)
+    return render(request, "inspections/schedule_form.html", {"form": form})
+
+
+def _get_schedule(request: HttpRequest, pk: int) -> InspectionSchedule:
+    _require_district(request)
+    return get_object_or_404(InspectionSchedule.objects.for_user(request.user), pk=pk)
+
+
+@login_required
+@require_GET
+def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    schedule = _get_schedule(request, pk)
+    rows = schedule.coverage()
+    show = request.GET.get("show", "")
+    if show == "due":
+        rows = [r for r in rows if r.inspection is None]
+    elif show == "done":
+        rows = [r for r in rows if r.inspection is not None]
+    context = {"schedule": schedule, "rows": rows, "figures": schedule.figures(), "show": show}
+    return render(request, "inspections/schedule_detail.html", context)
+
+
+@login_required
+@require_GET
+def schedule_export(request: HttpRequest, pk: int) -> HttpResponse:
+    schedule = _get_schedule(request, pk)
+    return workbook_response(coverage_workbook(schedule), f"{schedule.title}.xlsx")
