@@ -1,0 +1,276 @@
+"""The registers' rules: ID masking, driver qualification, duty gaps, the veto over the score."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from xiaoan.registers import identity
+from xiaoan.registers.choices import AssessmentResult, IncidentKind, LicenceClass, Severity
+from xiaoan.registers.models import (
+    Assessment,
+    Driver,
+    DutyShift,
+    Incident,
+    RegisterError,
+    Visitor,
+    WatchListEntry,
+    duty_gaps,
+    gaps_in,
+)
+
+from .conftest import VALID_ID, at
+
+DAY = datetime.date(2014, 9, 1)
+
+
+# ---- ID numbers ---------------------------------------------------------------------------
+
+
+def test_resident_id_with_a_wrong_check_digit_is_refused():
+    assert identity.resident_id_error(VALID_ID) is None
+    assert "check digit" in identity.resident_id_error("110105194912310021")
+
+
+def test_resident_id_with_an_impossible_birth_date_is_refused():
+    assert identity.resident_id_error("110105194913310021") is not None
+
+
+def test_visitor_id_is_stored_masked_and_never_in_full(visitor_a):
+    visitor_a.refresh_from_db()
+    assert visitor_a.id_masked == "110105********002X"
+    stored = " ".join(
+        str(v) for v in Visitor.objects.filter(pk=visitor_a.pk).values().get().values()
+    )
+    assert VALID_ID not in stored
+
+
+def test_only_the_school_admin_sees_more_than_the_last_four_digits(
+    visitor_a, alice, carol, bureau_admin
+):
+    assert visitor_a.id_for(alice) == "110105********002X"
+    assert visitor_a.id_for(carol) == "**************002X"
+    assert visitor_a.id_for(bureau_admin) == "**************002X"
+
+
+def test_an_invalid_id_number_is_not_registered(school_a, alice):
+    with pytest.raises(RegisterError, match="check digit"):
+        Visitor.register(
+            school=school_a,
+            user=alice,
+            name="甲",
+            id_type="resident",
+            id_number="110105194912310021",
+            purpose="x",
+        )
+    assert not Visitor.objects.exists()
+
+
+def test_watch_list_warns_by_id_even_under_another_name(school_a, alice):
+    entry = WatchListEntry(school=school_a, name="赵某某", reason="禁止令")
+    entry.set_id_number(VALID_ID)
+    entry.save()
+    visitor = Visitor.register(
+        school=school_a,
+        user=alice,
+        name="赵某",
+        id_type="resident",
+        id_number=VALID_ID,
+        purpose="找人",
+    )
+    assert visitor.watch_hit == entry
+
+
+def test_refusal_needs_a_reason_and_refused_visitor_cannot_sign_out(school_a, carol):
+    with pytest.raises(RegisterError):
+        Visitor.register(
+            school=school_a,
+            user=carol,
+            name="甲",
+            id_type="resident",
+            id_number=VALID_ID,
+            purpose="推销",
+            refused=True,
+        )
+    refused = Visitor.register(
+        school=school_a,
+        user=carol,
+        name="甲",
+        id_type="resident",
+        id_number=VALID_ID,
+        purpose="推销",
+        refused=True,
+        refusal_reason="无正当事由",
+    )
+    with pytest.raises(RegisterError):
+        refused.sign_out(carol)
+
+
+def test_sign_out_twice_is_refused(visitor_a, carol):
+    visitor_a.sign_out(carol)
+    assert not visitor_a.is_inside
+    with pytest.raises(RegisterError, match="already left"):
+        visitor_a.sign_out(carol)
+
+
+def test_another_schools_admin_cannot_register_at_the_gate(school_a, bob, gov):
+    for user in (bob, gov):
+        with pytest.raises(PermissionDenied):
+            Visitor.register(
+                school=school_a,
+                user=user,
+                name="甲",
+                id_type="resident",
+                id_number=VALID_ID,
+                purpose="x",
+            )
+
+
+# ---- drivers (article 23) -----------------------------------------------------------------
+
+
+def test_a_qualified_driver_passes(driver_a):
+    assert driver_a.qualification_failures(DAY) == []
+
+
+def test_each_failed_condition_of_article_23_has_its_own_message(school_a):
+    driver = Driver(
+        school=school_a,
+        name="x",
+        licence_no="1",
+        licence_class=LicenceClass.C1,
+        licence_valid_until=datetime.date(2014, 1, 1),
+        birth_date=datetime.date(1992, 1, 1),
+        driving_years=2,
+        full_points_in_3_cycles=True,
+        fatal_accident_record=True,
+        drink_driving_record=True,
+        serious_violation_last_year=True,
+        criminal_record=True,
+        health_ok=False,
+    )
+    failures = driver.qualification_failures(DAY)
+    assert len(failures) == 10
+    assert any("C1" in f for f in failures)
+    assert any("22" in f for f in failures)  # the age
+
+
+def test_driver_aged_61_fails_and_aged_60_passes(driver_a):
+    driver_a.birth_date = datetime.date(1953, 9, 1)  # 61 on the day
+    assert any("61" in f for f in driver_a.qualification_failures(DAY))
+    driver_a.birth_date = datetime.date(1953, 9, 2)  # still 60
+    assert driver_a.qualification_failures(DAY) == []
+
+
+# ---- duty gaps ----------------------------------------------------------------------------
+
+
+def test_gaps_are_the_uncovered_parts_of_the_day():
+    start, end = at(DAY, 0), at(DAY, 0) + datetime.timedelta(days=1)
+    spans = [(at(DAY, 8), at(DAY, 12)), (at(DAY, 11), at(DAY, 17)), (at(DAY, 20), end)]
+    assert gaps_in(spans, start, end) == [(start, at(DAY, 8)), (at(DAY, 17), at(DAY, 20))]
+
+
+def test_a_shift_from_the_day_before_covers_the_early_hours(school_a, shift_b):
+    DutyShift.objects.create(
+        school=school_a,
+        person="夜班",
+        starts_at=at(DAY, 0) - datetime.timedelta(hours=7),
+        ends_at=at(DAY, 8),
+    )
+    DutyShift.objects.create(
+        school=school_a,
+        person="白班",
+        starts_at=at(DAY, 8),
+        ends_at=at(DAY, 0) + datetime.timedelta(days=1, hours=1),
+    )
+    gaps = duty_gaps(DutyShift.objects.all(), DAY)
+    assert gaps[school_a.pk] == []
+    assert gaps[shift_b.school_id] == [
+        (at(DAY, 0), at(DAY, 8)),
+        (at(DAY, 17), at(DAY, 0) + datetime.timedelta(days=1)),
+    ]
+
+
+# ---- incidents and the assessment ---------------------------------------------------------
+
+
+def _major_liability(school):
+    occurred = at(datetime.date(2014, 10, 1), 9)
+    return Incident.objects.create(
+        school=school,
+        occurred_at=occurred,
+        kind=IncidentKind.FIRE,
+        severity=Severity.MAJOR,
+        deaths=1,
+        description="火灾",
+        school_liable=True,
+        reported_at=occurred + datetime.timedelta(hours=3),
+    )
+
+
+def test_incident_reported_after_the_time_limit_is_late(school_a):
+    incident = _major_liability(school_a)
+    assert incident.reported_late and incident.is_major_liability
+
+
+def test_veto_turns_a_high_score_into_fail(school_a, bureau_admin, leader):
+    assessment = Assessment.objects.create(school=school_a, year=2014)
+    assessment.score(
+        bureau_admin,
+        {
+            name: Decimal(95)
+            for name in (
+                "inspections_score",
+                "hazards_score",
+                "monthly_score",
+                "registers_score",
+                "incidents_score",
+            )
+        },
+    )
+    assert assessment.total == Decimal("95.0") and assessment.result == AssessmentResult.EXCELLENT
+    _major_liability(school_a)
+    assert assessment.veto_proposed()
+    assessment.veto(leader, "重大责任事故")
+    assessment.refresh_from_db()
+    assert assessment.total == Decimal("95.0")
+    assert assessment.result == AssessmentResult.FAIL and assessment.vetoed
+    assert [e.kind for e in assessment.events.all()] == ["scored", "vetoed"]
+    assessment.lift_veto(leader, "复核撤销")
+    assert assessment.result == AssessmentResult.EXCELLENT
+
+
+def test_only_a_bureau_leader_applies_the_veto_with_a_reason(school_a, bureau_admin, leader):
+    assessment = Assessment.objects.create(school=school_a, year=2014)
+    with pytest.raises(PermissionDenied):
+        assessment.veto(bureau_admin, "理由")
+    with pytest.raises(RegisterError):
+        assessment.veto(leader, "  ")
+    assessment.veto(leader, "理由")
+    with pytest.raises(RegisterError, match="already"):
+        assessment.veto(leader, "再次")
+
+
+def test_computed_items_cannot_be_scored_by_hand(school_a, bureau_admin):
+    assessment = Assessment.objects.create(school=school_a, year=2014)
+    scores = assessment.compute(bureau_admin)
+    assert scores["incidents_score"] == Decimal(100)
+    assert scores["hazards_score"] == Decimal(100)  # no hazards due: nothing left undone
+    with pytest.raises(RegisterError):
+        assessment.score(bureau_admin, {"incidents_score": Decimal(50)})
+
+
+def test_incidents_lower_the_computed_item(school_a, bureau_admin):
+    _major_liability(school_a)
+    assessment = Assessment.objects.create(school=school_a, year=2014)
+    assert assessment.compute(bureau_admin)["incidents_score"] == Decimal(50)
+
+
+def test_weighted_total_needs_every_item(school_a, bureau_admin):
+    assessment = Assessment.objects.create(school=school_a, year=2014)
+    assessment.score(bureau_admin, {"inspections_score": Decimal(80)})
+    assert assessment.total is None and assessment.result == ""
