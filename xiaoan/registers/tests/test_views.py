@@ -105,7 +105,7 @@ def test_special_group_children_hidden_from_leader_gov_staff_and_inspector(
     assert "小明" in listing.content.decode()
     counts = as_user(leader).get(reverse("registers:special-counts"))
     assert counts.status_code == 200 and "小明" not in counts.content.decode()
-    assert list(counts.context["counts"])[0]["left_behind"] == 1
+    assert next(iter(counts.context["counts"]))["left_behind"] == 1
 
 
 def test_gate_registers_warns_and_signs_out(as_user, carol, school_a):
