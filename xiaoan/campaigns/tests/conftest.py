@@ -14,3 +14,9 @@ def campaign(bureau) -> Campaign:
         end_date=datetime.date(2014, 12, 31),
         status="running",
     )
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    # Uploads in tests go to a throw-away folder, never to the shared media directory.
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -41,3 +41,9 @@ def draft(alice, school_a, campaign, fire_area):
 def pass_all(inspection, user) -> None:
     for answer in inspection.answers.all():
         inspection.answer(user, answer, result="pass")
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    # Uploads in tests go to a throw-away folder, never to the shared media directory.
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,0 +1,87 @@
+"""Forms of the campaign pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from xiaoan.core.forms import BootstrapMixin
+from xiaoan.hazards.models import Area
+
+from .models import Campaign, WorkPlan, check_document
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CampaignForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = [
+            "name",
+            "start_date",
+            "end_date",
+            "focus_areas",
+            "description",
+            "notice_title",
+            "notice_file",
+            "plan_file",
+        ]
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "focus_areas": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date cannot be before the start."))
+        for name in ("notice_file", "plan_file"):
+            upload = data.get(name)
+            if upload and hasattr(upload, "size"):
+                try:
+                    check_document(upload)
+                except forms.ValidationError as exc:
+                    self.add_error(name, exc)
+        return data
+
+
+class WorkPlanForm(BootstrapMixin, forms.Form):
+    """The plan's overall text, one text per area and an optional document."""
+
+    summary = forms.CharField(
+        label=_("Overall plan"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    document = forms.FileField(label=_("Plan document"), required=False)
+
+    def __init__(self, *args: Any, plan: WorkPlan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.areas = list(Area.objects.filter(is_active=True))
+        texts = {s.area_id: s.text for s in plan.sections.all()}
+        self.fields["summary"].initial = plan.summary
+        for area in self.areas:
+            self.fields[f"area_{area.code}"] = forms.CharField(
+                label=area.name,
+                required=False,
+                initial=texts.get(area.pk, ""),
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+            )
+
+    def clean_document(self) -> Any:
+        upload = self.cleaned_data.get("document")
+        if upload:
+            check_document(upload)
+        return upload
+
+    def sections(self) -> dict[Area, str]:
+        return {a: self.cleaned_data.get(f"area_{a.code}", "") for a in self.areas}
+
+
+class CommentForm(BootstrapMixin, forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,0 +1,94 @@
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from xiaoan.campaigns.models import Campaign, WorkPlan
+
+
+def _url(name, *args):
+    return reverse(f"campaigns:{name}", args=args)
+
+
+def test_bureau_sees_who_filed_and_reminds_the_rest(
+    campaign, school_a, school_b, alice, as_user, bureau_admin
+):
+    plan = campaign.plan_for(school_a)
+    plan.save_draft(alice, summary="方案", sections={})
+    plan.submit(alice)
+    client = as_user(bureau_admin)
+    page = client.get(_url("detail", campaign.pk), {"state": "missing"}).content.decode()
+    assert f"<td>{school_b.name}</td>" in page and f"<td>{school_a.name}</td>" not in page
+    client.post(_url("remind", campaign.pk), {"comment": "请尽快报送"})
+    assert list(campaign.events.values_list("school__code", flat=True)) == ["S002"]
+    response = client.get(_url("plans_export", campaign.pk))
+    ws = load_workbook(io.BytesIO(response.content)).active
+    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    assert [(r[0], r[5]) for r in rows] == [("S001", 0), ("S002", 1)]
+
+
+def test_school_files_its_plan_through_the_pages(campaign, school_a, alice, as_user):
+    client = as_user(alice)
+    response = client.get(_url("my_plan", campaign.pk))
+    plan = WorkPlan.objects.get(campaign=campaign, school=school_a)
+    assert response.url == plan.get_absolute_url()
+    doc = SimpleUploadedFile("方案.docx", b"PK\x03\x04 word", content_type="application/msword")
+    client.post(
+        _url("plan_edit", plan.pk),
+        {"summary": "总体方案", "area_fire": "每月消防检查", "document": doc, "submit": "1"},
+    )
+    plan.refresh_from_db()
+    assert plan.status == "submitted" and plan.document_name == "方案.docx"
+    assert plan.sections.get(area__code="fire").text == "每月消防检查"
+    assert client.get(_url("plan_document", plan.pk)).status_code == 200
+
+
+def test_wrong_file_type_is_refused(campaign, school_a, alice, as_user):
+    plan = campaign.plan_for(school_a)
+    bad = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
+    response = as_user(alice).post(_url("plan_edit", plan.pk), {"summary": "x", "document": bad})
+    assert response.status_code == 200 and "invalid-feedback" in response.content.decode()
+    plan.refresh_from_db()
+    assert not plan.document and plan.summary == ""
+
+
+def test_plan_isolation_roles_and_methods(campaign, school_a, alice, bob, carol, leader, as_user):
+    plan = campaign.plan_for(school_a)
+    assert as_user(bob).get(plan.get_absolute_url()).status_code == 404
+    assert as_user(bob).get(_url("plan_document", plan.pk)).status_code == 404
+    assert as_user(carol).get(_url("plan_edit", plan.pk)).status_code == 403
+    assert as_user(leader).post(_url("plan_accept", plan.pk)).status_code == 403
+    assert as_user(leader).post(_url("remind", campaign.pk)).status_code == 403
+    assert as_user(alice).get(_url("plan_submit", plan.pk)).status_code == 405
+    assert as_user(alice).get(_url("remind", campaign.pk)).status_code == 405
+
+
+def test_bureau_returns_a_plan_with_a_comment(campaign, school_a, alice, bureau_admin, as_user):
+    plan = campaign.plan_for(school_a)
+    plan.save_draft(alice, summary="方案", sections={})
+    plan.submit(alice)
+    as_user(bureau_admin).post(_url("plan_return", plan.pk), {"comment": "请补充校车部分"})
+    plan.refresh_from_db()
+    assert plan.status == "returned" and plan.review_comment == "请补充校车部分"
+    assert "请补充校车部分" in as_user(alice).get(plan.get_absolute_url()).content.decode()
+
+
+def test_bureau_creates_a_campaign_with_attachments(as_user, bureau_admin, outsider, alice):
+    notice = SimpleUploadedFile("通知.pdf", b"%PDF-1.4", content_type="application/pdf")
+    response = as_user(bureau_admin).post(
+        _url("create"),
+        {
+            "name": "2015年春季安全检查",
+            "start_date": "2015-03-01",
+            "end_date": "2015-05-31",
+            "notice_title": "关于开展春季安全检查的通知",
+            "notice_file": notice,
+        },
+    )
+    campaign = Campaign.objects.get(name="2015年春季安全检查")
+    assert response.status_code == 302 and campaign.status == "planned"
+    assert campaign.notice_file_name == "通知.pdf"
+    assert as_user(alice).get(_url("file", campaign.pk, "notice")).status_code == 200
+    assert as_user(outsider).get(_url("file", campaign.pk, "notice")).status_code == 404
+    assert as_user(alice).get(_url("create")).status_code == 403

@@ -1,0 +1,309 @@
+"""Campaign pages: list, detail with every school's work-plan status, reminders, the schools'
+plans (edit, submit, accept, return) and the attachments.
+
+Views load through `for_user` (404 outside the user's reach) and call the model methods,
+which decide what the user's role may do (403) and what the state allows (a message).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import generic
+from django.views.decorators.http import require_GET, require_POST
+
+from xiaoan.accounts.access import has_role
+from xiaoan.accounts.choices import Role
+from xiaoan.core.excel import build_workbook, workbook_response
+from xiaoan.schools.choices import SchoolKind
+from xiaoan.schools.models import School
+
+from . import forms
+from .choices import WorkPlanStatus
+from .filters import PLAN_STATES, plan_rows
+from .models import Campaign, CampaignError, WorkPlan
+
+
+def _campaigns(request: HttpRequest) -> QuerySet[Campaign]:
+    return Campaign.objects.for_user(request.user)
+
+
+def _is_admin(request: HttpRequest) -> bool:
+    return has_role(request.user, Role.BUREAU_ADMIN)
+
+
+class CampaignListView(LoginRequiredMixin, generic.ListView):
+    template_name = "campaigns/campaign_list.html"
+    paginate_by = 50
+
+    def get_queryset(self) -> QuerySet[Campaign]:
+        filed = Q(work_plans__status__in=[WorkPlanStatus.SUBMITTED, WorkPlanStatus.ACCEPTED])
+        return _campaigns(self.request).annotate(filed=Count("work_plans", filter=filed))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["can_manage"] = _is_admin(self.request)
+        return context
+
+
+def _campaign_form(request: HttpRequest, instance: Campaign | None) -> HttpResponse:
+    if not _is_admin(request):
+        raise PermissionDenied
+    form = forms.CampaignForm(request.POST or None, request.FILES or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        campaign = form.save(commit=False)
+        if instance is None:
+            campaign.bureau_id = request.user.membership.bureau_id
+        for name in ("notice_file", "plan_file"):
+            upload = request.FILES.get(name)
+            if upload:
+                setattr(campaign, f"{name}_name", upload.name[:200])
+        campaign.save()
+        form.save_m2m()
+        messages.success(request, _("Campaign saved."))
+        return redirect(campaign)
+    return render(request, "campaigns/campaign_form.html", {"form": form, "campaign": instance})
+
+
+@login_required
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    return _campaign_form(request, None)
+
+
+@login_required
+def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _campaign_form(request, get_object_or_404(_campaigns(request), pk=pk))
+
+
+@login_required
+@require_GET
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(_campaigns(request), pk=pk)
+    membership = getattr(request.user, "membership", None)
+    state, kind = request.GET.get("state", ""), request.GET.get("kind", "")
+    rows = plan_rows(campaign, School.objects.for_user(request.user), state, kind)
+    all_rows = plan_rows(campaign, School.objects.for_user(request.user))
+    context = {
+        "campaign": campaign,
+        "rows": rows,
+        "filed": sum(1 for r in all_rows if r.filed),
+        "total": len(all_rows),
+        "states": PLAN_STATES,
+        "kinds": SchoolKind.choices,
+        "state": state,
+        "kind": kind,
+        "can_manage": _is_admin(request),
+        "is_school": membership is not None and membership.school_id is not None,
+        "query": request.GET.urlencode(),
+        "events": campaign.events.filter(school=None).select_related("actor")[:10],
+    }
+    return render(request, "campaigns/campaign_detail.html", context)
+
+
+@login_required
+@require_GET
+def plans_export(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(_campaigns(request), pk=pk)
+    rows = plan_rows(
+        campaign,
+        School.objects.for_user(request.user),
+        request.GET.get("state", ""),
+        request.GET.get("kind", ""),
+    )
+    labels = dict(PLAN_STATES)
+    headers = [
+        _("School code"),
+        _("School"),
+        _("Kind"),
+        _("Work plan"),
+        _("Submitted at"),
+        _("Reminders sent"),
+    ]
+    data = [
+        [
+            r.school.code,
+            r.school.name,
+            r.school.get_kind_display(),
+            str(labels[r.state]),
+            r.plan.submitted_at.strftime("%Y-%m-%d") if r.plan and r.plan.submitted_at else "",
+            r.reminded,
+        ]
+        for r in rows
+    ]
+    title = f"{campaign.name} · {_('Work plans')}"
+    return workbook_response(
+        build_workbook(title, headers, data, sheet=_("Work plans")), f"{title}.xlsx"
+    )
+
+
+def _step(request: HttpRequest, obj: Any, run: Any, done: str) -> HttpResponse:
+    try:
+        run()
+    except CampaignError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect(obj)
+
+
+@login_required
+@require_POST
+def campaign_start(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(_campaigns(request), pk=pk)
+    return _step(request, campaign, lambda: campaign.start(request.user), _("Campaign started."))
+
+
+@login_required
+@require_POST
+def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(_campaigns(request), pk=pk)
+    return _step(request, campaign, lambda: campaign.close(request.user), _("Campaign closed."))
+
+
+@login_required
+@require_POST
+def campaign_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(_campaigns(request), pk=pk)
+    comment = request.POST.get("comment", "")
+    try:
+        events = campaign.remind_missing(request.user, comment=comment)
+    except CampaignError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("%(n)s schools reminded to file their work plan.") % {"n": len(events)}
+        )
+    return redirect(campaign)
+
+
+def _attachment(field: Any, name: str) -> FileResponse:
+    if not field:
+        raise Http404
+    response = FileResponse(field.open("rb"), content_type="application/octet-stream")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"document\"; filename*=UTF-8''{quote(name or 'document')}"
+    )
+    return response
+
+
+@login_required
+@require_GET
+def campaign_file(request: HttpRequest, pk: int, which: str) -> FileResponse:
+    campaign = get_object_or_404(_campaigns(request), pk=pk)
+    if which == "notice":
+        return _attachment(campaign.notice_file, campaign.notice_file_name)
+    if which == "plan":
+        return _attachment(campaign.plan_file, campaign.plan_file_name)
+    raise Http404
+
+
+@login_required
+@require_GET
+def my_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """A school user's way to its own plan for the campaign (opened as a draft)."""
+    campaign = get_object_or_404(_campaigns(request), pk=pk)
+    membership = getattr(request.user, "membership", None)
+    if membership is None or membership.school_id is None:
+        raise PermissionDenied
+    plan = WorkPlan.objects.filter(campaign=campaign, school=membership.school_id).first()
+    if plan is None:
+        if not has_role(request.user, Role.SCHOOL_ADMIN):
+            raise Http404
+        plan = campaign.plan_for(membership.school)
+    return redirect(plan)
+
+
+def _get_plan(request: HttpRequest, pk: int) -> WorkPlan:
+    qs = WorkPlan.objects.for_user(request.user).with_related()
+    return get_object_or_404(qs, pk=pk)
+
+
+@login_required
+@require_GET
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_plan(request, pk)
+    membership = getattr(request.user, "membership", None)
+    own = membership is not None and membership.school_id == plan.school_id
+    context = {
+        "plan": plan,
+        "sections": plan.sections.select_related("area"),
+        "events": plan.events.select_related("actor"),
+        "can_edit": own and plan.is_editable and has_role(request.user, Role.SCHOOL_ADMIN),
+        "can_review": _is_admin(request) and plan.status == WorkPlanStatus.SUBMITTED,
+        "review_form": forms.CommentForm(),
+    }
+    return render(request, "campaigns/plan_detail.html", context)
+
+
+@login_required
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_plan(request, pk)
+    form = forms.WorkPlanForm(request.POST or None, request.FILES or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan.save_draft(
+                request.user,
+                summary=form.cleaned_data["summary"],
+                sections=form.sections(),
+                document=form.cleaned_data.get("document"),
+            )
+            if "submit" in request.POST:
+                plan.submit(request.user)
+        except CampaignError as exc:
+            form.add_error(None, exc.message)
+        else:
+            done = _("Work plan submitted.") if "submit" in request.POST else _("Draft saved.")
+            messages.success(request, done)
+            return redirect(plan)
+    elif not plan.is_editable:
+        messages.error(request, _("A filed work plan cannot be changed."))
+        return redirect(plan)
+    elif request.method == "GET":
+        plan._require_school_admin(request.user)
+    return render(request, "campaigns/plan_form.html", {"form": form, "plan": plan})
+
+
+@login_required
+@require_POST
+def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_plan(request, pk)
+    return _step(request, plan, lambda: plan.submit(request.user), _("Work plan submitted."))
+
+
+@login_required
+@require_POST
+def plan_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_plan(request, pk)
+    comment = request.POST.get("comment", "")
+    return _step(
+        request, plan, lambda: plan.accept(request.user, comment), _("Work plan accepted.")
+    )
+
+
+@login_required
+@require_POST
+def plan_return(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_plan(request, pk)
+    comment = request.POST.get("comment", "")
+    return _step(
+        request,
+        plan,
+        lambda: plan.return_to_school(request.user, comment),
+        _("Work plan returned to the school."),
+    )
+
+
+@login_required
+@require_GET
+def plan_document(request: HttpRequest, pk: int) -> FileResponse:
+    plan = _get_plan(request, pk)
+    return _attachment(plan.document, plan.document_name)
