@@ -2,13 +2,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from . import hazards, views
+from . import hazards, registers, views
 
 app_name = "api"
 
 router = DefaultRouter()
 router.register("schools", views.SchoolViewSet, basename="school")
 router.register("hazards", hazards.HazardViewSet, basename="hazard")
+registers.register_routes(router)
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
