@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from . import hazards, registers, views
+from . import campaigns, hazards, inspections, registers, views
 
 app_name = "api"
 
@@ -10,6 +10,8 @@ router = DefaultRouter()
 router.register("schools", views.SchoolViewSet, basename="school")
 router.register("hazards", hazards.HazardViewSet, basename="hazard")
 registers.register_routes(router)
+campaigns.register_routes(router)
+inspections.register_routes(router)
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),

@@ -1,0 +1,181 @@
+"""Campaign API: campaigns with their plan figures and reminders; work plans and their steps.
+
+Steps call the model methods; wrong state answers 409, wrong role 403, out of reach 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from xiaoan.campaigns.choices import WorkPlanStatus
+from xiaoan.campaigns.models import Campaign, CampaignError, WorkPlan, WorkPlanSection
+from xiaoan.hazards.models import Area
+from xiaoan.schools.models import School
+
+
+class CampaignConflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    focus_areas = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    plans_filed = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "name",
+            "start_date",
+            "end_date",
+            "status",
+            "focus_areas",
+            "description",
+            "notice_title",
+            "plans_filed",
+        ]
+
+
+class SectionSerializer(serializers.ModelSerializer):
+    area = serializers.CharField(source="area.code")
+
+    class Meta:
+        model = WorkPlanSection
+        fields = ["area", "text"]
+
+
+class WorkPlanSerializer(serializers.ModelSerializer):
+    school_code = serializers.CharField(source="school.code", read_only=True)
+    sections = SectionSerializer(many=True, read_only=True)
+    has_document = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WorkPlan
+        fields = [
+            "id",
+            "campaign",
+            "school",
+            "school_code",
+            "status",
+            "summary",
+            "sections",
+            "has_document",
+            "submitted_at",
+            "reviewed_at",
+            "review_comment",
+        ]
+
+    def get_has_document(self, plan: WorkPlan) -> bool:
+        return bool(plan.document)
+
+
+class DraftSerializer(serializers.Serializer):
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    sections = serializers.DictField(child=serializers.CharField(allow_blank=True), default=dict)
+
+
+class NoInputSerializer(serializers.Serializer):
+    """The step takes no input."""
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def _run(step: Any) -> None:
+    try:
+        step()
+    except CampaignError as exc:
+        raise CampaignConflict(exc.message) from exc
+
+
+class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = CampaignSerializer
+
+    def get_queryset(self) -> QuerySet[Campaign]:
+        filed = Q(work_plans__status__in=[WorkPlanStatus.SUBMITTED, WorkPlanStatus.ACCEPTED])
+        return (
+            Campaign.objects.for_user(self.request.user)
+            .annotate(plans_filed=Count("work_plans", filter=filed))
+            .prefetch_related("focus_areas")
+        )
+
+    @action(detail=True, methods=["get"])
+    def missing(self, request: Request, pk: int) -> Response:
+        """Schools (that the user may see) still owing their work plan."""
+        campaign = self.get_object()
+        schools = campaign.schools_without_plan() & School.objects.for_user(request.user)
+        return Response([{"id": s.pk, "code": s.code, "name": s.name} for s in schools])
+
+    @action(detail=True, methods=["post"], serializer_class=CommentSerializer)
+    def remind(self, request: Request, pk: int) -> Response:
+        campaign = self.get_object()
+        data = CommentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        events: list[Any] = []
+        _run(lambda: events.extend(campaign.remind_missing(request.user, **data.validated_data)))
+        return Response({"reminded": [e.school.code for e in events]})
+
+
+class WorkPlanViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = WorkPlanSerializer
+    filterset_fields = ["campaign", "school", "status"]
+
+    def get_queryset(self) -> QuerySet[WorkPlan]:
+        return (
+            WorkPlan.objects.for_user(self.request.user)
+            .select_related("school")
+            .prefetch_related("sections__area")
+        )
+
+    def _respond(self, plan: WorkPlan) -> Response:
+        return Response(WorkPlanSerializer(self.get_queryset().get(pk=plan.pk)).data)
+
+    @action(detail=True, methods=["post"], serializer_class=DraftSerializer)
+    def draft(self, request: Request, pk: int) -> Response:
+        """Save the plan's text: `summary` and `sections` as {area code: text}."""
+        plan = self.get_object()
+        data = DraftSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        areas = {a.code: a for a in Area.objects.all()}
+        unknown = set(data.validated_data["sections"]) - set(areas)
+        if unknown:
+            raise serializers.ValidationError({"sections": sorted(unknown)})
+        sections = {areas[c]: t for c, t in data.validated_data["sections"].items()}
+        _run(
+            lambda: plan.save_draft(
+                request.user, summary=data.validated_data["summary"], sections=sections
+            )
+        )
+        return self._respond(plan)
+
+    @action(detail=True, methods=["post"], serializer_class=NoInputSerializer)
+    def submit(self, request: Request, pk: int) -> Response:
+        plan = self.get_object()
+        _run(lambda: plan.submit(request.user))
+        return self._respond(plan)
+
+    @action(detail=True, methods=["post"], serializer_class=CommentSerializer)
+    def accept(self, request: Request, pk: int) -> Response:
+        plan = self.get_object()
+        _run(lambda: plan.accept(request.user, request.data.get("comment", "")))
+        return self._respond(plan)
+
+    @action(detail=True, methods=["post"], url_path="return", serializer_class=CommentSerializer)
+    def return_to_school(self, request: Request, pk: int) -> Response:
+        plan = self.get_object()
+        _run(lambda: plan.return_to_school(request.user, request.data.get("comment", "")))
+        return self._respond(plan)
+
+
+def register_routes(router: Any) -> None:
+    router.register("campaigns", CampaignViewSet, basename="campaign")
+    router.register("work-plans", WorkPlanViewSet, basename="work-plan")

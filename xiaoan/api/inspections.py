@@ -1,0 +1,304 @@
+"""Inspection API: checklists, inspections (start, answer items, raise a hazard, submit),
+schedules with their coverage. Same access rules as the pages: `for_user` first.
+
+A locked inspection or a wrong state answers 409, incomplete input 400, wrong role 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from xiaoan.campaigns.models import Campaign
+from xiaoan.hazards.choices import HazardLevel
+from xiaoan.hazards.models import Area, HazardError, local_today
+from xiaoan.inspections.choices import AnswerResult, InspectionKind
+from xiaoan.inspections.filters import InspectionFilter
+from xiaoan.inspections.models import (
+    ChecklistItem,
+    ChecklistTemplate,
+    Inspection,
+    InspectionAnswer,
+    InspectionError,
+    InspectionLocked,
+    InspectionSchedule,
+)
+from xiaoan.schools.models import Department, School
+
+
+class Locked(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "locked"
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChecklistItem
+        fields = ["id", "order", "text", "legal_basis", "on_fail", "default_level"]
+
+
+class ChecklistSerializer(serializers.ModelSerializer):
+    area = serializers.CharField(source="area.code")
+    items = ItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ChecklistTemplate
+        fields = ["id", "area", "name", "version", "is_current", "items"]
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    area = serializers.CharField(source="area.code")
+    hazard = serializers.SerializerMethodField()
+    has_photo = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InspectionAnswer
+        fields = [
+            "id",
+            "area",
+            "item_text",
+            "legal_basis",
+            "on_fail",
+            "default_level",
+            "result",
+            "note",
+            "has_photo",
+            "hazard",
+        ]
+
+    def get_hazard(self, answer: InspectionAnswer) -> str | None:
+        # The code only: whether the user may open the hazard is the hazard API's business.
+        return answer.hazard.code if answer.hazard_id else None
+
+    def get_has_photo(self, answer: InspectionAnswer) -> bool:
+        return bool(answer.photo)
+
+
+class InspectionSerializer(serializers.ModelSerializer):
+    school_code = serializers.CharField(source="school.code", read_only=True)
+    areas = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    departments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    inspectors = serializers.CharField(source="inspector_list", read_only=True)
+
+    class Meta:
+        model = Inspection
+        fields = [
+            "id",
+            "school",
+            "school_code",
+            "campaign",
+            "schedule",
+            "kind",
+            "date",
+            "status",
+            "areas",
+            "departments",
+            "inspectors",
+            "inspector_names",
+            "notes",
+            "signed_by",
+            "signed_at",
+        ]
+
+
+class InspectionDetailSerializer(InspectionSerializer):
+    answers = AnswerSerializer(many=True, read_only=True)
+
+    class Meta(InspectionSerializer.Meta):
+        fields = [*InspectionSerializer.Meta.fields, "answers"]
+
+
+class StartSerializer(serializers.Serializer):
+    school = serializers.PrimaryKeyRelatedField(queryset=School.objects.all())
+    kind = serializers.ChoiceField(choices=InspectionKind.choices)
+    date = serializers.DateField()
+    areas = serializers.SlugRelatedField(
+        slug_field="code", queryset=Area.objects.filter(is_active=True), many=True
+    )
+    campaign = serializers.PrimaryKeyRelatedField(
+        queryset=Campaign.objects.all(), required=False, allow_null=True
+    )
+    departments = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.all(), many=True, required=False
+    )
+    inspector_names = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = self.context["request"].user
+        # Out-of-reach schools and campaigns are "not found", like everywhere else.
+        self.fields["school"].queryset = School.objects.for_user(user)
+        self.fields["campaign"].queryset = Campaign.objects.for_user(user)
+        self.fields["departments"].child_relation.queryset = Department.objects.for_user(user)
+
+    def validate_date(self, value: Any) -> Any:
+        if value > local_today():
+            raise serializers.ValidationError("The date cannot be in the future.")
+        return value
+
+
+class AnswerInputSerializer(serializers.Serializer):
+    answer = serializers.IntegerField()
+    result = serializers.ChoiceField(choices=AnswerResult.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    photo = serializers.FileField(required=False)
+
+
+class HazardInputSerializer(serializers.Serializer):
+    answer = serializers.IntegerField()
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    level = serializers.ChoiceField(choices=HazardLevel.choices, required=False, default="")
+    location = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SubmitInputSerializer(serializers.Serializer):
+    signed_by = serializers.CharField()
+    notes = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
+
+
+def _guard(step: Any) -> Any:
+    try:
+        return step()
+    except InspectionLocked as exc:
+        raise Locked(exc.message) from exc
+    except (InspectionError, HazardError) as exc:
+        raise serializers.ValidationError({"detail": exc.message}) from exc
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError({"detail": exc.messages}) from exc
+
+
+class ChecklistViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ChecklistSerializer
+    filterset_fields = ["is_current"]
+
+    def get_queryset(self) -> QuerySet[ChecklistTemplate]:
+        return ChecklistTemplate.objects.select_related("area").prefetch_related("items")
+
+
+class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    filterset_class = InspectionFilter
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self) -> QuerySet[Inspection]:
+        qs = Inspection.objects.for_user(self.request.user).with_related().order_by("-date", "-id")
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("answers__area", "answers__hazard", "inspectors")
+        else:
+            qs = qs.prefetch_related("inspectors")
+        return qs
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        if self.action == "create":
+            return StartSerializer
+        if self.action == "retrieve":
+            return InspectionDetailSerializer
+        return InspectionSerializer
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = StartSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        inspection = _guard(lambda: Inspection.objects.start(request.user, **values))
+        return Response(self._detail(inspection), status=status.HTTP_201_CREATED)
+
+    def _detail(self, inspection: Inspection) -> Any:
+        return InspectionDetailSerializer(
+            Inspection.objects.prefetch_related("answers__area", "answers__hazard").get(
+                pk=inspection.pk
+            )
+        ).data
+
+    def _answer(self, inspection: Inspection, answer_id: int) -> InspectionAnswer:
+        from django.shortcuts import get_object_or_404
+
+        return get_object_or_404(inspection.answers.select_related("area"), pk=answer_id)
+
+    @action(detail=True, methods=["post"], serializer_class=AnswerInputSerializer)
+    def answer(self, request: Request, pk: int) -> Response:
+        """Answer one item: `answer` (id), `result` (pass/fail/na), `note`, optional `photo`."""
+        inspection = self.get_object()
+        data = AnswerInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        answer = self._answer(inspection, values.pop("answer"))
+        _guard(lambda: inspection.answer(request.user, answer, **values))
+        return Response(AnswerSerializer(answer).data)
+
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="raise-hazard",
+        serializer_class=HazardInputSerializer,
+    )
+    def raise_hazard(self, request: Request, pk: int) -> Response:
+        inspection = self.get_object()
+        data = HazardInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        answer = self._answer(inspection, values.pop("answer"))
+        _guard(lambda: inspection.raise_hazard(request.user, answer, **values))
+        return Response(AnswerSerializer(answer).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"], serializer_class=SubmitInputSerializer)
+    def submit(self, request: Request, pk: int) -> Response:
+        inspection = self.get_object()
+        data = SubmitInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        _guard(lambda: inspection.submit(request.user, **data.validated_data))
+        return Response(self._detail(inspection))
+
+
+class ScheduleSerializer(serializers.ModelSerializer):
+    figures = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InspectionSchedule
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "campaign",
+            "start_date",
+            "due_date",
+            "school_kinds",
+            "figures",
+        ]
+
+    def get_figures(self, schedule: InspectionSchedule) -> dict[str, int]:
+        return schedule.figures()
+
+
+class ScheduleViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ScheduleSerializer
+
+    def get_queryset(self) -> QuerySet[InspectionSchedule]:
+        return InspectionSchedule.objects.for_user(self.request.user).order_by("-due_date", "-id")
+
+    @action(detail=True, methods=["get"])
+    def coverage(self, request: Request, pk: int) -> Response:
+        schedule = self.get_object()
+        return Response(
+            [
+                {
+                    "school": row.school.code,
+                    "name": row.school.name,
+                    "inspection": row.inspection.pk if row.inspection else None,
+                    "date": row.inspection.date if row.inspection else None,
+                }
+                for row in schedule.coverage()
+            ]
+        )
+
+
+def register_routes(router: Any) -> None:
+    router.register("checklists", ChecklistViewSet, basename="checklist")
+    router.register("inspections", InspectionViewSet, basename="inspection")
+    router.register("inspection-schedules", ScheduleViewSet, basename="inspection-schedule")

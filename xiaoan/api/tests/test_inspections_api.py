@@ -1,0 +1,123 @@
+import datetime
+
+import pytest
+from rest_framework.test import APIClient
+
+from xiaoan.campaigns.models import Campaign
+from xiaoan.hazards.models import Area, Hazard
+from xiaoan.inspections.models import Inspection
+
+
+def api(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def campaign(bureau):
+    return Campaign.objects.create(
+        bureau=bureau,
+        name="2014年学校安全专项行动",
+        start_date=datetime.date(2014, 7, 15),
+        end_date=datetime.date(2014, 12, 31),
+        status="running",
+    )
+
+
+def test_inspection_through_the_api_from_start_to_submit(fire, school_a, campaign):
+    client = api(fire)
+    response = client.post(
+        "/api/v1/inspections/",
+        {
+            "school": school_a.pk,
+            "kind": "joint",
+            "date": "2014-08-28",
+            "areas": ["fire"],
+            "campaign": campaign.pk,
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    pk, answers = body["id"], body["answers"]
+    assert body["status"] == "draft" and len(answers) >= 8
+    for answer in answers[1:]:
+        r = client.post(
+            f"/api/v1/inspections/{pk}/answer/",
+            {"answer": answer["id"], "result": "pass"},
+            format="json",
+        )
+        assert r.status_code == 200
+    r = client.post(
+        f"/api/v1/inspections/{pk}/raise-hazard/",
+        {"answer": answers[0]["id"], "description": "消防安全责任人未落实"},
+        format="json",
+    )
+    assert r.status_code == 201 and r.json()["result"] == "fail"
+    hazard = Hazard.objects.get(code=r.json()["hazard"])
+    assert hazard.area.code == "fire" and hazard.department is not None
+    r = client.post(f"/api/v1/inspections/{pk}/submit/", {"signed_by": "李参谋"}, format="json")
+    assert r.status_code == 200 and r.json()["status"] == "submitted"
+    r = client.post(
+        f"/api/v1/inspections/{pk}/answer/",
+        {"answer": answers[1]["id"], "result": "fail"},
+        format="json",
+    )
+    assert r.status_code == 409
+
+
+def test_api_isolation_and_roles(alice, bob, gov, school_a, school_b):
+    fire_area = Area.objects.get(code="fire")
+    inspection = Inspection.objects.start(
+        alice, school=school_a, kind="self", date=datetime.date(2014, 9, 1), areas=[fire_area]
+    )
+    assert api(bob).get(f"/api/v1/inspections/{inspection.pk}/").status_code == 404
+    assert api(bob).get("/api/v1/inspections/").json()["count"] == 0
+    r = api(alice).post(
+        "/api/v1/inspections/",
+        {"school": school_b.pk, "kind": "self", "date": "2014-09-01", "areas": ["fire"]},
+        format="json",
+    )
+    assert r.status_code == 400  # another school is not a valid choice for alice
+    r = api(gov).post(
+        "/api/v1/inspections/",
+        {"school": school_a.pk, "kind": "spot", "date": "2014-09-01", "areas": ["fire"]},
+        format="json",
+    )
+    assert r.status_code == 403
+    answer = inspection.answers.first()
+    r = api(bob).post(
+        f"/api/v1/inspections/{inspection.pk}/answer/",
+        {"answer": answer.pk, "result": "pass"},
+        format="json",
+    )
+    assert r.status_code == 404
+
+
+def test_checklists_are_listed_with_items(alice):
+    body = api(alice).get("/api/v1/checklists/", {"is_current": "true"}).json()
+    assert body["count"] == 6
+    assert all(len(t["items"]) >= 8 for t in body["results"])
+
+
+def test_work_plan_through_the_api(campaign, school_a, alice, bureau_admin, bob):
+    plan = campaign.plan_for(school_a)
+    client = api(alice)
+    r = client.post(
+        f"/api/v1/work-plans/{plan.pk}/draft/",
+        {"summary": "方案", "sections": {"fire": "演练"}},
+        format="json",
+    )
+    assert r.status_code == 200 and r.json()["sections"][0]["text"] == "演练"
+    assert client.post(f"/api/v1/work-plans/{plan.pk}/submit/").status_code == 200
+    assert client.post(f"/api/v1/work-plans/{plan.pk}/submit/").status_code == 409
+    assert client.post(f"/api/v1/work-plans/{plan.pk}/accept/").status_code == 403
+    assert api(bob).get(f"/api/v1/work-plans/{plan.pk}/").status_code == 404
+    r = api(bureau_admin).post(
+        f"/api/v1/work-plans/{plan.pk}/accept/", {"comment": "同意"}, format="json"
+    )
+    assert r.json()["status"] == "accepted"
+    missing = api(bureau_admin).get(f"/api/v1/campaigns/{campaign.pk}/missing/").json()
+    assert [s["code"] for s in missing] == ["S002"]
+    assert api(bureau_admin).get("/api/v1/campaigns/").json()["results"][0]["plans_filed"] == 1
