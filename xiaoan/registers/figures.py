@@ -93,21 +93,49 @@ def key_measures(bureau_id: int, start: datetime.date, end: datetime.date) -> li
                 float(f["defence_funding"] / Decimal(10000)),
                 _("ten thousand yuan"),
             ),
-            (_("Schools with registered pick-up vehicles"), f["vehicle_schools"], _("schools")),
+            (
+                _("Schools with registered pick-up vehicles"),
+                f["vehicle_schools"],
+                _("schools"),
+            ),
             (_("Registered pick-up vehicles"), f["vehicles"], _("vehicles")),
-            (_("Schools with parent escort teams"), f["escort_team_schools"], _("schools")),
-            (_("Drowning-prevention activities"), f["drowning_activities"], _("activities")),
-            (_("Home-school contact activities"), f["home_school_activities"], _("activities")),
+            (
+                _("Schools with parent escort teams"),
+                f["escort_team_schools"],
+                _("schools"),
+            ),
+            (
+                _("Drowning-prevention activities"),
+                f["drowning_activities"],
+                _("activities"),
+            ),
+            (
+                _("Home-school contact activities"),
+                f["home_school_activities"],
+                _("activities"),
+            ),
             (
                 _("Activities including special groups"),
                 f["special_group_activities"],
                 _("activities"),
             ),
-            (_("Children of migrant workers on the register"), f["migrant_children"], _("people")),
-            (_("Left-behind children on the register"), f["left_behind_children"], _("people")),
+            (
+                _("Children of migrant workers on the register"),
+                f["migrant_children"],
+                _("people"),
+            ),
+            (
+                _("Left-behind children on the register"),
+                f["left_behind_children"],
+                _("people"),
+            ),
             (_("Surroundings checks"), f["surroundings_checks"], _("checks")),
             (_("Safety incidents"), f["incidents"], _("incidents")),
-            (_("Major liability accidents"), f["major_liability_incidents"], _("incidents")),
+            (
+                _("Major liability accidents"),
+                f["major_liability_incidents"],
+                _("incidents"),
+            ),
         ]
         return [
             {"label": str(label), "value": value, "unit": str(unit)} for label, value, unit in rows

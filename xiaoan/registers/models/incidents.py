@@ -39,7 +39,7 @@ class Incident(SchoolRecord):
 
     class Meta:
         verbose_name = _("incident")
-        verbose_name_plural = _("incidents")
+        verbose_name_plural = _("incident register")
         ordering = ["-occurred_at"]
         constraints = [
             models.CheckConstraint(

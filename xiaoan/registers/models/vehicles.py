@@ -38,7 +38,7 @@ class Vehicle(SchoolRecord):
 
     class Meta:
         verbose_name = _("vehicle")
-        verbose_name_plural = _("vehicles")
+        verbose_name_plural = _("pick-up vehicles")
         ordering = ["school", "plate"]
         constraints = [
             models.UniqueConstraint(fields=["plate"], name="vehicle_unique_plate"),

@@ -32,7 +32,7 @@ DAY = datetime.date(2014, 9, 1)
 
 def test_resident_id_with_a_wrong_check_digit_is_refused():
     assert identity.resident_id_error(VALID_ID) is None
-    assert "check digit" in identity.resident_id_error("110105194912310021")
+    assert "校验位" in identity.resident_id_error("110105194912310021")
 
 
 def test_resident_id_with_an_impossible_birth_date_is_refused():
@@ -57,7 +57,7 @@ def test_only_the_school_admin_sees_more_than_the_last_four_digits(
 
 
 def test_an_invalid_id_number_is_not_registered(school_a, alice):
-    with pytest.raises(RegisterError, match="check digit"):
+    with pytest.raises(RegisterError, match="校验位"):
         Visitor.register(
             school=school_a,
             user=alice,
@@ -112,7 +112,7 @@ def test_refusal_needs_a_reason_and_refused_visitor_cannot_sign_out(school_a, ca
 def test_sign_out_twice_is_refused(visitor_a, carol):
     visitor_a.sign_out(carol)
     assert not visitor_a.is_inside
-    with pytest.raises(RegisterError, match="already left"):
+    with pytest.raises(RegisterError, match="已登记离校"):
         visitor_a.sign_out(carol)
 
 
@@ -251,7 +251,7 @@ def test_only_a_bureau_leader_applies_the_veto_with_a_reason(school_a, bureau_ad
     with pytest.raises(RegisterError):
         assessment.veto(leader, "  ")
     assessment.veto(leader, "理由")
-    with pytest.raises(RegisterError, match="already"):
+    with pytest.raises(RegisterError, match="不能重复"):
         assessment.veto(leader, "再次")
 
 

@@ -1,0 +1,68 @@
+"""The demo district's registers state the seed's figures, and loading twice adds nothing."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from xiaoan.registers import demo, figures, reminders
+from xiaoan.registers.models import DutyShift, Visitor, duty_gaps
+from xiaoan.schools.demo import demo_bureau
+from xiaoan.schools.models import School
+
+pytestmark = pytest.mark.django_db
+
+YEAR = (datetime.date(2014, 1, 1), datetime.date(2014, 12, 31))
+
+
+@pytest.fixture
+def demo_district(db):
+    from xiaoan.campaigns import demo as campaigns
+    from xiaoan.hazards import demo as hazards
+    from xiaoan.schools import demo as schools
+
+    schools.load()
+    campaigns.load()
+    hazards.load()
+    demo.load()
+    return demo_bureau()
+
+
+def test_demo_states_the_seed_key_measures(demo_district):
+    f = figures.figures(demo_district.pk, *YEAR)
+    assert f["new_police_rooms"] == 7
+    assert f["auxiliary_police"] == 118
+    assert f["defence_funding"] == 3_500_000
+    assert f["vehicle_schools"] == 23
+    assert f["escort_team_schools"] == 2
+    assert f["drowning_activities"] > 0 and f["special_group_activities"] > 0
+    migrant = School.objects.filter(bureau=demo_district, kind="migrant")
+    assert migrant.count() == 3
+    assert all(s.registers_vehicles.exists() for s in migrant)
+    measures = {m["label"]: m for m in figures.key_measures(demo_district.pk, *YEAR)}
+    assert measures["新建校园警务室"]["value"] == 7
+    assert measures["物防技防投入"] == {"label": "物防技防投入", "value": 350.0, "unit": "万元"}
+
+
+def test_demo_has_visitor_logs_duty_rosters_and_gaps(demo_district):
+    for code in ("S001", "S002"):
+        assert Visitor.objects.filter(school__code=code, school__bureau=demo_district).exists()
+    gaps = duty_gaps(DutyShift.objects.filter(school__bureau=demo_district), demo.DUTY_DAY)
+    with_gaps = {s.code for s in School.objects.filter(pk__in=[k for k, v in gaps.items() if v])}
+    assert with_gaps == set(demo.SCHOOLS_WITH_GAPS)
+
+
+def test_demo_papers_fall_due_for_the_reminders(demo_district):
+    items = list(reminders.expiring_vehicle_papers(today=datetime.date(2014, 12, 15), days=30))
+    assert items and all(
+        "年检" in i["text"] or "保险" in i["text"] or "驾驶证" in i["text"] for i in items
+    )
+    assert all(i["recipients"] for i in items)
+    assert len({i["key"] for i in items}) == len(items)
+
+
+def test_demo_is_idempotent(demo_district):
+    counts = [m.objects.count() for m in (Visitor, DutyShift)]
+    demo.load()
+    assert [m.objects.count() for m in (Visitor, DutyShift)] == counts
