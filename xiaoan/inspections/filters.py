@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.campaigns.models import Campaign
@@ -61,12 +62,13 @@ class InspectionFilter(django_filters.FilterSet):
     @property
     def form(self) -> Any:
         form = super().form
+        all_label = gettext("All")
         for name, field in form.fields.items():
             css = "form-select" if hasattr(field, "choices") else "form-control"
             field.widget.attrs.setdefault("class", css)
             field.widget.attrs.setdefault("aria-label", str(field.label))
             if hasattr(field, "empty_label") and name != "q":
-                field.empty_label = f"{field.label}: {_('all')}"
+                field.empty_label = f"{field.label}: {all_label}"
         return form
 
     def search(self, queryset: QuerySet[Inspection], name: str, value: str) -> QuerySet:
