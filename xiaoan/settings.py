@@ -193,6 +193,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "HazardStatusEnum": "xiaoan.hazards.choices.HazardStatus",
         "HazardLevelEnum": "xiaoan.hazards.choices.HazardLevel",
+        "HazardEventKindEnum": "xiaoan.hazards.choices.EventKind",
+        "HazardPhotoKindEnum": "xiaoan.hazards.choices.PhotoKind",
     },
 }
 
