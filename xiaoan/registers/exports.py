@@ -24,7 +24,7 @@ def ranking_workbook(assessments: Iterable[Assessment], year: str) -> Workbook:
         _("Total score"),
         _("One-vote veto"),
         _("Reason for the veto"),
-        _("Result"),
+        _("Assessment result"),
     ]
     rows = [
         [

@@ -96,13 +96,13 @@ def key_measures(bureau_id: int, start: datetime.date, end: datetime.date) -> li
             (
                 _("Schools with registered pick-up vehicles"),
                 f["vehicle_schools"],
-                _("schools"),
+                _("school(s)"),
             ),
-            (_("Registered pick-up vehicles"), f["vehicles"], _("vehicles")),
+            (_("Registered pick-up vehicles"), f["vehicles"], _("vehicle(s)")),
             (
                 _("Schools with parent escort teams"),
                 f["escort_team_schools"],
-                _("schools"),
+                _("school(s)"),
             ),
             (
                 _("Drowning-prevention activities"),
@@ -130,11 +130,11 @@ def key_measures(bureau_id: int, start: datetime.date, end: datetime.date) -> li
                 _("people"),
             ),
             (_("Surroundings checks"), f["surroundings_checks"], _("checks")),
-            (_("Safety incidents"), f["incidents"], _("incidents")),
+            (_("Safety incidents"), f["incidents"], _("incident(s)")),
             (
                 _("Major liability accidents"),
                 f["major_liability_incidents"],
-                _("incidents"),
+                _("incident(s)"),
             ),
         ]
         return [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +19,27 @@ def _schools(request: Any) -> QuerySet[School]:
     return School.objects.for_user(user) if user else School.objects.none()
 
 
-class RegisterFilter(django_filters.FilterSet):
+def _style(form: Any) -> Any:
+    """Bootstrap classes and date pickers for the filter bar."""
+    if getattr(form, "_styled", False):
+        return form
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(field, forms.DateField):
+            widget.input_type = "date"
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs["class"] = css
+    form._styled = True
+    return form
+
+
+class StyledFilterSet(django_filters.FilterSet):
+    @property
+    def form(self) -> Any:
+        return _style(super().form)
+
+
+class RegisterFilter(StyledFilterSet):
     """School and free text; subclasses name their date field and searched fields."""
 
     search_fields: tuple[str, ...] = ()
@@ -250,11 +271,11 @@ class LetterFilter(RegisterFilter):
         fields = ["year", "level"]
 
 
-class AssessmentFilter(django_filters.FilterSet):
+class AssessmentFilter(StyledFilterSet):
     school = django_filters.ModelChoiceFilter(queryset=_schools, label=_("School"))
     year = django_filters.NumberFilter(label=_("Year"))
     result = django_filters.ChoiceFilter(
-        choices=choices.AssessmentResult.choices, label=_("Result")
+        choices=choices.AssessmentResult.choices, label=_("Assessment result")
     )
     vetoed = django_filters.BooleanFilter(label=_("One-vote veto"))
 

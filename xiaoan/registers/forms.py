@@ -130,7 +130,7 @@ class DriverForm(RegisterForm):
 class VisitorForm(BootstrapMixin, forms.Form):
     """The gate's form: quick on a phone, the ID number checked and then kept masked."""
 
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=_("Full name"), max_length=50)
     id_type = forms.ChoiceField(label=_("ID type"), choices=IdType.choices, initial=IdType.RESIDENT)
     id_number = forms.CharField(
         label=_("ID number"),

@@ -143,7 +143,7 @@ REGISTERS: list[Register] = [
             M.Visitor, ["organisation", "purpose", "host", "phone", "vehicle_plate"]
         ),
         [
-            attr("name", _("Name")),
+            attr("name", _("Full name")),
             attr("id_type", _("ID type")),
             Column(_("ID number"), lambda row, user: row.id_for(user)),
             *_cols(

@@ -44,9 +44,9 @@ class ResponsibilityLetter(SchoolRecord):
     """A safety responsibility letter, bureau → school or school → a member of staff."""
 
     year = models.PositiveSmallIntegerField(_("year"))
-    level = models.CharField(_("level"), max_length=15, choices=LetterLevel.choices)
+    level = models.CharField(_("letter level"), max_length=15, choices=LetterLevel.choices)
     issuer = models.CharField(_("issued by"), max_length=100)
-    signatory = models.CharField(_("signed by"), max_length=100)
+    signatory = models.CharField(_("signatory"), max_length=100)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
 
     objects = LetterQuerySet.as_manager()
@@ -132,7 +132,7 @@ class Assessment(TimeStampedModel):
     )
     vetoed_at = models.DateTimeField(_("vetoed at"), null=True, blank=True)
     result = models.CharField(
-        _("result"), max_length=10, choices=AssessmentResult.choices, blank=True
+        _("assessment result"), max_length=10, choices=AssessmentResult.choices, blank=True
     )
 
     objects = AssessmentQuerySet.as_manager()
@@ -313,7 +313,7 @@ class AssessmentEvent(models.Model):
     total = models.DecimalField(
         _("total score"), max_digits=5, decimal_places=1, null=True, blank=True
     )
-    result = models.CharField(_("result"), max_length=10, blank=True)
+    result = models.CharField(_("assessment result"), max_length=10, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:

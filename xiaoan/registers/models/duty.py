@@ -22,8 +22,8 @@ class DutyShift(SchoolRecord):
     person = models.CharField(_("person on duty"), max_length=50)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     is_leader = models.BooleanField(_("leader on duty"), default=False)
-    starts_at = models.DateTimeField(_("from"))
-    ends_at = models.DateTimeField(_("until"))
+    starts_at = models.DateTimeField(_("on duty from"))
+    ends_at = models.DateTimeField(_("on duty until"))
 
     class Meta:
         verbose_name = _("duty shift")

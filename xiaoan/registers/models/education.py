@@ -69,7 +69,7 @@ class SpecialGroupChild(SchoolRecord):
     see these rows (`SpecialGroupQuerySet`).
     """
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     class_name = models.CharField(_("class"), max_length=50)
     kind = models.CharField(_("group"), max_length=12, choices=SpecialGroupKind.choices)
     guardian = models.CharField(_("guardian"), max_length=50)

@@ -30,7 +30,7 @@ class Incident(SchoolRecord):
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
     deaths = models.PositiveSmallIntegerField(_("deaths"), default=0)
     injuries = models.PositiveSmallIntegerField(_("injuries"), default=0)
-    description = models.TextField(_("description"))
+    description = models.TextField(_("what happened"))
     school_liable = models.BooleanField(_("school liable"), default=False)
     reported_at = models.DateTimeField(_("reported to the bureau at"))
     follow_up = models.TextField(_("follow-up"), blank=True)

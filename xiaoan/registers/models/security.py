@@ -36,7 +36,7 @@ class PoliceRoom(SchoolRecord):
 class SecurityStaff(SchoolRecord):
     """A guard, full-time security officer or auxiliary police officer and the post held."""
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     kind = models.CharField(_("kind"), max_length=10, choices=StaffKind.choices)
     post = models.CharField(_("post"), max_length=100)
     phone = models.CharField(_("phone"), max_length=30, blank=True)

@@ -61,7 +61,7 @@ def age_on(birth: datetime.date, day: datetime.date) -> int:
 class Driver(SchoolRecord):
     """A driver and the facts article 23 of the regulations asks for."""
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     vehicle = models.ForeignKey(
         Vehicle,
         models.SET_NULL,

@@ -22,7 +22,7 @@ from .base import RegisterError, SchoolRecord
 class WatchListEntry(SchoolRecord):
     """A person the gate must not let in without care (a court order, a past incident…)."""
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     id_masked = models.CharField(_("ID number (masked)"), max_length=30, blank=True)
     id_digest = models.CharField(_("ID digest"), max_length=64, blank=True, editable=False)
     reason = models.CharField(_("reason"), max_length=200)
@@ -51,7 +51,7 @@ def watch_list_match(school: Any, name: str, id_digest: str) -> WatchListEntry |
 class Visitor(SchoolRecord):
     """One visit: who came, why, to whom, when in and out, or why they were refused."""
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     id_type = models.CharField(
         _("ID type"), max_length=10, choices=IdType.choices, default=IdType.RESIDENT
     )

@@ -1,0 +1,32 @@
+"""At the gate on a phone: register a visitor, see them inside, sign them out."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import browser_login
+from xiaoan.registers.models import Visitor
+
+from .conftest import VALID_ID
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_gate_keeper_registers_a_visitor_and_signs_them_out(phone_page, live_server, carol):
+    page = phone_page
+    browser_login(page, live_server, "carol")
+    page.goto(f"{live_server.url}/registers/gate/")
+    page.fill("#id_name", "钱七")
+    page.fill("#id_id_number", "110105194912310021")  # a wrong check digit
+    page.fill("#id_purpose", "送货")
+    page.click("#visitor-form button[type=submit]")
+    assert "校验位" in page.inner_text("#visitor-form")
+    page.fill("#id_id_number", VALID_ID)
+    page.click("#visitor-form button[type=submit]")
+    page.wait_for_selector("#inside >> text=钱七")
+    visitor = Visitor.objects.get()
+    assert visitor.id_masked == "110105********002X"
+    page.click("#inside button:has-text('登记离校')")
+    page.wait_for_selector("#inside >> text=目前无来访人员在校")
+    visitor.refresh_from_db()
+    assert visitor.left_at is not None
