@@ -20,7 +20,7 @@ def ledger_headers() -> list[str]:
         _("Area"),
         _("Hazard description"),
         _("Location"),
-        _("Level"),
+        _("Hazard level"),
         _("Source"),
         _("Found on"),
         _("Found by"),

@@ -46,7 +46,7 @@ class HazardFilter(django_filters.FilterSet):
     area = django_filters.ChoiceFilter(
         field_name="area__code", choices=AreaCode.choices, label=_("Area")
     )
-    level = django_filters.ChoiceFilter(choices=HazardLevel.choices, label=_("Level"))
+    level = django_filters.ChoiceFilter(choices=HazardLevel.choices, label=_("Hazard level"))
     status = django_filters.MultipleChoiceFilter(choices=HazardStatus.choices, label=_("Status"))
     source = django_filters.ChoiceFilter(choices=HazardSource.choices, label=_("Source"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))

@@ -47,10 +47,10 @@ class ReportForm(BootstrapMixin, forms.Form):
         queryset=Area.objects.filter(is_active=True), label=_("Area"), empty_label=None
     )
     level = forms.ChoiceField(
-        choices=Hazard._meta.get_field("level").choices, label=_("Level"), initial="general"
+        choices=Hazard._meta.get_field("level").choices, label=_("Hazard level"), initial="general"
     )
     description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        label=_("Hazard description"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
     location = forms.CharField(label=_("Location"), required=False, max_length=200)
     found_on = forms.DateField(label=_("Found on"), widget=DATE)
@@ -143,7 +143,7 @@ class SubmitForm(BootstrapMixin, forms.Form):
 
 class VerifyForm(BootstrapMixin, forms.Form):
     passed = forms.TypedChoiceField(
-        label=_("Result"),
+        label=_("Verification result"),
         choices=[("1", _("Passed: close the hazard")), ("0", _("Failed: rectify again"))],
         coerce=lambda v: v == "1",
     )
@@ -178,3 +178,9 @@ class PhotoForm(BootstrapMixin, forms.Form):
         choices=[("before", _("Before rectification")), ("after", _("After rectification"))],
         label=_("Kind"),
     )
+
+
+class AreaForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Area
+        fields = ["name_zh", "name_en", "order", "is_active"]

@@ -83,8 +83,8 @@ class Area(TimeStampedModel):
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
-        verbose_name = _("area")
-        verbose_name_plural = _("areas")
+        verbose_name = _("rectification area")
+        verbose_name_plural = _("rectification areas")
         ordering = ["order", "code"]
 
     def __str__(self) -> str:
@@ -204,10 +204,10 @@ class Hazard(TimeStampedModel):
         verbose_name=_("campaign"),
     )
     level = models.CharField(
-        _("level"), max_length=10, choices=HazardLevel.choices, default=HazardLevel.GENERAL
+        _("hazard level"), max_length=10, choices=HazardLevel.choices, default=HazardLevel.GENERAL
     )
     source = models.CharField(_("source"), max_length=20, choices=HazardSource.choices)
-    description = models.TextField(_("description"))
+    description = models.TextField(_("hazard description"))
     location = models.CharField(_("location"), max_length=200, blank=True)
     found_on = models.DateField(_("found on"))
     reported_by = models.ForeignKey(

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views import generic
 from django.views.decorators.http import require_POST
@@ -349,3 +350,31 @@ def board(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "hazards/board.html", context)
+
+
+class AreaListView(LoginRequiredMixin, generic.ListView):
+    """The six areas; the bureau safety section may rename, reorder or retire them."""
+
+    template_name = "hazards/area_list.html"
+    model = Area
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["can_edit"] = has_role(self.request.user, Role.BUREAU_ADMIN)
+        return context
+
+
+class AreaUpdateView(LoginRequiredMixin, generic.UpdateView):
+    template_name = "hazards/area_form.html"
+    model = Area
+    form_class = forms.AreaForm
+    success_url = reverse_lazy("hazards:areas")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated and not has_role(request.user, Role.BUREAU_ADMIN):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        messages.success(self.request, _("Changes saved."))
+        return super().form_valid(form)

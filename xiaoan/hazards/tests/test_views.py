@@ -172,7 +172,7 @@ def test_export_holds_exactly_the_filtered_rows(
     assert [r[1] for r in rows] == [closed.code]
     assert rows[0][2] == "清溪区实验小学" and rows[0][16] == "已销号"
     header = load_workbook(io.BytesIO(response.content)).active[2]
-    assert [c.value for c in header][:5] == ["序号", "隐患编号", "学校", "类别", "隐患描述"]
+    assert [c.value for c in header][:5] == ["序号", "隐患编号", "学校", "整治项目", "隐患描述"]
 
 
 def test_export_of_a_school_user_never_holds_other_schools(
@@ -227,3 +227,15 @@ def test_school_ledger_counts_and_isolation(
     assert response.context["total"] == 2
     assert dict(response.context["status_counts"])["已销号"] == 1
     assert as_user(bob).get(reverse("hazards:school", args=[school_a.pk])).status_code == 404
+
+
+def test_bureau_renames_an_area_and_others_may_not(as_user, bureau_admin, alice, gov, fire_area):
+    url = reverse("hazards:area_edit", args=[fire_area.pk])
+    data = {"name_zh": "消防安全管理", "name_en": "Fire safety", "order": 3, "is_active": "on"}
+    assert as_user(alice).post(url, data).status_code == 403
+    assert as_user(gov).get(url).status_code == 403
+    assert as_user(bureau_admin).post(url, data).status_code == 302
+    fire_area.refresh_from_db()
+    assert fire_area.name_zh == "消防安全管理"
+    page = as_user(alice).get(reverse("hazards:areas")).content.decode()
+    assert "消防安全管理" in page and url not in page
