@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -36,6 +36,7 @@ from xiaoan.hazards.models import (
     HazardPhoto,
     InvalidStep,
 )
+from xiaoan.hazards.querysets import HazardQuerySet
 from xiaoan.schools.models import School
 
 
@@ -143,7 +144,7 @@ class HazardReportSerializer(serializers.Serializer):
     school = serializers.PrimaryKeyRelatedField(queryset=School.objects.all(), required=False)
     area = serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all())
     level = serializers.ChoiceField(choices=HazardLevel.choices, default=HazardLevel.GENERAL)
-    source = serializers.ChoiceField(choices=HazardSource.choices)
+    source = serializers.ChoiceField(choices=HazardSource.choices)  # type: ignore[assignment]
     description = serializers.CharField(max_length=2000)
     location = serializers.CharField(max_length=200, required=False, default="")
     found_on = serializers.DateField(required=False)
@@ -156,9 +157,9 @@ class HazardReportSerializer(serializers.Serializer):
         user = self.context["request"].user
         membership = getattr(user, "membership", None)
         # Only the schools and campaigns the user can see exist for this request.
-        self.fields["school"].queryset = School.objects.for_user(user)
+        cast(Any, self.fields["school"]).queryset = School.objects.for_user(user)
         bureau = membership.bureau_id if membership else None
-        self.fields["campaign"].queryset = Campaign.objects.filter(bureau=bureau)
+        cast(Any, self.fields["campaign"]).queryset = Campaign.objects.filter(bureau=bureau)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         membership = getattr(self.context["request"].user, "membership", None)
@@ -248,7 +249,7 @@ class HazardViewSet(
             queryset = queryset.prefetch_related("events__actor", "photos")
         return queryset
 
-    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+    def get_serializer_class(self) -> Any:
         return {
             "retrieve": HazardDetailSerializer,
             "create": HazardReportSerializer,
@@ -358,7 +359,7 @@ class _refusals:
         self.atomic = transaction.atomic()
         self.atomic.__enter__()
 
-    def __exit__(self, kind: Any, exc: Any, tb: Any) -> bool:
+    def __exit__(self, kind: Any, exc: Any, tb: Any) -> None:
         self.atomic.__exit__(kind, exc, tb)
         if isinstance(exc, InvalidStep):
             raise APIValidationError({"detail": exc.message})
@@ -366,7 +367,6 @@ class _refusals:
             raise Conflict(exc.message)
         if isinstance(exc, DjangoValidationError):
             raise APIValidationError({"detail": exc.messages})
-        return False
 
 
 # ---- stats ----------------------------------------------------------------------------------
@@ -414,14 +414,14 @@ class StatsSummaryView(APIView):
         filterset = HazardFilter(request.query_params, queryset=queryset, request=request)
         if not filterset.is_valid():
             raise APIValidationError(filterset.errors)
-        hazards = filterset.qs.order_by()
+        hazards = cast(HazardQuerySet, filterset.qs.order_by())
         if request.query_params.get("period"):
             start, end = period_range(request.query_params["period"])
             hazards = hazards.filter(found_on__range=(start, end))
         return Response(summary(hazards))
 
 
-def summary(hazards: QuerySet[Hazard]) -> dict[str, Any]:
+def summary(hazards: HazardQuerySet) -> dict[str, Any]:
     by_area = dict(hazards.values_list("area__code").annotate(n=Count("id")))
     by_level = dict(hazards.values_list("level").annotate(n=Count("id")))
     by_status = dict(hazards.values_list("status").annotate(n=Count("id")))

@@ -184,7 +184,7 @@ def _plans(bureau: Any) -> list[Plan]:
     departments = {d.kind: d for d in Department.objects.filter(bureau=bureau)}
     states = STATE_MIX[:]
     rng.shuffle(states)
-    plans = []
+    plans: list[Plan] = []
     for area, count in AREA_COUNTS.items():
         pool = _schools_for(area, schools)
         for i in range(count):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +12,7 @@ from xiaoan.campaigns.models import Campaign
 from xiaoan.core.forms import BootstrapMixin
 from xiaoan.schools.models import School
 
-from .choices import HazardSource
+from .choices import HazardLevel, HazardSource
 from .models import Area, Hazard, local_today
 from .photos import process_upload
 
@@ -47,7 +47,7 @@ class ReportForm(BootstrapMixin, forms.Form):
         queryset=Area.objects.filter(is_active=True), label=_("Area"), empty_label=None
     )
     level = forms.ChoiceField(
-        choices=Hazard._meta.get_field("level").choices, label=_("Hazard level"), initial="general"
+        choices=HazardLevel.choices, label=_("Hazard level"), initial=HazardLevel.GENERAL
     )
     description = forms.CharField(
         label=_("Hazard description"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
@@ -63,11 +63,12 @@ class ReportForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         membership = getattr(user, "membership", None)
-        self.fields["school"].queryset = School.objects.for_user(user).filter(is_active=True)
+        school_field = cast(forms.ModelChoiceField, self.fields["school"])
+        school_field.queryset = School.objects.for_user(user).filter(is_active=True)
         self.fields["found_on"].initial = local_today()
         if membership is not None:
             campaigns = Campaign.objects.filter(bureau=membership.bureau_id)
-            self.fields["campaign"].queryset = campaigns
+            cast(forms.ModelChoiceField, self.fields["campaign"]).queryset = campaigns
             self.fields["campaign"].initial = _current_campaign(campaigns)
             if membership.school_id:
                 # A school user reports for its own school only.
@@ -102,7 +103,9 @@ class EditForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.filter(is_active=True)
+        cast(forms.ModelChoiceField, self.fields["area"]).queryset = Area.objects.filter(
+            is_active=True
+        )
         if not self.is_bound:
             self.fields["version"].initial = self.instance.version
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -361,31 +362,32 @@ class Hazard(TimeStampedModel):
 
     def allowed_actions(self, user: Any) -> list[str]:
         """The workflow steps this user may take now (pages show only these buttons)."""
-        return [name for name, check in self._action_checks().items() if _passes(check, user)]
+        allowed = []
+        for name, (states, check) in self._action_checks().items():
+            try:
+                if states:
+                    self._require_state(*states)
+                check(user)
+            except (HazardError, PermissionDenied):
+                continue
+            allowed.append(name)
+        return allowed
 
-    def _action_checks(self) -> dict[str, Any]:
+    def _action_checks(self) -> dict[str, tuple[tuple[str, ...], Callable[[Any], Any]]]:
+        """Per step: the states it starts from (empty: checked by the function) and who."""
         S = HazardStatus
         return {
-            "assign": lambda u: (self._require_state(S.REPORTED), self._require_manager(u)),
-            "start": lambda u: (self._require_state(S.ASSIGNED), self._require_school_admin(u)),
-            "submit": lambda u: (
-                self._require_state(S.RECTIFYING),
-                self._require_school_admin(u),
-            ),
-            "verify": lambda u: (
-                self._require_state(S.AWAITING_VERIFICATION),
-                self._require_manager(u),
-            ),
-            "reject": lambda u: (
-                self._require_state(S.REPORTED, S.ASSIGNED),
-                self._require_manager(u),
-            ),
-            "extend": lambda u: self._check_extension_request(u),
-            "decide_extension": lambda u: self._check_extension_decision(u),
-            "supervise": lambda u: self._check_supervise(u),
-            "lift": lambda u: self._check_lift(u),
-            "edit": lambda u: self._check_edit(u),
-            "photo": lambda u: self._check_photo(u),
+            "assign": ((S.REPORTED,), self._require_manager),
+            "start": ((S.ASSIGNED,), self._require_school_admin),
+            "submit": ((S.RECTIFYING,), self._require_school_admin),
+            "verify": ((S.AWAITING_VERIFICATION,), self._require_manager),
+            "reject": ((S.REPORTED, S.ASSIGNED), self._require_manager),
+            "extend": ((), self._check_extension_request),
+            "decide_extension": ((), self._check_extension_decision),
+            "supervise": ((), self._check_supervise),
+            "lift": ((), self._check_lift),
+            "edit": ((), self._check_edit),
+            "photo": ((), self._check_photo),
         }
 
     # ---- the transitions -----------------------------------------------------------------
@@ -660,14 +662,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, datetime.date | Decimal):
         return str(value)
     return value
-
-
-def _passes(check: Any, user: Any) -> bool:
-    try:
-        check(user)
-    except (HazardError, PermissionDenied):
-        return False
-    return True
 
 
 class HazardEvent(TimeStampedModel):

@@ -32,6 +32,7 @@ from .choices import HazardStatus, PhotoKind
 from .exports import ledger_workbook
 from .filters import HazardFilter
 from .models import Area, Hazard, HazardError, HazardPhoto
+from .querysets import HazardQuerySet
 
 REPORTER_ROLES = (
     Role.BUREAU_ADMIN,
@@ -42,7 +43,7 @@ REPORTER_ROLES = (
 )
 
 
-def visible_hazards(request: HttpRequest) -> QuerySet[Hazard]:
+def visible_hazards(request: HttpRequest) -> HazardQuerySet:
     return Hazard.objects.for_user(request.user).with_related()
 
 
