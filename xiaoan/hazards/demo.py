@@ -302,10 +302,9 @@ def _at(event: HazardEvent, moment: datetime.datetime) -> None:
 
 
 def _build(plan: Plan, area: Area, campaign: Any, people: dict[str, Any]) -> None:
-    description, location, measures, cost = plan.text
+    description, location = plan.text[0], plan.text[1]
     school_officer = people[plan.school.code]
     finder = people["fire"] if plan.department and plan.department.kind == "fire" else None
-    manager = finder or people["bureau"]
     reporter = finder or (school_officer if plan.source == "self_report" else people["bureau"])
     clock = Clock(plan.found_on, plan.number)
     hazard = Hazard.objects.report(
@@ -322,6 +321,15 @@ def _build(plan: Plan, area: Area, campaign: Any, people: dict[str, Any]) -> Non
     )
     _at(hazard.events.get(), clock.next((0, 0)))
     Hazard.objects.filter(pk=hazard.pk).update(created_at=clock.moment)
+    _replay(plan, hazard, clock, people)
+
+
+def _replay(plan: Plan, hazard: Hazard, clock: Clock, people: dict[str, Any]) -> None:
+    """Every step after the report, each dated in 2014."""
+    measures, cost = plan.text[2], plan.text[3]
+    school_officer = people[plan.school.code]
+    finder = people["fire"] if plan.department and plan.department.kind == "fire" else None
+    manager = finder or people["bureau"]
     if plan.state == "reported":
         return
     if plan.state == "rejected":
