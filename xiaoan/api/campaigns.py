@@ -105,6 +105,7 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             Campaign.objects.for_user(self.request.user)
             .annotate(plans_filed=Count("work_plans", filter=filed))
+            .order_by("-start_date", "-id")
             .prefetch_related("focus_areas")
         )
 

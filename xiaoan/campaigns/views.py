@@ -47,7 +47,8 @@ class CampaignListView(LoginRequiredMixin, generic.ListView):
 
     def get_queryset(self) -> QuerySet[Campaign]:
         filed = Q(work_plans__status__in=[WorkPlanStatus.SUBMITTED, WorkPlanStatus.ACCEPTED])
-        return _campaigns(self.request).annotate(filed=Count("work_plans", filter=filed))
+        campaigns = _campaigns(self.request).annotate(filed=Count("work_plans", filter=filed))
+        return campaigns.order_by("-start_date", "-id")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

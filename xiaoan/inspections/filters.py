@@ -41,16 +41,27 @@ class InspectionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("School or inspector"))
     school = django_filters.ModelChoiceFilter(queryset=_schools, label=_("School"))
     school_kind = django_filters.ChoiceFilter(
-        field_name="school__kind", choices=SchoolKind.choices, label=_("School kind")
+        field_name="school__kind",
+        choices=SchoolKind.choices,
+        label=_("School kind"),
+        empty_label=_("All school kinds"),
     )
-    kind = django_filters.ChoiceFilter(choices=InspectionKind.choices, label=_("Kind"))
-    status = django_filters.ChoiceFilter(choices=InspectionStatus.choices, label=_("Status"))
+    kind = django_filters.ChoiceFilter(
+        choices=InspectionKind.choices, label=_("Kind"), empty_label=_("All kinds")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=InspectionStatus.choices, label=_("Status"), empty_label=_("All states")
+    )
     campaign = django_filters.ModelChoiceFilter(queryset=_campaigns, label=_("Campaign"))
     department = django_filters.ModelChoiceFilter(
         field_name="departments", queryset=_departments, label=_("Department")
     )
     area = django_filters.ChoiceFilter(
-        field_name="areas__code", choices=AreaCode.choices, label=_("Area"), distinct=True
+        field_name="areas__code",
+        choices=AreaCode.choices,
+        label=_("Area"),
+        distinct=True,
+        empty_label=_("All areas"),
     )
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("Until"))
@@ -67,7 +78,7 @@ class InspectionFilter(django_filters.FilterSet):
             css = "form-select" if hasattr(field, "choices") else "form-control"
             field.widget.attrs.setdefault("class", css)
             field.widget.attrs.setdefault("aria-label", str(field.label))
-            if hasattr(field, "empty_label") and name != "q":
+            if name in ("school", "campaign", "department"):
                 field.empty_label = f"{field.label}: {all_label}"
         return form
 

@@ -621,7 +621,7 @@ class InspectionSchedule(TimeStampedModel):
     )
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=12, choices=InspectionKind.choices)
-    start_date = models.DateField(_("from"))
+    start_date = models.DateField(_("start date"))
     due_date = models.DateField(_("due by"))
     school_kinds = models.JSONField(
         _("school kinds"),

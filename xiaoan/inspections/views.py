@@ -48,6 +48,8 @@ def _list_queryset(request: HttpRequest) -> QuerySet[Inspection]:
         visible(request)
         .with_related()
         .annotate(failed=Count("answers", filter=Q(answers__result="fail"), distinct=True))
+        # Meta.ordering does not apply to aggregated queries: say it again.
+        .order_by("-date", "-id")
     )
 
 
@@ -280,7 +282,8 @@ def school_history(request: HttpRequest, school_pk: int) -> HttpResponse:
         visible(request)
         .filter(school=school)
         .select_related("campaign")
-        .annotate(failed=Count("answers", filter=Q(answers__result="fail")))[:50]
+        .annotate(failed=Count("answers", filter=Q(answers__result="fail")))
+        .order_by("-date", "-id")[:50]
     )
     context = {"school": school, "inspections": inspections}
     return render(request, "inspections/_school_history.html", context)

@@ -104,7 +104,7 @@ def test_submit_requires_every_item_answered_and_failures_documented(draft, alic
     pass_all(draft, alice)
     answer = draft.answers.get(item_text__contains="疏散通道")  # rule: a hazard
     draft.answer(alice, answer, result="fail", note="堆放杂物")
-    with pytest.raises(InspectionError, match="hazard"):
+    with pytest.raises(InspectionError, match="登记隐患"):
         draft.submit(alice, signed_by="王校长")
     draft.raise_hazard(alice, answer)
     with pytest.raises(InspectionError):
