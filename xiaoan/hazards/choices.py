@@ -43,7 +43,7 @@ class HazardStatus(models.TextChoices):
 
 
 class EventKind(models.TextChoices):
-    REPORTED = "reported", _("Reported")
+    REPORTED = "reported", _("Hazard reported")
     ASSIGNED = "assigned", _("Rectification opinion issued")
     STARTED = "started", _("Rectification started")
     SUBMITTED = "submitted", _("Submitted for verification")
