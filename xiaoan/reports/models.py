@@ -293,7 +293,7 @@ class OfficialReport(TimeStampedModel):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("issued by"),
+        verbose_name=_("signed off by"),
     )
 
     objects = OfficialReportQuerySet.as_manager()

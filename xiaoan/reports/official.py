@@ -61,8 +61,11 @@ def quarterly_figures(bureau_id: int, year: int, quarter: int, today: datetime.d
     start, end = quarter_bounds(year, quarter)
     hazards = Hazard.objects.filter(bureau_id=bureau_id, found_on__range=(start, end))
     figures = district_figures(bureau_id, hazards, start, end, as_of=today)
+    # Months before the bureau started collecting monthly reports in Xiao'an are left out.
     figures["compliance"] = [
-        compliance_counts(bureau_id, y, m, today) for y, m in quarter_months(year, quarter)
+        compliance_counts(bureau_id, y, m, today)
+        for y, m in quarter_months(year, quarter)
+        if MonthlyReport.objects.filter(school__bureau_id=bureau_id, year=y, month=m).exists()
     ]
     figures["scope"] = f"{year}年第{'一二三四'[quarter - 1]}季度"
     return figures

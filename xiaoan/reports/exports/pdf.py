@@ -44,8 +44,8 @@ def document_html(document: Document) -> str:
 
 
 def render_pdf(document: Document) -> bytes:
+    # WeasyPrint logs every layout step at INFO (some at import); we show our own progress.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     from weasyprint import HTML
 
-    # WeasyPrint logs every layout step at INFO; the command line shows its own progress.
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     return HTML(string=document_html(document)).write_pdf()

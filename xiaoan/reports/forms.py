@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from xiaoan.campaigns.models import Campaign
+from xiaoan.core.forms import BootstrapMixin
+
+from .choices import OfficialKind
+
+
+class MonthForm(BootstrapMixin, forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    month = forms.IntegerField(label=_("Month"), min_value=1, max_value=12)
+
+
+class GenerateForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=OfficialKind.choices)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+    quarter = forms.IntegerField(label=_("Quarter"), min_value=1, max_value=4, required=False)
+    campaign = forms.ModelChoiceField(Campaign.objects.none(), label=_("Campaign"), required=False)
+
+    def __init__(self, *args, bureau_id=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = Campaign.objects.filter(bureau=bureau_id)
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if data.get("kind") == OfficialKind.QUARTERLY and not (
+            data.get("year") and data.get("quarter")
+        ):
+            raise forms.ValidationError(_("A quarterly report needs the year and the quarter."))
+        if data.get("kind") == OfficialKind.CAMPAIGN_SUMMARY and not data.get("campaign"):
+            raise forms.ValidationError(_("A campaign summary needs the campaign."))
+        return data

@@ -1,0 +1,170 @@
+"""What the dashboards show, computed once for the page and the /api/v1/stats/ endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Count, Max, Min, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from xiaoan.campaigns.models import Campaign
+from xiaoan.core.forms import BootstrapMixin
+from xiaoan.hazards.choices import HazardLevel, HazardStatus
+from xiaoan.hazards.models import Area, Hazard, local_today
+from xiaoan.schools.choices import SchoolKind
+from xiaoan.schools.models import School
+
+from .choices import Compliance
+from .figures import area_rows, month_bounds, rate, totals
+
+
+class StatsFilterForm(BootstrapMixin, forms.Form):
+    """The dashboard's filters: campaign, school kind and period (by the date found)."""
+
+    campaign = forms.ModelChoiceField(
+        Campaign.objects.none(), required=False, label=_("Campaign"), empty_label=_("All campaigns")
+    )
+    kind = forms.ChoiceField(
+        choices=[("", _("All kinds of school")), *SchoolKind.choices],
+        required=False,
+        label=_("Kind of school"),
+    )
+    start = forms.DateField(
+        required=False, label=_("Found from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        required=False, label=_("Found until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        membership = getattr(user, "membership", None)
+        campaigns = Campaign.objects.all()
+        if membership is not None and not getattr(user, "is_superuser", False):
+            campaigns = campaigns.filter(bureau=membership.bureau_id)
+        self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]
+
+    def filter(self, hazards: QuerySet[Hazard]) -> QuerySet[Hazard]:
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("campaign"):
+            hazards = hazards.filter(campaign=data["campaign"])
+        if data.get("kind"):
+            hazards = hazards.filter(school__kind=data["kind"])
+        if data.get("start"):
+            hazards = hazards.filter(found_on__gte=data["start"])
+        if data.get("end"):
+            hazards = hazards.filter(found_on__lte=data["end"])
+        return hazards
+
+
+def _months(hazards: QuerySet[Hazard], limit: int = 12) -> list[tuple[int, int]]:
+    span = hazards.aggregate(first=Min("found_on"), last=Max("found_on"))
+    last = span["last"] or local_today()
+    first = span["first"] or last
+    months, (y, m) = [], (last.year, last.month)
+    while len(months) < limit and (y, m) >= (first.year, first.month):
+        months.append((y, m))
+        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
+    return list(reversed(months))
+
+
+def by_area(hazards: QuerySet[Hazard]) -> list[dict[str, Any]]:
+    counts = {
+        r["area"]: r
+        for r in hazards.values("area").annotate(
+            general=Count("id", filter=Q(level=HazardLevel.GENERAL)),
+            major=Count("id", filter=Q(level=HazardLevel.MAJOR)),
+        )
+    }
+    return [
+        {
+            "code": a.code,
+            "name": a.name,
+            "general": counts.get(a.pk, {}).get("general", 0),
+            "major": counts.get(a.pk, {}).get("major", 0),
+        }
+        for a in Area.objects.filter(is_active=True)
+    ]
+
+
+def funnel(hazards: QuerySet[Hazard]) -> list[dict[str, Any]]:
+    """Hazards that reached each step of the closed loop (a closed one passed them all)."""
+    counts = dict(hazards.values_list("status").annotate(n=Count("id")))
+    order = [
+        HazardStatus.REPORTED,
+        HazardStatus.ASSIGNED,
+        HazardStatus.RECTIFYING,
+        HazardStatus.AWAITING_VERIFICATION,
+        HazardStatus.CLOSED,
+    ]
+    rows = []
+    for index, status in enumerate(order):
+        reached = sum(counts.get(s, 0) for s in order[index:])
+        rows.append({"status": status.value, "name": str(status.label), "count": reached})
+    return rows
+
+
+def trend(hazards: QuerySet[Hazard]) -> list[dict[str, Any]]:
+    """Per month: found that month; rectification rate and overdue count at the month's end."""
+    rows = []
+    today = local_today()
+    for year, month in _months(hazards):
+        start, end = month_bounds(year, month)
+        as_of = min(end, today)
+        found = hazards.filter(found_on__range=(start, end)).count()
+        total = totals(area_rows(hazards.filter(found_on__lte=end), as_of))
+        rows.append(
+            {
+                "month": f"{year}-{month:02d}",
+                "found": found,
+                "closed": total["closed"],
+                "open": total["open"],
+                "overdue": total["overdue"],
+                "rate": rate(total["closed"], total["closed"] + total["open"]),
+            }
+        )
+    return rows
+
+
+def ranking(hazards: QuerySet[Hazard], limit: int = 10) -> list[dict[str, Any]]:
+    today = local_today()
+    rows = (
+        hazards.values("school", "school__name")
+        .annotate(
+            open=Count("id", filter=Q(status__in=HazardStatus.open_states())),
+            overdue=Count(
+                "id", filter=Q(status__in=HazardStatus.overdue_states(), deadline__lt=today)
+            ),
+        )
+        .filter(open__gt=0)
+        .order_by("-overdue", "-open", "school__name")[:limit]
+    )
+    return [{"school": r["school__name"], "open": r["open"], "overdue": r["overdue"]} for r in rows]
+
+
+def compliance_trend(user: Any, months: list[tuple[int, int]]) -> list[dict[str, Any]]:
+    from .official import compliance_counts
+
+    membership = getattr(user, "membership", None)
+    if membership is None or membership.school_id:
+        return []
+    today = local_today()
+    return [
+        {**compliance_counts(membership.bureau_id, y, m, today), "key": f"{y}-{m:02d}"}
+        for y, m in months
+    ]
+
+
+def dashboard(user: Any, form: StatsFilterForm) -> dict[str, Any]:
+    hazards = form.filter(Hazard.objects.for_user(user))
+    months = _months(hazards)
+    return {
+        "by_area": by_area(hazards),
+        "funnel": funnel(hazards),
+        "trend": trend(hazards),
+        "ranking": ranking(hazards),
+        "compliance": compliance_trend(user, months),
+        "compliance_states": [{"code": c.value, "name": str(c.label)} for c in Compliance],
+        "schools": School.objects.for_user(user).count(),
+    }

@@ -1,0 +1,167 @@
+"""The official documents: the Word file opened again, the PDF's text, the demo's figures."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from docx import Document as open_docx
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from xiaoan.reports.choices import OfficialKind
+from xiaoan.reports.document import chinese_number
+from xiaoan.reports.exports import render
+from xiaoan.reports.official import build_document, generate
+
+pytestmark = pytest.mark.django_db
+
+SEED_OPENING = (
+    "全区37所中小学、42家幼托机构共发现安全隐患103项,其中学生接送车安全项目8项、校舍安全29项、"
+    "消防安全29项、食品卫生安全14项、实验室及危险化学品安全12项、校园安保及周边环境11项。"
+)
+
+
+@pytest.fixture
+def demo(db):
+    from xiaoan.campaigns import demo as campaigns
+    from xiaoan.hazards import demo as hazards
+    from xiaoan.schools import demo as schools
+
+    schools.load()
+    campaigns.load()
+    hazards.load()
+    return campaigns.demo_campaign()
+
+
+@pytest.fixture
+def quarterly(bureau, september_ledger, kindergarten):
+    with time_machine.travel(datetime.datetime(2014, 10, 8, 9, tzinfo=datetime.UTC), tick=False):
+        return generate(OfficialKind.QUARTERLY, bureau, year=2014, quarter=3)
+
+
+def test_chinese_heading_numbers():
+    assert [chinese_number(n) for n in (1, 9, 10, 12, 20, 23)] == [
+        "一",
+        "九",
+        "十",
+        "十二",
+        "二十",
+        "二十三",
+    ]
+
+
+def test_campaign_summary_opens_with_the_seeds_figures(demo):
+    report = generate(OfficialKind.CAMPAIGN_SUMMARY, demo.bureau, campaign=demo)
+    first = report.narrative.splitlines()[1]
+    assert first.startswith("专项行动开展以来," + SEED_OPENING)
+    assert report.title == "2014年清溪区教育系统学校安全专项行动情况总结材料"
+    assert report.figures["total"]["found"] == 103
+    docx = open_docx(io.BytesIO(render(build_document(report), "docx")))
+    assert any(SEED_OPENING in p.text for p in docx.paragraphs)
+    by_area = docx.tables[0]
+    assert [c.text for c in by_area.rows[-1].cells][:2] == ["合计", "103"]
+
+
+def test_quarterly_docx_has_the_official_layout_and_the_counted_tables(quarterly):
+    docx = open_docx(io.BytesIO(render(build_document(quarterly), "docx")))
+    section = docx.sections[0]
+    sizes = [
+        section.page_width,
+        section.page_height,
+        section.top_margin,
+        section.bottom_margin,
+        section.left_margin,
+        section.right_margin,
+    ]
+    assert [round(size.mm) for size in sizes] == [210, 297, 37, 35, 28, 26]
+    body = docx.styles["Normal"]
+    assert body.font.size == Pt(16)
+    assert body.element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    texts = [p.text for p in docx.paragraphs]
+    assert texts[0] == "清溪区教育局关于2014年第三季度学校安全隐患排查整改情况的报告"
+    assert "一、基本情况" in texts and "(一)健全制度,落实责任" in texts
+    assert texts[-2:] == ["清溪区教育局", "2014年10月8日"]
+    for paragraph in docx.paragraphs:
+        for run in (r for r in paragraph.runs if r.text):  # the chart's run holds no text
+            assert run.element.rPr.rFonts.get(qn("w:eastAsia")), run.text
+    areas = docx.tables[0]
+    assert [c.text for c in areas.rows[0].cells] == [
+        "类别",
+        "发现",
+        "其中重大",
+        "已整改",
+        "整改中",
+        "逾期",
+        "整改率",
+    ]
+    assert areas.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    rows = {r.cells[0].text: [c.text for c in r.cells[1:]] for r in areas.rows[1:]}
+    # Q3 on 30 Sep: fire 2 (1 closed, 1 overdue), food 1 major, building 1 (found in August,
+    # closed 3 Sep), school B's vehicle 1; October's lab hazard is not in the quarter.
+    assert rows["消防安全"] == ["2", "0", "1", "1", "1", "50.0%"]
+    assert rows["食品卫生安全"] == ["1", "1", "0", "1", "0", "0.0%"]
+    assert rows["校舍安全"] == ["1", "0", "1", "0", "0", "100.0%"]
+    assert rows["实验室及危险化学品安全"] == ["0", "0", "0", "0", "0", "100.0%"]
+    assert rows["合计"] == ["5", "1", "2", "3", "1", "40.0%"]
+    footer = docx.sections[0].footer.paragraphs[0]
+    assert footer.text.startswith("— ") and footer.text.endswith(" —")
+    assert "PAGE" in footer._p.xml
+    assert len(docx.inline_shapes) == 1  # the chart
+
+
+def test_quarterly_pdf_text_carries_the_figures(quarterly):
+    reader = PdfReader(io.BytesIO(render(build_document(quarterly), "pdf")))
+    text = "".join(page.extract_text() for page in reader.pages)
+    flat = text.replace("\n", "").replace(" ", "")
+    assert "2014年第三季度" in flat
+    assert "全区2所中小学、1家幼托机构共发现安全隐患5项" in flat
+    assert "整改率40.0%" in flat
+    assert "—1—" in flat
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (210, 297)
+
+
+def test_quarterly_xlsx_has_a_sheet_per_table(quarterly):
+    wb = load_workbook(io.BytesIO(render(build_document(quarterly), "xlsx")))
+    assert wb.sheetnames[0] == "正文"
+    areas = wb.worksheets[1]
+    assert [c.value for c in areas[2]][:3] == ["类别", "发现", "其中重大"]
+    assert [c.value for c in areas[areas.max_row]][:2] == ["合计", 5]
+
+
+def test_edited_narrative_is_what_the_document_says(quarterly, bureau_admin):
+    quarterly.edit(bureau_admin, title=quarterly.title, narrative="# 总体情况\n本季度平稳。")
+    quarterly.issue(bureau_admin)
+    document = build_document(quarterly)
+    assert [getattr(b, "text", None) for b in document.blocks[:2]] == [
+        "一、总体情况",
+        "本季度平稳。",
+    ]
+    assert document.tables  # the tables are appended when the mark was removed
+
+
+def test_report_command_writes_each_format(quarterly, tmp_path):
+    for fmt in ("docx", "pdf", "xlsx"):
+        out = tmp_path / f"q3.{fmt}"
+        call_command(
+            "report",
+            "quarterly",
+            "--year",
+            "2014",
+            "--quarter",
+            "3",
+            "--format",
+            fmt,
+            "--output",
+            str(out),
+            "--no-progress",
+            stdout=io.StringIO(),
+        )
+        assert out.stat().st_size > 1000
+    assert open_docx(str(tmp_path / "q3.docx")).paragraphs[0].text == quarterly.title

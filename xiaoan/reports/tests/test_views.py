@@ -1,0 +1,111 @@
+"""Pages: who sees and does what; 404 across schools, 403 for read-only roles, 405 for GET."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from xiaoan.reports.choices import MonthlyStatus, OfficialKind, OfficialStatus
+from xiaoan.reports.models import MonthlyReport, Notification
+from xiaoan.reports.official import generate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def report_a(school_a):
+    return MonthlyReport.for_month(school_a, 2014, 9)
+
+
+def test_school_admin_compiles_and_submits_the_month(as_user, alice, september_ledger):
+    client = as_user(alice)
+    response = client.post(reverse("reports:monthly_start"), {"year": 2014, "month": 9})
+    report = MonthlyReport.objects.get()
+    assert response.url == report.get_absolute_url()
+    page = client.get(report.get_absolute_url())
+    assert page.status_code == 200 and "消防安全" in page.content.decode()
+    client.post(reverse("reports:monthly_submit", args=[report.pk]), {"narrative": "九月"})
+    report.refresh_from_db()
+    assert report.status == MonthlyStatus.SUBMITTED and report.narrative == "九月"
+
+
+def test_other_school_gets_404_staff_403_and_get_405(as_user, bob, carol, report_a):
+    submit = reverse("reports:monthly_submit", args=[report_a.pk])
+    assert as_user(bob).get(report_a.get_absolute_url()).status_code == 404
+    assert as_user(bob).post(submit).status_code == 404
+    assert as_user(carol).post(submit).status_code == 403
+    assert as_user(carol).get(submit).status_code == 405
+
+
+def test_bureau_returns_with_a_comment(as_user, alice, bureau_admin, leader, report_a):
+    report_a.submit(alice)
+    url = reverse("reports:monthly_return", args=[report_a.pk])
+    assert as_user(leader).post(url, {"comment": "x"}).status_code == 403
+    as_user(bureau_admin).post(url, {"comment": "请补充"})
+    report_a.refresh_from_db()
+    assert report_a.status == MonthlyStatus.RETURNED and report_a.review_comment == "请补充"
+
+
+def test_monthly_list_queries_do_not_grow_with_rows(
+    as_user, bureau_admin, school_a, school_b, kindergarten, django_assert_num_queries
+):
+    for school in (school_a, school_b, kindergarten):
+        MonthlyReport.for_month(school, 2014, 9)
+    client = as_user(bureau_admin)
+    client.get(reverse("reports:monthly_list"))  # warm the session
+    with django_assert_num_queries(7):
+        response = client.get(reverse("reports:monthly_list"))
+    assert response.content.decode().count("/reports/monthly/") >= 3
+
+
+@time_machine.travel(datetime.datetime(2014, 10, 8, 2, tzinfo=datetime.UTC))
+def test_compliance_board_exports_and_reminds(as_user, bureau_admin, gov, alice, bob, report_a):
+    report_a.submit(alice)
+    url = reverse("reports:compliance") + "?year=2014&month=9"
+    page = as_user(gov).get(url).content.decode()
+    assert "按时报送" in page and "未报" in page
+    assert as_user(alice).get(url).status_code == 403
+    xlsx = as_user(bureau_admin).get(url + "&format=xlsx")
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    remind = reverse("reports:compliance_remind")
+    assert as_user(gov).post(remind, {"year": 2014, "month": 9}).status_code == 403
+    as_user(bureau_admin).post(remind, {"year": 2014, "month": 9})
+    assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["bob"]
+    page = as_user(bob).get(reverse("reports:notifications")).content.decode()
+    assert "2014年9月安全月报尚未报送" in page
+
+
+def test_gov_reads_only_issued_documents(as_user, bureau, bureau_admin, gov, alice):
+    draft = generate(OfficialKind.QUARTERLY, bureau, year=2014, quarter=3)
+    assert as_user(gov).get(draft.get_absolute_url()).status_code == 404
+    assert as_user(alice).get(reverse("reports:official_list")).status_code == 403
+    as_user(bureau_admin).post(reverse("reports:official_issue", args=[draft.pk]))
+    draft.refresh_from_db()
+    assert draft.status == OfficialStatus.ISSUED
+    response = as_user(gov).get(reverse("reports:official_download", args=[draft.pk, "docx"]))
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+    edit = reverse("reports:official_edit", args=[draft.pk])
+    assert as_user(gov).post(edit, {"narrative": "x"}).status_code == 403
+
+
+def test_bureau_generates_a_draft_from_the_page(as_user, bureau_admin, september_ledger):
+    response = as_user(bureau_admin).post(
+        reverse("reports:official_generate"), {"kind": "quarterly", "year": 2014, "quarter": 3}
+    )
+    assert response.status_code == 302
+    page = as_user(bureau_admin).get(response.url).content.decode()
+    assert "共发现安全隐患5项" in page
+
+
+def test_dashboard_shows_the_district_and_a_school_itself(
+    as_user, bureau_admin, alice, september_ledger
+):
+    district = as_user(bureau_admin).get(reverse("reports:dashboard"))
+    mine = as_user(alice).get(reverse("reports:dashboard"))
+    assert district.status_code == mine.status_code == 200
+    assert "echarts.min.js" in district.content.decode()
+    assert district.context["data"]["funnel"][0]["count"] == 6
+    assert mine.context["data"]["funnel"][0]["count"] == 5

@@ -1,0 +1,401 @@
+"""Pages of the reports app: monthly reports, the compliance board, official documents,
+the dashboard and notifications. Actions load through for_user and call the model methods."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import generic
+from django.views.decorators.http import require_GET, require_POST
+
+from xiaoan.accounts.access import require_role
+from xiaoan.accounts.choices import Role
+from xiaoan.core.excel import build_workbook, workbook_response
+from xiaoan.hazards.models import local_today
+
+from . import official, stats
+from .choices import Compliance, OfficialKind
+from .exports import CONTENT_TYPES
+from .exports import render as render_file
+from .filters import MonthlyReportFilter
+from .forms import GenerateForm, MonthForm
+from .models import MonthlyReport, Notification, OfficialReport, ReportError
+from .reminders import monthly_reminders, previous_month
+
+BUREAU_ROLES = (Role.BUREAU_ADMIN, Role.BUREAU_LEADER, Role.GOV_VIEWER)
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def filtered_reports(request: HttpRequest) -> MonthlyReportFilter:
+    reports = MonthlyReport.objects.for_user(request.user).select_related("school", "submitted_by")
+    return MonthlyReportFilter(request.GET, queryset=reports)
+
+
+class MonthlyListView(LoginRequiredMixin, generic.ListView):
+    template_name = "reports/monthly_list.html"
+    paginate_by = 50
+
+    def get_queryset(self) -> QuerySet[MonthlyReport]:
+        self.filterset = filtered_reports(self.request)
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        year, month = previous_month(local_today())
+        return super().get_context_data(
+            filter=self.filterset,
+            query=_query_without_page(self.request),
+            month_form=MonthForm(initial={"year": year, "month": month}),
+            **kwargs,
+        )
+
+
+@require_GET
+@login_required
+def monthly_export(request: HttpRequest) -> HttpResponse:
+    rows = [
+        [
+            r.school.name,
+            f"{r.year}-{r.month:02d}",
+            r.get_status_display(),
+            r.figures.get("total", {}).get("found", ""),
+            r.figures.get("total", {}).get("closed", ""),
+            r.figures.get("total", {}).get("open", ""),
+            r.figures.get("total", {}).get("overdue", ""),
+            r.submitted_at and timezone.localtime(r.submitted_at).strftime("%Y-%m-%d %H:%M"),
+        ]
+        for r in filtered_reports(request).qs
+    ]
+    headers = [
+        _("School"),
+        _("Month"),
+        _("Status"),
+        _("Found"),
+        _("Rectified"),
+        _("Open"),
+        _("Overdue"),
+        _("Submitted at"),
+    ]
+    return workbook_response(
+        build_workbook(_("Monthly reports"), headers, rows), _("Monthly reports") + ".xlsx"
+    )
+
+
+@require_POST
+@login_required
+def monthly_start(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, Role.SCHOOL_ADMIN)
+    form = MonthForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a valid year and month."))
+        return redirect("reports:monthly_list")
+    school = request.user.membership.school  # type: ignore[union-attr]
+    report = MonthlyReport.for_month(school, form.cleaned_data["year"], form.cleaned_data["month"])
+    if not report.is_locked:
+        report.compile(request.user)
+    return redirect(report)
+
+
+class MonthlyDetailView(LoginRequiredMixin, generic.DetailView):
+    template_name = "reports/monthly_detail.html"
+
+    def get_queryset(self) -> QuerySet[MonthlyReport]:
+        return MonthlyReport.objects.for_user(self.request.user).select_related("school")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        report = self.object
+        membership = getattr(self.request.user, "membership", None)
+        role = getattr(membership, "role", None)
+        return super().get_context_data(
+            events=report.events.select_related("actor"),
+            can_edit=role == Role.SCHOOL_ADMIN and not report.is_locked,
+            can_review=role == Role.BUREAU_ADMIN and report.status == "submitted",
+            compliance=Compliance(report.compliance(local_today())).label,
+            **kwargs,
+        )
+
+
+def _monthly_step(
+    request: HttpRequest, pk: int, step: Callable[[MonthlyReport], None], done: str
+) -> HttpResponse:
+    report = get_object_or_404(MonthlyReport.objects.for_user(request.user), pk=pk)
+    try:
+        step(report)
+    except ReportError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect(report)
+
+
+@require_POST
+@login_required
+def monthly_compile(request: HttpRequest, pk: int) -> HttpResponse:
+    return _monthly_step(
+        request,
+        pk,
+        lambda r: r.compile(request.user, request.POST.get("narrative")),
+        _("Figures recounted from the ledger."),
+    )
+
+
+@require_POST
+@login_required
+def monthly_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _monthly_step(
+        request,
+        pk,
+        lambda r: r.submit(request.user, request.POST.get("narrative")),
+        _("Report submitted to the bureau."),
+    )
+
+
+@require_POST
+@login_required
+def monthly_return(request: HttpRequest, pk: int) -> HttpResponse:
+    return _monthly_step(
+        request,
+        pk,
+        lambda r: r.return_for_changes(request.user, request.POST.get("comment", "")),
+        _("Report returned to the school."),
+    )
+
+
+@require_POST
+@login_required
+def monthly_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _monthly_step(
+        request,
+        pk,
+        lambda r: r.accept(request.user, request.POST.get("comment", "")),
+        _("Report accepted."),
+    )
+
+
+def _board_month(request: HttpRequest) -> tuple[int, int]:
+    form = MonthForm(request.GET or None)
+    if form.is_valid():
+        return form.cleaned_data["year"], form.cleaned_data["month"]
+    return previous_month(local_today())
+
+
+@require_GET
+@login_required
+def compliance_board(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, *BUREAU_ROLES)
+    year, month = _board_month(request)
+    bureau_id = request.user.membership.bureau_id  # type: ignore[union-attr]
+    rows = official.compliance_rows(bureau_id, year, month, local_today())
+    if request.GET.get("format") == "xlsx":
+        data = [
+            [
+                s.code,
+                s.name,
+                s.get_kind_display(),
+                str(Compliance(state).label),
+                r
+                and r.first_submitted_at
+                and timezone.localtime(r.first_submitted_at).strftime("%Y-%m-%d %H:%M"),
+            ]
+            for s, r, state in rows
+        ]
+        title = _("Monthly report compliance %(year)s-%(month)02d") % {"year": year, "month": month}
+        headers = [_("Code"), _("School"), _("Kind"), _("State"), _("First submitted")]
+        return workbook_response(build_workbook(title, headers, data), title + ".xlsx")
+    counts = {c.value: sum(1 for *_x, s in rows if s == c.value) for c in Compliance}
+    return render(
+        request,
+        "reports/compliance.html",
+        {
+            "rows": [(s, r, state, Compliance(state).label) for s, r, state in rows],
+            "year": year,
+            "month": month,
+            "counts": counts,
+            "states": [(c.value, c.label, counts[c.value]) for c in Compliance],
+            "can_remind": request.user.membership.role == Role.BUREAU_ADMIN,  # type: ignore
+        },
+    )
+
+
+@require_POST
+@login_required
+def compliance_remind(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, Role.BUREAU_ADMIN)
+    year, month = int(request.POST["year"]), int(request.POST["month"])
+    bureau_id = request.user.membership.bureau_id  # type: ignore[union-attr]
+    missing = {
+        s.pk
+        for s, _r, state in official.compliance_rows(bureau_id, year, month, local_today())
+        if state in (Compliance.MISSING, Compliance.RETURNED)
+    }
+    sent = monthly_reminders(local_today(), school_ids=missing, year=year, month=month)
+    messages.success(request, _("%(n)s reminders sent.") % {"n": sent})
+    return redirect(f"{_url('reports:compliance')}?year={year}&month={month}")
+
+
+def _url(name: str) -> str:
+    from django.urls import reverse
+
+    return reverse(name)
+
+
+class OfficialListView(LoginRequiredMixin, generic.ListView):
+    template_name = "reports/official_list.html"
+    paginate_by = 50
+
+    def get_queryset(self) -> QuerySet[OfficialReport]:
+        require_role(self.request.user, *BUREAU_ROLES)
+        return OfficialReport.objects.for_user(self.request.user).select_related("campaign")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        membership = self.request.user.membership  # type: ignore[union-attr]
+        return super().get_context_data(
+            form=GenerateForm(bureau_id=membership.bureau_id, initial={"year": local_today().year}),
+            can_generate=membership.role == Role.BUREAU_ADMIN,
+            **kwargs,
+        )
+
+
+@require_POST
+@login_required
+def official_generate(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, Role.BUREAU_ADMIN)
+    membership = request.user.membership  # type: ignore[union-attr]
+    form = GenerateForm(request.POST, bureau_id=membership.bureau_id)
+    if not form.is_valid():
+        messages.error(
+            request,
+            " ".join(str(e) for e in form.errors.get("__all__", [])) or _("Check the form."),
+        )
+        return redirect("reports:official_list")
+    data = form.cleaned_data
+    if data["kind"] == OfficialKind.QUARTERLY:
+        report = official.generate(
+            data["kind"],
+            membership.bureau,
+            year=data["year"],
+            quarter=data["quarter"],
+            user=request.user,
+        )
+    else:
+        report = official.generate(
+            data["kind"], membership.bureau, campaign=data["campaign"], user=request.user
+        )
+    messages.success(request, _("Draft generated from the ledger; edit it, then issue it."))
+    return redirect(report)
+
+
+class OfficialDetailView(LoginRequiredMixin, generic.DetailView):
+    template_name = "reports/official_detail.html"
+
+    def get_queryset(self) -> QuerySet[OfficialReport]:
+        return OfficialReport.objects.for_user(self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        role = getattr(getattr(self.request.user, "membership", None), "role", None)
+        return super().get_context_data(
+            can_edit=role == Role.BUREAU_ADMIN and not self.object.is_issued,
+            formats=list(CONTENT_TYPES),
+            **kwargs,
+        )
+
+
+def _official_step(
+    request: HttpRequest, pk: int, step: Callable[[OfficialReport], None], done: str
+) -> HttpResponse:
+    report = get_object_or_404(OfficialReport.objects.for_user(request.user), pk=pk)
+    try:
+        step(report)
+    except ReportError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect(report)
+
+
+@require_POST
+@login_required
+def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _official_step(
+        request,
+        pk,
+        lambda r: r.edit(
+            request.user,
+            title=request.POST.get("title", r.title),
+            narrative=request.POST.get("narrative", r.narrative),
+        ),
+        _("Document saved."),
+    )
+
+
+@require_POST
+@login_required
+def official_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    return _official_step(request, pk, lambda r: r.issue(request.user), _("Document issued."))
+
+
+@require_GET
+@login_required
+def official_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    report = get_object_or_404(OfficialReport.objects.for_user(request.user), pk=pk)
+    if fmt not in CONTENT_TYPES:
+        return HttpResponse(status=404)
+    data = render_file(official.build_document(report), fmt)
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"report.{fmt}\"; filename*=UTF-8''{quote(report.title)}.{fmt}"
+    )
+    return response
+
+
+@require_GET
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form = stats.StatsFilterForm(request.GET or None, user=request.user)
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "form": form,
+            "data": stats.dashboard(request.user, form),
+        },
+    )
+
+
+class NotificationListView(LoginRequiredMixin, generic.ListView):
+    template_name = "reports/notifications.html"
+    paginate_by = 50
+
+    def get_queryset(self) -> QuerySet[Notification]:
+        return Notification.objects.for_user(self.request.user)
+
+
+@require_POST
+@login_required
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    return redirect(notification.link or "reports:notifications")
+
+
+@require_POST
+@login_required
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    Notification.objects.for_user(request.user).unread().update(read_at=timezone.now())
+    return redirect("reports:notifications")
