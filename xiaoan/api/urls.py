@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from . import campaigns, hazards, inspections, registers, views
+from . import campaigns, hazards, inspections, registers, reports, views
 
 app_name = "api"
 
@@ -12,11 +12,13 @@ router.register("hazards", hazards.HazardViewSet, basename="hazard")
 registers.register_routes(router)
 campaigns.register_routes(router)
 inspections.register_routes(router)
+reports.register_routes(router)
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("stats/summary/", hazards.StatsSummaryView.as_view(), name="stats-summary"),
+    *reports.stats_paths(),
     path("", include(router.urls)),
 ]
