@@ -195,6 +195,12 @@ SPECTACULAR_SETTINGS = {
         "HazardLevelEnum": "xiaoan.hazards.choices.HazardLevel",
         "HazardEventKindEnum": "xiaoan.hazards.choices.EventKind",
         "HazardPhotoKindEnum": "xiaoan.hazards.choices.PhotoKind",
+        "DutyLogKindEnum": "xiaoan.registers.choices.DutyLogKind",
+        "SecurityStaffKindEnum": "xiaoan.registers.choices.StaffKind",
+        "EquipmentKindEnum": "xiaoan.registers.choices.EquipmentKind",
+        "SafetyActivityKindEnum": "xiaoan.registers.choices.ActivityKind",
+        "SpecialGroupKindEnum": "xiaoan.registers.choices.SpecialGroupKind",
+        "IncidentKindEnum": "xiaoan.registers.choices.IncidentKind",
     },
 }
 
