@@ -17,7 +17,7 @@ from xiaoan.hazards.models import Area, local_today
 from xiaoan.schools.choices import SchoolKind
 from xiaoan.schools.models import Department, School
 
-from .choices import AnswerResult, InspectionKind
+from .choices import AnswerResult, FailRequirement, InspectionKind
 from .models import InspectionSchedule, kinds_for
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -151,3 +151,15 @@ class ScheduleForm(BootstrapMixin, forms.ModelForm):
         if start and due and due < start:
             self.add_error("due_date", _("The due date cannot be before the start."))
         return data
+
+
+class ItemForm(BootstrapMixin, forms.Form):
+    text = forms.CharField(label=_("Item"), max_length=300, required=False)
+    legal_basis = forms.CharField(label=_("Legal basis"), max_length=300, required=False)
+    on_fail = forms.ChoiceField(
+        choices=FailRequirement.choices, label=_("A failing answer requires")
+    )
+    default_level = forms.ChoiceField(choices=HazardLevel.choices, label=_("Default level"))
+
+
+ItemFormSet = forms.formset_factory(ItemForm, extra=2, can_delete=True)

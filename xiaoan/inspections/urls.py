@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.xlsx", views.inspection_export, name="export"),
     path("new/", views.inspection_start, name="start"),
     path("checklists/", views.checklist_list, name="checklists"),
+    path("checklists/<int:pk>/revise/", views.checklist_revise, name="checklist_revise"),
     path("schedules/", views.schedule_list, name="schedules"),
     path("schedules/new/", views.schedule_create, name="schedule_create"),
     path("schedules/<int:pk>/", views.schedule_detail, name="schedule"),

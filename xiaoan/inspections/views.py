@@ -294,7 +294,37 @@ def school_history(request: HttpRequest, school_pk: int) -> HttpResponse:
 def checklist_list(request: HttpRequest) -> HttpResponse:
     templates = ChecklistTemplate.objects.filter(is_current=True).select_related("area")
     templates = templates.prefetch_related("items")
-    return render(request, "inspections/checklist_list.html", {"templates": templates})
+    context = {"templates": templates, "can_revise": has_role(request.user, Role.BUREAU_ADMIN)}
+    return render(request, "inspections/checklist_list.html", context)
+
+
+@login_required
+def checklist_revise(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish the next version of an area's checklist; recorded inspections keep theirs."""
+    if not has_role(request.user, Role.BUREAU_ADMIN):
+        raise PermissionDenied
+    template = get_object_or_404(ChecklistTemplate.objects.select_related("area"), pk=pk)
+    if not template.is_current:
+        raise Http404
+    initial = [item.as_dict() for item in template.items.all()]
+    formset = forms.ItemFormSet(request.POST or None, initial=initial)
+    if request.method == "POST" and formset.is_valid():
+        items = [
+            {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
+            for f in formset.forms
+            if f.cleaned_data.get("text") and not f.cleaned_data.get("DELETE")
+        ]
+        try:
+            new = template.revise(request.user, items)
+        except InspectionError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, _("Version %(v)s of the checklist is now in use.") % {"v": new.version}
+            )
+            return redirect("inspections:checklists")
+    context = {"template": template, "formset": formset, "next_version": template.version + 1}
+    return render(request, "inspections/checklist_revise.html", context)
 
 
 # ---- schedules --------------------------------------------------------------------------

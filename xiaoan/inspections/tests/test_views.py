@@ -221,3 +221,23 @@ def test_fire_inspector_sees_the_joint_inspection_but_not_a_bureau_hazard_in_it(
 
 
 pytestmark = pytest.mark.django_db
+
+
+def test_bureau_revises_a_checklist_through_the_page(as_user, bureau_admin, alice, fire_area):
+    from xiaoan.inspections.models import ChecklistTemplate
+
+    template = ChecklistTemplate.objects.get(area=fire_area, is_current=True)
+    assert as_user(alice).get(_url("checklist_revise", template.pk)).status_code == 403
+    items = list(template.items.all())
+    data = {"form-TOTAL_FORMS": len(items), "form-INITIAL_FORMS": len(items)}
+    for i, item in enumerate(items):
+        data |= {f"form-{i}-{k}": v for k, v in item.as_dict().items()}
+    data["form-0-text"] = "消防安全责任人、管理人已明确并公示"
+    data[f"form-{len(items) - 1}-DELETE"] = "on"
+    response = as_user(bureau_admin).post(_url("checklist_revise", template.pk), data)
+    assert response.status_code == 302
+    new = ChecklistTemplate.objects.get(area=fire_area, is_current=True)
+    assert new.version == template.version + 1
+    assert new.items.count() == len(items) - 1
+    assert new.items.first().text == "消防安全责任人、管理人已明确并公示"
+    assert as_user(bureau_admin).get(_url("checklist_revise", template.pk)).status_code == 404
