@@ -70,23 +70,28 @@ def registers_score(school: Any, start: datetime.date, end: datetime.date) -> De
 
 
 def monthly_score(school: Any, year: int, today: datetime.date) -> Decimal | None:
-    """Share of the year's monthly reports (already due) first submitted by their due date."""
+    """Share of the monthly reports due since the district began reporting that year that
+    were first submitted by their due date; None while the district reports nothing that year.
+    """
     try:
         model = apps.get_model("reports", "MonthlyReport")
     except LookupError:
         return None
-    reports = model.objects.filter(school=school, year=year, due_date__lt=today)
-    due_months = sum(1 for month in range(1, 13) if _due_date(year, month) < today)
+    district = model.objects.filter(school__bureau=school.bureau_id, year=year)
+    first = district.order_by("month").values_list("month", flat=True).first()
+    if first is None:
+        return None
+    due_months = [m for m in range(first, 13) if _due_date(year, m) < today]
     if not due_months:
         return None
     on_time = sum(
         1
-        for submitted, due in reports.filter(first_submitted_at__isnull=False).values_list(
-            "first_submitted_at", "due_date"
-        )
+        for submitted, due in model.objects.filter(
+            school=school, year=year, month__in=due_months, first_submitted_at__isnull=False
+        ).values_list("first_submitted_at", "due_date")
         if submitted.astimezone(LOCAL_ZONE).date() <= due
     )
-    return _pct(on_time, due_months)
+    return _pct(on_time, len(due_months))
 
 
 def _due_date(year: int, month: int) -> datetime.date:

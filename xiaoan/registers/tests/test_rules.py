@@ -274,3 +274,32 @@ def test_weighted_total_needs_every_item(school_a, bureau_admin):
     assessment = Assessment.objects.create(school=school_a, year=2014)
     assessment.score(bureau_admin, {"inspections_score": Decimal(80)})
     assert assessment.total is None and assessment.result == ""
+
+
+def test_monthly_item_counts_reports_on_time_since_the_district_began(school_a, school_b, alice):
+    from xiaoan.registers.assessing import monthly_score
+    from xiaoan.reports.models import MonthlyReport
+
+    assert monthly_score(school_a, 2014, datetime.date(2015, 3, 1)) is None
+    for month, submitted in ((11, at(datetime.date(2014, 12, 3), 9)), (12, None)):
+        MonthlyReport.objects.create(
+            school=school_a,
+            year=2014,
+            month=month,
+            due_date=datetime.date(2014 + month // 12, month % 12 + 1, 5),
+            first_submitted_at=submitted,
+        )
+    # November on time, December missing: 1 of 2.
+    assert monthly_score(school_a, 2014, datetime.date(2015, 3, 1)) == Decimal("50.0")
+    assert monthly_score(school_b, 2014, datetime.date(2015, 3, 1)) == Decimal("0.0")
+
+
+def test_remind_sends_expiring_papers_to_the_school_admin_once_a_day(vehicle_a, driver_a, alice):
+    from xiaoan.reports.models import Notification
+    from xiaoan.reports.reminders import vehicle_paper_reminders
+
+    today = datetime.date(2014, 12, 15)  # inspection due on 20 December
+    assert vehicle_paper_reminders(today, 10) == 1
+    assert vehicle_paper_reminders(today, 10) == 0
+    notice = Notification.objects.get(recipient=alice)
+    assert "浙A12345" in notice.text and "年检" in notice.text
