@@ -165,3 +165,23 @@ def test_report_command_writes_each_format(quarterly, tmp_path):
         )
         assert out.stat().st_size > 1000
     assert open_docx(str(tmp_path / "q3.docx")).paragraphs[0].text == quarterly.title
+
+
+def test_demo_reports_are_complete_and_idempotent(demo):
+    from xiaoan.reports import demo as reports_demo
+    from xiaoan.reports.models import MonthlyReport, MonthlyReportEvent, OfficialReport
+    from xiaoan.reports.official import compliance_counts
+
+    reports_demo.load()
+    counts = MonthlyReport.objects.count(), OfficialReport.objects.count()
+    reports_demo.load()
+    assert (MonthlyReport.objects.count(), OfficialReport.objects.count()) == counts
+    months = [compliance_counts(demo.bureau_id, 2014, m, datetime.date(2015, 1, 20))
+              for m in (9, 10, 11, 12)]
+    assert all(m["expected"] == 79 for m in months)
+    assert all(m["on_time"] > 60 and 0 < m["late"] and 0 < m["missing"] < 6 for m in months)
+    assert MonthlyReportEvent.objects.filter(kind="returned").count() == 1
+    issued = OfficialReport.objects.filter(status="issued").order_by("quarter")
+    assert [(r.year, r.quarter) for r in issued] == [(2014, 3), (2014, 4)]
+    summary = OfficialReport.objects.get(kind="campaign_summary")
+    assert SEED_OPENING in summary.narrative
