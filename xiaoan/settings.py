@@ -201,6 +201,12 @@ SPECTACULAR_SETTINGS = {
         "SafetyActivityKindEnum": "xiaoan.registers.choices.ActivityKind",
         "SpecialGroupKindEnum": "xiaoan.registers.choices.SpecialGroupKind",
         "IncidentKindEnum": "xiaoan.registers.choices.IncidentKind",
+        "CampaignStatusEnum": "xiaoan.campaigns.choices.CampaignStatus",
+        "WorkPlanStatusEnum": "xiaoan.campaigns.choices.WorkPlanStatus",
+        "InspectionKindEnum": "xiaoan.inspections.choices.InspectionKind",
+        "InspectionStatusEnum": "xiaoan.inspections.choices.InspectionStatus",
+        "InspectionResultEnum": "xiaoan.inspections.choices.AnswerResult",
+        "FailRequirementEnum": "xiaoan.inspections.choices.FailRequirement",
     },
 }
 

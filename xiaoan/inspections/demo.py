@@ -230,6 +230,7 @@ class _Context:
                 if not h.linked
                 and h.school_id == hazard.school_id
                 and h.found_on == hazard.found_on
+                and h.department_id == hazard.department_id  # one finder, one record
             ]
             areas = sorted({h.area.code for h in same_day}, key=ALL.index)
             inspection = self._inspection(
