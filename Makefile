@@ -38,7 +38,7 @@ run: demo
 test: dev
 	$(BIN)/xiaoan makemigrations --check --dry-run
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: dev
 	$(BIN)/ruff check .
