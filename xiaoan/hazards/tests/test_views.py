@@ -239,3 +239,34 @@ def test_bureau_renames_an_area_and_others_may_not(as_user, bureau_admin, alice,
     assert fire_area.name_zh == "消防安全管理"
     page = as_user(alice).get(reverse("hazards:areas")).content.decode()
     assert "消防安全管理" in page and url not in page
+
+
+def test_leader_puts_a_major_hazard_under_supervision_from_the_page(
+    as_user, make_hazard, leader, bureau_admin
+):
+    major = make_hazard(level="major")
+    url = reverse("hazards:supervise", args=[major.pk])
+    assert url not in as_user(bureau_admin).get(major.get_absolute_url()).content.decode()
+    client = as_user(leader)
+    assert url in client.get(major.get_absolute_url()).content.decode()
+    assert client.post(url, {"comment": "挂牌督办", "version": major.version}).status_code == 302
+    assert Hazard.objects.get().supervised
+    assert as_user(bureau_admin).post(url, {}).status_code == 403
+
+
+def test_school_requests_and_bureau_approves_an_extension_from_the_page(
+    as_user, hazard, bureau_admin, alice
+):
+    to_stage(hazard, "rectifying", bureau_admin, alice)
+    school = as_user(alice)
+    school.post(
+        reverse("hazards:extend", args=[hazard.pk]),
+        {"new_deadline": "2014-10-15", "reason": "需采购设备"},
+    )
+    page = as_user(bureau_admin).get(hazard.get_absolute_url()).content.decode()
+    assert reverse("hazards:decide_extension", args=[hazard.pk]) in page
+    as_user(bureau_admin).post(
+        reverse("hazards:decide_extension", args=[hazard.pk]), {"approve": "1"}
+    )
+    hazard.refresh_from_db()
+    assert hazard.deadline == datetime.date(2014, 10, 15)
