@@ -27,6 +27,8 @@ def _style(form: Any) -> Any:
         widget = field.widget
         if isinstance(field, forms.DateField):
             widget.input_type = "date"
+        if isinstance(widget, forms.NullBooleanSelect):
+            widget.choices = [("unknown", _("All entries")), ("true", _("Yes")), ("false", _("No"))]
         css = "form-select" if isinstance(widget, forms.Select) else "form-control"
         widget.attrs["class"] = css
     form._styled = True
