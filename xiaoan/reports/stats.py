@@ -17,6 +17,7 @@ from xiaoan.schools.models import School
 
 from .choices import Compliance
 from .figures import area_rows, month_bounds, rate, totals
+from .models import MonthlyReport
 
 
 class StatsFilterForm(BootstrapMixin, forms.Form):
@@ -150,9 +151,16 @@ def compliance_trend(user: Any, months: list[tuple[int, int]]) -> list[dict[str,
     if membership is None or membership.school_id:
         return []
     today = local_today()
+    # Months before the bureau collected monthly reports in Xiao'an are left out.
+    collected = set(
+        MonthlyReport.objects.filter(school__bureau_id=membership.bureau_id)
+        .values_list("year", "month")
+        .distinct()
+    )
     return [
         {**compliance_counts(membership.bureau_id, y, m, today), "key": f"{y}-{m:02d}"}
         for y, m in months
+        if (y, m) in collected
     ]
 
 

@@ -176,8 +176,10 @@ def test_demo_reports_are_complete_and_idempotent(demo):
     counts = MonthlyReport.objects.count(), OfficialReport.objects.count()
     reports_demo.load()
     assert (MonthlyReport.objects.count(), OfficialReport.objects.count()) == counts
-    months = [compliance_counts(demo.bureau_id, 2014, m, datetime.date(2015, 1, 20))
-              for m in (9, 10, 11, 12)]
+    months = [
+        compliance_counts(demo.bureau_id, 2014, m, datetime.date(2015, 1, 20))
+        for m in (9, 10, 11, 12)
+    ]
     assert all(m["expected"] == 79 for m in months)
     assert all(m["on_time"] > 60 and 0 < m["late"] and 0 < m["missing"] < 6 for m in months)
     assert MonthlyReportEvent.objects.filter(kind="returned").count() == 1

@@ -23,7 +23,7 @@
   });
   draw("chart-funnel", {
     tooltip: { trigger: "item" },
-    series: [{ type: "funnel", sort: "none", left: "10%", width: "80%", label: { formatter: "{b}: {c}" },
+    series: [{ type: "funnel", sort: "none", left: "10%", width: "80%", label: { position: "inside", formatter: "{b}: {c}" },
       data: data.funnel.map((f) => ({ name: f.name, value: f.count })) }],
   });
   draw("chart-trend", {
