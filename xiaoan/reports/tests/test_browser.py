@@ -1,0 +1,18 @@
+"""The dashboard as a browser draws it: ECharts renders every chart from the page's data."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import browser_login
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_dashboard_draws_its_charts(page, live_server, bureau_admin, september_ledger):
+    browser_login(page, live_server, "bureau")
+    page.goto(f"{live_server.url}/reports/dashboard/")
+    page.wait_for_selector("#chart-area canvas")
+    for chart in ("chart-area", "chart-funnel", "chart-trend", "chart-ranking"):
+        assert page.locator(f"#{chart} canvas").count() == 1
+    assert page.locator("h1").inner_text() == "全区数据看板"
