@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xiaoan.campaigns.models import Campaign
-from xiaoan.hazards.choices import HazardLevel, HazardSource, HazardStatus, PhotoKind
+from xiaoan.hazards.choices import HazardLevel, HazardSource, PhotoKind
 from xiaoan.hazards.filters import HazardFilter
 from xiaoan.hazards.models import (
     Area,
@@ -37,6 +37,7 @@ from xiaoan.hazards.models import (
     InvalidStep,
 )
 from xiaoan.hazards.querysets import HazardQuerySet
+from xiaoan.hazards.stats import summary
 from xiaoan.schools.models import School
 
 
@@ -419,26 +420,3 @@ class StatsSummaryView(APIView):
             start, end = period_range(request.query_params["period"])
             hazards = hazards.filter(found_on__range=(start, end))
         return Response(summary(hazards))
-
-
-def summary(hazards: HazardQuerySet) -> dict[str, Any]:
-    by_area = dict(hazards.values_list("area__code").annotate(n=Count("id")))
-    by_level = dict(hazards.values_list("level").annotate(n=Count("id")))
-    by_status = dict(hazards.values_list("status").annotate(n=Count("id")))
-    totals = hazards.aggregate(
-        total=Count("id"),
-        overdue=Count("id", filter=Q(pk__in=hazards.overdue().values("pk"))),
-        supervised=Count("id", filter=Q(supervised=True)),
-        schools=Count("school", distinct=True),
-    )
-    return {
-        "total": totals["total"],
-        "by_area": {a.code: by_area.get(a.code, 0) for a in Area.objects.all()},
-        "by_level": {value: by_level.get(value, 0) for value in HazardLevel.values},
-        "by_status": {value: by_status.get(value, 0) for value in HazardStatus.values},
-        "open": sum(by_status.get(s, 0) for s in HazardStatus.open_states()),
-        "closed": by_status.get(HazardStatus.CLOSED, 0),
-        "overdue": totals["overdue"],
-        "supervised": totals["supervised"],
-        "schools": totals["schools"],
-    }
