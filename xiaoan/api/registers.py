@@ -243,18 +243,18 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
 
     @action(detail=True, methods=["post"], serializer_class=ReasonSerializer)
     def veto(self, request: Request, pk: Any = None) -> Response:
-        reason = str(request.data.get("reason", ""))
+        reason = _reason(request)
         return self._veto(request, lambda a: a.veto(request.user, reason))
 
     @action(detail=True, methods=["post"], url_path="lift-veto", serializer_class=ReasonSerializer)
     def lift_veto(self, request: Request, pk: Any = None) -> Response:
-        reason = str(request.data.get("reason", ""))
+        reason = _reason(request)
         return self._veto(request, lambda a: a.lift_veto(request.user, reason))
 
     def _veto(self, request: Request, run: Any) -> Response:
         if not has_role(request.user, Role.BUREAU_LEADER):
             raise PermissionDenied
-        if not str(request.data.get("reason", "")).strip():
+        if not _reason(request).strip():
             raise serializers.ValidationError({"reason": "required"})
         assessment = self.get_object()
         try:
@@ -268,6 +268,11 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
         assessment = self.get_object()
         events = assessment.events.select_related("actor")
         return Response(AssessmentEventSerializer(events, many=True).data)
+
+
+def _reason(request: Request) -> str:
+    data: Any = request.data
+    return str(data.get("reason", "")) if hasattr(data, "get") else ""
 
 
 def register_routes(router: BaseRouter) -> None:

@@ -84,12 +84,14 @@ def monthly_score(school: Any, year: int, today: datetime.date) -> Decimal | Non
     due_months = [m for m in range(first, 13) if _due_date(year, m) < today]
     if not due_months:
         return None
-    on_time = sum(
-        1
-        for submitted, due in model.objects.filter(
-            school=school, year=year, month__in=due_months, first_submitted_at__isnull=False
-        ).values_list("first_submitted_at", "due_date")
-        if submitted.astimezone(LOCAL_ZONE).date() <= due
+    on_time = len(
+        [
+            submitted
+            for submitted, due in model.objects.filter(
+                school=school, year=year, month__in=due_months, first_submitted_at__isnull=False
+            ).values_list("first_submitted_at", "due_date")
+            if submitted is not None and submitted.astimezone(LOCAL_ZONE).date() <= due
+        ]
     )
     return _pct(on_time, len(due_months))
 

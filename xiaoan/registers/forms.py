@@ -62,7 +62,8 @@ class RegisterForm(BootstrapMixin, forms.ModelForm):
             elif isinstance(model_field, dj_models.DateField):
                 field.widget = DateInput(attrs={"class": "form-control"})
             if isinstance(field, forms.ModelChoiceField) and name != "school":
-                field.queryset = field.queryset.model.objects.for_user(user)  # type: ignore[attr-defined]
+                model = field.queryset.model  # type: ignore[union-attr]
+                field.queryset = model.objects.for_user(user)
 
     def target_school(self) -> School | None:
         if self.instance.pk:
@@ -70,7 +71,7 @@ class RegisterForm(BootstrapMixin, forms.ModelForm):
         return self.own_school or self.cleaned_data.get("school")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         school = self.target_school()
         # A vehicle, driver, team or shift must be the same school's.
         for name, value in data.items():
@@ -118,7 +119,7 @@ class DriverForm(RegisterForm):
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.errors:
             return data
         candidate = models.Driver(**{k: v for k, v in data.items() if k != "school"})
@@ -148,7 +149,7 @@ class VisitorForm(BootstrapMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         from .identity import id_error
 
-        data = super().clean()
+        data = super().clean() or {}
         error = id_error(data.get("id_type", ""), data.get("id_number", ""))
         if error:
             self.add_error("id_number", error)
@@ -186,7 +187,7 @@ class ScoreForm(BootstrapMixin, forms.Form):
             if name in assessment.computed_items:
                 continue
             self.fields[name] = forms.DecimalField(
-                label=assessment._meta.get_field(name).verbose_name,
+                label=_verbose(assessment, name),
                 min_value=0,
                 max_value=100,
                 decimal_places=1,
@@ -194,6 +195,10 @@ class ScoreForm(BootstrapMixin, forms.Form):
                 initial=getattr(assessment, name),
             )
         self.order_fields([*WEIGHTS, "comment"])
+
+
+def _verbose(instance: Any, name: str) -> str:
+    return str(getattr(instance._meta.get_field(name), "verbose_name", name))
 
 
 class ReasonForm(BootstrapMixin, forms.Form):

@@ -206,7 +206,7 @@ def duty_gap_view(request: HttpRequest) -> HttpResponse:
     day = parse_date(request.GET.get("day") or "") or local_today()
     schools = list(School.objects.for_user(request.user).filter(is_active=True))
     gaps = duty_gaps(DutyShift.objects.for_user(request.user), day)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for school in schools:
         school_gaps = gaps.get(school.pk)
         rows.append(

@@ -8,6 +8,7 @@ the result is then 不合格 (fail) whatever the score. Every step writes an Ass
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -49,7 +50,7 @@ class ResponsibilityLetter(SchoolRecord):
     signatory = models.CharField(_("signatory"), max_length=100)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
 
-    objects = LetterQuerySet.as_manager()
+    objects = LetterQuerySet.as_manager()  # type: ignore[misc,assignment]
 
     class Meta:
         verbose_name = _("responsibility letter")
@@ -167,7 +168,7 @@ class Assessment(TimeStampedModel):
         return [
             (
                 name,
-                str(self._meta.get_field(name).verbose_name),
+                str(getattr(self._meta.get_field(name), "verbose_name", name)),
                 weight,
                 getattr(self, name),
                 name in self.computed_items,
@@ -225,7 +226,7 @@ class Assessment(TimeStampedModel):
             )
         return scores
 
-    def score(self, user: Any, scores: dict[str, Decimal | None], comment: str = "") -> None:
+    def score(self, user: Any, scores: Mapping[str, Decimal | None], comment: str = "") -> None:
         """The bureau scores the items the data cannot measure."""
         _require(user, Role.BUREAU_ADMIN)
         unknown = set(scores) - set(WEIGHTS)

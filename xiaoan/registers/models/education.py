@@ -78,7 +78,7 @@ class SpecialGroupChild(SchoolRecord):
     notes = models.CharField(_("notes"), max_length=200, blank=True)
     is_active = models.BooleanField(_("on the register"), default=True)
 
-    objects = SpecialGroupQuerySet.as_manager()
+    objects = SpecialGroupQuerySet.as_manager()  # type: ignore[misc,assignment]
 
     class Meta:
         verbose_name = _("special-group child")

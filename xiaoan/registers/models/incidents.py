@@ -35,7 +35,7 @@ class Incident(SchoolRecord):
     reported_at = models.DateTimeField(_("reported to the bureau at"))
     follow_up = models.TextField(_("follow-up"), blank=True)
 
-    objects = IncidentQuerySet.as_manager()
+    objects = IncidentQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("incident")

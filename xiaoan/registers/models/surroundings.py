@@ -58,7 +58,7 @@ class SurroundingsCheck(SchoolRecord):
     @property
     def failed_items(self) -> list[str]:
         return [
-            str(self._meta.get_field(name).verbose_name)
+            str(getattr(self._meta.get_field(name), "verbose_name", name))
             for name in FOUR_NOS
             if not getattr(self, name)
         ]

@@ -75,7 +75,7 @@ class Visitor(SchoolRecord):
         verbose_name=_("watch list match"),
     )
 
-    objects = VisitorQuerySet.as_manager()
+    objects = VisitorQuerySet.as_manager()  # type: ignore[misc,assignment]
 
     class Meta:
         verbose_name = _("visitor")
