@@ -224,3 +224,14 @@ def test_ranking_export_puts_the_vetoed_school_last(
     response = as_user(leader).get(reverse("registers:assessments-export"), {"year": 2014})
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [sheet.cell(r, 2).value for r in (3, 4)] == [school_b.name, school_a.name]
+
+
+def test_admin_lists_every_register(admin_client, visitor_a, driver_a, child_a):
+    from django.contrib import admin
+
+    from xiaoan.registers import models as register_models
+
+    for model in admin.site._registry:
+        if model.__module__.startswith(register_models.__name__):
+            url = reverse(f"admin:registers_{model._meta.model_name}_changelist")
+            assert admin_client.get(url).status_code == 200, url
