@@ -149,11 +149,18 @@ def _practice_lines(figures: dict) -> list[str]:
             f"各校每月向局报送隐患排查整改情况,本季度应报月报{expected}份,按时报送{on_time}份,"
             f"逾期报送{late}份,未报{missing}份。",
         ]
-    measures = figures.get("key_measures") or []
+    measures = [m for m in figures.get("key_measures") or [] if m["value"]]
     if measures:
-        text = ";".join(f"{m['label']}{m['value']}{m['unit']}" for m in measures)
+        text = ";".join(f"{m['label']}{number(m['value'])}{m['unit']}" for m in measures)
         lines += ["## 加大投入,强化措施", text + "。"]
     return lines
+
+
+def number(value: Any) -> str:
+    """350.0 → 350, 3.5 → 3.5: a report writes no needless decimals."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _problem_line(figures: dict) -> str:
@@ -357,5 +364,5 @@ def _compliance_table(document: Document, figures: dict) -> None:
 def _measures_table(document: Document, figures: dict) -> None:
     measures = figures.get("key_measures") or []
     if measures:
-        rows = [[m["label"], m["value"], m["unit"]] for m in measures]
+        rows = [[m["label"], number(m["value"]), m["unit"]] for m in measures]
         document.table(f"表{len(document.tables) + 1} 重点工作措施", ["项目", "数量", "单位"], rows)

@@ -168,10 +168,12 @@ def test_report_command_writes_each_format(quarterly, tmp_path):
 
 
 def test_demo_reports_are_complete_and_idempotent(demo):
+    from xiaoan.registers import demo as registers_demo
     from xiaoan.reports import demo as reports_demo
     from xiaoan.reports.models import MonthlyReport, MonthlyReportEvent, OfficialReport
     from xiaoan.reports.official import compliance_counts
 
+    registers_demo.load()  # the key measures come from the registers
     reports_demo.load()
     counts = MonthlyReport.objects.count(), OfficialReport.objects.count()
     reports_demo.load()
@@ -187,3 +189,4 @@ def test_demo_reports_are_complete_and_idempotent(demo):
     assert [(r.year, r.quarter) for r in issued] == [(2014, 3), (2014, 4)]
     summary = OfficialReport.objects.get(kind="campaign_summary")
     assert SEED_OPENING in summary.narrative
+    assert "辅警118人" in summary.narrative and "物防技防投入350万元" in summary.narrative
