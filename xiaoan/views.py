@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from xiaoan.accounts.access import role_of
 from xiaoan.accounts.choices import Role
+from xiaoan.hazards.choices import HazardLevel, HazardStatus
+from xiaoan.hazards.models import Hazard
 from xiaoan.schools.choices import SchoolKind
 from xiaoan.schools.models import School
 
@@ -19,6 +23,7 @@ from xiaoan.schools.models import School
 def home(request: HttpRequest) -> HttpResponse:
     schools = School.objects.for_user(request.user).filter(is_active=True)
     counts = dict(schools.values_list("kind").annotate(n=Count("id")).order_by())
+    role = role_of(request.user)
     context = {
         "school_count": schools.count(),
         "childcare_count": schools.childcare().count(),
@@ -26,6 +31,29 @@ def home(request: HttpRequest) -> HttpResponse:
         "by_kind": [
             {"label": k.label, "n": counts[k.value]} for k in SchoolKind if k.value in counts
         ],
-        "own_school": schools.first() if role_of(request.user) in Role.school_roles() else None,
+        "own_school": schools.first() if role in Role.school_roles() else None,
+        "hazards": hazard_figures(request.user),
+        "can_report": role in (*Role.school_roles(), Role.DEPT_INSPECTOR, Role.BUREAU_ADMIN),
     }
     return render(request, "home.html", context)
+
+
+def hazard_figures(user: Any) -> dict[str, int]:
+    """The ledger at a glance, for what the user may see: two queries."""
+    hazards = Hazard.objects.for_user(user)
+    figures = hazards.aggregate(
+        total=Count("id", filter=~Q(status=HazardStatus.REJECTED)),
+        open=Count("id", filter=Q(status__in=HazardStatus.open_states())),
+        closed=Count("id", filter=Q(status=HazardStatus.CLOSED)),
+        awaiting=Count("id", filter=Q(status=HazardStatus.AWAITING_VERIFICATION)),
+        reported=Count("id", filter=Q(status=HazardStatus.REPORTED)),
+        supervised=Count("id", filter=Q(supervised=True, status__in=HazardStatus.open_states())),
+        major_open=Count(
+            "id", filter=Q(level=HazardLevel.MAJOR, status__in=HazardStatus.open_states())
+        ),
+    )
+    figures["overdue"] = hazards.overdue().count()
+    figures["closed_rate"] = (
+        round(100 * figures["closed"] / figures["total"]) if figures["total"] else 0
+    )
+    return figures

@@ -1,0 +1,46 @@
+"""The home dashboard counts only what the user may see."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from xiaoan.hazards.choices import HazardLevel, HazardSource, HazardStatus
+from xiaoan.hazards.models import Area, Hazard
+
+pytestmark = pytest.mark.django_db
+
+
+def make_hazard(school, user, **values) -> Hazard:
+    hazard = Hazard.objects.report(
+        school=school,
+        area=Area.objects.get(code="fire"),
+        level=HazardLevel.GENERAL,
+        description="消防通道堆放杂物",
+        reported_by=user,
+        source=HazardSource.SELF_REPORT,
+    )
+    Hazard.objects.filter(pk=hazard.pk).update(**values)
+    return hazard
+
+
+def test_school_sees_its_own_figures_only(as_user, alice, bob, school_a, school_b):
+    make_hazard(school_a, alice, status=HazardStatus.RECTIFYING, deadline=datetime.date(2020, 1, 1))
+    make_hazard(school_a, alice, status=HazardStatus.CLOSED, closed_at=timezone.now())
+    make_hazard(school_b, bob)
+    figures = as_user(alice).get(reverse("home")).context["hazards"]
+    assert figures["total"] == 2 and figures["open"] == 1 and figures["overdue"] == 1
+    assert figures["closed_rate"] == 50
+
+
+def test_bureau_sees_the_district_figures(as_user, bureau_admin, alice, bob, school_a, school_b):
+    make_hazard(school_a, alice, status=HazardStatus.AWAITING_VERIFICATION)
+    make_hazard(school_b, bob, status=HazardStatus.REJECTED)
+    make_hazard(school_b, bob, level=HazardLevel.MAJOR, supervised=True)
+    page = as_user(bureau_admin).get(reverse("home"))
+    figures = page.context["hazards"]
+    assert (figures["total"], figures["awaiting"], figures["supervised"]) == (2, 1, 1)
+    assert "隐患台账" in page.content.decode()
