@@ -92,3 +92,27 @@ def test_bureau_creates_a_campaign_with_attachments(as_user, bureau_admin, outsi
     assert as_user(alice).get(_url("file", campaign.pk, "notice")).status_code == 200
     assert as_user(outsider).get(_url("file", campaign.pk, "notice")).status_code == 404
     assert as_user(alice).get(_url("create")).status_code == 403
+
+
+def test_campaign_page_runs_a_fixed_number_of_queries(campaign, bureau, bureau_admin, as_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from xiaoan.schools.models import School
+
+    client = as_user(bureau_admin)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(_url("detail", campaign.pk)).status_code == 200
+        return len(ctx.captured_queries)
+
+    School.objects.create(bureau=bureau, code="S101", name="甲小学", kind="primary")
+    client.get(_url("detail", campaign.pk))
+    before = queries()
+    for n in range(2, 6):
+        school = School.objects.create(
+            bureau=bureau, code=f"S10{n}", name=f"乙{n}小学", kind="primary"
+        )
+        campaign.plan_for(school)
+    assert queries() == before
