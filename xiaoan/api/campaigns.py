@@ -26,7 +26,7 @@ class CampaignConflict(APIException):
 
 
 class CampaignSerializer(serializers.ModelSerializer):
-    focus_areas = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    focus_areas: Any = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     plans_filed = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -88,6 +88,11 @@ class NoInputSerializer(serializers.Serializer):
 
 class CommentSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def _comment(request: Request) -> str:
+    data: Any = request.data
+    return str(data.get("comment", "")) if hasattr(data, "get") else ""
 
 
 def _run(step: Any) -> None:
@@ -167,13 +172,13 @@ class WorkPlanViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], serializer_class=CommentSerializer)
     def accept(self, request: Request, pk: int) -> Response:
         plan = self.get_object()
-        _run(lambda: plan.accept(request.user, request.data.get("comment", "")))
+        _run(lambda: plan.accept(request.user, _comment(request)))
         return self._respond(plan)
 
     @action(detail=True, methods=["post"], url_path="return", serializer_class=CommentSerializer)
     def return_to_school(self, request: Request, pk: int) -> Response:
         plan = self.get_object()
-        _run(lambda: plan.return_to_school(request.user, request.data.get("comment", "")))
+        _run(lambda: plan.return_to_school(request.user, _comment(request)))
         return self._respond(plan)
 
 

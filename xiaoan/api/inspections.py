@@ -76,7 +76,7 @@ class AnswerSerializer(serializers.ModelSerializer):
 
     def get_hazard(self, answer: InspectionAnswer) -> str | None:
         # The code only: whether the user may open the hazard is the hazard API's business.
-        return answer.hazard.code if answer.hazard_id else None
+        return answer.hazard.code if answer.hazard else None
 
     def get_has_photo(self, answer: InspectionAnswer) -> bool:
         return bool(answer.photo)
@@ -84,8 +84,8 @@ class AnswerSerializer(serializers.ModelSerializer):
 
 class InspectionSerializer(serializers.ModelSerializer):
     school_code = serializers.CharField(source="school.code", read_only=True)
-    areas = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    departments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    areas: Any = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    departments: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     inspectors = serializers.CharField(source="inspector_list", read_only=True)
 
     class Meta:
@@ -135,9 +135,10 @@ class StartSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         user = self.context["request"].user
         # Out-of-reach schools and campaigns are "not found", like everywhere else.
-        self.fields["school"].queryset = School.objects.for_user(user)
-        self.fields["campaign"].queryset = Campaign.objects.for_user(user)
-        self.fields["departments"].child_relation.queryset = Department.objects.for_user(user)
+        fields: Any = self.fields
+        fields["school"].queryset = School.objects.for_user(user)
+        fields["campaign"].queryset = Campaign.objects.for_user(user)
+        fields["departments"].child_relation.queryset = Department.objects.for_user(user)
 
     def validate_date(self, value: Any) -> Any:
         if value > local_today():

@@ -63,11 +63,11 @@ def _campaign_form(request: HttpRequest, instance: Campaign | None) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         campaign = form.save(commit=False)
         if instance is None:
-            campaign.bureau_id = request.user.membership.bureau_id
+            campaign.bureau_id = request.user.membership.bureau_id  # type: ignore[union-attr]
         for name in ("notice_file", "plan_file"):
             upload = request.FILES.get(name)
             if upload:
-                setattr(campaign, f"{name}_name", upload.name[:200])
+                setattr(campaign, f"{name}_name", str(upload.name)[:200])
         campaign.save()
         form.save_m2m()
         messages.success(request, _("Campaign saved."))

@@ -119,9 +119,9 @@ def record_docx(inspection: Inspection) -> bytes:
             "、".join(d.name for d in inspection.departments.all()) or "—",
         ),
     ]
-    for values in pairs:
+    for pair in pairs:
         cells = facts.add_row().cells
-        for cell, value in zip(cells, values, strict=True):
+        for cell, value in zip(cells, pair, strict=True):
             cell.text = value
     doc.add_paragraph()
     table = doc.add_table(rows=1, cols=5, style="Table Grid")

@@ -65,15 +65,16 @@ class StartForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         bureau_id = _bureau_id(user)
         membership = getattr(user, "membership", None)
-        self.fields["school"].queryset = School.objects.for_user(user).filter(is_active=True)
-        self.fields["kind"].choices = [c for c in InspectionKind.choices if c[0] in kinds_for(user)]
+        fields: Any = self.fields  # typed as plain Field; these are choice fields
+        fields["school"].queryset = School.objects.for_user(user).filter(is_active=True)
+        fields["kind"].choices = [c for c in InspectionKind.choices if c[0] in kinds_for(user)]
         self.fields["date"].initial = local_today()
         campaigns = Campaign.objects.filter(bureau=bureau_id)
-        self.fields["campaign"].queryset = campaigns
+        fields["campaign"].queryset = campaigns
         self.fields["campaign"].initial = campaigns.filter(status=CampaignStatus.RUNNING).first()
-        self.fields["schedule"].queryset = InspectionSchedule.objects.for_user(user)
-        self.fields["departments"].queryset = Department.objects.filter(bureau=bureau_id)
-        self.fields["inspectors"].queryset = (
+        fields["schedule"].queryset = InspectionSchedule.objects.for_user(user)
+        fields["departments"].queryset = Department.objects.filter(bureau=bureau_id)
+        fields["inspectors"].queryset = (
             get_user_model()
             .objects.filter(membership__bureau=bureau_id, membership__is_active=True)
             .filter(membership__school__isnull=True)
@@ -139,14 +140,15 @@ class ScheduleForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         bureau_id = _bureau_id(user)
-        self.fields["campaign"].queryset = Campaign.objects.filter(bureau=bureau_id)
-        self.fields["schools"].queryset = School.objects.for_user(user)
+        fields: Any = self.fields
+        fields["campaign"].queryset = Campaign.objects.filter(bureau=bureau_id)
+        fields["schools"].queryset = School.objects.for_user(user)
         self.fields["schools"].required = False
-        self.fields["departments"].queryset = Department.objects.filter(bureau=bureau_id)
+        fields["departments"].queryset = Department.objects.filter(bureau=bureau_id)
         self.fields["departments"].required = False
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, due = data.get("start_date"), data.get("due_date")
         if start and due and due < start:
             self.add_error("due_date", _("The due date cannot be before the start."))

@@ -39,7 +39,8 @@ from .models import (
 )
 
 
-def visible(request: HttpRequest) -> QuerySet[Inspection]:
+def visible(request: HttpRequest) -> Any:
+    """The inspections the user may see (an InspectionQuerySet)."""
     return Inspection.objects.for_user(request.user)
 
 
@@ -140,7 +141,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "submit_form": forms.SubmitForm(
             initial={
                 "notes": inspection.notes,
-                "signed_by": request.user.get_full_name() or request.user.username,
+                "signed_by": getattr(request.user, "get_full_name", str)() or request.user.username,
             }
         ),
         "events": inspection.events.select_related("actor"),
@@ -352,7 +353,7 @@ def schedule_create(request: HttpRequest) -> HttpResponse:
     form = forms.ScheduleForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         schedule = form.save(commit=False)
-        schedule.bureau_id = request.user.membership.bureau_id
+        schedule.bureau_id = request.user.membership.bureau_id  # type: ignore[union-attr]
         schedule.save()
         form.save_m2m()
         messages.success(request, _("Schedule saved."))
