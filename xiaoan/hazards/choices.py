@@ -29,7 +29,7 @@ class HazardStatus(models.TextChoices):
     ASSIGNED = "assigned", _("Awaiting rectification")
     RECTIFYING = "rectifying", _("Rectifying")
     AWAITING_VERIFICATION = "awaiting_verification", _("Awaiting verification")
-    CLOSED = "closed", _("Closed out")
+    CLOSED = "closed", _("Rectified and closed")
     REJECTED = "rejected", _("Rejected")
 
     @classmethod
