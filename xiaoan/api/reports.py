@@ -177,7 +177,7 @@ class OfficialReportViewSet(viewsets.ReadOnlyModelViewSet):
         membership = request.user.membership  # type: ignore[union-attr]
         form = GenerateForm(request.data, bureau_id=membership.bureau_id)
         if not form.is_valid():
-            raise serializers.ValidationError(form.errors)
+            raise serializers.ValidationError(form.errors.get_json_data())
         data = form.cleaned_data
         scope = (
             {"year": data["year"], "quarter": data["quarter"]}
@@ -210,7 +210,7 @@ class StatsView(APIView):
     def get(self, request: Request) -> Response:
         form = stats.StatsFilterForm(request.query_params or None, user=request.user)
         if form.is_bound and not form.is_valid():
-            raise serializers.ValidationError(form.errors)
+            raise serializers.ValidationError(form.errors.get_json_data())
         return Response(stats.dashboard(request.user, form)[self.part])
 
 

@@ -127,7 +127,7 @@ def _narrative(figures: dict) -> str:
 
 
 def _documents(bureau: Any, officer: Any) -> None:
-    plans = [
+    plans: list[tuple[str, dict[str, Any], datetime.date, bool]] = [
         (OfficialKind.QUARTERLY, {"year": 2014, "quarter": 3}, datetime.date(2014, 10, 10), True),
         (OfficialKind.QUARTERLY, {"year": 2014, "quarter": 4}, datetime.date(2015, 1, 9), True),
         (

@@ -70,7 +70,7 @@ def area_rows(hazards: QuerySet[Hazard], as_of: datetime.date) -> list[dict[str,
     }
     rows = []
     for area in _areas():
-        row = counts.get(area.pk, {})
+        row: Any = counts.get(area.pk, {})
         rows.append(
             {
                 "code": area.code,
@@ -166,7 +166,7 @@ def kind_rows(hazards: QuerySet[Hazard], bureau_id: int, as_of: datetime.date) -
     for kind in SchoolKind:
         if not schools[kind.value] and kind.value not in counts:
             continue
-        row = counts.get(kind.value, {})
+        row: Any = counts.get(kind.value, {})
         rows.append(
             {
                 "kind": kind.value,

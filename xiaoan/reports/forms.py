@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -20,11 +22,12 @@ class GenerateForm(BootstrapMixin, forms.Form):
     quarter = forms.IntegerField(label=_("Quarter"), min_value=1, max_value=4, required=False)
     campaign = forms.ModelChoiceField(Campaign.objects.none(), label=_("Campaign"), required=False)
 
-    def __init__(self, *args, bureau_id=None, **kwargs) -> None:
+    def __init__(self, *args: Any, bureau_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = Campaign.objects.filter(bureau=bureau_id)
+        campaigns = Campaign.objects.filter(bureau=bureau_id)
+        self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("kind") == OfficialKind.QUARTERLY and not (
             data.get("year") and data.get("quarter")

@@ -53,6 +53,18 @@ def due_date_for(year: int, month: int) -> datetime.date:
     return datetime.date(year, month, day)
 
 
+class MonthlyReportManager(models.Manager.from_queryset(MonthlyReportQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class OfficialReportManager(models.Manager.from_queryset(OfficialReportQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class NotificationManager(models.Manager.from_queryset(NotificationQuerySet)):  # type: ignore[misc]
+    pass
+
+
 def _role(user: Any) -> str | None:
     membership = active_membership(user)
     return str(membership.role) if membership is not None else None
@@ -95,7 +107,7 @@ class MonthlyReport(TimeStampedModel):
     )
     review_comment = models.TextField(_("review comment"), blank=True)
 
-    objects = MonthlyReportQuerySet.as_manager()
+    objects = MonthlyReportManager()
 
     class Meta:
         verbose_name = _("monthly report")
@@ -296,7 +308,7 @@ class OfficialReport(TimeStampedModel):
         verbose_name=_("signed off by"),
     )
 
-    objects = OfficialReportQuerySet.as_manager()
+    objects = OfficialReportManager()
 
     class Meta:
         verbose_name = _("official report")
@@ -362,7 +374,7 @@ class Notification(TimeStampedModel):
     link = models.CharField(_("link"), max_length=300, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
-    objects = NotificationQuerySet.as_manager()
+    objects = NotificationManager()
 
     class Meta:
         verbose_name = _("notification")

@@ -52,7 +52,8 @@ def _school_admins(school_ids: set[int]) -> dict[int, list[Any]]:
     for m in Membership.objects.filter(
         role=Role.SCHOOL_ADMIN, school_id__in=school_ids, is_active=True
     ).select_related("user"):
-        admins.setdefault(m.school_id, []).append(m.user)
+        if m.school_id is not None:
+            admins.setdefault(m.school_id, []).append(m.user)
     return admins
 
 

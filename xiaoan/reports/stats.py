@@ -63,7 +63,8 @@ def _months(hazards: QuerySet[Hazard], limit: int = 12) -> list[tuple[int, int]]
     span = hazards.aggregate(first=Min("found_on"), last=Max("found_on"))
     last = span["last"] or local_today()
     first = span["first"] or last
-    months, (y, m) = [], (last.year, last.month)
+    months: list[tuple[int, int]] = []
+    y, m = last.year, last.month
     while len(months) < limit and (y, m) >= (first.year, first.month):
         months.append((y, m))
         y, m = (y - 1, 12) if m == 1 else (y, m - 1)
@@ -71,7 +72,7 @@ def _months(hazards: QuerySet[Hazard], limit: int = 12) -> list[tuple[int, int]]
 
 
 def by_area(hazards: QuerySet[Hazard]) -> list[dict[str, Any]]:
-    counts = {
+    counts: dict[int, Any] = {
         r["area"]: r
         for r in hazards.values("area").annotate(
             general=Count("id", filter=Q(level=HazardLevel.GENERAL)),
