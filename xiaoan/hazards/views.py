@@ -139,7 +139,9 @@ def hazard_report(request: HttpRequest) -> HttpResponse:
         except HazardError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("Hazard %(code)s recorded.") % {"code": hazard.code})
+            messages.success(
+                request, _("Hazard %(code)s is in the ledger.") % {"code": hazard.code}
+            )
             return redirect(hazard)
     return render(request, "hazards/hazard_form.html", {"form": form})
 
