@@ -21,12 +21,14 @@ def entries(po: Path) -> list[tuple[str, str, bool]]:
         fields: dict[str, str] = {}
         key = None
         for line in block.splitlines():
-            match = re.match(r'^(msgid|msgid_plural|msgstr(?:\[0\])?) "(.*)"$', line)
+            match = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[0\])?) "(.*)"$', line)
             if match:
                 key = match.group(1)
                 fields[key] = match.group(2)
             elif line.startswith('"') and key:
                 fields[key] += line[1:-1]
+        if fields.get("msgid") and "msgctxt" in fields:
+            fields["msgid"] = fields["msgctxt"] + "\x04" + fields["msgid"]
         if fields.get("msgid"):
             plural = "msgid_plural" in fields
             msgstr = fields.get("msgstr", fields.get("msgstr[0]", ""))
@@ -53,6 +55,24 @@ def test_compiled_catalogue_is_not_older_than_its_source(po):
     with mo.open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     for msgid, msgstr, fuzzy in entries(po):
-        if "%(" in msgid or "\\" in msgid or fuzzy or msgid in PLURALS:
+        if "%(" in msgid or "\\" in msgid or "\x04" in msgid or fuzzy or msgid in PLURALS:
             continue
         assert compiled.gettext(msgid) == msgstr, f"{mo} is stale for {msgid!r}: run make messages"
+
+
+def test_no_string_is_translated_two_ways_across_apps():
+    """Catalogues are merged at run time, the first app's translation winning: a message id that
+    two apps translate differently shows the wrong word in one of them. Use pgettext there."""
+    seen: dict[str, tuple[str, Path]] = {}
+    clashes = []
+    for po in CATALOGUES:
+        for msgid, msgstr, fuzzy in entries(po):
+            if not msgstr or fuzzy:
+                continue
+            if msgid in seen and seen[msgid][0] != msgstr:
+                first, where = seen[msgid]
+                clashes.append(
+                    f"{msgid!r}: {first!r} ({where.parts[-5]}) vs {msgstr!r} ({po.parts[-5]})"
+                )
+            seen.setdefault(msgid, (msgstr, po))
+    assert clashes == []
