@@ -33,6 +33,30 @@ def _chinese_and_clean_cache(settings):
     cache.clear()
 
 
+# Rows that data migrations create; a transactional test's flush removes them for the tests after it.
+SEED_MIGRATIONS = [
+    ("xiaoan.hazards.migrations.0002_six_areas", "seed_areas"),
+    ("xiaoan.inspections.migrations.0002_seed_checklists", "seed"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _data_migration_rows(request):
+    """Put back what the data migrations seed, for tests that run after a flush."""
+    if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from xiaoan.hazards.models import Area
+
+    if not Area.objects.exists():
+        for module, function in SEED_MIGRATIONS:
+            getattr(import_module(module), function)(apps, None)
+
+
 @pytest.fixture
 def bureau(db) -> Bureau:
     district = Region.objects.create(code="330199", name="清溪区", level=RegionLevel.DISTRICT)

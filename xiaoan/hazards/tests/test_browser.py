@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 
 from conftest import PASSWORD, browser_login
@@ -15,13 +13,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def _media_and_areas(settings, tmp_path):
+def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    # The six areas come from a data migration, which an earlier transactional test's flush
-    # may have wiped: seed them again (idempotent).
-    from django.apps import apps
-
-    importlib.import_module("xiaoan.hazards.migrations.0002_six_areas").seed_areas(apps, None)
 
 
 def test_school_reports_bureau_assigns_school_rectifies_bureau_closes(

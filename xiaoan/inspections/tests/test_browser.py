@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 
 from conftest import PASSWORD, browser_login
@@ -13,14 +11,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def _seeded(settings, tmp_path):
+def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    # Areas and checklists come from data migrations, which an earlier transactional test's
-    # flush may have wiped: seed them again (both are idempotent).
-    from django.apps import apps
-
-    importlib.import_module("xiaoan.hazards.migrations.0002_six_areas").seed_areas(apps, None)
-    importlib.import_module("xiaoan.inspections.migrations.0002_seed_checklists").seed(apps, None)
 
 
 def test_school_fills_in_a_self_inspection_on_a_phone(phone_page, live_server, alice):
