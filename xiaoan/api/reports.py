@@ -11,6 +11,8 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied
@@ -131,6 +133,9 @@ class MonthlyReportViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class OfficialReportSerializer(serializers.ModelSerializer):
+    # Plain strings: several apps have a "kind" choice set, and one enum name would collide.
+    kind = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
     downloads = serializers.SerializerMethodField()
 
     class Meta:
@@ -156,7 +161,7 @@ class OfficialReportSerializer(serializers.ModelSerializer):
 
 
 class GenerateSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=OfficialKind.choices)
+    kind = serializers.CharField(help_text=" | ".join(OfficialKind.values))
     year = serializers.IntegerField(required=False)
     quarter = serializers.IntegerField(required=False)
     campaign = serializers.IntegerField(required=False)
@@ -207,6 +212,15 @@ class StatsView(APIView):
 
     part = "by_area"
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("campaign", int),
+            OpenApiParameter("kind", str),
+            OpenApiParameter("start", OpenApiTypes.DATE),
+            OpenApiParameter("end", OpenApiTypes.DATE),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request: Request) -> Response:
         form = stats.StatsFilterForm(request.query_params or None, user=request.user)
         if form.is_bound and not form.is_valid():
