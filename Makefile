@@ -38,10 +38,12 @@ run: demo
 test: dev
 	$(BIN)/xiaoan makemigrations --check --dry-run
 	$(BIN)/ruff check .
+	$(BIN)/mypy xiaoan
 	$(BIN)/pytest -n auto
 
 lint: dev
 	$(BIN)/ruff check .
+	$(BIN)/mypy xiaoan
 	$(BIN)/ruff format --check .
 
 typecheck: dev

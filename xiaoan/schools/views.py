@@ -72,6 +72,7 @@ class SchoolFormMixin(LoginRequiredMixin, generic.edit.ModelFormMixin):
     form_class = SchoolForm
     model = School
     request: HttpRequest
+    object: Any
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if request.user.is_authenticated:
