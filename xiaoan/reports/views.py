@@ -129,10 +129,11 @@ class MonthlyDetailView(LoginRequiredMixin, generic.DetailView):
         )
 
 
-def _monthly_step(
-    request: HttpRequest, pk: int, step: Callable[[MonthlyReport], None], done: str
+def _report_step(
+    request: HttpRequest, reports: QuerySet[Any], pk: int, step: Callable[[Any], None], done: str
 ) -> HttpResponse:
-    report = get_object_or_404(MonthlyReport.objects.for_user(request.user), pk=pk)
+    """Load a report through for_user, take one workflow step, say how it went, go back."""
+    report = get_object_or_404(reports.for_user(request.user), pk=pk)
     try:
         step(report)
     except ReportError as error:
@@ -140,6 +141,12 @@ def _monthly_step(
     else:
         messages.success(request, done)
     return redirect(report)
+
+
+def _monthly_step(
+    request: HttpRequest, pk: int, step: Callable[[MonthlyReport], None], done: str
+) -> HttpResponse:
+    return _report_step(request, MonthlyReport.objects.all(), pk, step, done)
 
 
 @require_POST
@@ -317,14 +324,7 @@ class OfficialDetailView(LoginRequiredMixin, generic.DetailView):
 def _official_step(
     request: HttpRequest, pk: int, step: Callable[[OfficialReport], None], done: str
 ) -> HttpResponse:
-    report = get_object_or_404(OfficialReport.objects.for_user(request.user), pk=pk)
-    try:
-        step(report)
-    except ReportError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, done)
-    return redirect(report)
+    return _report_step(request, OfficialReport.objects.all(), pk, step, done)
 
 
 @require_POST
