@@ -130,7 +130,7 @@ class MonthlyDetailView(LoginRequiredMixin, generic.DetailView):
 
 
 def _report_step(
-    request: HttpRequest, reports: QuerySet[Any], pk: int, step: Callable[[Any], None], done: str
+    request: HttpRequest, reports: Any, pk: int, step: Callable[[Any], None], done: str
 ) -> HttpResponse:
     """Load a report through for_user, take one workflow step, say how it went, go back."""
     report = get_object_or_404(reports.for_user(request.user), pk=pk)
