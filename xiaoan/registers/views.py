@@ -69,11 +69,21 @@ def index(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"groups": groups()}
     membership = getattr(request.user, "membership", None)
     if membership is not None and membership.school_id is None:
-        year = int(request.GET.get("year") or local_today().year)
+        year = _figures_year(request.GET.get("year", ""), membership.bureau_id)
         start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
         context["measures"] = figures.key_measures(membership.bureau_id, start, end)
         context["year"] = year
     return render(request, "registers/index.html", context)
+
+
+def _figures_year(asked: str, bureau_id: int) -> int:
+    """The year asked for, else the year of the district's latest campaign, else this year."""
+    if asked.isdigit() and 2000 <= int(asked) <= 2100:
+        return int(asked)
+    from xiaoan.campaigns.models import Campaign
+
+    latest = Campaign.objects.filter(bureau=bureau_id).order_by("-start_date").first()
+    return latest.start_date.year if latest else local_today().year
 
 
 @require_GET

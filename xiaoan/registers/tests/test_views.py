@@ -235,3 +235,20 @@ def test_admin_lists_every_register(admin_client, visitor_a, driver_a, child_a):
         if model.__module__.startswith(register_models.__name__):
             url = reverse(f"admin:registers_{model._meta.model_name}_changelist")
             assert admin_client.get(url).status_code == 200, url
+
+
+def test_overview_figures_default_to_the_latest_campaign_year_and_refuse_bad_years(
+    as_user, bureau_admin, bureau
+):
+    from xiaoan.campaigns.models import Campaign
+
+    Campaign.objects.create(
+        bureau=bureau,
+        name="2014年专项行动",
+        start_date=datetime.date(2014, 7, 1),
+        end_date=datetime.date(2014, 12, 31),
+    )
+    client = as_user(bureau_admin)
+    assert client.get(reverse("registers:index")).context["year"] == 2014
+    assert client.get(reverse("registers:index"), {"year": "2015"}).context["year"] == 2015
+    assert client.get(reverse("registers:index"), {"year": "abc"}).context["year"] == 2014
