@@ -163,10 +163,34 @@ class Campaign(TimeStampedModel):
         self._require_admin(user)
         if self.status == CampaignStatus.CLOSED:
             raise CampaignError(gettext("The campaign is closed."))
-        return [
+        events = [
             self._event(user, CampaignEventKind.REMINDED, school=school, comment=comment)
             for school in self.schools_without_plan()
         ]
+        self._notify_reminded([event.school for event in events])
+        return events
+
+    def _notify_reminded(self, schools: list[Any]) -> None:
+        """Tell each reminded school's safety administrators, in the app and by email."""
+        from xiaoan.accounts.models import Membership
+        from xiaoan.reports.choices import ReminderKind
+        from xiaoan.reports.reminders import notify
+
+        admins = Membership.objects.filter(
+            school__in=schools, role=Role.SCHOOL_ADMIN, is_active=True
+        ).select_related("user", "school")
+        link = reverse("campaigns:detail", args=[self.pk])
+        for membership in admins:
+            text = gettext("Please file your school's work plan for “%(campaign)s”.") % {
+                "campaign": self.name
+            }
+            notify(
+                membership.user,
+                ReminderKind.WORK_PLAN_MISSING,
+                f"campaign:{self.pk}:school:{membership.school_id}",
+                text,
+                link,
+            )
 
     def plan_for(self, school: Any) -> WorkPlan:
         """The school's plan, created empty (draft) the first time it is opened."""

@@ -41,3 +41,4 @@ class ReminderKind(models.TextChoices):
     HAZARD_OVERDUE = "hazard_overdue", _("Hazard overdue")
     MONTHLY_MISSING = "monthly_missing", _("Monthly report missing")
     VEHICLE_PAPERS = "vehicle_papers", _("Vehicle papers expiring")
+    WORK_PLAN_MISSING = "work_plan_missing", _("Work plan missing")

@@ -46,9 +46,18 @@ def test_school_list_of_school_admin_holds_only_own_school(alice, school_a, scho
         "previous": None,
         "results": [
             {
-                "id": school_a.pk, "code": "S001", "name": "清溪区实验小学", "kind": "primary",
-                "kind_display": "小学", "address": "", "principal": "", "phone": "",
-                "enrolment": 900, "boarding": False, "private": False, "is_active": True,
+                "id": school_a.pk,
+                "code": "S001",
+                "name": "清溪区实验小学",
+                "kind": "primary",
+                "kind_display": "小学",
+                "address": "",
+                "principal": "",
+                "phone": "",
+                "enrolment": 900,
+                "boarding": False,
+                "private": False,
+                "is_active": True,
             }
         ],
     }
@@ -80,11 +89,14 @@ def test_schema_and_docs_are_served_without_cdn(bureau_admin):
     assert "swagger" in docs.lower() and "cdn" not in docs.lower()
 
 
-def test_school_list_query_count_does_not_grow_with_page_size(bureau_admin, bureau, django_assert_max_num_queries):
+def test_school_list_query_count_does_not_grow_with_page_size(
+    bureau_admin, bureau, django_assert_max_num_queries
+):
     from xiaoan.schools.models import School
 
     School.objects.bulk_create(
-        School(bureau=bureau, code=f"S{i:03d}", name=f"学校{i}", kind="primary") for i in range(100, 160)
+        School(bureau=bureau, code=f"S{i:03d}", name=f"学校{i}", kind="primary")
+        for i in range(100, 160)
     )
     client = api_for(bureau_admin)
     with django_assert_max_num_queries(4):

@@ -91,3 +91,18 @@ def test_work_plans_are_isolated_per_school(campaign, school_a, school_b, alice,
     assert WorkPlan.objects.for_user(bob).count() == 1
     assert not WorkPlan.objects.for_user(outsider).exists()
     assert not Campaign.objects.for_user(outsider).exists()
+
+
+def test_reminded_schools_admins_are_notified_once_a_day(
+    campaign, school_a, school_b, alice, bob, bureau_admin
+):
+    from xiaoan.reports.models import Notification
+
+    plan = campaign.plan_for(school_a)
+    plan.save_draft(alice, summary="方案", sections={})
+    plan.submit(alice)
+    campaign.remind_missing(bureau_admin)
+    campaign.remind_missing(bureau_admin)
+    [notification] = Notification.objects.all()
+    assert notification.recipient == bob
+    assert campaign.name in notification.text and "工作方案" in notification.text
