@@ -42,7 +42,8 @@ def hazard_figures(user: Any) -> dict[str, int]:
     """The ledger at a glance, for what the user may see: two queries."""
     hazards = Hazard.objects.for_user(user)
     figures = hazards.aggregate(
-        total=Count("id", filter=~Q(status=HazardStatus.REJECTED)),
+        total=Count("id"),
+        rejected=Count("id", filter=Q(status=HazardStatus.REJECTED)),
         open=Count("id", filter=Q(status__in=HazardStatus.open_states())),
         closed=Count("id", filter=Q(status=HazardStatus.CLOSED)),
         awaiting=Count("id", filter=Q(status=HazardStatus.AWAITING_VERIFICATION)),
@@ -53,7 +54,7 @@ def hazard_figures(user: Any) -> dict[str, int]:
         ),
     )
     figures["overdue"] = hazards.overdue().count()
-    figures["closed_rate"] = (
-        round(100 * figures["closed"] / figures["total"]) if figures["total"] else 0
-    )
+    # Like the reports: every hazard found counts, the rate leaves out those found not to be one.
+    genuine = figures["total"] - figures["rejected"]
+    figures["closed_rate"] = round(100 * figures["closed"] / genuine) if genuine else 0
     return figures

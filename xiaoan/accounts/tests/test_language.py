@@ -30,3 +30,17 @@ def test_choice_labels_follow_the_language(as_user, bureau_admin, kindergarten):
         "Kindergarten / childcare institution"
         in client.get(reverse("schools:list")).content.decode()
     )
+
+
+def test_an_english_browser_still_gets_chinese_pages(as_user, bureau_admin, school_a):
+    client = as_user(bureau_admin)
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in page and "中小学" in page
+
+
+def test_the_api_follows_accept_language(as_user, bureau_admin, school_a):
+    client = as_user(bureau_admin)
+    response = client.get("/api/v1/hazards/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response["Content-Language"] == "en"
+    response = client.get("/api/v1/hazards/")
+    assert response["Content-Language"] == "zh-hans"

@@ -40,7 +40,10 @@ def test_bureau_sees_the_district_figures(as_user, bureau_admin, alice, bob, sch
     make_hazard(school_a, alice, status=HazardStatus.AWAITING_VERIFICATION)
     make_hazard(school_b, bob, status=HazardStatus.REJECTED)
     make_hazard(school_b, bob, level=HazardLevel.MAJOR, supervised=True)
+    make_hazard(school_b, bob, status=HazardStatus.CLOSED, closed_at=timezone.now())
     page = as_user(bureau_admin).get(reverse("home"))
     figures = page.context["hazards"]
-    assert (figures["total"], figures["awaiting"], figures["supervised"]) == (2, 1, 1)
+    # Every hazard found counts, as in the reports; the rate leaves out the one found not to be.
+    assert (figures["total"], figures["awaiting"], figures["supervised"]) == (4, 1, 1)
+    assert figures["closed_rate"] == 33
     assert "隐患台账" in page.content.decode()
