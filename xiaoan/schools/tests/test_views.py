@@ -32,6 +32,12 @@ def test_school_admin_sees_own_school_detail(as_user, alice, school_a):
     assert school_a.name in response.content.decode()
 
 
+def test_school_page_links_to_the_schools_file(as_user, alice, school_a):
+    page = as_user(alice).get(reverse("schools:detail", args=[school_a.pk])).content.decode()
+    assert reverse("hazards:school", args=[school_a.pk]) in page
+    assert f"{reverse('reports:monthly_list')}?school={school_a.pk}" in page
+
+
 def test_other_district_cannot_see_school(as_user, outsider, school_a):
     assert as_user(outsider).get(reverse("schools:detail", args=[school_a.pk])).status_code == 404
 
