@@ -31,6 +31,7 @@ from xiaoan.inspections.models import (
     InspectionLocked,
     InspectionSchedule,
 )
+from xiaoan.schools.choices import SchoolKind
 from xiaoan.schools.models import Department, School
 
 
@@ -259,6 +260,8 @@ class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 class ScheduleSerializer(serializers.ModelSerializer):
     figures = serializers.SerializerMethodField()
+    schools: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    departments: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = InspectionSchedule
@@ -270,6 +273,11 @@ class ScheduleSerializer(serializers.ModelSerializer):
             "start_date",
             "due_date",
             "school_kinds",
+            "schools",
+            "departments",
+            "notes",
+            "status",
+            "cancel_reason",
             "figures",
         ]
 
@@ -277,26 +285,116 @@ class ScheduleSerializer(serializers.ModelSerializer):
         return schedule.figures()
 
 
-class ScheduleViewSet(viewsets.ReadOnlyModelViewSet):
+class ScheduleInputSerializer(serializers.Serializer):
+    """The plan's fields; on a partial update only those sent change."""
+
+    title = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=InspectionKind.choices)
+    campaign = serializers.PrimaryKeyRelatedField(
+        queryset=Campaign.objects.all(), required=False, allow_null=True
+    )
+    start_date = serializers.DateField()
+    due_date = serializers.DateField()
+    school_kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=SchoolKind.choices), required=False
+    )
+    schools = serializers.PrimaryKeyRelatedField(
+        queryset=School.objects.all(), many=True, required=False
+    )
+    departments = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.all(), many=True, required=False
+    )
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = self.context["request"].user
+        fields: Any = self.fields
+        fields["campaign"].queryset = Campaign.objects.for_user(user)
+        fields["schools"].child_relation.queryset = School.objects.for_user(user)
+        fields["departments"].child_relation.queryset = Department.objects.for_user(user)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class NoInputSerializer(serializers.Serializer):
+    pass
+
+
+class ScheduleViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Rounds of inspections: district roles read them, the bureau safety section plans,
+    re-plans (PATCH), cancels and reinstates them."""
+
     serializer_class = ScheduleSerializer
 
     def get_queryset(self) -> QuerySet[InspectionSchedule]:
-        return InspectionSchedule.objects.for_user(self.request.user).order_by("-due_date", "-id")
+        qs = InspectionSchedule.objects.for_user(self.request.user)
+        return qs.prefetch_related("schools", "departments").order_by("-due_date", "-id")
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        if self.action in ("create", "update", "partial_update"):
+            return ScheduleInputSerializer
+        return ScheduleSerializer
+
+    def _input(self, request: Request, partial: bool) -> dict[str, Any]:
+        data = ScheduleInputSerializer(
+            data=request.data, partial=partial, context={"request": request}
+        )
+        data.is_valid(raise_exception=True)
+        return dict(data.validated_data)
+
+    def _respond(self, schedule: InspectionSchedule, code: int = status.HTTP_200_OK) -> Response:
+        return Response(ScheduleSerializer(self.get_queryset().get(pk=schedule.pk)).data, code)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        values = self._input(request, partial=False)
+        schedule = _guard(lambda: InspectionSchedule.objects.plan(request.user, **values))
+        return self._respond(schedule, status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        schedule = self.get_object()
+        values = self._input(request, partial=kwargs.get("partial", False))
+        _guard(lambda: schedule.replan(request.user, **values))
+        return self._respond(schedule)
+
+    @action(detail=True, methods=["post"], serializer_class=ReasonSerializer)
+    def cancel(self, request: Request, pk: int) -> Response:
+        schedule = self.get_object()
+        data = ReasonSerializer(data=request.data)
+        # Without a reason the model answers, in the user's language.
+        reason = data.validated_data["reason"] if data.is_valid() else ""
+        _guard(lambda: schedule.cancel(request.user, reason))
+        return self._respond(schedule)
+
+    @action(detail=True, methods=["post"], serializer_class=NoInputSerializer)
+    def reinstate(self, request: Request, pk: int) -> Response:
+        schedule = self.get_object()
+        _guard(lambda: schedule.reinstate(request.user))
+        return self._respond(schedule)
 
     @action(detail=True, methods=["get"])
     def coverage(self, request: Request, pk: int) -> Response:
+        """Every target school: inspected (when, by whom, with which departments) or still due."""
         schedule = self.get_object()
-        return Response(
-            [
-                {
-                    "school": row.school.code,
-                    "name": row.school.name,
-                    "inspection": row.inspection.pk if row.inspection else None,
-                    "date": row.inspection.date if row.inspection else None,
-                }
-                for row in schedule.coverage()
-            ]
-        )
+        return Response([_coverage_row(row) for row in schedule.coverage()])
+
+
+def _coverage_row(row: Any) -> dict[str, Any]:
+    inspection = row.inspection
+    return {
+        "school": row.school.code,
+        "name": row.school.name,
+        "inspected": inspection is not None,
+        "inspection": inspection.pk if inspection else None,
+        "date": inspection.date if inspection else None,
+        "inspectors": inspection.inspector_list() if inspection else "",
+        "departments": [d.name for d in inspection.departments.all()] if inspection else [],
+        "signed_by": inspection.signed_by if inspection else "",
+    }
 
 
 def register_routes(router: Any) -> None:

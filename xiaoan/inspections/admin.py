@@ -23,4 +23,5 @@ class InspectionAdmin(admin.ModelAdmin):
 
 @admin.register(InspectionSchedule)
 class InspectionScheduleAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "start_date", "due_date"]
+    list_display = ["title", "kind", "start_date", "due_date", "status"]
+    list_filter = ["kind", "status"]

@@ -34,3 +34,15 @@ class InspectionEventKind(models.TextChoices):
     CREATED = "created", _("Started")
     HAZARD_RAISED = "hazard_raised", _("Hazard raised")
     SUBMITTED = "submitted", _("Submitted and locked")
+
+
+class ScheduleStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ScheduleEventKind(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    CHANGED = "changed", _("Re-planned")
+    CANCELLED = "cancelled", _("Cancelled")
+    REINSTATED = "reinstated", _("Reinstated")

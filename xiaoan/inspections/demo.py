@@ -31,8 +31,20 @@ from xiaoan.schools.choices import DepartmentKind, SchoolKind
 from xiaoan.schools.demo import demo_bureau
 from xiaoan.schools.models import Department, School
 
-from .choices import AnswerResult, InspectionEventKind, InspectionKind, InspectionStatus
-from .models import ChecklistTemplate, Inspection, InspectionAnswer, InspectionEvent
+from .choices import (
+    AnswerResult,
+    InspectionEventKind,
+    InspectionKind,
+    InspectionStatus,
+    ScheduleEventKind,
+)
+from .models import (
+    ChecklistTemplate,
+    Inspection,
+    InspectionAnswer,
+    InspectionEvent,
+    ScheduleEvent,
+)
 from .models import InspectionSchedule as Schedule
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -189,6 +201,7 @@ class _Context:
             due_date=spec.end,
             school_kinds=spec.school_kinds,
         )
+        self._planned(schedule)
         targets = spec.pick(self.schools)
         if spec.explicit:
             schedule.schools.set(targets)
@@ -256,7 +269,17 @@ class _Context:
             due_date=D(2014, 12, 31),
             school_kinds=SchoolKind.primary_and_secondary(),
         )
-        schedule.departments.set([])
+        self._planned(schedule)
+
+    def _planned(self, schedule: Any) -> None:
+        """The round's history starts when the bureau planned it, a week before it began."""
+        event = ScheduleEvent.objects.create(
+            schedule=schedule, actor=self.users["bureau"], kind=ScheduleEventKind.PLANNED
+        )
+        moment = datetime.datetime.combine(schedule.start_date, datetime.time(9), ZONE)
+        ScheduleEvent.objects.filter(pk=event.pk).update(
+            created_at=moment - datetime.timedelta(days=7)
+        )
 
     def _hazards_at(
         self, school: School, start: datetime.date, end: datetime.date, areas: list[str]

@@ -63,18 +63,36 @@ def _rows(inspections: QuerySet[Inspection]) -> Iterable[list[Any]]:
 
 
 def coverage_workbook(schedule: InspectionSchedule) -> Workbook:
-    headers = [_("School code"), _("School"), _("Inspected on"), _("Recorded by"), _("Status")]
-    rows = [
-        [
-            row.school.code,
-            row.school.name,
-            row.inspection.date if row.inspection else "",
-            row.inspection.signed_by if row.inspection else "",
-            _("Inspected") if row.inspection else _("Still due"),
-        ]
-        for row in schedule.coverage()
+    """Every target school: inspected (when, by whom, which departments) or still due."""
+    headers = [
+        _("School code"),
+        _("School"),
+        _("School kind"),
+        _("Status"),
+        _("Inspected on"),
+        _("Inspectors"),
+        _("Departments"),
+        _("Signed by"),
     ]
-    return build_workbook(schedule.title, headers, rows, sheet=_("Coverage"))
+    return build_workbook(schedule.title, headers, _coverage_rows(schedule), sheet=_("Coverage"))
+
+
+def _coverage_rows(schedule: InspectionSchedule) -> Iterable[list[Any]]:
+    due = _("Overdue") if schedule.is_late() else _("Still due")
+    for row in schedule.coverage():
+        school, inspection = row.school, row.inspection
+        start = [school.code, school.name, school.get_kind_display()]
+        if inspection is None:
+            yield [*start, due, "", "", "", ""]
+            continue
+        yield [
+            *start,
+            _("Inspected"),
+            inspection.date,
+            inspection.inspector_list(),
+            "、".join(d.name for d in inspection.departments.all()),
+            inspection.signed_by,
+        ]
 
 
 def _set_font(style: Any, name: str, size: float, bold: bool = False) -> None:

@@ -72,7 +72,7 @@ class StartForm(BootstrapMixin, forms.Form):
         campaigns = Campaign.objects.filter(bureau=bureau_id)
         fields["campaign"].queryset = campaigns
         self.fields["campaign"].initial = campaigns.filter(status=CampaignStatus.RUNNING).first()
-        fields["schedule"].queryset = InspectionSchedule.objects.for_user(user)
+        fields["schedule"].queryset = InspectionSchedule.objects.for_user(user).planned()
         fields["departments"].queryset = Department.objects.filter(bureau=bureau_id)
         fields["inspectors"].queryset = (
             get_user_model()
@@ -114,6 +114,8 @@ class SubmitForm(BootstrapMixin, forms.Form):
 
 
 class ScheduleForm(BootstrapMixin, forms.ModelForm):
+    """The plan's fields; bound without an instance, the model's `plan` / `replan` save it."""
+
     school_kinds = forms.MultipleChoiceField(
         choices=SchoolKind.choices,
         required=False,
@@ -153,6 +155,15 @@ class ScheduleForm(BootstrapMixin, forms.ModelForm):
         if start and due and due < start:
             self.add_error("due_date", _("The due date cannot be before the start."))
         return data
+
+    def plan_values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class CancelScheduleForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for cancelling"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ItemForm(BootstrapMixin, forms.Form):

@@ -34,6 +34,8 @@ from .choices import (
     InspectionEventKind,
     InspectionKind,
     InspectionStatus,
+    ScheduleEventKind,
+    ScheduleStatus,
 )
 from .querysets import AnswerQuerySet, InspectionQuerySet, ScheduleQuerySet
 
@@ -605,6 +607,27 @@ class CoverageRow:
     inspection: Inspection | None
 
 
+SCHEDULE_FIELDS = ("title", "kind", "campaign", "start_date", "due_date", "school_kinds", "notes")
+SCHEDULE_M2M = ("schools", "departments")
+
+
+def _require_planner(user: Any) -> Any:
+    if not has_role(user, Role.BUREAU_ADMIN):
+        raise PermissionDenied(gettext("Only the bureau safety section may plan inspections."))
+    return _membership(user)
+
+
+class ScheduleManager(models.Manager.from_queryset(ScheduleQuerySet)):  # type: ignore[misc]
+    def plan(self, user: Any, **values: Any) -> InspectionSchedule:
+        """A new round of inspections in the planner's district (`values`: the form's fields)."""
+        membership = _require_planner(user)
+        schedule = self.model(bureau_id=membership.bureau_id if membership else None)
+        with transaction.atomic():
+            schedule._apply(values)
+            schedule._event(user, ScheduleEventKind.PLANNED)
+        return schedule
+
+
 class InspectionSchedule(TimeStampedModel):
     """A planned round of inspections ("joint inspection of all kindergartens before 1 Sept")."""
 
@@ -640,8 +663,15 @@ class InspectionSchedule(TimeStampedModel):
         "schools.Department", blank=True, related_name="+", verbose_name=_("departments")
     )
     notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ScheduleStatus.choices,
+        default=ScheduleStatus.PLANNED,
+    )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
 
-    objects = ScheduleQuerySet.as_manager()
+    objects = ScheduleManager()
 
     class Meta:
         verbose_name = _("inspection schedule")
@@ -650,7 +680,10 @@ class InspectionSchedule(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 name="schedule_due_after_start", condition=Q(due_date__gte=models.F("start_date"))
-            )
+            ),
+            models.CheckConstraint(
+                name="schedule_status_valid", condition=Q(status__in=ScheduleStatus.values)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -658,6 +691,73 @@ class InspectionSchedule(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("inspections:schedule", args=[self.pk])
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == ScheduleStatus.CANCELLED
+
+    def _event(self, user: Any, kind: str, comment: str = "") -> ScheduleEvent:
+        return ScheduleEvent.objects.create(schedule=self, actor=user, kind=kind, comment=comment)
+
+    def _apply(self, values: dict[str, Any]) -> list[str]:
+        """Set the plan's fields and save; the names of those that changed."""
+        unknown = set(values) - {*SCHEDULE_FIELDS, *SCHEDULE_M2M}
+        if unknown:
+            raise ValueError(", ".join(sorted(unknown)))
+        start = values.get("start_date", self.start_date)
+        due = values.get("due_date", self.due_date)
+        if start and due and due < start:
+            raise InspectionError(gettext("The due date cannot be before the start."))
+        changed = [n for n in SCHEDULE_FIELDS if n in values and getattr(self, n) != values[n]]
+        for name in SCHEDULE_FIELDS:
+            if name in values:
+                setattr(self, name, values[name])
+        self.save()
+        for name in SCHEDULE_M2M:
+            if name in values:
+                manager = getattr(self, name)
+                before = set(manager.values_list("pk", flat=True))
+                manager.set(values[name])
+                if before != {obj.pk for obj in values[name]}:
+                    changed.append(name)
+        return changed
+
+    def replan(self, user: Any, **values: Any) -> ScheduleEvent | None:
+        """Change the plan (name, period, kind, schools…); the change is logged by field name.
+
+        Inspections already recorded stay; coverage is worked out again from the new plan.
+        """
+        _require_planner(user)
+        if self.is_cancelled:
+            raise InspectionError(gettext("This schedule was cancelled: reinstate it first."))
+        with transaction.atomic():
+            changed = self._apply(values)
+            if not changed:
+                return None
+            # Field names, not labels: the history is shown in the reader's language.
+            return self._event(user, ScheduleEventKind.CHANGED, ",".join(changed))
+
+    def cancel(self, user: Any, reason: str) -> ScheduleEvent:
+        """Call the round off (it no longer counts as due); the reason is required."""
+        _require_planner(user)
+        if self.is_cancelled:
+            raise InspectionError(gettext("This schedule has already been cancelled."))
+        if not reason.strip():
+            raise InspectionError(gettext("Give a reason for cancelling."))
+        with transaction.atomic():
+            self.status = ScheduleStatus.CANCELLED
+            self.cancel_reason = reason.strip()
+            self.save(update_fields=["status", "cancel_reason", "updated_at"])
+            return self._event(user, ScheduleEventKind.CANCELLED, self.cancel_reason)
+
+    def reinstate(self, user: Any) -> ScheduleEvent:
+        _require_planner(user)
+        if not self.is_cancelled:
+            raise InspectionError(gettext("Only a cancelled schedule can be reinstated."))
+        with transaction.atomic():
+            self.status = ScheduleStatus.PLANNED
+            self.save(update_fields=["status", "updated_at"])
+            return self._event(user, ScheduleEventKind.REINSTATED)
 
     def target_schools(self) -> models.QuerySet:
         from xiaoan.schools.models import School
@@ -684,19 +784,52 @@ class InspectionSchedule(TimeStampedModel):
         """Every target school with its earliest counting inspection (None: still due)."""
         found: dict[int, Inspection] = {}
         inspections = self.matching_inspections().select_related("created_by")
-        for inspection in inspections.order_by("date", "id").prefetch_related("departments"):
+        inspections = inspections.prefetch_related("departments", "inspectors")
+        for inspection in inspections.order_by("date", "id"):
             found.setdefault(inspection.school_id, inspection)
         return [CoverageRow(s, found.get(s.pk)) for s in self.target_schools()]
+
+    def is_late(self, today: datetime.date | None = None) -> bool:
+        """Past its due date and still on the plan (a cancelled round is no longer due)."""
+        from xiaoan.hazards.models import local_today
+
+        return not self.is_cancelled and (today or local_today()) > self.due_date
 
     def figures(self, today: datetime.date | None = None) -> dict[str, int]:
         rows = self.coverage()
         done = sum(1 for r in rows if r.inspection is not None)
-        from xiaoan.hazards.models import local_today
-
-        late = (today or local_today()) > self.due_date
         return {
             "total": len(rows),
             "inspected": done,
             "due": len(rows) - done,
-            "overdue": len(rows) - done if late else 0,
+            "overdue": len(rows) - done if self.is_late(today) else 0,
         }
+
+
+class ScheduleEvent(TimeStampedModel):
+    """A step in a schedule's life: planned, re-planned (which fields), cancelled, reinstated."""
+
+    schedule = models.ForeignKey(
+        InspectionSchedule, models.CASCADE, related_name="events", verbose_name=_("schedule")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=ScheduleEventKind.choices)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("schedule event")
+        verbose_name_plural = _("schedule events")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.schedule} · {self.get_kind_display()}"
+
+    def details(self) -> str:
+        """The comment for the reader: a re-plan names the changed fields in their language."""
+        if self.kind != ScheduleEventKind.CHANGED:
+            return self.comment
+        names = [n for n in self.comment.split(",") if n]
+        meta = InspectionSchedule._meta
+        return "、".join(str(getattr(meta.get_field(n), "verbose_name", n)) for n in names)

@@ -59,3 +59,7 @@ class ScheduleQuerySet(models.QuerySet):
         if membership is None or membership.school_id is not None:
             return self.none()
         return self.filter(bureau=membership.bureau_id)
+
+    def planned(self) -> Self:
+        """Rounds still on the plan (not cancelled)."""
+        return self.filter(status="planned")

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
+from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -346,19 +347,75 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
     return render(request, "inspections/schedule_list.html", context)
 
 
-@login_required
-def schedule_create(request: HttpRequest) -> HttpResponse:
+def _require_planner(request: HttpRequest) -> None:
     if not has_role(request.user, Role.BUREAU_ADMIN):
         raise PermissionDenied
+
+
+@login_required
+def schedule_create(request: HttpRequest) -> HttpResponse:
+    _require_planner(request)
     form = forms.ScheduleForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        schedule = form.save(commit=False)
-        schedule.bureau_id = request.user.membership.bureau_id  # type: ignore[union-attr]
-        schedule.save()
-        form.save_m2m()
-        messages.success(request, _("Schedule saved."))
-        return redirect(schedule)
+        try:
+            schedule = InspectionSchedule.objects.plan(request.user, **form.plan_values())
+        except InspectionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Schedule saved."))
+            return redirect(schedule)
     return render(request, "inspections/schedule_form.html", {"form": form})
+
+
+@login_required
+def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Re-plan a round: name, period, kind, schools; what was recorded stays."""
+    schedule = _get_schedule(request, pk)
+    _require_planner(request)
+    if schedule.is_cancelled:
+        messages.error(request, _("This schedule was cancelled: reinstate it first."))
+        return redirect(schedule)
+    initial = model_to_dict(schedule, fields=forms.ScheduleForm.Meta.fields)
+    form = forms.ScheduleForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            schedule.replan(request.user, **form.plan_values())
+        except InspectionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Schedule saved."))
+            return redirect(schedule)
+    context = {"form": form, "schedule": schedule}
+    return render(request, "inspections/schedule_form.html", context)
+
+
+@login_required
+@require_POST
+def schedule_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    schedule = _get_schedule(request, pk)
+    _require_planner(request)
+    form = forms.CancelScheduleForm(request.POST)
+    try:
+        schedule.cancel(request.user, form.data.get("reason", ""))
+    except InspectionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Schedule cancelled."))
+    return redirect(schedule)
+
+
+@login_required
+@require_POST
+def schedule_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
+    schedule = _get_schedule(request, pk)
+    _require_planner(request)
+    try:
+        schedule.reinstate(request.user)
+    except InspectionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Schedule reinstated."))
+    return redirect(schedule)
 
 
 def _get_schedule(request: HttpRequest, pk: int) -> InspectionSchedule:
@@ -376,7 +433,15 @@ def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
         rows = [r for r in rows if r.inspection is None]
     elif show == "done":
         rows = [r for r in rows if r.inspection is not None]
-    context = {"schedule": schedule, "rows": rows, "figures": schedule.figures(), "show": show}
+    context = {
+        "schedule": schedule,
+        "rows": rows,
+        "figures": schedule.figures(),
+        "show": show,
+        "can_plan": has_role(request.user, Role.BUREAU_ADMIN),
+        "cancel_form": forms.CancelScheduleForm(),
+        "events": schedule.events.select_related("actor"),
+    }
     return render(request, "inspections/schedule_detail.html", context)
 
 

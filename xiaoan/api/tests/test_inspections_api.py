@@ -121,3 +121,105 @@ def test_work_plan_through_the_api(campaign, school_a, alice, bureau_admin, bob)
     missing = api(bureau_admin).get(f"/api/v1/campaigns/{campaign.pk}/missing/").json()
     assert [s["code"] for s in missing] == ["S002"]
     assert api(bureau_admin).get("/api/v1/campaigns/").json()["results"][0]["plans_filed"] == 1
+
+
+def test_bureau_plans_replans_and_cancels_a_schedule_through_the_api(
+    bureau_admin, leader, gov, alice, outsider, school_a, school_b, kindergarten, campaign
+):
+    client = api(bureau_admin)
+    r = client.post(
+        "/api/v1/inspection-schedules/",
+        {
+            "title": "9月前幼儿园联合检查",
+            "kind": "joint",
+            "campaign": campaign.pk,
+            "start_date": "2014-08-15",
+            "due_date": "2014-08-31",
+            "school_kinds": ["kindergarten"],
+        },
+        format="json",
+    )
+    assert r.status_code == 201, r.json()
+    pk = r.json()["id"]
+    assert r.json()["figures"]["total"] == 1 and r.json()["status"] == "planned"
+    r = client.patch(
+        f"/api/v1/inspection-schedules/{pk}/",
+        {
+            "title": "9月局领导督查",
+            "kind": "leadership",
+            "school_kinds": [],
+            "schools": [school_a.pk, school_b.pk],
+            "due_date": "2014-09-30",
+        },
+        format="json",
+    )
+    assert r.status_code == 200, r.json()
+    assert (r.json()["title"], r.json()["schools"]) == ("9月局领导督查", [school_a.pk, school_b.pk])
+    assert r.json()["start_date"] == "2014-08-15"  # not sent, not changed
+    r = client.patch(
+        f"/api/v1/inspection-schedules/{pk}/", {"due_date": "2014-08-01"}, format="json"
+    )
+    assert r.status_code == 400
+    assert (
+        api(leader)
+        .patch(f"/api/v1/inspection-schedules/{pk}/", {"title": "x"}, format="json")
+        .status_code
+        == 403
+    )
+    assert api(gov).get(f"/api/v1/inspection-schedules/{pk}/").status_code == 200
+    assert api(alice).get(f"/api/v1/inspection-schedules/{pk}/").status_code == 404
+    assert api(outsider).get(f"/api/v1/inspection-schedules/{pk}/").status_code == 404
+    assert client.post(f"/api/v1/inspection-schedules/{pk}/cancel/").status_code == 400
+    r = client.post(f"/api/v1/inspection-schedules/{pk}/cancel/", {"reason": "改期"}, format="json")
+    assert r.json()["status"] == "cancelled" and r.json()["cancel_reason"] == "改期"
+    r = client.post(f"/api/v1/inspection-schedules/{pk}/reinstate/")
+    assert r.json()["status"] == "planned"
+
+
+def test_schedule_coverage_through_the_api_says_who_inspected_when(
+    bureau, bureau_admin, fire, school_a, school_b
+):
+    from xiaoan.inspections.models import InspectionSchedule
+
+    schedule = InspectionSchedule.objects.create(
+        bureau=bureau,
+        title="开学前联合检查",
+        kind="joint",
+        start_date=datetime.date(2014, 8, 18),
+        due_date=datetime.date(2014, 8, 31),
+    )
+    fire_area = Area.objects.get(code="fire")
+    inspection = Inspection.objects.start(
+        fire,
+        school=school_a,
+        kind="joint",
+        date=datetime.date(2014, 8, 28),
+        areas=[fire_area],
+        inspector_names="消防大队 李参谋",
+    )
+    for answer in inspection.answers.all():
+        inspection.answer(fire, answer, result="pass")
+    inspection.submit(fire, signed_by="李参谋")
+    rows = api(bureau_admin).get(f"/api/v1/inspection-schedules/{schedule.pk}/coverage/").json()
+    assert rows == [
+        {
+            "school": "S001",
+            "name": school_a.name,
+            "inspected": True,
+            "inspection": inspection.pk,
+            "date": "2014-08-28",
+            "inspectors": "Fire、消防大队 李参谋",
+            "departments": ["清溪区消防大队"],
+            "signed_by": "李参谋",
+        },
+        {
+            "school": "S002",
+            "name": school_b.name,
+            "inspected": False,
+            "inspection": None,
+            "date": None,
+            "inspectors": "",
+            "departments": [],
+            "signed_by": "",
+        },
+    ]

@@ -218,3 +218,79 @@ def test_schedule_limited_to_school_kinds(bureau, school_a, kindergarten):
         school_kinds=["kindergarten"],
     )
     assert list(schedule.target_schools()) == [kindergarten]
+
+
+def _plan(user, **values):
+    base = {
+        "title": "开学前联合检查",
+        "kind": "joint",
+        "start_date": datetime.date(2014, 8, 18),
+        "due_date": datetime.date(2014, 8, 31),
+    }
+    return InspectionSchedule.objects.plan(user, **(base | values))
+
+
+def test_bureau_replans_a_schedule_and_coverage_follows_the_new_plan(
+    bureau_admin, leader, school_a, school_b, kindergarten, fire_area
+):
+    schedule = _plan(bureau_admin, school_kinds=["kindergarten"])
+    assert [s.code for s in schedule.target_schools()] == ["S040"]
+    spot = Inspection.objects.start(
+        bureau_admin,
+        school=school_a,
+        kind="spot",
+        date=datetime.date(2014, 9, 2),
+        areas=[fire_area],
+    )
+    pass_all(spot, bureau_admin)
+    spot.submit(bureau_admin, signed_by="李科长")
+    event = schedule.replan(
+        bureau_admin,
+        title="9月抽查",
+        kind="spot",
+        due_date=datetime.date(2014, 9, 30),
+        school_kinds=[],
+        schools=[school_a, school_b],
+    )
+    schedule.refresh_from_db()
+    assert (schedule.title, schedule.kind) == ("9月抽查", "spot")
+    assert {row.school.code: row.inspection for row in schedule.coverage()} == {
+        "S001": spot,
+        "S002": None,
+    }
+    assert event is not None and event.kind == "changed"
+    assert event.comment == "title,kind,due_date,school_kinds,schools"
+    assert event.details() == "标题、类型、截止日期、学校类型、学校"
+    assert schedule.replan(bureau_admin, title="9月抽查") is None  # nothing changed, nothing logged
+    with pytest.raises(InspectionError):
+        schedule.replan(bureau_admin, due_date=datetime.date(2014, 8, 1))
+    with pytest.raises(PermissionDenied):
+        schedule.replan(leader, title="改名")
+    schedule.refresh_from_db()
+    assert schedule.due_date == datetime.date(2014, 9, 30) and schedule.title == "9月抽查"
+
+
+def test_a_cancelled_schedule_is_no_longer_due_and_can_be_reinstated(
+    bureau_admin, leader, school_a
+):
+    schedule = _plan(bureau_admin)
+    late = datetime.date(2014, 9, 5)
+    assert schedule.figures(today=late)["overdue"] == 1
+    with pytest.raises(InspectionError):
+        schedule.cancel(bureau_admin, "  ")
+    with pytest.raises(PermissionDenied):
+        schedule.cancel(leader, "台风停课")
+    schedule.cancel(bureau_admin, "台风停课,改期")
+    assert schedule.is_cancelled and schedule.figures(today=late)["overdue"] == 0
+    assert not InspectionSchedule.objects.planned().exists()
+    with pytest.raises(InspectionError):
+        schedule.replan(bureau_admin, title="改名")
+    with pytest.raises(InspectionError):
+        schedule.cancel(bureau_admin, "again")
+    schedule.reinstate(bureau_admin)
+    assert not schedule.is_cancelled and schedule.figures(today=late)["overdue"] == 1
+    assert list(schedule.events.values_list("kind", flat=True)) == [
+        "planned",
+        "cancelled",
+        "reinstated",
+    ]

@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,6 +13,7 @@ from PIL import Image
 
 from xiaoan.hazards.models import Hazard
 from xiaoan.inspections.models import Inspection, InspectionSchedule
+from xiaoan.schools.models import School
 
 from .conftest import pass_all
 
@@ -241,3 +243,147 @@ def test_bureau_revises_a_checklist_through_the_page(as_user, bureau_admin, alic
     assert new.items.count() == len(items) - 1
     assert new.items.first().text == "消防安全责任人、管理人已明确并公示"
     assert as_user(bureau_admin).get(_url("checklist_revise", template.pk)).status_code == 404
+
+
+def _schedule(bureau, **values):
+    base = {
+        "bureau": bureau,
+        "title": "开学前联合检查",
+        "kind": "joint",
+        "start_date": datetime.date(2014, 8, 18),
+        "due_date": datetime.date(2014, 8, 31),
+    }
+    return InspectionSchedule.objects.create(**(base | values))
+
+
+def test_bureau_replans_a_schedule_through_the_page(
+    as_user, bureau, bureau_admin, leader, alice, outsider, school_a, school_b
+):
+    schedule = _schedule(bureau, school_kinds=["kindergarten"])
+    url = _url("schedule_edit", schedule.pk)
+    page = as_user(bureau_admin).get(url).content.decode()
+    assert 'value="开学前联合检查"' in page
+    assert re.search(r'value="kindergarten" id="[^"]+" checked', page)
+    assert not re.search(r'value="primary" id="[^"]+" checked', page)
+    assert as_user(leader).get(url).status_code == 403
+    assert as_user(alice).get(url).status_code == 403
+    assert as_user(outsider).get(url).status_code == 404
+    response = as_user(bureau_admin).post(
+        url,
+        {
+            "title": "9月局领导督查",
+            "kind": "leadership",
+            "start_date": "2014-09-01",
+            "due_date": "2014-09-30",
+            "schools": [school_a.pk, school_b.pk],
+        },
+    )
+    assert response.status_code == 302
+    schedule.refresh_from_db()
+    assert (schedule.title, schedule.kind, schedule.school_kinds) == (
+        "9月局领导督查",
+        "leadership",
+        [],
+    )
+    assert [s.code for s in schedule.target_schools()] == ["S001", "S002"]
+    bad = as_user(bureau_admin).post(
+        url, {"title": "x", "kind": "spot", "start_date": "2014-09-30", "due_date": "2014-09-01"}
+    )
+    assert bad.status_code == 200 and "invalid-feedback" in bad.content.decode()
+    schedule.refresh_from_db()
+    assert schedule.title == "9月局领导督查"
+    detail = as_user(bureau_admin).get(schedule.get_absolute_url()).content.decode()
+    assert "重新安排" in detail and "标题、类型" in detail
+
+
+def test_bureau_cancels_and_reinstates_a_schedule_through_the_page(
+    as_user, bureau, bureau_admin, leader, alice, school_a
+):
+    schedule = _schedule(bureau)
+    client = as_user(bureau_admin)
+    assert client.get(_url("schedule_cancel", schedule.pk)).status_code == 405
+    assert (
+        as_user(leader).post(_url("schedule_cancel", schedule.pk), {"reason": "x"}).status_code
+        == 403
+    )
+    client.post(_url("schedule_cancel", schedule.pk), {"reason": "台风停课,改期"})
+    schedule.refresh_from_db()
+    assert schedule.is_cancelled and schedule.cancel_reason == "台风停课,改期"
+    page = client.get(schedule.get_absolute_url()).content.decode()
+    assert 'id="schedule-cancelled"' in page and "台风停课,改期" in page
+    assert _url("schedule_edit", schedule.pk) not in page
+    assert client.get(_url("schedule_edit", schedule.pk)).status_code == 302
+    start = as_user(bureau_admin).get(_url("start")).content.decode()
+    assert "开学前联合检查" not in start  # a cancelled round is not offered for new records
+    listing = client.get(_url("schedules")).content.decode()
+    assert "已取消" in listing
+    client.post(_url("schedule_reinstate", schedule.pk))
+    schedule.refresh_from_db()
+    assert not schedule.is_cancelled
+    assert "开学前联合检查" in as_user(bureau_admin).get(_url("start")).content.decode()
+
+
+def test_coverage_page_and_export_show_who_inspected_when_and_who_is_still_due(
+    as_user, bureau, bureau_admin, leader, school_a, school_b, fire_area, fire_department
+):
+    schedule = _schedule(bureau, school_kinds=["primary", "junior"])
+    done = Inspection.objects.start(
+        bureau_admin,
+        school=school_a,
+        kind="joint",
+        date=datetime.date(2014, 8, 20),
+        areas=[fire_area],
+        departments=[fire_department],
+        inspector_names="消防大队 李参谋",
+    )
+    pass_all(done, bureau_admin)
+    done.submit(bureau_admin, signed_by="李科长")
+    page = as_user(leader).get(schedule.get_absolute_url(), {"show": "done"}).content.decode()
+    assert "2014-08-20" in page and "李参谋" in page and fire_department.name in page
+    assert school_b.name not in page
+    due = as_user(leader).get(schedule.get_absolute_url(), {"show": "due"}).content.decode()
+    assert school_b.name in due and school_a.name not in due
+    response = as_user(leader).get(_url("schedule_export", schedule.pk))
+    ws = load_workbook(io.BytesIO(response.content)).active
+    rows = {row[0]: row for row in ws.iter_rows(min_row=3, values_only=True)}
+    assert rows["S001"][3] == "已检查" and rows["S001"][4].date() == datetime.date(2014, 8, 20)
+    assert "李参谋" in rows["S001"][5] and rows["S001"][6] == fire_department.name
+    assert rows["S001"][7] == "李科长"
+    assert rows["S002"][3] == "逾期" and rows["S002"][4] is None  # its due date has passed
+
+
+def test_fire_inspector_records_a_joint_inspection_at_any_school_through_the_pages(
+    as_user, fire, bureau_admin, school_a, school_b, outsider, fire_area, fire_department
+):
+    other_district = School.objects.create(
+        bureau=outsider.membership.bureau, code="Y001", name="远山区小学", kind="primary"
+    )
+    client = as_user(fire)
+    form = client.get(_url("start")).content.decode()
+    assert school_a.name in form and school_b.name in form and other_district.name not in form
+    assert "联合检查" in form and "自查" not in form
+    response = client.post(
+        _url("start"),
+        {"school": school_b.pk, "kind": "joint", "date": "2014-08-28", "areas": [fire_area.pk]},
+    )
+    inspection = Inspection.objects.get(school=school_b)
+    assert response.status_code == 302 and fire_department in inspection.departments.all()
+    answer = inspection.answers.first()
+    client.post(
+        _url("raise_hazard", inspection.pk, answer.pk),
+        {"description": "消防通道堵塞", "level": "major"},
+    )
+    own = Hazard.objects.get(inspection_answer__inspection=inspection)
+    bureau_spot = Inspection.objects.start(
+        bureau_admin,
+        school=school_a,
+        kind="spot",
+        date=datetime.date(2014, 8, 28),
+        areas=[fire_area],
+    )
+    bureau_hazard = bureau_spot.raise_hazard(bureau_admin, bureau_spot.answers.first())
+    hazards = client.get(reverse("hazards:list")).content.decode()
+    assert own.code in hazards and bureau_hazard.code not in hazards
+    assert client.get(bureau_spot.get_absolute_url()).status_code == 404
+    assert client.get(reverse("hazards:detail", args=[bureau_hazard.pk])).status_code == 404
+    assert client.get(inspection.get_absolute_url()).status_code == 200
