@@ -33,6 +33,12 @@ def _chinese_and_clean_cache(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _media_in_a_temp_dir(settings, tmp_path_factory):
+    # Uploaded and demo photos are written outside the project's var/ directory.
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
 # Rows that data migrations create; a transactional test's flush removes them for the tests after it.
 SEED_MIGRATIONS = [
     ("xiaoan.hazards.migrations.0002_six_areas", "seed_areas"),

@@ -189,10 +189,14 @@ class AssignSerializer(CommentSerializer):
 
 
 class SubmitSerializer(CommentSerializer):
+    """`photos`: after-rectification photos (multipart, the field repeated); at least one is
+    needed unless an after-photo is already on the hazard."""
+
     measures = serializers.CharField()
     cost = serializers.DecimalField(
         max_digits=12, decimal_places=2, required=False, allow_null=True, min_value=0
     )
+    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
 class VerifySerializer(CommentSerializer):

@@ -3,7 +3,8 @@
 vehicle 8, building 29, fire 29, food 14, lab 12, security 11, spread over the district's
 schools and kindergartens, dated July–December 2014. Every step goes through the workflow
 methods (so the history is what the product itself would have written), then the event times
-are set back to 2014. Idempotent: a hazard is found by its code and never created twice.
+are set back to 2014. Every submission for verification carries a (generated) after-photo, as
+the workflow requires. Idempotent: a hazard is found by its code and never created twice.
 
 Open hazards that are not meant to be overdue get a deadline a few weeks after the day the demo
 is loaded, so the live boards show "a few overdue" rather than every open hazard.
@@ -12,6 +13,8 @@ is loaded, so the live boards show "a few overdue" rather than every open hazard
 from __future__ import annotations
 
 import datetime
+import functools
+import io
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,6 +24,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from PIL import Image, ImageDraw
 
 from xiaoan.accounts.choices import Role
 from xiaoan.accounts.models import Membership
@@ -30,7 +34,8 @@ from xiaoan.schools.demo import DEMO_PASSWORD, demo_bureau
 from xiaoan.schools.models import Department, School
 
 from .choices import HazardLevel, HazardSource
-from .models import Area, Hazard, HazardEvent, local_today
+from .models import Area, Hazard, HazardEvent, HazardPhoto, local_today
+from .photos import ProcessedImage, process_upload
 
 ZONE = ZoneInfo("Asia/Shanghai")
 AREA_COUNTS = {"vehicle": 8, "building": 29, "fire": 29, "food": 14, "lab": 12, "security": 11}
@@ -299,6 +304,7 @@ class Clock:
 
 def _at(event: HazardEvent, moment: datetime.datetime) -> None:
     HazardEvent.objects.filter(pk=event.pk).update(created_at=moment, updated_at=moment)
+    HazardPhoto.objects.filter(event=event).update(created_at=moment, updated_at=moment)
 
 
 def _build(plan: Plan, area: Area, campaign: Any, people: dict[str, Any]) -> None:
@@ -384,17 +390,44 @@ def _history(
         _at(hazard.decide_extension(manager, approve=True, comment="同意延期"), clock.next())
     if plan.state == "rectifying":
         return
-    submitted = hazard.submit(officer, measures=measures, cost=Decimal(cost) if cost else None)
+    submitted = hazard.submit(
+        officer,
+        measures=measures,
+        cost=Decimal(cost) if cost else None,
+        photos=[_after_photo(plan.number % 12)],
+    )
     _at(submitted, clock.next((3, 9)))
     if plan.state == "awaiting_verification":
         return
     if plan.number % 9 == 0:
         failed = hazard.verify(manager, passed=False, comment="复查发现整改不彻底,请继续整改")
         _at(failed, clock.next((1, 3)))
-        _at(hazard.submit(officer, measures=measures + ",已补充整改"), clock.next((2, 5)))
+        again = hazard.submit(
+            officer,
+            measures=measures + ",已补充整改",
+            photos=[_after_photo((plan.number + 1) % 12)],
+        )
+        _at(again, clock.next((2, 5)))
     verified = hazard.verify(manager, passed=True, comment="复查合格,予以销号")
     moment = clock.next((1, 4))
     _at(verified, moment)
     Hazard.objects.filter(pk=hazard.pk).update(closed_at=moment)
     if hazard.supervised:
         _at(hazard.lift_supervision(people["leader"], comment="隐患已销号,撤销督办"), clock.next())
+
+
+@functools.cache
+def _after_photo(variant: int) -> ProcessedImage:
+    """A small generated picture standing in for the school's after-rectification photo."""
+    rng = random.Random(variant)
+    image = Image.new("RGB", (480, 360), (rng.randint(170, 230), rng.randint(170, 230), 200))
+    draw = ImageDraw.Draw(image)
+    for _ in range(4):
+        x, y = rng.randint(0, 400), rng.randint(0, 280)
+        shade = tuple(rng.randint(60, 160) for _ in range(3))
+        draw.rectangle((x, y, x + rng.randint(40, 120), y + rng.randint(30, 90)), fill=shade)
+    draw.line((190, 190, 230, 230, 300, 130), fill=(20, 140, 60), width=14)  # a tick: done
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80)
+    buffer.seek(0)
+    return process_upload(buffer)

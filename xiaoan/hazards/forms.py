@@ -140,8 +140,16 @@ class SubmitForm(BootstrapMixin, forms.Form):
     cost = forms.DecimalField(
         label=_("Cost (yuan)"), required=False, min_value=0, max_digits=12, decimal_places=2
     )
-    photos = PhotosField(label=_("Photos after rectification"))
+    photos = PhotosField(
+        label=_("Photos after rectification"),
+        help_text=_("At least one, unless an after-rectification photo is already on the hazard."),
+    )
     comment = forms.CharField(label=_("Comment"), required=False)
+
+    def __init__(self, *args: Any, needs_photo: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only marks the field on the page; the model refuses a submit without any after-photo.
+        self.fields["photos"].required = needs_photo
 
 
 class VerifyForm(BootstrapMixin, forms.Form):

@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -39,6 +39,7 @@ from .querysets import HazardChildQuerySet, HazardQuerySet, _active_membership
 
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 CODE_PATTERN = re.compile(r"^YH-(\d{4})-(\d{4,})$")
+CODE_ATTEMPTS = 3
 
 
 def local_today() -> datetime.date:
@@ -119,17 +120,29 @@ class HazardCounter(TimeStampedModel):
 
     @classmethod
     def next_code(cls, bureau_id: int, year: int) -> str:
-        """Allocate the next code; call inside a transaction.
+        """Allocate the next code; call inside the transaction that saves the hazard.
 
-        The UPDATE locks the counter row until the transaction ends, so two reports filed at
-        the same moment get different numbers (SQLite serialises writers anyway).
+        PostgreSQL: the counter row is created once (a second creator hits the unique
+        constraint and reads the winner's row), then locked with SELECT … FOR UPDATE until the
+        transaction ends, so two reports filed at the same moment get different numbers.
+        SQLite: writers are serialised (transactions begin IMMEDIATE). The unique code per
+        bureau is the last guard: `Hazard.objects.report` retries if it is ever hit.
         """
         cls.objects.get_or_create(
             bureau_id=bureau_id, year=year, defaults={"last": _highest_number(bureau_id, year)}
         )
-        cls.objects.filter(bureau_id=bureau_id, year=year).update(last=F("last") + 1)
-        last = cls.objects.filter(bureau_id=bureau_id, year=year).values_list("last", flat=True)
-        return f"YH-{year}-{last.get():04d}"
+        counter = cls.objects.select_for_update().get(bureau_id=bureau_id, year=year)
+        counter.last += 1
+        counter.save(update_fields=["last", "updated_at"])
+        return f"YH-{year}-{counter.last:04d}"
+
+    @classmethod
+    def catch_up(cls, bureau_id: int, year: int) -> None:
+        """Move the counter past every code in use (after a code was found taken)."""
+        highest = _highest_number(bureau_id, year)
+        cls.objects.filter(bureau_id=bureau_id, year=year, last__lt=highest).update(
+            last=highest, updated_at=timezone.now()
+        )
 
 
 def _highest_number(bureau_id: int, year: int) -> int:
@@ -178,11 +191,21 @@ class HazardManager(models.Manager.from_queryset(HazardQuerySet)):  # type: igno
         hazard.check_can_report(reported_by)
         if not hazard.description:
             raise InvalidStep(gettext("Describe the hazard in a line at least."))
-        with transaction.atomic():
-            hazard.code = HazardCounter.next_code(school.bureau_id, hazard.found_on.year)
-            hazard.save()
-            hazard._event(reported_by, EventKind.REPORTED, "", HazardStatus.REPORTED, "")
-        return hazard
+        for attempt in range(CODE_ATTEMPTS):
+            try:
+                with transaction.atomic():
+                    hazard.code = HazardCounter.next_code(school.bureau_id, hazard.found_on.year)
+                    hazard.save()
+                    hazard._event(reported_by, EventKind.REPORTED, "", HazardStatus.REPORTED, "")
+                return hazard
+            except IntegrityError:
+                hazard.pk = None
+                taken = self.filter(bureau_id=school.bureau_id, code=hazard.code).exists()
+                if not taken or attempt == CODE_ATTEMPTS - 1:
+                    raise
+                # A code given out outside the counter (an import, a restored backup): skip it.
+                HazardCounter.catch_up(school.bureau_id, hazard.found_on.year)
+        raise AssertionError("unreachable")
 
 
 class Hazard(TimeStampedModel):
@@ -434,20 +457,38 @@ class Hazard(TimeStampedModel):
         measures: str,
         cost: Decimal | None = None,
         comment: str = "",
+        photos: Sequence[Any] = (),
     ) -> HazardEvent:
-        """The school reports the work done and asks for verification (整改中 → 待复查)."""
+        """The school reports the work done, with after-photos, and asks for verification
+        (整改中 → 待复查).
+
+        `photos` (uploads or processed images) are stored as after-photos of this step; they
+        may be left out only if an after-photo is already on the hazard.
+        """
+        from .photos import ProcessedImage, process_upload
+
         self._require_state(HazardStatus.RECTIFYING)
         self._require_school_admin(user)
         if not measures.strip():
             raise InvalidStep(gettext("Describe what was done to rectify the hazard."))
         if cost is not None and cost < 0:
             raise InvalidStep(gettext("The cost cannot be negative."))
+        if not photos and not self.photos.filter(kind=PhotoKind.AFTER).exists():
+            raise InvalidStep(gettext("Attach at least one photo taken after the rectification."))
+        # Checked by content before anything is written: a bad photo changes nothing.
+        processed = [p if isinstance(p, ProcessedImage) else process_upload(p) for p in photos]
         changes = {
             "status": HazardStatus.AWAITING_VERIFICATION,
             "measures": measures.strip(),
             "cost": cost,
         }
-        return self._apply(user, EventKind.SUBMITTED, changes, comment)
+        with transaction.atomic():
+            event = self._apply(
+                user, EventKind.SUBMITTED, changes, comment, {"photos": len(processed)}
+            )
+            for image in processed:
+                HazardPhoto.store(self, event, user, PhotoKind.AFTER, image)
+        return event
 
     def verify(self, user: Any, *, passed: bool, comment: str = "") -> HazardEvent:
         """Check the rectification: pass closes the hazard (销号), fail sends it back."""

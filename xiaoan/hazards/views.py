@@ -96,13 +96,15 @@ class HazardDetailView(LoginRequiredMixin, generic.DetailView):
         context = super().get_context_data(**kwargs)
         hazard: Hazard = self.object
         actions = set(hazard.allowed_actions(self.request.user))
+        photos = list(hazard.photos.all())
+        has_after = any(photo.kind == PhotoKind.AFTER for photo in photos)
         context.update(
             actions=actions,
             events=hazard.events.select_related("actor").prefetch_related("photos"),
-            photos=hazard.photos.all(),
+            photos=photos,
             pending_extension=hazard.pending_extension(),
             assign_form=forms.AssignForm(),
-            submit_form=forms.SubmitForm(),
+            submit_form=forms.SubmitForm(needs_photo=not has_after),
             verify_form=forms.VerifyForm(),
             reason_form=forms.ReasonForm(),
             extension_form=forms.ExtensionForm(),
@@ -232,8 +234,13 @@ def hazard_start(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def hazard_submit(request: HttpRequest, pk: int) -> HttpResponse:
     def run(h: Hazard, d: dict[str, Any]) -> None:
-        h.submit(request.user, measures=d["measures"], cost=d["cost"], comment=d["comment"])
-        _add_photos(h, request.user, d["photos"], PhotoKind.AFTER)
+        h.submit(
+            request.user,
+            measures=d["measures"],
+            cost=d["cost"],
+            comment=d["comment"],
+            photos=d["photos"],
+        )
 
     return _step(request, pk, forms.SubmitForm, run, _("Submitted for verification."))
 

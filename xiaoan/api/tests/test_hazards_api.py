@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from PIL import Image
 from rest_framework.test import APIClient
 
 from xiaoan.hazards.choices import HazardSource, HazardStatus
@@ -18,6 +21,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def jpeg_upload(name: str = "after.jpg") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (48, 32), (30, 160, 60)).save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
 def api_for(user) -> APIClient:
@@ -94,12 +103,36 @@ def test_full_loop_through_the_api(bureau_admin, alice, school_a):
     )
     assert step.status_code == 200 and step.json()["status"] == "assigned"
     assert school.post(f"{url}/start/", {}, format="json").json()["status"] == "rectifying"
-    step = school.post(f"{url}/submit/", {"measures": "已更换", "cost": "360.00"}, format="json")
+    step = school.post(
+        f"{url}/submit/",
+        {"measures": "已更换", "cost": "360.00", "photos": [jpeg_upload(), jpeg_upload()]},
+        format="multipart",
+    )
+    assert step.status_code == 200, step.json()
     assert step.json()["status"] == "awaiting_verification"
+    assert [p["kind"] for p in step.json()["photos"]] == ["after", "after"]
     step = bureau.post(f"{url}/verify/", {"passed": True}, format="json")
     assert step.status_code == 200
     assert step.json()["status"] == "closed" and step.json()["closed_at"]
     assert len(step.json()["events"]) == 5
+
+
+def test_submit_without_an_after_photo_gives_400_and_changes_nothing(bureau_admin, alice, school_a):
+    hazard = report(alice, school_a)
+    hazard.assign(bureau_admin, opinion="限期更换", deadline=datetime.date(2014, 9, 10))
+    hazard.start(alice)
+    url = f"/api/v1/hazards/{hazard.pk}/submit/"
+    response = api_for(alice).post(url, {"measures": "已更换"}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "请至少上传一张整改后照片。"}
+    response = api_for(alice).post(url, {"photos": [jpeg_upload()]}, format="multipart")
+    assert response.status_code == 400 and "measures" in response.json()
+    fake = SimpleUploadedFile("after.jpg", b"plain text", content_type="image/jpeg")
+    response = api_for(alice).post(url, {"measures": "已更换", "photos": [fake]})
+    assert response.status_code == 400
+    hazard.refresh_from_db()
+    assert (hazard.status, hazard.version) == (HazardStatus.RECTIFYING, 3)
+    assert not hazard.photos.exists()
 
 
 def test_wrong_state_gives_409_and_wrong_role_403(bureau_admin, gov, alice, school_a):

@@ -8,6 +8,7 @@ from PIL import Image
 
 from xiaoan.hazards.choices import HazardLevel, HazardSource
 from xiaoan.hazards.models import Area, Hazard
+from xiaoan.hazards.photos import ProcessedImage, process_upload
 
 
 @pytest.fixture(autouse=True)
@@ -62,6 +63,11 @@ def png_bytes(size=(40, 30)) -> bytes:
     return buffer.getvalue()
 
 
+def after_photo() -> ProcessedImage:
+    """A checked photo, as the submit step takes it."""
+    return process_upload(io.BytesIO(jpeg_bytes((60, 40), (30, 160, 60))))
+
+
 def to_stage(hazard: Hazard, stage: str, bureau_admin, alice) -> Hazard:
     """Drive a fresh hazard to `stage` through the real transitions."""
     steps = ["assigned", "rectifying", "awaiting_verification", "closed"]
@@ -71,7 +77,7 @@ def to_stage(hazard: Hazard, stage: str, bureau_admin, alice) -> Hazard:
         elif step == "rectifying":
             hazard.start(alice)
         elif step == "awaiting_verification":
-            hazard.submit(alice, measures="已清理通道杂物")
+            hazard.submit(alice, measures="已清理通道杂物", photos=[after_photo()])
         elif step == "closed":
             hazard.verify(bureau_admin, passed=True)
     return hazard

@@ -6,13 +6,14 @@ import datetime
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from xiaoan.hazards.choices import HazardStatus
 from xiaoan.hazards.models import Hazard
 
-from .conftest import to_stage
+from .conftest import jpeg_bytes, to_stage
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +92,29 @@ def test_step_from_wrong_state_shows_a_message_and_changes_nothing(as_user, haza
     page = client.get(response.url).content.decode()
     assert "待受理" in page and "不能" in page
     assert Hazard.objects.get().status == HazardStatus.REPORTED
+
+
+def test_submit_page_refuses_without_an_after_photo_then_accepts_one(
+    as_user, hazard, bureau_admin, alice
+):
+    to_stage(hazard, "rectifying", bureau_admin, alice)
+    client = as_user(alice)
+    detail = client.get(hazard.get_absolute_url()).content.decode()
+    assert 'name="photos"' in detail and "整改后照片" in detail
+    url = reverse("hazards:submit", args=[hazard.pk])
+    response = client.post(url, {"measures": "已清理通道杂物"}, follow=True)
+    assert "请至少上传一张整改后照片" in response.content.decode()
+    hazard.refresh_from_db()
+    assert (hazard.status, hazard.measures) == (HazardStatus.RECTIFYING, "")
+    photo = SimpleUploadedFile("after.jpg", jpeg_bytes(), content_type="image/jpeg")
+    response = client.post(url, {"measures": "已清理通道杂物", "photos": [photo]}, follow=True)
+    assert "已提交复查" in response.content.decode()
+    hazard.refresh_from_db()
+    assert hazard.status == HazardStatus.AWAITING_VERIFICATION
+    submitted = hazard.events.get(kind="submitted")
+    assert [p.kind for p in submitted.photos.all()] == ["after"]
+    thumb = reverse("hazards:thumbnail", args=[submitted.photos.get().pk])
+    assert f'class="event-photo rounded border" src="{thumb}"' in response.content.decode()
 
 
 def test_pressing_a_button_on_a_stale_page_is_refused(as_user, hazard, bureau_admin, alice):

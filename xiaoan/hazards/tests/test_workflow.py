@@ -7,10 +7,12 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
 
-from xiaoan.hazards.choices import EventKind, HazardLevel, HazardStatus
+from xiaoan.hazards.choices import EventKind, HazardLevel, HazardStatus, PhotoKind
 from xiaoan.hazards.models import (
     Hazard,
+    HazardCounter,
     HazardEvent,
     InvalidStep,
     NotAllowed,
@@ -18,7 +20,7 @@ from xiaoan.hazards.models import (
     WrongState,
 )
 
-from .conftest import to_stage
+from .conftest import after_photo, to_stage
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +71,7 @@ def test_report_needs_a_description(make_hazard):
 def test_full_loop_closes_with_events(hazard, bureau_admin, alice):
     hazard.assign(bureau_admin, opinion="立即清理", deadline=DEADLINE, responsible_person="王建国")
     hazard.start(alice)
-    hazard.submit(alice, measures="已清理", cost=Decimal("200.00"))
+    hazard.submit(alice, measures="已清理", cost=Decimal("200.00"), photos=[after_photo()])
     hazard.verify(bureau_admin, passed=True, comment="复查合格")
     hazard.refresh_from_db()
     assert hazard.status == HazardStatus.CLOSED
@@ -111,7 +113,7 @@ def _call(hazard: Hazard, step: str, user) -> None:
     args = {
         "assign": {"opinion": "整改", "deadline": DEADLINE},
         "start": {},
-        "submit": {"measures": "已整改"},
+        "submit": {"measures": "已整改", "photos": [after_photo()]},
         "verify": {"passed": True},
         "reject": {"reason": "不属实"},
     }[step]
@@ -263,7 +265,7 @@ def test_overdue_is_derived_in_shanghai_local_date(hazard, bureau_admin, alice):
         assert Hazard.objects.get().is_overdue
         assert Hazard.objects.overdue().get() == hazard
         assert Hazard.objects.get().days_overdue == 1
-    hazard.submit(alice, measures="已整改")
+    hazard.submit(alice, measures="已整改", photos=[after_photo()])
     assert not Hazard.objects.overdue(datetime.date(2015, 1, 1)).exists()
 
 
@@ -298,3 +300,85 @@ def test_allowed_actions_per_role(hazard, bureau_admin, leader, alice, carol):
     assert set(hazard.allowed_actions(alice)) == {"edit", "photo"}
     assert set(hazard.allowed_actions(carol)) == {"photo"}
     assert hazard.allowed_actions(leader) == []
+
+
+def test_submit_without_an_after_photo_is_refused_and_changes_nothing(hazard, bureau_admin, alice):
+    to_stage(hazard, "rectifying", bureau_admin, alice)
+    hazard.add_photo(alice, after_photo(), PhotoKind.BEFORE)  # a before-photo does not count
+    before = (hazard.version, hazard.events.count())
+    with pytest.raises(InvalidStep, match="整改后"):
+        hazard.submit(alice, measures="已清理")
+    with pytest.raises(InvalidStep):
+        hazard.submit(alice, measures="  ", photos=[after_photo()])
+    hazard.refresh_from_db()
+    assert (hazard.status, hazard.version, hazard.events.count()) == (
+        HazardStatus.RECTIFYING,
+        *before,
+    )
+    assert not hazard.photos.filter(kind=PhotoKind.AFTER).exists()
+
+
+def test_submit_attaches_its_after_photos_to_the_submit_event(hazard, bureau_admin, alice):
+    to_stage(hazard, "rectifying", bureau_admin, alice)
+    event = hazard.submit(alice, measures="已清理", photos=[after_photo(), after_photo()])
+    assert event.kind == EventKind.SUBMITTED
+    assert [p.kind for p in event.photos.all()] == [PhotoKind.AFTER, PhotoKind.AFTER]
+    assert event.data == {"photos": 2}
+    assert Hazard.objects.get().status == HazardStatus.AWAITING_VERIFICATION
+
+
+def test_after_photo_already_on_the_hazard_lets_the_school_submit(hazard, bureau_admin, alice):
+    to_stage(hazard, "rectifying", bureau_admin, alice)
+    hazard.add_photo(alice, after_photo(), PhotoKind.AFTER)
+    hazard.submit(alice, measures="已清理")
+    assert Hazard.objects.get().status == HazardStatus.AWAITING_VERIFICATION
+
+
+def test_submit_with_a_file_that_is_not_a_photo_changes_nothing(hazard, bureau_admin, alice):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    to_stage(hazard, "rectifying", bureau_admin, alice)
+    fake = SimpleUploadedFile("after.jpg", b"not really a picture", content_type="image/jpeg")
+    with pytest.raises(ValidationError):
+        hazard.submit(alice, measures="已清理", photos=[fake])
+    hazard.refresh_from_db()
+    assert hazard.status == HazardStatus.RECTIFYING
+    assert not hazard.photos.exists()
+
+
+def test_code_taken_outside_the_counter_is_skipped_not_duplicated(make_hazard, alice, school_a):
+    first = make_hazard()
+    # A hazard restored or imported with the next number, without moving the counter.
+    Hazard.objects.filter(pk=first.pk).update(code="YH-2014-0001")
+    imported = Hazard.objects.get(pk=first.pk)
+    imported.pk = None
+    imported.code = "YH-2014-0002"
+    imported.save()
+    third = make_hazard()
+    assert third.code == "YH-2014-0003"
+    assert third.events.get().kind == EventKind.REPORTED
+    assert Hazard.objects.filter(code="YH-2014-0002").count() == 1
+    assert HazardCounter.objects.get(year=2014).last == 3
+
+
+# SQLite's test database is one shared in-memory file whose table locks do not wait; there,
+# writers are serialised because every transaction begins IMMEDIATE (see settings).
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a server with row locks")
+def test_concurrent_reports_get_distinct_codes(transactional_db, make_hazard):
+    """Reports filed at the same moment, each in its own connection and transaction."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    make_hazard()  # the counter row exists; the racers contend on its lock
+
+    def report(_: int) -> str:
+        try:
+            return make_hazard().code
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        codes = list(pool.map(report, range(12)))
+    assert sorted(codes) == [f"YH-2014-{n:04d}" for n in range(2, 14)]
