@@ -238,3 +238,22 @@ def test_stats_summary_counts_by_area_level_status(
         == 3
     )
     assert api_for(bureau_admin).get("/api/v1/stats/summary/", {"period": "x"}).status_code == 400
+
+
+def test_stats_summary_filters_by_campaign(bureau, bureau_admin, alice, school_a):
+    from xiaoan.campaigns.models import Campaign
+
+    campaign = Campaign.objects.create(
+        bureau=bureau,
+        name="2014年学校安全专项行动",
+        start_date=datetime.date(2014, 7, 15),
+        end_date=datetime.date(2014, 12, 31),
+    )
+    report(alice, school_a, area="lab", campaign=campaign)
+    report(alice, school_a, area="fire")
+    client = api_for(bureau_admin)
+    body = client.get("/api/v1/stats/summary/", {"campaign": campaign.pk}).json()
+    assert (body["total"], body["by_area"]["lab"], body["by_area"]["fire"]) == (1, 1, 0)
+    assert client.get("/api/v1/stats/summary/").json()["total"] == 2
+    listed = client.get("/api/v1/hazards/", {"campaign": campaign.pk}).json()
+    assert [row["area"] for row in listed["results"]] == ["lab"]

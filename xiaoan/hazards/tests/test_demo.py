@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from xiaoan.campaigns import demo as campaigns_demo
 from xiaoan.hazards import demo
-from xiaoan.hazards.models import Hazard, HazardEvent
+from xiaoan.hazards.models import Hazard, HazardEvent, HazardPhoto
 from xiaoan.schools import demo as schools_demo
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +59,11 @@ def test_demo_histories_and_dates_and_a_second_load_adds_nothing(demo_district):
     kinds = list(closed.events.values_list("kind", flat=True))
     assert kinds[0] == "reported" and kinds[-1] in ("verified", "supervision_lifted")
     assert not HazardEvent.objects.exclude(created_at__year=2014).exists()
+    # Every submission for verification carries its after-photo, dated with the step.
+    submitted = HazardEvent.objects.filter(kind="submitted")
+    assert submitted.count() >= 80
+    assert not submitted.filter(photos__isnull=True).exists()
+    assert not HazardPhoto.objects.exclude(created_at__year=2014).exists()
     assert Hazard.objects.filter(code="YH-2014-0001").exists()
     # Running the demo again creates nothing new.
     before = (Hazard.objects.count(), HazardEvent.objects.count())

@@ -382,3 +382,71 @@ def test_concurrent_reports_get_distinct_codes(transactional_db, make_hazard):
     with ThreadPoolExecutor(max_workers=6) as pool:
         codes = list(pool.map(report, range(12)))
     assert sorted(codes) == [f"YH-2014-{n:04d}" for n in range(2, 14)]
+
+
+# The steps around the main line, each from the state it needs, by the persona who may.
+SIDE_STEPS = {
+    "request_extension": {"alice"},
+    "decide_extension": {"bureau_admin", "fire"},
+    "supervise": {"leader"},
+    "lift_supervision": {"leader"},
+}
+
+
+def _side_ready(make_hazard, step, bureau_admin, leader, alice, fire) -> Hazard:
+    """A major hazard found by the fire brigade, rectifying, ready for `step`."""
+    hazard = to_stage(
+        make_hazard(user=fire, level=HazardLevel.MAJOR), "rectifying", bureau_admin, alice
+    )
+    if step == "decide_extension":
+        hazard.request_extension(alice, new_deadline=datetime.date(2014, 10, 1), reason="待采购")
+    if step == "lift_supervision":
+        hazard.supervise(leader)
+    return hazard
+
+
+def _side_call(hazard: Hazard, step: str, user) -> None:
+    args = {
+        "request_extension": {"new_deadline": datetime.date(2014, 10, 1), "reason": "待采购"},
+        "decide_extension": {"approve": True},
+        "supervise": {},
+        "lift_supervision": {},
+    }[step]
+    getattr(hazard, step)(user, **args)
+
+
+@pytest.mark.parametrize("step", list(SIDE_STEPS))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_side_step_by_role(request, make_hazard, bureau_admin, leader, alice, fire, step, persona):
+    hazard = _side_ready(make_hazard, step, bureau_admin, leader, alice, fire)
+    user = request.getfixturevalue(persona)
+    before = (hazard.status, hazard.version, hazard.supervised, hazard.deadline)
+    events = hazard.events.count()
+    if persona in SIDE_STEPS[step]:
+        _side_call(hazard, step, user)
+        assert hazard.events.count() == events + 1
+    else:
+        with pytest.raises(NotAllowed):
+            _side_call(hazard, step, user)
+        hazard.refresh_from_db()
+        assert (hazard.status, hazard.version, hazard.supervised, hazard.deadline) == before
+        assert hazard.events.count() == events
+
+
+@pytest.mark.parametrize("state", ["reported", "awaiting_verification", "closed"])
+def test_side_steps_from_a_wrong_state_are_refused(make_hazard, bureau_admin, leader, alice, state):
+    hazard = to_stage(make_hazard(level=HazardLevel.MAJOR), state, bureau_admin, alice)
+    version = hazard.version
+    later = datetime.date(2014, 12, 1)
+    with pytest.raises(WrongState):
+        hazard.request_extension(alice, new_deadline=later, reason="待采购")
+    with pytest.raises(WrongState):
+        hazard.decide_extension(bureau_admin, approve=True)  # nothing pending
+    with pytest.raises(WrongState):
+        hazard.lift_supervision(leader)  # not under supervision
+    if state == "closed":
+        with pytest.raises(WrongState):
+            hazard.supervise(leader)
+    hazard.refresh_from_db()
+    assert (hazard.version, hazard.supervised) == (version, False)
+    assert not hazard.extension_requests.exists()
