@@ -35,6 +35,9 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG=0.")
 if not DEBUG and SECRET_KEY == INSECURE_DEV_KEY:
     raise ImproperlyConfigured("SECRET_KEY must not be the embedded demo key when DEBUG=0.")
+# Encrypts visitors' full ID numbers at rest: Fernet keys, newest first, comma-separated;
+# empty derives one from SECRET_KEY (set it in production so SECRET_KEY can change).
+FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:

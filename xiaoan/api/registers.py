@@ -1,15 +1,21 @@
-"""Registers API: every register readable with its page's filters; the gate and the assessment
-steps as actions that call the model methods.
+"""Registers API: every register readable with its page's filters, and written the way its
+page writes it; the gate and the assessment steps as actions that call the model methods.
 
-Refusals map to HTTP: a step not possible now 409, incomplete input 400, wrong role 403,
-another school's row 404. Masked ID numbers follow the page's rule (`Visitor.id_for`).
+Creates and updates go through the page's own form (`Register.form`), so the API checks exactly
+what the page checks: a driver against article 23, an ID number, a vehicle of the same school.
+Refusals map to HTTP: a step not possible now 409, invalid input 400, wrong role 403, another
+school's row 404. ID numbers follow the page's rule (`Visitor.id_for`).
 """
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.forms.models import model_to_dict
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied
@@ -19,14 +25,29 @@ from rest_framework.routers import BaseRouter
 
 from xiaoan.accounts.access import has_role
 from xiaoan.accounts.choices import Role
+from xiaoan.hazards.models import HazardError, local_today
+from xiaoan.registers import reminders
 from xiaoan.registers.choices import IdType
 from xiaoan.registers.filters import AssessmentFilter, VisitorFilter
+from xiaoan.registers.forms import DayForm, DaysForm
 from xiaoan.registers.identity import id_error
-from xiaoan.registers.models import Assessment, AssessmentEvent, RegisterError, Visitor
+from xiaoan.registers.models import (
+    Assessment,
+    AssessmentEvent,
+    Driver,
+    DutyShift,
+    RegisterError,
+    SurroundingsCheck,
+    Vehicle,
+    Visitor,
+    district_cover,
+)
 from xiaoan.registers.models.assessment import WEIGHTS
-from xiaoan.registers.tables import REGISTERS, Register
+from xiaoan.registers.models.education import counts_by_school
+from xiaoan.registers.tables import BY_SLUG, REGISTERS, Register
+from xiaoan.schools.models import School
 
-HIDDEN = {"id_digest", "recorded_by"}
+HIDDEN = {"id_digest", "id_encrypted", "recorded_by"}
 
 
 class Conflict(APIException):
@@ -35,34 +56,110 @@ class Conflict(APIException):
 
 
 def _serializer_for(register: Register) -> type[serializers.ModelSerializer]:
+    """All the row's fields; those the page's form does not write are read-only."""
     fields = [
         f.name
         for f in register.model._meta.concrete_fields
         if f.name not in HIDDEN and f.name != "id_masked"
     ]
-    meta = type("Meta", (), {"model": register.model, "fields": fields})
+    form_fields: list[str] = list(register.form._meta.fields or [])
+    writable = {"school", *form_fields}
+    meta = type(
+        "Meta",
+        (),
+        {
+            "model": register.model,
+            "fields": [*fields, "school_name"],
+            "read_only_fields": [f for f in fields if f not in writable],
+        },
+    )
     attrs: dict[str, Any] = {"Meta": meta}
     attrs["school_name"] = serializers.CharField(source="school.name", read_only=True)
-    meta.fields = [*fields, "school_name"]  # type: ignore[attr-defined]
     return type(f"{register.model.__name__}Serializer", (serializers.ModelSerializer,), attrs)
 
 
-def _viewset_for(register: Register) -> type[viewsets.ReadOnlyModelViewSet]:
-    def get_queryset(self: Any) -> QuerySet:
-        return register.model.objects.for_user(self.request.user).select_related(  # type: ignore[attr-defined]
-            *register.related
-        )
+def _form_errors(form: Any) -> dict[str, list[str]]:
+    return {
+        ("non_field_errors" if name == "__all__" else name): [str(m) for m in messages]
+        for name, messages in form.errors.items()
+    }
 
+
+class RegisterViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """One register: list and read for whoever may see it, create and update for its writers.
+
+    `register` is set by each subclass; `register_viewsets()` makes one per register.
+    """
+
+    register: Register
+
+    def get_queryset(self) -> QuerySet:
+        model: Any = self.register.model
+        return model.objects.for_user(self.request.user).select_related(*self.register.related)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._save(request, None, partial=False)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._save(request, self.get_object(), partial=kwargs.get("partial", False))
+
+    def _save(self, request: Request, instance: Any, *, partial: bool) -> Response:
+        if not has_role(request.user, *self.register.writers):
+            raise PermissionDenied
+        data: Any = request.data
+        data = data.dict() if hasattr(data, "dict") else dict(data)
+        if instance is None:
+            # A field left out takes the model's default, as the page's blank form shows it.
+            data = {**_defaults(self.register.form), **data}
+        elif partial:
+            fields = list(self.register.form._meta.fields or [])
+            data = {**model_to_dict(instance, fields=fields), **data}
+        form = self.register.form(data=data, instance=instance, user=request.user)
+        if not form.is_valid():
+            raise serializers.ValidationError(_form_errors(form))
+        row = self.get_queryset().get(pk=form.save().pk)
+        code = status.HTTP_200_OK if instance is not None else status.HTTP_201_CREATED
+        return Response(self.get_serializer(row).data, status=code)
+
+
+def _defaults(form_class: Any) -> dict[str, Any]:
+    return {
+        name: field.initial
+        for name, field in form_class.base_fields.items()
+        if field.initial is not None and not callable(field.initial)
+    }
+
+
+def _viewset_for(register: Register, base: type[RegisterViewSet] = RegisterViewSet) -> type:
     return type(
         f"{register.model.__name__}ViewSet",
-        (viewsets.ReadOnlyModelViewSet,),
+        (base,),
         {
-            "__doc__": f"{register.model._meta.verbose_name_plural} (read-only).",
+            "__doc__": f"{register.model._meta.verbose_name_plural}.",
+            "register": register,
             "serializer_class": _serializer_for(register),
             "filterset_class": register.filterset,
-            "get_queryset": get_queryset,
         },
     )
+
+
+class SurroundingsViewSet(RegisterViewSet):
+    @action(detail=True, methods=["post"], url_path="follow-up")
+    def follow_up(self, request: Request, pk: Any = None) -> Response:
+        """Put a check that fails any of the four no's on the hazard ledger (area security)."""
+        check: SurroundingsCheck = self.get_object()
+        if not has_role(request.user, *self.register.writers):
+            raise PermissionDenied
+        try:
+            hazard = check.follow_up(request.user)
+        except (RegisterError, HazardError) as exc:
+            raise Conflict(exc.message) from exc
+        return Response(
+            {"id": check.pk, "hazard": hazard.pk, "hazard_code": hazard.code},
+            status=status.HTTP_201_CREATED,
+        )
 
 
 # ---- visitors -------------------------------------------------------------------------------
@@ -117,9 +214,10 @@ class VisitorRegisterSerializer(serializers.Serializer):
         return data
 
 
-class VisitorViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Visitors at the gate: register (school roles of the school), sign out."""
+class VisitorViewSet(RegisterViewSet):
+    """Visitors at the gate: register (school roles of the school), sign out, correct details."""
 
+    register = BY_SLUG["visitors"]
     filterset_class = VisitorFilter
 
     def get_queryset(self) -> QuerySet[Visitor]:
@@ -275,15 +373,131 @@ def _reason(request: Request) -> str:
     return str(data.get("reason", "")) if hasattr(data, "get") else ""
 
 
+# ---- district views: duty cover, special-group counts, expiring papers ---------------------
+
+
+class GapSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+
+
+class DutyCoverSerializer(serializers.Serializer):
+    school = serializers.IntegerField(source="school.pk")
+    school_code = serializers.CharField(source="school.code")
+    school_name = serializers.CharField(source="school.name")
+    rostered = serializers.BooleanField()
+    uncovered_hours = serializers.FloatField(source="hours")
+    gaps = GapSerializer(many=True)
+
+
+class DutyGapsSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    results = DutyCoverSerializer(many=True)
+
+
+class DutyGapsViewSet(viewsets.ViewSet):
+    """Each school's stretches of a day with nobody on duty (no roster at all: 24 hours)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("day", OpenApiTypes.DATE, description="default: today")],
+        responses=DutyGapsSerializer,
+    )
+    def list(self, request: Request) -> Response:
+        day = _query_date(request)
+        rows = district_cover(
+            School.objects.for_user(request.user).filter(is_active=True),
+            DutyShift.objects.for_user(request.user),
+            day,
+        )
+        for row in rows:
+            row["gaps"] = [{"start": a, "end": b} for a, b in row["gaps"]]
+        return Response(DutyGapsSerializer({"day": day, "results": rows}).data)
+
+
+def _query_date(request: Request) -> Any:
+    form = DayForm(request.query_params)
+    if not form.is_valid():
+        raise serializers.ValidationError(_form_errors(form))
+    return form.day_or_today()
+
+
+class SchoolCountsSerializer(serializers.Serializer):
+    school_code = serializers.CharField(source="school__code")
+    school_name = serializers.CharField(source="school__name")
+    migrant = serializers.IntegerField()
+    left_behind = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
+class SpecialGroupCountsViewSet(viewsets.ViewSet):
+    """Special-group children counted by school, for every district role; no names."""
+
+    @extend_schema(responses=SchoolCountsSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        schools = School.objects.for_user(request.user).filter(is_active=True)
+        return Response(SchoolCountsSerializer(counts_by_school(schools), many=True).data)
+
+
+class DueVehicleSerializer(serializers.ModelSerializer):
+    school_name = serializers.CharField(source="school.name")
+
+    class Meta:
+        model = Vehicle
+        fields = ["id", "school", "school_name", "plate", "inspection_due", "insurance_due"]
+
+
+class DueDriverSerializer(serializers.ModelSerializer):
+    school_name = serializers.CharField(source="school.name")
+
+    class Meta:
+        model = Driver
+        fields = ["id", "school", "school_name", "name", "licence_valid_until"]
+
+
+class ExpiringPapersSerializer(serializers.Serializer):
+    today = serializers.DateField()
+    until = serializers.DateField()
+    vehicles = DueVehicleSerializer(many=True)
+    drivers = DueDriverSerializer(many=True)
+
+
+class ExpiringPapersViewSet(viewsets.ViewSet):
+    """Vehicles and drivers whose papers fall due within `days` (default 30) or are past."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("days", int, description="0 to 3650, default 30")],
+        responses=ExpiringPapersSerializer,
+    )
+    def list(self, request: Request) -> Response:
+        form = DaysForm(request.query_params)
+        if not form.is_valid():
+            raise serializers.ValidationError(_form_errors(form))
+        days, today = form.days_or_default(), local_today()
+        vehicles, drivers = reminders.expiring(today, days, user=request.user)
+        until = today + datetime.timedelta(days=days)
+        body = {"today": today, "until": until, "vehicles": vehicles, "drivers": drivers}
+        return Response(ExpiringPapersSerializer(body).data)
+
+
 def register_routes(router: BaseRouter) -> None:
-    """Every register under /api/v1/registers/<slug>/."""
+    """Every register under /api/v1/registers/<slug>/, and the district views beside them."""
+    router.register("registers/duty-gaps", DutyGapsViewSet, basename="register-duty-gaps")
+    router.register(
+        "registers/special-group-counts",
+        SpecialGroupCountsViewSet,
+        basename="register-special-group-counts",
+    )
+    router.register(
+        "registers/expiring-papers", ExpiringPapersViewSet, basename="register-expiring-papers"
+    )
     router.register("registers/visitors", VisitorViewSet, basename="register-visitors")
     router.register("registers/assessments", AssessmentViewSet, basename="register-assessments")
+    special = {"surroundings": SurroundingsViewSet}
     for register in REGISTERS:
         if register.slug == "visitors":
             continue
         router.register(
             f"registers/{register.slug}",
-            _viewset_for(register),
+            _viewset_for(register, special.get(register.slug, RegisterViewSet)),
             basename=f"register-{register.slug}",
         )

@@ -261,6 +261,7 @@ def _visitors(by_code: dict[str, School], rng: random.Random) -> None:
                     name=_name(rng),
                     id_type=IdType.RESIDENT,
                     id_masked=identity.mask(number),
+                    id_encrypted=identity.encrypt(number),
                     id_digest=identity.digest(number),
                     organisation=org,
                     purpose=purpose,

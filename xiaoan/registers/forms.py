@@ -73,6 +73,10 @@ class RegisterForm(BootstrapMixin, forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         school = self.target_school()
+        asked = self.data.get("school") if "school" not in self.fields else None
+        if asked not in (None, "") and (school is None or str(asked) != str(school.pk)):
+            # A school user (or an edit) cannot move a row to another school.
+            self.add_error(None, _("An entry stays with its own school."))
         # A vehicle, driver, team or shift must be the same school's.
         for name, value in data.items():
             if name != "school" and isinstance(value, models.SchoolRecord) and school:
@@ -136,7 +140,9 @@ class VisitorForm(BootstrapMixin, forms.Form):
     id_number = forms.CharField(
         label=_("ID number"),
         max_length=30,
-        help_text=_("Checked, then stored masked: the full number is not kept."),
+        help_text=_(
+            "Checked, then kept encrypted: only the school's safety administrator sees it in full."
+        ),
     )
     organisation = forms.CharField(label=_("Organisation"), max_length=100, required=False)
     purpose = forms.CharField(label=_("Purpose"), max_length=200)
@@ -207,3 +213,27 @@ class ReasonForm(BootstrapMixin, forms.Form):
 
 class YearForm(BootstrapMixin, forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+
+class DayForm(forms.Form):
+    """`?day=` of the gate and duty-gap pages and the API: a real date, default today."""
+
+    day = forms.DateField(label=_("Date"), required=False)
+
+    def day_or_today(self) -> Any:
+        return (self.cleaned_data.get("day") if self.is_valid() else None) or local_today()
+
+
+MAX_DAYS_AHEAD = 3650
+
+
+class DaysForm(forms.Form):
+    """`?days=` of the expiring-papers page and API: 0 to ten years ahead, default 30."""
+
+    days = forms.IntegerField(
+        label=_("Due within (days)"), min_value=0, max_value=MAX_DAYS_AHEAD, required=False
+    )
+
+    def days_or_default(self) -> int:
+        days = self.cleaned_data.get("days") if self.is_valid() else None
+        return 30 if days is None else days

@@ -1,19 +1,26 @@
-"""ID numbers at the gate: check them, then keep only a masked copy and a keyed digest.
+"""ID numbers at the gate: check them, then keep a masked copy, the number encrypted and a digest.
 
-The full number is never stored. The masked copy keeps the region code (first 6) and the last
-4 characters, which is what the school's safety administrator may see; everyone else sees the
-last 4 only. The digest (HMAC with the site's secret key) lets the watch list recognise a
-returning person without keeping the number.
+The masked copy keeps the region code (first 6) and the last 4 characters; it is what everyone
+but the school's safety administrator sees. The full number is stored only encrypted (Fernet,
+key from `FIELD_ENCRYPTION_KEY`, else derived from `SECRET_KEY`) and decrypted only for the
+school's safety administrator. The digest (HMAC with the site's secret key) lets the watch list
+recognise a returning person without decrypting anything.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime
 import hashlib
 import hmac
 import re
+from functools import cache
 
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from .choices import IdType
@@ -60,11 +67,55 @@ def mask(number: str) -> str:
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
-def mask_more(masked: str) -> str:
-    """The view for anyone but the school's administrator: the last 4 characters only."""
-    return "*" * max(len(masked) - 4, 0) + masked[-4:]
-
-
 def digest(number: str) -> str:
     key = settings.SECRET_KEY.encode()
     return hmac.new(key, normalise(number).encode(), hashlib.sha256).hexdigest()
+
+
+# ---- the full number, encrypted at rest ---------------------------------------------------
+
+
+def _derived_key() -> bytes:
+    """A Fernet key from SECRET_KEY, for sites that set no FIELD_ENCRYPTION_KEY."""
+    seed = hashlib.sha256(b"xiaoan.registers.id-number:" + settings.SECRET_KEY.encode())
+    return base64.urlsafe_b64encode(seed.digest())
+
+
+@cache
+def _fernet() -> MultiFernet:
+    """The first key encrypts; every key (then the SECRET_KEY-derived one) decrypts.
+
+    FIELD_ENCRYPTION_KEY may list several keys separated by commas, newest first, so a key can
+    be rotated without losing the numbers encrypted under the old one.
+    """
+    configured = getattr(settings, "FIELD_ENCRYPTION_KEY", "") or ""
+    if isinstance(configured, str):
+        configured = [k.strip() for k in configured.split(",") if k.strip()]
+    keys = [*configured, _derived_key()]
+    try:
+        return MultiFernet([Fernet(key) for key in keys])
+    except (ValueError, TypeError) as exc:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEY must be a Fernet key: 32 url-safe base64-encoded bytes "
+            "(cryptography.fernet.Fernet.generate_key())."
+        ) from exc
+
+
+@receiver(setting_changed)
+def _forget_keys(setting: str, **kwargs: object) -> None:
+    if setting in ("FIELD_ENCRYPTION_KEY", "SECRET_KEY"):
+        _fernet.cache_clear()
+
+
+def encrypt(number: str) -> str:
+    return _fernet().encrypt(normalise(number).encode()).decode() if number else ""
+
+
+def decrypt(token: str) -> str | None:
+    """The full number, or None if there is none or no key here can read it."""
+    if not token:
+        return None
+    try:
+        return _fernet().decrypt(token.encode()).decode()
+    except InvalidToken:
+        return None

@@ -68,6 +68,8 @@ class Register:
     writers: tuple[str, ...] = SCHOOL_WRITERS
     related: tuple[str, ...] = ("school",)
     filter_fields: tuple[str, ...] = field(default_factory=tuple)
+    # Visitors are registered at the gate (ID checked), never through the plain form.
+    gate_only: bool = False
 
     def headers(self) -> list[str]:
         return [str(_("School")), *(str(c.label) for c in self.columns)]
@@ -162,6 +164,7 @@ REGISTERS: list[Register] = [
         ],
         writers=GATE_WRITERS,
         related=("school", "watch_hit"),
+        gate_only=True,
     ),
     Register(
         "watch-list",

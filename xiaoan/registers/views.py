@@ -14,10 +14,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -28,18 +27,16 @@ from xiaoan.hazards.models import HazardError, local_today
 from xiaoan.schools.models import School
 
 from . import figures, forms, reminders
-from .choices import SpecialGroupKind
 from .filters import AssessmentFilter
 from .models import (
     Assessment,
     DutyShift,
     RegisterError,
-    SpecialGroupChild,
     SurroundingsCheck,
     Visitor,
-    duty_gaps,
-    uncovered_hours,
+    district_cover,
 )
+from .models.education import counts_by_school
 from .tables import BY_SLUG, Register, groups
 
 PAGE_SIZE = 50
@@ -126,6 +123,8 @@ def register_export(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def register_form(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     register = _register(slug)
+    if pk is None and register.gate_only:
+        return redirect("registers:gate")
     instance = None
     if pk is not None:
         instance = get_object_or_404(register.model.objects.for_user(request.user), pk=pk)  # type: ignore[attr-defined]
@@ -165,7 +164,7 @@ def gate(request: HttpRequest) -> HttpResponse:
                 return redirect("registers:gate")
     else:
         form = forms.VisitorForm()
-    day = parse_date(request.GET.get("day") or "") or local_today()
+    day = forms.DayForm(request.GET).day_or_today()
     today = Visitor.objects.for_user(request.user).on_day(day).select_related("school", "watch_hit")
     return render(
         request,
@@ -213,20 +212,9 @@ def visitor_sign_out(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def duty_gap_view(request: HttpRequest) -> HttpResponse:
     """Each school's hours of a day with nobody on duty (schools with no roster: all day)."""
-    day = parse_date(request.GET.get("day") or "") or local_today()
-    schools = list(School.objects.for_user(request.user).filter(is_active=True))
-    gaps = duty_gaps(DutyShift.objects.for_user(request.user), day)
-    rows: list[dict[str, Any]] = []
-    for school in schools:
-        school_gaps = gaps.get(school.pk)
-        rows.append(
-            {
-                "school": school,
-                "rostered": school_gaps is not None,
-                "gaps": school_gaps or [],
-                "hours": uncovered_hours(school_gaps) if school_gaps is not None else 24.0,
-            }
-        )
+    day = forms.DayForm(request.GET).day_or_today()
+    schools = School.objects.for_user(request.user).filter(is_active=True)
+    rows = district_cover(schools, DutyShift.objects.for_user(request.user), day)
     only_gaps = request.GET.get("gaps") == "1"
     if only_gaps:
         rows = [r for r in rows if r["hours"] > 0]
@@ -240,16 +228,7 @@ def duty_gap_view(request: HttpRequest) -> HttpResponse:
 def special_group_counts(request: HttpRequest) -> HttpResponse:
     """Counts by school for every district role; the children's names stay hidden."""
     schools = School.objects.for_user(request.user).filter(is_active=True)
-    counts = (
-        SpecialGroupChild.objects.filter(school__in=schools, is_active=True)
-        .values("school__code", "school__name")
-        .annotate(
-            migrant=Count("id", filter=Q(kind=SpecialGroupKind.MIGRANT)),
-            left_behind=Count("id", filter=Q(kind=SpecialGroupKind.LEFT_BEHIND)),
-            total=Count("id"),
-        )
-        .order_by("school__code")
-    )
+    counts = counts_by_school(schools)
     return render(request, "registers/special_counts.html", {"counts": counts})
 
 
@@ -257,7 +236,7 @@ def special_group_counts(request: HttpRequest) -> HttpResponse:
 @login_required
 def expiring_papers(request: HttpRequest) -> HttpResponse:
     today = local_today()
-    days = int(request.GET.get("days") or 30)
+    days = forms.DaysForm(request.GET).days_or_default()
     vehicles, drivers = reminders.expiring(today, days, user=request.user)
     return render(
         request,

@@ -2,7 +2,7 @@
 
 from .assessment import WEIGHTS, Assessment, AssessmentEvent, ResponsibilityLetter
 from .base import RegisterError, SchoolRecord
-from .duty import DutyLogEntry, DutyShift, duty_gaps, gaps_in, uncovered_hours
+from .duty import DutyLogEntry, DutyShift, district_cover, duty_gaps, gaps_in, uncovered_hours
 from .education import Acknowledgement, SafetyActivity, SpecialGroupChild
 from .incidents import Incident
 from .security import DefenceFunding, Equipment, PoliceRoom, SecurityStaff
@@ -36,6 +36,7 @@ __all__ = [
     "Vehicle",
     "Visitor",
     "WatchListEntry",
+    "district_cover",
     "duty_gaps",
     "gaps_in",
     "uncovered_hours",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import models
@@ -110,3 +112,25 @@ def duty_gaps(
 
 def uncovered_hours(gaps: list[tuple[datetime.datetime, datetime.datetime]]) -> float:
     return round(sum((b - a).total_seconds() for a, b in gaps) / 3600, 1)
+
+
+def district_cover(
+    schools: Iterable[Any], shifts: models.QuerySet[DutyShift], day: datetime.date
+) -> list[dict[str, Any]]:
+    """Per school: rostered that day at all, the uncovered stretches, the uncovered hours.
+
+    A school with no shift touching the day is not rostered and counts 24 hours uncovered.
+    """
+    gaps = duty_gaps(shifts, day)
+    rows = []
+    for school in schools:
+        school_gaps = gaps.get(school.pk)
+        rows.append(
+            {
+                "school": school,
+                "rostered": school_gaps is not None,
+                "gaps": school_gaps or [],
+                "hours": uncovered_hours(school_gaps) if school_gaps is not None else 24.0,
+            }
+        )
+    return rows

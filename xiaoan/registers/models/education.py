@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import ActivityKind, SpecialGroupKind
@@ -87,3 +89,17 @@ class SpecialGroupChild(SchoolRecord):
 
     def __str__(self) -> str:
         return self.name
+
+
+def counts_by_school(schools: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    """Children on the special-group register per school of `schools`, without any name."""
+    return (
+        SpecialGroupChild.objects.filter(school__in=schools, is_active=True)
+        .values("school__code", "school__name")
+        .annotate(
+            migrant=Count("id", filter=Q(kind=SpecialGroupKind.MIGRANT)),
+            left_behind=Count("id", filter=Q(kind=SpecialGroupKind.LEFT_BEHIND)),
+            total=Count("id"),
+        )
+        .order_by("school__code")
+    )

@@ -56,6 +56,7 @@ class Visitor(SchoolRecord):
         _("ID type"), max_length=10, choices=IdType.choices, default=IdType.RESIDENT
     )
     id_masked = models.CharField(_("ID number (masked)"), max_length=30)
+    id_encrypted = models.TextField(_("ID number (encrypted)"), blank=True, editable=False)
     id_digest = models.CharField(_("ID digest"), max_length=64, editable=False)
     organisation = models.CharField(_("organisation"), max_length=100, blank=True)
     purpose = models.CharField(_("purpose"), max_length=200)
@@ -101,10 +102,18 @@ class Visitor(SchoolRecord):
         return not self.refused and self.left_at is None
 
     def id_for(self, user: Any) -> str:
-        """The school's safety administrator sees the kept digits; others the last four."""
-        if has_role(user, Role.SCHOOL_ADMIN):
-            return self.id_masked
-        return identity.mask_more(self.id_masked)
+        """The full number for this school's safety administrator; the masked copy for others."""
+        if self.shows_full_id_to(user):
+            return identity.decrypt(self.id_encrypted) or self.id_masked
+        return self.id_masked
+
+    def shows_full_id_to(self, user: Any) -> bool:
+        membership = getattr(user, "membership", None)
+        return (
+            has_role(user, Role.SCHOOL_ADMIN)
+            and membership is not None
+            and membership.school_id == self.school_id
+        )
 
     @classmethod
     def register(
@@ -124,7 +133,7 @@ class Visitor(SchoolRecord):
         refusal_reason: str = "",
         entered_at: Any = None,
     ) -> Visitor:
-        """Check the ID, keep it masked, look at the watch list, record the visit."""
+        """Check the ID, keep it masked and encrypted, look at the watch list, record the visit."""
         _check_gate_keeper(user, school)
         error = identity.id_error(id_type, id_number)
         if error:
@@ -139,6 +148,7 @@ class Visitor(SchoolRecord):
             name=name.strip(),
             id_type=id_type,
             id_masked=identity.mask(number),
+            id_encrypted=identity.encrypt(number),
             id_digest=digest,
             organisation=organisation,
             purpose=purpose,

@@ -6,7 +6,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
 from xiaoan.registers import identity
 from xiaoan.registers.choices import AssessmentResult, IncidentKind, LicenceClass, Severity
@@ -39,21 +40,64 @@ def test_resident_id_with_an_impossible_birth_date_is_refused():
     assert identity.resident_id_error("110105194913310021") is not None
 
 
-def test_visitor_id_is_stored_masked_and_never_in_full(visitor_a):
+def test_visitor_id_is_stored_masked_and_encrypted_never_in_clear(visitor_a):
     visitor_a.refresh_from_db()
     assert visitor_a.id_masked == "110105********002X"
     stored = " ".join(
         str(v) for v in Visitor.objects.filter(pk=visitor_a.pk).values().get().values()
     )
     assert VALID_ID not in stored
+    assert visitor_a.id_encrypted and identity.decrypt(visitor_a.id_encrypted) == VALID_ID
 
 
-def test_only_the_school_admin_sees_more_than_the_last_four_digits(
-    visitor_a, alice, carol, bureau_admin
+def test_only_the_schools_own_admin_sees_the_full_id_number(
+    visitor_a, alice, bob, carol, bureau_admin, leader
 ):
+    assert visitor_a.id_for(alice) == VALID_ID
+    for user in (carol, bureau_admin, leader, bob):
+        assert visitor_a.id_for(user) == "110105********002X"
+
+
+def test_an_inactive_school_admin_sees_only_the_masked_copy(visitor_a, alice):
+    alice.membership.is_active = False
+    alice.membership.save()
     assert visitor_a.id_for(alice) == "110105********002X"
-    assert visitor_a.id_for(carol) == "**************002X"
-    assert visitor_a.id_for(bureau_admin) == "**************002X"
+
+
+def test_encryption_uses_the_configured_key_and_a_rotated_key_still_reads(
+    school_a, alice, settings
+):
+    old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEY = old_key
+    visitor = Visitor.register(
+        school=school_a,
+        user=alice,
+        name="钱七",
+        id_type="resident",
+        id_number=VALID_ID,
+        purpose="维修",
+    )
+    assert Fernet(old_key.encode()).decrypt(visitor.id_encrypted.encode()).decode() == VALID_ID
+    settings.FIELD_ENCRYPTION_KEY = f"{new_key},{old_key}"
+    assert visitor.id_for(alice) == VALID_ID
+    settings.FIELD_ENCRYPTION_KEY = new_key
+    # Without the key it was encrypted under, the number cannot be read: the masked copy shows.
+    assert identity.decrypt(visitor.id_encrypted) is None
+    assert visitor.id_for(alice) == "110105********002X"
+
+
+def test_without_a_configured_key_the_secret_key_derives_one(school_a, alice, settings):
+    settings.FIELD_ENCRYPTION_KEY = ""
+    token = identity.encrypt(VALID_ID)
+    assert identity.decrypt(token) == VALID_ID
+    settings.SECRET_KEY = "another-secret-key-for-this-test-only-0123456789"
+    assert identity.decrypt(token) is None
+
+
+def test_a_malformed_encryption_key_fails_fast(settings):
+    settings.FIELD_ENCRYPTION_KEY = "not-a-fernet-key"
+    with pytest.raises(ImproperlyConfigured, match="FIELD_ENCRYPTION_KEY"):
+        identity.encrypt(VALID_ID)
 
 
 def test_an_invalid_id_number_is_not_registered(school_a, alice):

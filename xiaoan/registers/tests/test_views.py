@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from xiaoan.hazards.models import Hazard
+from xiaoan.hazards.models import Hazard, local_today
 from xiaoan.registers.models import (
     Assessment,
     Driver,
@@ -149,7 +149,32 @@ def test_bureau_cannot_register_at_a_gate(as_user, bureau_admin):
 
 def test_visitor_list_masks_ids_for_the_bureau(as_user, bureau_admin, visitor_a):
     page = as_user(bureau_admin).get(reverse("registers:list", args=["visitors"])).content.decode()
-    assert "**************002X" in page and "110105" not in page
+    assert "110105********002X" in page and VALID_ID not in page
+
+
+def test_visitor_list_and_export_show_the_full_id_only_to_the_schools_admin(
+    as_user, alice, carol, visitor_a
+):
+    url = reverse("registers:list", args=["visitors"])
+    assert VALID_ID in as_user(alice).get(url).content.decode()
+    staff_page = as_user(carol).get(url).content.decode()
+    assert VALID_ID not in staff_page and "110105********002X" in staff_page
+    export = reverse("registers:export", args=["visitors"])
+    assert VALID_ID in _sheet_text(as_user(alice).get(export))
+    assert VALID_ID not in _sheet_text(as_user(carol).get(export))
+
+
+def _sheet_text(response) -> str:
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    return " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c)
+
+
+def test_visitors_are_added_at_the_gate_not_through_the_plain_form(as_user, alice):
+    response = as_user(alice).post(
+        reverse("registers:create", args=["visitors"]), {"purpose": "送货"}
+    )
+    assert response.status_code == 302 and response.url == reverse("registers:gate")
+    assert not Visitor.objects.exists()
 
 
 def test_duty_gap_page_lists_schools_without_cover(as_user, bureau_admin, shift_b, school_a):
@@ -252,3 +277,13 @@ def test_overview_figures_default_to_the_latest_campaign_year_and_refuse_bad_yea
     assert client.get(reverse("registers:index")).context["year"] == 2014
     assert client.get(reverse("registers:index"), {"year": "2015"}).context["year"] == 2015
     assert client.get(reverse("registers:index"), {"year": "abc"}).context["year"] == 2014
+
+
+def test_impossible_dates_and_day_counts_fall_back_instead_of_failing(as_user, bureau_admin, carol):
+    client = as_user(bureau_admin)
+    gaps = client.get(reverse("registers:duty-gaps"), {"day": "2014-02-30"})
+    assert gaps.status_code == 200 and gaps.context["day"] == local_today()
+    papers = client.get(reverse("registers:papers"), {"days": "soon"})
+    assert papers.status_code == 200 and papers.context["days"] == 30
+    gate = as_user(carol).get(reverse("registers:gate"), {"day": "2014-13-01"})
+    assert gate.status_code == 200 and gate.context["day"] == local_today()
