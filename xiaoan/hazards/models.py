@@ -191,6 +191,8 @@ class HazardManager(models.Manager.from_queryset(HazardQuerySet)):  # type: igno
         hazard.check_can_report(reported_by)
         if not hazard.description:
             raise InvalidStep(gettext("Describe the hazard in a line at least."))
+        if hazard.found_on > local_today():
+            raise InvalidStep(gettext("The date cannot be in the future."))
         for attempt in range(CODE_ATTEMPTS):
             try:
                 with transaction.atomic():

@@ -102,7 +102,12 @@ class HazardDetailView(LoginRequiredMixin, generic.DetailView):
             actions=actions,
             events=hazard.events.select_related("actor").prefetch_related("photos"),
             photos=photos,
-            pending_extension=hazard.pending_extension(),
+            # A request left pending when the school submitted is moot until it rectifies again.
+            pending_extension=(
+                hazard.pending_extension()
+                if hazard.status in HazardStatus.overdue_states()
+                else None
+            ),
             assign_form=forms.AssignForm(),
             submit_form=forms.SubmitForm(needs_photo=not has_after),
             verify_form=forms.VerifyForm(),

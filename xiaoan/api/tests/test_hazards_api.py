@@ -76,6 +76,16 @@ def test_create_fixes_the_school_of_a_school_user(alice, school_a, school_b):
     assert [e["kind"] for e in body["events"]] == ["reported"]
 
 
+def test_create_refuses_a_future_date(alice):
+    data = {"area": "food", "source": "self_report", "description": "留样不足"}
+    response = api_for(alice).post(
+        "/api/v1/hazards/", {**data, "found_on": "2999-01-01"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": "日期不能晚于今天。"}
+    assert not Hazard.objects.exists()
+
+
 def test_bureau_create_requires_a_visible_school(bureau_admin, school_a, outsider, other_bureau):
     from xiaoan.schools.models import School
 

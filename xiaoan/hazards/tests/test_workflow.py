@@ -450,3 +450,12 @@ def test_side_steps_from_a_wrong_state_are_refused(make_hazard, bureau_admin, le
     hazard.refresh_from_db()
     assert (hazard.version, hazard.supervised) == (version, False)
     assert not hazard.extension_requests.exists()
+
+
+def test_report_refuses_a_date_in_the_future(make_hazard):
+    with time_machine.travel(datetime.datetime(2014, 9, 1, 16, 30, tzinfo=datetime.UTC)):
+        # 00:30 on 2 September in Shanghai: the 2nd is today, the 3rd is not yet.
+        assert make_hazard(found_on=datetime.date(2014, 9, 2)).code == "YH-2014-0001"
+        with pytest.raises(InvalidStep):
+            make_hazard(found_on=datetime.date(2014, 9, 3))
+    assert Hazard.objects.count() == 1
