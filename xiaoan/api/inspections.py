@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
@@ -20,7 +21,7 @@ from rest_framework.response import Response
 from xiaoan.campaigns.models import Campaign
 from xiaoan.hazards.choices import HazardLevel
 from xiaoan.hazards.models import Area, HazardError, local_today
-from xiaoan.inspections.choices import AnswerResult, InspectionKind
+from xiaoan.inspections.choices import AnswerResult, FailRequirement, InspectionKind
 from xiaoan.inspections.filters import InspectionFilter
 from xiaoan.inspections.models import (
     ChecklistItem,
@@ -143,7 +144,7 @@ class StartSerializer(serializers.Serializer):
 
     def validate_date(self, value: Any) -> Any:
         if value > local_today():
-            raise serializers.ValidationError("The date cannot be in the future.")
+            raise serializers.ValidationError(_("The date cannot be in the future."))
         return value
 
 
@@ -177,12 +178,37 @@ def _guard(step: Any) -> Any:
         raise serializers.ValidationError({"detail": exc.messages}) from exc
 
 
+class ItemInputSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=300)
+    legal_basis = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    on_fail = serializers.ChoiceField(choices=FailRequirement.choices, default="note")
+    default_level = serializers.ChoiceField(choices=HazardLevel.choices, default="general")
+
+
+class ReviseSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    items = ItemInputSerializer(many=True)
+
+
 class ChecklistViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ChecklistSerializer
     filterset_fields = ["is_current"]
 
     def get_queryset(self) -> QuerySet[ChecklistTemplate]:
         return ChecklistTemplate.objects.select_related("area").prefetch_related("items")
+
+    @action(detail=True, methods=["post"], serializer_class=ReviseSerializer)
+    def revise(self, request: Request, pk: int) -> Response:
+        """Publish the next version of the current checklist (bureau_admin); recorded
+        inspections keep the items they were made with."""
+        template = self.get_object()
+        data = ReviseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        items = [dict(item) for item in data.validated_data["items"]]
+        name = data.validated_data["name"]
+        new = _guard(lambda: template.revise(request.user, items, name=name))
+        body = ChecklistSerializer(self.get_queryset().get(pk=new.pk)).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

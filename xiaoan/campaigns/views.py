@@ -186,7 +186,8 @@ def campaign_remind(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(campaign)
 
 
-def _attachment(field: Any, name: str) -> FileResponse:
+def attachment_response(field: Any, name: str) -> FileResponse:
+    """A stored file as a download under its original name (the API uses it too)."""
     if not field:
         raise Http404
     response = FileResponse(field.open("rb"), content_type="application/octet-stream")
@@ -201,9 +202,9 @@ def _attachment(field: Any, name: str) -> FileResponse:
 def campaign_file(request: HttpRequest, pk: int, which: str) -> FileResponse:
     campaign = get_object_or_404(_campaigns(request), pk=pk)
     if which == "notice":
-        return _attachment(campaign.notice_file, campaign.notice_file_name)
+        return attachment_response(campaign.notice_file, campaign.notice_file_name)
     if which == "plan":
-        return _attachment(campaign.plan_file, campaign.plan_file_name)
+        return attachment_response(campaign.plan_file, campaign.plan_file_name)
     raise Http404
 
 
@@ -307,4 +308,4 @@ def plan_return(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def plan_document(request: HttpRequest, pk: int) -> FileResponse:
     plan = _get_plan(request, pk)
-    return _attachment(plan.document, plan.document_name)
+    return attachment_response(plan.document, plan.document_name)

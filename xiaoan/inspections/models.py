@@ -97,6 +97,10 @@ class ChecklistTemplate(TimeStampedModel):
         """
         if not has_role(user, Role.BUREAU_ADMIN):
             raise PermissionDenied(gettext("Only the bureau safety section may edit checklists."))
+        if not self.is_current:
+            raise InspectionError(
+                gettext("Only the current version of a checklist can be revised.")
+            )
         if not items:
             raise InspectionError(gettext("A checklist needs at least one item."))
         with transaction.atomic():

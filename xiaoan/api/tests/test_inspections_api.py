@@ -223,3 +223,29 @@ def test_schedule_coverage_through_the_api_says_who_inspected_when(
             "signed_by": "",
         },
     ]
+
+
+def test_bureau_revises_a_checklist_through_the_api_and_records_keep_their_items(
+    bureau_admin, alice, school_a
+):
+    from xiaoan.inspections.models import ChecklistTemplate
+
+    fire_area = Area.objects.get(code="fire")
+    recorded = Inspection.objects.start(
+        alice, school=school_a, kind="self", date=datetime.date(2014, 9, 1), areas=[fire_area]
+    )
+    before = list(recorded.answers.values_list("item_text", flat=True))
+    current = ChecklistTemplate.objects.get(area=fire_area, is_current=True)
+    items = [
+        {"text": "消防安全责任人已公示", "legal_basis": "《消防法》第十六条", "on_fail": "hazard"}
+    ]
+    url = f"/api/v1/checklists/{current.pk}/revise/"
+    assert api(alice).post(url, {"items": items}, format="json").status_code == 403
+    assert api(bureau_admin).post(url, {"items": []}, format="json").status_code == 400
+    r = api(bureau_admin).post(url, {"items": items}, format="json")
+    assert r.status_code == 201, r.json()
+    assert r.json()["version"] == current.version + 1
+    assert [i["text"] for i in r.json()["items"]] == ["消防安全责任人已公示"]
+    assert r.json()["items"][0]["default_level"] == "general"
+    assert api(bureau_admin).post(url, {"items": items}, format="json").status_code == 400
+    assert list(recorded.answers.values_list("item_text", flat=True)) == before

@@ -38,6 +38,20 @@ def test_lab_checklist_requires_two_person_two_lock_custody(db):
     assert any("双人双锁" in t for t in texts)
 
 
+def test_vehicle_and_security_checklists_follow_chinese_practice(db):
+    def items(code):
+        return list(
+            ChecklistItem.objects.filter(template__area__code=code, template__is_current=True)
+        )
+
+    vehicle = items("vehicle")
+    assert sum("《校车安全管理条例》" in i.legal_basis for i in vehicle) >= 5
+    assert any("随车照管" in i.text for i in vehicle) and any("超员" in i.text for i in vehicle)
+    security = [i.text for i in items("security")]
+    assert any("24小时值班" in t for t in security)
+    assert any("外来人员" in t and "登记" in t for t in security)
+
+
 def test_starting_an_inspection_copies_the_current_items(draft, fire_area):
     template = ChecklistTemplate.objects.get(area=fire_area, is_current=True)
     assert draft.answers.count() == template.items.count()
