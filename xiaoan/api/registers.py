@@ -264,6 +264,9 @@ class AssessmentEventSerializer(serializers.ModelSerializer):
 
 class AssessmentSerializer(serializers.ModelSerializer):
     school_name = serializers.CharField(source="school.name", read_only=True)
+    veto_proposed = serializers.SerializerMethodField(
+        help_text="A major liability accident at the school in the year flags it for the veto."
+    )
 
     class Meta:
         model = Assessment
@@ -275,11 +278,16 @@ class AssessmentSerializer(serializers.ModelSerializer):
             *WEIGHTS,
             "computed_items",
             "total",
+            "veto_proposed",
             "vetoed",
             "veto_reason",
             "vetoed_at",
             "result",
         ]
+
+    def get_veto_proposed(self, assessment: Assessment) -> bool:
+        flag = getattr(assessment, "veto_flag", None)
+        return assessment.veto_proposed() if flag is None else bool(flag)
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -310,7 +318,12 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = AssessmentFilter
 
     def get_queryset(self) -> QuerySet[Assessment]:
-        return Assessment.objects.for_user(self.request.user).select_related("school").ranked()
+        return (
+            Assessment.objects.for_user(self.request.user)
+            .select_related("school")
+            .with_veto_flag()
+            .ranked()
+        )
 
     def _step(self, request: Request, run: Any) -> Response:
         assessment = self.get_object()

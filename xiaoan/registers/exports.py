@@ -36,10 +36,15 @@ def ranking_workbook(assessments: Iterable[Assessment], year: str) -> Workbook:
             a.registers_score,
             a.incidents_score,
             a.total,
-            _("Yes") if a.vetoed else "",
+            _("Yes") if a.vetoed else (_("Flagged for the veto") if _flagged(a) else ""),
             a.veto_reason,
             a.get_result_display() if a.result else _("Not complete"),
         ]
         for rank, a in enumerate(assessments, start=1)
     ]
     return build_workbook(_("Safety assessment %(year)s") % {"year": year}, headers, rows)
+
+
+def _flagged(assessment: Assessment) -> bool:
+    flag = getattr(assessment, "veto_flag", None)
+    return assessment.veto_proposed() if flag is None else bool(flag)

@@ -46,5 +46,14 @@ class LetterQuerySet(SchoolOwnedQuerySet):
 
 
 class AssessmentQuerySet(SchoolOwnedQuerySet):
+    def with_veto_flag(self) -> Self:
+        """`veto_flag`: a major liability accident at the school in the assessment's year."""
+        from .models.incidents import Incident
+
+        accidents = Incident.objects.major_liability().filter(
+            school=models.OuterRef("school"), occurred_at__year=models.OuterRef("year")
+        )
+        return self.annotate(veto_flag=models.Exists(accidents))
+
     def ranked(self) -> Self:
         return self.order_by("vetoed", models.F("total").desc(nulls_last=True), "school__code")

@@ -6,6 +6,7 @@ One list page, one Excel export and one form view serve every register; the spec
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.accounts.choices import Role
+from xiaoan.hazards.models import local_today
 
 from . import filters, forms, models
 
@@ -101,6 +103,22 @@ def _bool(model: Any, name: str) -> Column:
     return Column(_m(model, name), lambda row, user: _yes(getattr(row, name)))
 
 
+def _papers(vehicle: Any, user: Any) -> str:
+    """Flag a vehicle whose inspection or insurance is past or due within 30 days."""
+    today = local_today()
+    due = vehicle.papers_due(today + datetime.timedelta(days=PAPERS_NOTICE_DAYS))
+    if any(when < today for _what, when in due):
+        return str(_("Expired"))
+    return str(_("Due soon")) if due else ""
+
+
+def _qualification(driver: Any, user: Any) -> str:
+    """Article 23 checked again today: a licence or an age can lapse after entry."""
+    failures = driver.qualification_failures(local_today())
+    return " ".join(failures) if failures else str(_("Qualified"))
+
+
+PAPERS_NOTICE_DAYS = 30
 M = models
 SECURITY = _("Campus security")
 VEHICLES = _("Pick-up vehicles")
@@ -246,6 +264,7 @@ REGISTERS: list[Register] = [
             ),
             _bool(M.Vehicle, "is_school_bus"),
             _bool(M.Vehicle, "is_active"),
+            Column(_("Papers"), _papers),
         ],
     ),
     Register(
@@ -266,6 +285,7 @@ REGISTERS: list[Register] = [
                 "birth_date",
             ),
             attr("vehicle.plate", _("Vehicle")),
+            Column(_("Article 23"), _qualification),
         ],
         related=("school", "vehicle"),
     ),

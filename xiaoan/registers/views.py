@@ -264,7 +264,9 @@ def surroundings_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _assessments(request: HttpRequest) -> AssessmentFilter:
-    queryset = Assessment.objects.for_user(request.user).select_related("school").ranked()
+    queryset = (
+        Assessment.objects.for_user(request.user).select_related("school").with_veto_flag().ranked()
+    )
     data = request.GET.copy()
     data.setdefault("year", str(local_today().year))
     return AssessmentFilter(data, queryset=queryset, request=request)

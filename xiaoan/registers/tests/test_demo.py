@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 
-from xiaoan.registers import demo, figures, reminders
-from xiaoan.registers.models import DutyShift, Visitor, duty_gaps
+from xiaoan.registers import demo, figures, identity, reminders
+from xiaoan.registers.models import DutyShift, EscortTeam, Visitor, duty_gaps
 from xiaoan.schools.demo import demo_bureau
 from xiaoan.schools.models import School
 
@@ -66,3 +66,18 @@ def test_demo_is_idempotent(demo_district):
     counts = [m.objects.count() for m in (Visitor, DutyShift)]
     demo.load()
     assert [m.objects.count() for m in (Visitor, DutyShift)] == counts
+
+
+def test_demo_escort_teams_are_the_two_pilot_schools_with_their_shifts(demo_district):
+    teams = EscortTeam.objects.filter(school__bureau=demo_district)
+    assert {t.school.code for t in teams} == {"S001", "S002"}
+    assert all(t.is_pilot and t.shifts.exists() for t in teams)
+
+
+def test_demo_visitors_keep_the_full_id_number_for_the_schools_admin(demo_district):
+    admitted = Visitor.objects.filter(school__bureau=demo_district, refused=False)
+    assert admitted.exists()
+    for visitor in admitted:
+        number = identity.decrypt(visitor.id_encrypted)
+        assert number and identity.mask(number) == visitor.id_masked
+        assert identity.resident_id_error(number) is None

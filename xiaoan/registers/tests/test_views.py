@@ -287,3 +287,51 @@ def test_impossible_dates_and_day_counts_fall_back_instead_of_failing(as_user, b
     assert papers.status_code == 200 and papers.context["days"] == 30
     gate = as_user(carol).get(reverse("registers:gate"), {"day": "2014-13-01"})
     assert gate.status_code == 200 and gate.context["day"] == local_today()
+
+
+def test_vehicle_list_flags_papers_past_or_due_within_30_days(as_user, bureau_admin, vehicle_a):
+    url = reverse("registers:list", args=["vehicles"])
+    # Inspection due on 20 December 2014, insurance until 1 June 2015.
+    with time_machine.travel(datetime.date(2014, 11, 1)):
+        row = as_user(bureau_admin).get(url).context["table"][0][1]
+        assert row[-1] == ""
+    with time_machine.travel(datetime.date(2014, 12, 1)):
+        assert as_user(bureau_admin).get(url).context["table"][0][1][-1] == "即将到期"
+    with time_machine.travel(datetime.date(2014, 12, 21)):
+        assert as_user(bureau_admin).get(url).context["table"][0][1][-1] == "已过期"
+
+
+def test_driver_list_checks_article_23_again_on_the_day(as_user, alice, driver_a):
+    url = reverse("registers:list", args=["drivers"])
+    with time_machine.travel(datetime.date(2014, 9, 1)):
+        assert as_user(alice).get(url).context["table"][0][1][-1] == "符合"
+    with time_machine.travel(datetime.date(2016, 2, 1)):
+        assert "驾驶证已过有效期" in as_user(alice).get(url).context["table"][0][1][-1]
+
+
+def test_ranking_flags_a_school_with_a_major_liability_accident(
+    as_user, leader, school_a, school_b
+):
+    from xiaoan.registers.models import Incident
+
+    for school in (school_a, school_b):
+        Assessment.objects.create(school=school, year=2014)
+    Incident.objects.create(
+        school=school_a,
+        occurred_at=datetime.datetime(2014, 5, 1, 10, tzinfo=datetime.UTC),
+        reported_at=datetime.datetime(2014, 5, 1, 10, 30, tzinfo=datetime.UTC),
+        kind="building",
+        severity="major",
+        deaths=1,
+        description="围墙倒塌",
+        school_liable=True,
+    )
+    page = as_user(leader).get(reverse("registers:assessments"), {"year": 2014})
+    flags = {a.school.code: a.veto_flag for a in page.context["page_obj"]}
+    assert flags == {"S001": True, "S002": False}
+    assert "建议一票否决" in page.content.decode()
+    api = as_user(leader).get("/api/v1/registers/assessments/", {"year": 2014}).json()
+    assert {r["school"]: r["veto_proposed"] for r in api["results"]} == {
+        school_a.pk: True,
+        school_b.pk: False,
+    }
