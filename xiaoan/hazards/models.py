@@ -411,7 +411,7 @@ class Hazard(TimeStampedModel):
             "decide_extension": ((), self._check_extension_decision),
             "supervise": ((), self._check_supervise),
             "lift": ((), self._check_lift),
-            "edit": ((), self._check_edit),
+            "edit": ((), self.check_edit),
             "photo": ((), self._check_photo),
         }
 
@@ -603,7 +603,8 @@ class Hazard(TimeStampedModel):
 
     EDITABLE_FIELDS = ("area", "level", "description", "location", "interim_control")
 
-    def _check_edit(self, user: Any) -> None:
+    def check_edit(self, user: Any) -> None:
+        """Raise WrongState or NotAllowed unless `user` may correct the details now."""
         if not self.is_open:
             raise WrongState(gettext("A closed or rejected hazard cannot be edited."))
         self._require(
@@ -614,7 +615,7 @@ class Hazard(TimeStampedModel):
 
     def edit(self, user: Any, *, version: int, comment: str = "", **values: Any) -> HazardEvent:
         """Correct the report's details; refused if someone saved since `version` was read."""
-        self._check_edit(user)
+        self.check_edit(user)
         if int(version) != self.version:
             raise StaleHazard(_stale_message())
         unknown = set(values) - set(self.EDITABLE_FIELDS)

@@ -31,7 +31,7 @@ from . import forms
 from .choices import HazardStatus, PhotoKind
 from .exports import ledger_workbook
 from .filters import HazardFilter
-from .models import Area, Hazard, HazardError, HazardPhoto
+from .models import Area, Hazard, HazardError, HazardPhoto, NotAllowed
 from .querysets import HazardQuerySet
 
 REPORTER_ROLES = (
@@ -124,7 +124,7 @@ class HazardDetailView(LoginRequiredMixin, generic.DetailView):
 def hazard_report(request: HttpRequest) -> HttpResponse:
     """Report a hazard: quick on a phone, the school fixed for school users, photos at once."""
     if not has_role(request.user, *REPORTER_ROLES):
-        raise PermissionDenied
+        return _forbidden(request, _("Your role may not report hazards."))
     form = forms.ReportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -156,11 +156,13 @@ def hazard_report(request: HttpRequest) -> HttpResponse:
 @login_required
 def hazard_edit(request: HttpRequest, pk: int) -> HttpResponse:
     hazard = _get_hazard(request, pk)
-    if "edit" not in hazard.allowed_actions(request.user):
-        if not hazard.is_open:
-            messages.error(request, _("A closed or rejected hazard cannot be edited."))
-            return redirect(hazard)
-        raise PermissionDenied
+    try:
+        hazard.check_edit(request.user)
+    except HazardError as exc:
+        messages.error(request, exc.message)
+        return redirect(hazard)
+    except NotAllowed as exc:
+        return _forbidden(request, exc.message, hazard)
     form = forms.EditForm(request.POST or None, instance=Hazard.objects.get(pk=hazard.pk))
     if request.method == "POST" and form.is_valid():
         values = {f: form.cleaned_data[f] for f in Hazard.EDITABLE_FIELDS}
@@ -194,6 +196,8 @@ def _step(
     try:
         with transaction.atomic():
             run(hazard, form.cleaned_data)
+    except NotAllowed as exc:
+        return _forbidden(request, exc.message, hazard)
     except HazardError as exc:
         messages.error(request, exc.message)
     except ValidationError as exc:
@@ -201,6 +205,12 @@ def _step(
     else:
         messages.success(request, done)
     return redirect(hazard)
+
+
+def _forbidden(request: HttpRequest, message: str, hazard: Hazard | None = None) -> HttpResponse:
+    """403 with the reason in words, and the way back."""
+    context = {"message": message, "hazard": hazard}
+    return render(request, "hazards/forbidden.html", context, status=403)
 
 
 def _form_errors(form: Any) -> str:

@@ -77,7 +77,17 @@ def test_read_only_roles_pressing_assign_get_403(request, as_user, hazard, perso
         {"opinion": "整改", "deadline": "2014-09-20"},
     )
     assert response.status_code == 403
+    assert "只有教育局安全科或发现该隐患的部门" in response.content.decode()
     assert Hazard.objects.get().status == HazardStatus.REPORTED
+
+
+def test_wrong_role_on_edit_and_report_pages_gets_403_with_the_reason(as_user, hazard, carol, gov):
+    response = as_user(carol).get(reverse("hazards:edit", args=[hazard.pk]))
+    assert response.status_code == 403
+    assert "您的角色无权修改该隐患" in response.content.decode()
+    response = as_user(gov).get(reverse("hazards:report"))
+    assert response.status_code == 403
+    assert "您的角色无权上报隐患" in response.content.decode()
 
 
 def test_actions_refuse_get_with_405(as_user, hazard, bureau_admin):
