@@ -268,8 +268,15 @@ def _assessments(request: HttpRequest) -> AssessmentFilter:
         Assessment.objects.for_user(request.user).select_related("school").with_veto_flag().ranked()
     )
     data = request.GET.copy()
-    data.setdefault("year", str(local_today().year))
+    if not data.get("year"):
+        data["year"] = str(_latest_assessment_year(queryset))
     return AssessmentFilter(data, queryset=queryset, request=request)
+
+
+def _latest_assessment_year(assessments: QuerySet[Assessment]) -> int:
+    """The most recent year assessed, else this year."""
+    latest = assessments.order_by("-year").values_list("year", flat=True).first()
+    return latest or local_today().year
 
 
 @require_GET
@@ -289,7 +296,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
             "query": _query_without_page(request),
             "rank_start": page.start_index(),
             "can_open": has_role(request.user, Role.BUREAU_ADMIN),
-            "year_form": forms.YearForm(initial={"year": local_today().year}),
+            "year_form": forms.YearForm(initial={"year": filterset.form.data["year"]}),
         },
     )
 

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from xiaoan.registers.choices import LicenceClass, SpecialGroupKind
@@ -420,3 +422,17 @@ def test_expiring_papers_per_school(alice, bob, school_a):
     assert [v["plate"] for v in mine["vehicles"]] == ["浙A12345"]
     assert api(bob).get("/api/v1/registers/expiring-papers/").json()["vehicles"] == []
     assert api(alice).get("/api/v1/registers/expiring-papers/", {"days": "x"}).status_code == 400
+
+
+def test_visitor_list_query_count_does_not_grow_with_the_rows(alice, carol):
+    for n in range(3):
+        register_visitor(carol, name=f"访客{n}")
+    client = api(alice)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/api/v1/registers/visitors/")
+    for n in range(3, 30):
+        register_visitor(carol, name=f"访客{n}")
+    with CaptureQueriesContext(connection) as many:
+        body = client.get("/api/v1/registers/visitors/").json()
+    assert body["count"] == 30 and body["results"][0]["id_number"] == VALID_ID
+    assert len(many.captured_queries) == len(few.captured_queries) <= 4

@@ -335,3 +335,13 @@ def test_ranking_flags_a_school_with_a_major_liability_accident(
         school_a.pk: True,
         school_b.pk: False,
     }
+
+
+def test_ranking_opens_on_the_latest_year_assessed(as_user, leader, school_a):
+    Assessment.objects.create(school=school_a, year=2013)
+    Assessment.objects.create(school=school_a, year=2014)
+    with time_machine.travel(datetime.date(2016, 3, 1)):
+        page = as_user(leader).get(reverse("registers:assessments"))
+    assert [a.year for a in page.context["page_obj"]] == [2014]
+    older = as_user(leader).get(reverse("registers:assessments"), {"year": 2013})
+    assert [a.year for a in older.context["page_obj"]] == [2013]
