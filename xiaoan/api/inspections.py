@@ -20,7 +20,7 @@ from rest_framework.response import Response
 
 from xiaoan.campaigns.models import Campaign
 from xiaoan.hazards.choices import HazardLevel
-from xiaoan.hazards.models import Area, HazardError, local_today
+from xiaoan.hazards.models import Area, Hazard, HazardError, local_today
 from xiaoan.inspections.choices import AnswerResult, FailRequirement, InspectionKind
 from xiaoan.inspections.filters import InspectionFilter
 from xiaoan.inspections.models import (
@@ -59,6 +59,7 @@ class ChecklistSerializer(serializers.ModelSerializer):
 class AnswerSerializer(serializers.ModelSerializer):
     area = serializers.CharField(source="area.code")
     hazard = serializers.SerializerMethodField()
+    hazard_raised = serializers.SerializerMethodField()
     has_photo = serializers.SerializerMethodField()
 
     class Meta:
@@ -74,11 +75,20 @@ class AnswerSerializer(serializers.ModelSerializer):
             "note",
             "has_photo",
             "hazard",
+            "hazard_raised",
         ]
 
     def get_hazard(self, answer: InspectionAnswer) -> str | None:
-        # The code only: whether the user may open the hazard is the hazard API's business.
-        return answer.hazard.code if answer.hazard else None
+        """The hazard's code, only if the user may see that hazard (as on the page)."""
+        if answer.hazard is None:
+            return None
+        visible = self.context.get("visible_hazards")
+        if visible is not None and answer.hazard_id not in visible:
+            return None
+        return answer.hazard.code
+
+    def get_hazard_raised(self, answer: InspectionAnswer) -> bool:
+        return answer.hazard_id is not None
 
     def get_has_photo(self, answer: InspectionAnswer) -> bool:
         return bool(answer.photo)
@@ -111,8 +121,26 @@ class InspectionSerializer(serializers.ModelSerializer):
         ]
 
 
+def visible_hazards(request: Any, answers: Any) -> set[int]:
+    """Of the hazards raised from these answers, those the user may see."""
+    ids = [a.hazard_id for a in answers if a.hazard_id]
+    if not ids:
+        return set()
+    return set(
+        Hazard.objects.for_user(request.user).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+
+
 class InspectionDetailSerializer(InspectionSerializer):
     answers = AnswerSerializer(many=True, read_only=True)
+
+    def to_representation(self, instance: Inspection) -> Any:
+        request = self.context.get("request")
+        if request is not None:
+            # The nested answers share this context: one query for all their hazards.
+            context: Any = self.context
+            context["visible_hazards"] = visible_hazards(request, instance.answers.all())
+        return super().to_representation(instance)
 
     class Meta(InspectionSerializer.Meta):
         fields = [*InspectionSerializer.Meta.fields, "answers"]
@@ -238,11 +266,14 @@ class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self._detail(inspection), status=status.HTTP_201_CREATED)
 
     def _detail(self, inspection: Inspection) -> Any:
+        fresh = Inspection.objects.prefetch_related("answers__area", "answers__hazard")
         return InspectionDetailSerializer(
-            Inspection.objects.prefetch_related("answers__area", "answers__hazard").get(
-                pk=inspection.pk
-            )
+            fresh.get(pk=inspection.pk), context=self.get_serializer_context()
         ).data
+
+    def _answer_data(self, answer: InspectionAnswer) -> Any:
+        context = {"visible_hazards": visible_hazards(self.request, [answer])}
+        return AnswerSerializer(answer, context=context).data
 
     def _answer(self, inspection: Inspection, answer_id: int) -> InspectionAnswer:
         from django.shortcuts import get_object_or_404
@@ -258,7 +289,7 @@ class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         values = dict(data.validated_data)
         answer = self._answer(inspection, values.pop("answer"))
         _guard(lambda: inspection.answer(request.user, answer, **values))
-        return Response(AnswerSerializer(answer).data)
+        return Response(self._answer_data(answer))
 
     @action(
         detail=True,
@@ -273,7 +304,7 @@ class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         values = dict(data.validated_data)
         answer = self._answer(inspection, values.pop("answer"))
         _guard(lambda: inspection.raise_hazard(request.user, answer, **values))
-        return Response(AnswerSerializer(answer).data, status=status.HTTP_201_CREATED)
+        return Response(self._answer_data(answer), status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"], serializer_class=SubmitInputSerializer)
     def submit(self, request: Request, pk: int) -> Response:

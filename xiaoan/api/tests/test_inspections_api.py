@@ -249,3 +249,27 @@ def test_bureau_revises_a_checklist_through_the_api_and_records_keep_their_items
     assert r.json()["items"][0]["default_level"] == "general"
     assert api(bureau_admin).post(url, {"items": items}, format="json").status_code == 400
     assert list(recorded.answers.values_list("item_text", flat=True)) == before
+
+
+def test_fire_inspector_sees_a_joint_inspection_but_only_the_hazard_codes_it_may_see(
+    fire, bureau_admin, school_a, fire_department
+):
+    fire_area = Area.objects.get(code="fire")
+    joint = Inspection.objects.start(
+        bureau_admin,
+        school=school_a,
+        kind="joint",
+        date=datetime.date(2014, 8, 28),
+        areas=[fire_area],
+        departments=[fire_department],
+    )
+    first, second = list(joint.answers.order_by("order"))[:2]
+    bureau_hazard = joint.raise_hazard(bureau_admin, first)
+    body = api(fire).get(f"/api/v1/inspections/{joint.pk}/").json()
+    shown = {a["id"]: a for a in body["answers"]}
+    assert shown[first.pk]["hazard"] is None and shown[first.pk]["hazard_raised"] is True
+    assert bureau_hazard.code not in str(body)
+    assert api(fire).get(f"/api/v1/hazards/{bureau_hazard.pk}/").status_code == 404
+    admin_view = api(bureau_admin).get(f"/api/v1/inspections/{joint.pk}/").json()
+    assert {a["id"]: a["hazard"] for a in admin_view["answers"]}[first.pk] == bureau_hazard.code
+    assert shown[second.pk]["hazard_raised"] is False

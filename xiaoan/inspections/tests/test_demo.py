@@ -1,3 +1,4 @@
+import datetime
 from collections import Counter
 
 from xiaoan.campaigns import demo as campaigns_demo
@@ -7,6 +8,7 @@ from xiaoan.hazards.models import Hazard
 from xiaoan.inspections import demo
 from xiaoan.inspections.models import Inspection, InspectionAnswer, InspectionSchedule
 from xiaoan.schools import demo as schools_demo
+from xiaoan.schools.models import School
 
 
 def test_demo_builds_the_seed_campaign_inspections_and_schedules(db):
@@ -35,6 +37,7 @@ def _inspections_and_hazards() -> None:
     assert kinds["survey"] == 23
     assert kinds["enforcement"] == 4
     assert kinds["leadership"] == 79
+    _seed_rounds()
     assert Hazard.objects.count() == 103
     linked = InspectionAnswer.objects.exclude(hazard=None).select_related("hazard", "inspection")
     assert linked.count() == Hazard.objects.filter(source="inspection").count()
@@ -43,6 +46,33 @@ def _inspections_and_hazards() -> None:
         assert answer.hazard.area_id == answer.area_id
         assert answer.hazard.found_on == answer.inspection.date
     assert not Inspection.objects.filter(status="draft").exists()
+
+
+def _seed_rounds() -> None:
+    """The seed's rounds: who took part, where, and the 5 kindergartens that rectified."""
+    every_school = School.objects.count()
+    assert every_school == 37 + 42
+    preopening = Inspection.objects.filter(schedule__title__startswith="开学前联合")
+    assert preopening.filter(kind="joint").values("school").distinct().count() == every_school
+    wanted = {"traffic_police", "fire", "quality", "food"}
+    for inspection in preopening.prefetch_related("departments"):
+        assert wanted <= {d.kind for d in inspection.departments.all()}
+    leadership = Inspection.objects.filter(kind="leadership")
+    assert leadership.values("school").distinct().count() == every_school
+    assert {i.date.month for i in leadership} == {9}
+    survey = Inspection.objects.filter(kind="survey")
+    assert {i.date for i in survey} <= {datetime.date(2014, 8, d) for d in range(1, 11)}
+    assert set(survey.values_list("school__kind", flat=True)) <= {"kindergarten", "migrant"}
+    enforcement = Counter(
+        Inspection.objects.filter(kind="enforcement").values_list("school__kind", flat=True)
+    )
+    assert enforcement == {"migrant": 3, "kindergarten": 1}
+    childcare = Inspection.objects.filter(schedule__title__startswith="8月托幼机构")
+    assert childcare.count() == 42
+    assert set(childcare.values_list("school__kind", flat=True)) == {"kindergarten"}
+    assert childcare.filter(departments__kind="public_security").count() == 42
+    rectified = childcare.filter(answers__result="fail", answers__hazard=None).distinct()
+    assert rectified.count() == 5 and all("整改" in i.notes for i in rectified)
 
 
 def _schedules() -> None:
