@@ -345,3 +345,15 @@ def test_ranking_opens_on_the_latest_year_assessed(as_user, leader, school_a):
     assert [a.year for a in page.context["page_obj"]] == [2014]
     older = as_user(leader).get(reverse("registers:assessments"), {"year": 2013})
     assert [a.year for a in older.context["page_obj"]] == [2013]
+
+
+def test_gate_staff_correct_a_visitors_details_but_not_another_schools(
+    as_user, carol, bob, visitor_a
+):
+    url = reverse("registers:edit", args=["visitors", visitor_a.pk])
+    assert as_user(bob).get(url).status_code == 404
+    response = as_user(carol).post(url, {"purpose": "维修水管", "host": "总务处"})
+    assert response.status_code == 302
+    visitor_a.refresh_from_db()
+    assert (visitor_a.purpose, visitor_a.host) == ("维修水管", "总务处")
+    assert visitor_a.id_masked == "110105********002X" and visitor_a.name == "钱七"
