@@ -81,7 +81,7 @@ class StartForm(BootstrapMixin, forms.Form):
             .order_by("username")
         )
         if membership is not None and membership.school_id:
-            self.fields["school"].initial = membership.school_id
+            self.initial["school"] = membership.school_id  # never another school from a link
             self.fields["school"].disabled = True
             del self.fields["departments"], self.fields["inspectors"], self.fields["schedule"]
 

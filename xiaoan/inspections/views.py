@@ -91,7 +91,9 @@ def inspection_export(request: HttpRequest) -> HttpResponse:
 def inspection_start(request: HttpRequest) -> HttpResponse:
     if not kinds_for(request.user):
         raise PermissionDenied
-    form = forms.StartForm(request.POST or None, user=request.user)
+    # A link from a schedule's coverage ("still due") fills in the round, its kind and school.
+    initial = {k: v for k, v in request.GET.items() if k in ("kind", "schedule", "school")}
+    form = forms.StartForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -439,6 +441,7 @@ def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "figures": schedule.figures(),
         "show": show,
         "can_plan": has_role(request.user, Role.BUREAU_ADMIN),
+        "can_record": schedule.kind in kinds_for(request.user) and not schedule.is_cancelled,
         "cancel_form": forms.CancelScheduleForm(),
         "events": schedule.events.select_related("actor"),
     }

@@ -387,3 +387,21 @@ def test_fire_inspector_records_a_joint_inspection_at_any_school_through_the_pag
     assert client.get(bureau_spot.get_absolute_url()).status_code == 404
     assert client.get(reverse("hazards:detail", args=[bureau_hazard.pk])).status_code == 404
     assert client.get(inspection.get_absolute_url()).status_code == 200
+
+
+def test_a_school_still_due_is_recorded_from_the_coverage_page(
+    as_user, bureau, bureau_admin, gov, alice, school_a, school_b
+):
+    schedule = _schedule(bureau)
+    schedule.schools.set([school_b])
+    page = as_user(bureau_admin).get(schedule.get_absolute_url()).content.decode()
+    link = f"{_url('start')}?schedule={schedule.pk}&amp;kind=joint&amp;school={school_b.pk}"
+    assert link in page
+    assert "record-link" not in as_user(gov).get(schedule.get_absolute_url()).content.decode()
+    form = as_user(bureau_admin).get(link.replace("&amp;", "&")).content.decode()
+    assert re.search(rf'<option value="{school_b.pk}" selected>', form)
+    assert re.search(rf'<option value="{schedule.pk}" selected>', form)
+    assert re.search(r'<option value="joint" selected>', form)
+    own = as_user(alice).get(f"{_url('start')}?school={school_b.pk}").content.decode()
+    assert re.search(rf'<option value="{school_a.pk}" selected>', own)
+    assert school_b.name not in own
