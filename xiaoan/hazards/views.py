@@ -100,6 +100,7 @@ class HazardDetailView(LoginRequiredMixin, generic.DetailView):
         has_after = any(photo.kind == PhotoKind.AFTER for photo in photos)
         context.update(
             actions=actions,
+            found_in=found_in_inspection(hazard, self.request.user),
             events=hazard.events.select_related("actor").prefetch_related("photos"),
             photos=photos,
             # A request left pending when the school submitted is moot until it rectifies again.
@@ -118,6 +119,16 @@ class HazardDetailView(LoginRequiredMixin, generic.DetailView):
             photo_form=forms.PhotoForm(),
         )
         return context
+
+
+def found_in_inspection(hazard: Hazard, user: Any) -> Any:
+    """The inspection answer that raised the hazard, if the user may see that inspection."""
+    from xiaoan.inspections.models import Inspection, InspectionAnswer
+
+    answer = InspectionAnswer.objects.filter(hazard=hazard).select_related("inspection").first()
+    if answer and Inspection.objects.for_user(user).filter(pk=answer.inspection_id).exists():
+        return answer
+    return None
 
 
 @login_required

@@ -405,3 +405,13 @@ def test_a_school_still_due_is_recorded_from_the_coverage_page(
     own = as_user(alice).get(f"{_url('start')}?school={school_b.pk}").content.decode()
     assert re.search(rf'<option value="{school_a.pk}" selected>', own)
     assert school_b.name not in own
+
+
+def test_hazard_page_links_back_to_the_inspection_that_found_it(
+    as_user, alice, bureau_admin, draft
+):
+    answer = draft.answers.first()
+    hazard = draft.raise_hazard(alice, answer)
+    for user in (alice, bureau_admin):
+        page = as_user(user).get(reverse("hazards:detail", args=[hazard.pk])).content.decode()
+        assert draft.get_absolute_url() in page and answer.item_text in page
