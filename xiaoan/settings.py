@@ -210,6 +210,7 @@ SPECTACULAR_SETTINGS = {
         "InspectionStatusEnum": "xiaoan.inspections.choices.InspectionStatus",
         "InspectionResultEnum": "xiaoan.inspections.choices.AnswerResult",
         "FailRequirementEnum": "xiaoan.inspections.choices.FailRequirement",
+        "SchoolKindEnum": "xiaoan.schools.choices.SchoolKind",
     },
 }
 
