@@ -92,6 +92,10 @@ class Document:
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]
 
+    @property
+    def images(self) -> list[Image]:
+        return [b for b in self.blocks if isinstance(b, Image)]
+
 
 def date_text(value: Any) -> str:
     """2014年12月31日 — Arabic numerals, no leading zeros, as GB/T 9704 writes dates."""

@@ -12,10 +12,23 @@ from collections import Counter
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
 
-from xiaoan.hazards.choices import HazardLevel, HazardStatus
-from xiaoan.hazards.models import Area, Hazard, local_today
+from xiaoan.hazards.choices import EventKind, HazardLevel, HazardStatus
+from xiaoan.hazards.models import Area, Hazard, HazardEvent, local_today
 from xiaoan.schools.choices import SchoolKind
 from xiaoan.schools.models import School
 
@@ -52,15 +65,44 @@ def _open_on(as_of: datetime.date) -> Q:
     return Q(status__in=HazardStatus.open_states()) | closed_later
 
 
+def deadline_on(as_of: datetime.date) -> Case:
+    """The deadline as it stood on `as_of`, from the hazard's history.
+
+    The last step by then that set it (the rectification opinion, an approved extension) gives
+    it; before the opinion there was none. A hazard whose history records no such step (data
+    loaded from elsewhere) keeps its current deadline.
+    """
+    steps = HazardEvent.objects.filter(
+        hazard=OuterRef("pk"), kind__in=[EventKind.ASSIGNED, EventKind.EXTENSION_APPROVED]
+    )
+    set_to = Coalesce(KeyTextTransform("deadline", "data"), KeyTextTransform("requested", "data"))
+    by_then = (
+        steps.filter(created_at__date__lte=as_of)
+        .order_by("-created_at", "-id")
+        .annotate(set_to=Cast(set_to, DateField()))
+        .values("set_to")[:1]
+    )
+    return Case(
+        When(Exists(steps), then=Subquery(by_then, output_field=DateField())),
+        default=F("deadline"),
+        output_field=DateField(),
+    )
+
+
 def area_rows(hazards: QuerySet[Hazard], as_of: datetime.date) -> list[dict[str, Any]]:
     """Per area: found, closed by `as_of`, still open, overdue on `as_of` — one query."""
-    # As it stood on `as_of`: a hazard closed later still counts as open (and overdue) then.
+    # As it stood on `as_of`: a hazard closed later still counts as open (and overdue) then,
+    # against the deadline it had then (an extension approved later did not yet count).
     closed_later = Q(status=HazardStatus.CLOSED, closed_at__date__gt=as_of)
     still_open = Q(status__in=HazardStatus.open_states()) | closed_later
-    overdue = Q(deadline__lt=as_of) & (Q(status__in=HazardStatus.overdue_states()) | closed_later)
+    overdue = Q(deadline_then__lt=as_of) & (
+        Q(status__in=HazardStatus.overdue_states()) | closed_later
+    )
     counts = {
         row["area"]: row
-        for row in hazards.values("area").annotate(
+        for row in hazards.annotate(deadline_then=deadline_on(as_of))
+        .values("area")
+        .annotate(
             found=Count("id"),
             major=Count("id", filter=Q(level=HazardLevel.MAJOR)),
             closed=Count("id", filter=_closed_by(as_of)),
@@ -78,6 +120,35 @@ def area_rows(hazards: QuerySet[Hazard], as_of: datetime.date) -> list[dict[str,
                 **{k: row.get(k, 0) for k in ("found", "major", "closed", "open", "overdue")},
             }
         )
+    return rows
+
+
+def month_rows(
+    hazards: QuerySet[Hazard], start: datetime.date, as_of: datetime.date
+) -> list[dict[str, Any]]:
+    """Per month from `start` to `as_of`: found and closed in it; open and overdue at its end.
+
+    A month is described as it stood at its end (the running month as it stands on `as_of`),
+    with the deadlines of that day.
+    """
+    rows: list[dict[str, Any]] = []
+    year, month = start.year, start.month
+    while (year, month) <= (as_of.year, as_of.month):
+        first, last = month_bounds(year, month)
+        month_end = min(last, as_of)
+        carried = totals(area_rows(hazards.filter(found_on__lte=month_end), month_end))
+        closed = hazards.filter(status=HazardStatus.CLOSED, closed_at__date__range=(first, last))
+        rows.append(
+            {
+                "month": f"{year}年{month}月",
+                "key": f"{year}-{month:02d}",
+                "found": hazards.filter(found_on__range=(first, last)).count(),
+                "closed": closed.count(),
+                "open": carried["open"],
+                "overdue": carried["overdue"],
+            }
+        )
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return rows
 
 
@@ -210,6 +281,7 @@ def district_figures(
         "kinds": kind_rows(hazards, bureau_id, as_of),
         "major": hazard_list(hazards.filter(level=HazardLevel.MAJOR)),
         "supervised": hazard_list(hazards.filter(supervised=True)),
+        "months": month_rows(hazards, start, as_of),
         "schools_with_hazards": hazards.values("school").distinct().count(),
         "inspections": inspections_held(None, start, end, bureau_id=bureau_id),
         "key_measures": key_measures(bureau_id, start, end),

@@ -20,7 +20,7 @@ from xiaoan.hazards.models import LOCAL_ZONE, Hazard, local_today
 
 from .choices import Compliance, OfficialKind, OfficialStatus
 from .document import Document, date_text
-from .exports.charts import bar_chart
+from .exports.charts import bar_chart, column_chart
 from .figures import district_figures, quarter_bounds, quarter_months
 from .models import MonthlyReport, OfficialReport, compliance_of
 
@@ -169,10 +169,12 @@ def _problem_line(figures: dict) -> str:
         return "排查出的隐患已全部整改销号,但安全工作常抓不懈,仍需防止隐患反弹。"
     heavy = sorted(figures["areas"], key=lambda a: a["open"], reverse=True)
     names = "、".join(a["name"] for a in heavy[:2] if a["open"])
-    return (
-        f"仍有{total['open']}项隐患尚在整改,主要集中在{names}方面;"
-        f"其中{total['overdue']}项已超过整改期限,个别学校整改进度滞后,需加大督办力度。"
-    )
+    text = f"仍有{total['open']}项隐患尚在整改,主要集中在{names}方面;"
+    if total["overdue"]:
+        return text + (
+            f"其中{total['overdue']}项已超过整改期限,个别学校整改进度滞后,需加大督办力度。"
+        )
+    return text + "均在整改期限内,需跟踪督促,确保按期整改销号。"
 
 
 def _scope_filter(kind: str, bureau: Any, year: Any, quarter: Any, campaign: Any) -> dict:
@@ -294,6 +296,7 @@ def _data_blocks(document: Document, figures: dict, progress: Progress) -> None:
         ["学校类别", "学校数", "发现隐患", "已整改", "整改中"],
         kinds,
     )
+    _month_table(document, figures)
     _hazard_table(document, figures)
     _compliance_table(document, figures)
     _measures_table(document, figures)
@@ -307,13 +310,38 @@ def _data_blocks(document: Document, figures: dict, progress: Progress) -> None:
             ("整改中", [a["open"] for a in areas]),
         ],
     )
-    document.image("图1 各类安全隐患排查整改情况", png)
+    document.image(f"图{len(document.images) + 1} 各类安全隐患排查整改情况", png)
+    # Documents generated before the monthly figures were kept have no "months".
+    months = figures.get("months") or []
+    if months:
+        png = column_chart(
+            "各月隐患排查整改情况",
+            [m["month"] for m in months],
+            [
+                ("新发现", [m["found"] for m in months]),
+                ("整改销号", [m["closed"] for m in months]),
+                ("月末逾期未整改", [m["overdue"] for m in months]),
+            ],
+        )
+        document.image(f"图{len(document.images) + 1} 各月隐患排查整改情况", png)
 
 
 def _area_rate(area: dict) -> float:
     from .figures import rate
 
     return rate(area["closed"], area["found"]) if area["found"] else 100.0
+
+
+def _month_table(document: Document, figures: dict) -> None:
+    months = figures.get("months") or []
+    if not months:
+        return
+    rows = [[m["month"], m["found"], m["closed"], m["open"], m["overdue"]] for m in months]
+    document.table(
+        f"表{len(document.tables) + 1} 各月隐患排查整改情况",
+        ["月份", "新发现", "整改销号", "月末整改中", "月末逾期"],
+        rows,
+    )
 
 
 def _hazard_table(document: Document, figures: dict) -> None:

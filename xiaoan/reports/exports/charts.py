@@ -70,3 +70,51 @@ def bar_chart(
     buffer = io.BytesIO()
     image.save(buffer, "PNG", optimize=True)
     return buffer.getvalue()
+
+
+def column_chart(
+    title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]]
+) -> bytes:
+    """Vertical bars, one group per label (a month), one bar per series; legend at the top."""
+    width, height = 1200, 640
+    left, right, top, bottom = 90, 40, 130, 70
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((width // 2, 20), title, font=_font(34), fill="black", anchor="mt")
+    for i, (name, _values) in enumerate(series):
+        x = left + i * 240
+        draw.rectangle((x, 76, x + 26, 100), fill=COLOURS[i % len(COLOURS)])
+        draw.text((x + 34, 88), name, font=_font(24), fill="black", anchor="lm")
+    plot_height = height - top - bottom
+    peak = max((v for _n, values in series for v in values), default=0) or 1
+    scale = (plot_height - 30) / peak
+    base = height - bottom
+    group = (width - left - right) / max(len(labels), 1)
+    bar = min(60.0, group * 0.8 / max(len(series), 1))
+    for row, label in enumerate(labels):
+        x0 = left + row * group + (group - bar * len(series)) / 2
+        for i, (_name, values) in enumerate(series):
+            value = values[row]
+            bar_x = x0 + i * bar
+            draw.rectangle(
+                (bar_x, base - value * scale, bar_x + bar - 4, base),
+                fill=COLOURS[i % len(COLOURS)],
+            )
+            draw.text(
+                (bar_x + (bar - 4) / 2, base - value * scale - 6),
+                f"{value:g}",
+                font=_font(20),
+                fill="black",
+                anchor="mb",
+            )
+        draw.text(
+            (left + row * group + group / 2, base + 14),
+            label,
+            font=_font(24),
+            fill="black",
+            anchor="mt",
+        )
+    draw.line((left, base, width - right, base), fill="#555555", width=2)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()

@@ -7,9 +7,11 @@ server) Noto CJK stands in: Serif for the 宋/仿宋 roles, Sans for the 黑体 
 from __future__ import annotations
 
 import base64
+import io
 import logging
 
 from django.template.loader import render_to_string
+from PIL import Image as PILImage
 
 from ..document import Document, Heading, Image, Paragraph, Table
 
@@ -32,15 +34,45 @@ def document_html(document: Document) -> str:
             )
         elif isinstance(block, Image):
             data = base64.b64encode(block.png).decode("ascii")
+            width = min(block.width_mm, 156)
+            # The height is given too, so the page break can be planned before the image loads.
+            pixels = PILImage.open(io.BytesIO(block.png)).size
             blocks.append(
                 {
                     "kind": "image",
                     "caption": block.caption,
                     "src": f"data:image/png;base64,{data}",
-                    "width": min(block.width_mm, 156),
+                    "width": width,
+                    "height": round(width * pixels[1] / pixels[0], 1),
                 }
             )
-    return render_to_string("reports/document_pdf.html", {"document": document, "blocks": blocks})
+    # The last paragraph goes with the issuer and the date, which never stand alone on a page.
+    closing = blocks.pop() if blocks and blocks[-1]["kind"] == "paragraph" else None
+    blocks = _keep_headings_with_text(blocks)
+    return render_to_string(
+        "reports/document_pdf.html", {"document": document, "blocks": blocks, "closing": closing}
+    )
+
+
+def _keep_headings_with_text(blocks: list[dict]) -> list[dict]:
+    """Group each run of headings with the paragraph after it: no heading ends a page."""
+    grouped: list[dict] = []
+    for block in blocks:
+        previous = grouped[-1] if grouped else None
+        open_group = previous is not None and previous["kind"] == "group" and previous["open"]
+        if block["kind"] == "heading":
+            if open_group:
+                previous["items"].append(block)  # type: ignore[index]
+            else:
+                grouped.append({"kind": "group", "items": [block], "open": True})
+        elif open_group and block["kind"] == "paragraph":
+            previous["items"].append(block)  # type: ignore[index]
+            previous["open"] = False  # type: ignore[index]
+        else:
+            if open_group:
+                previous["open"] = False  # type: ignore[index]
+            grouped.append(block)
+    return grouped
 
 
 def render_pdf(document: Document) -> bytes:

@@ -104,8 +104,13 @@ def _title(doc, text: str) -> None:
 
 
 def _heading(doc, block: Heading) -> None:
+    """A heading paragraph: kept with the text below it, and in Word's outline (navigation)."""
     font, bold = HEADING_FONTS.get(block.level, (FANGSONG, False))
-    _paragraph(doc, block.text, font, BODY_PT, bold=bold)
+    p = _paragraph(doc, block.text, font, BODY_PT, bold=bold)
+    p.paragraph_format.keep_with_next = True
+    outline = OxmlElement("w:outlineLvl")
+    outline.set(qn("w:val"), str(block.level - 1))
+    p._p.get_or_add_pPr().append(outline)
 
 
 def _body(doc, text: str) -> None:
@@ -159,10 +164,14 @@ def _image(doc, block: Image) -> None:
 def _signature(doc, document: Document) -> None:
     if not (document.issuer or document.date_text):
         return
-    doc.add_paragraph()
+    # The issuer and the date never stand alone on the last page: keep them with the text.
+    if doc.paragraphs:
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
+    doc.add_paragraph().paragraph_format.keep_with_next = True
     for text in (document.issuer, document.date_text):
         if text:
             p = _paragraph(doc, text, FANGSONG, BODY_PT, indent=False)
+            p.paragraph_format.keep_with_next = text != document.date_text
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             p.paragraph_format.right_indent = Pt(BODY_PT * 4)
 

@@ -112,7 +112,35 @@ def test_quarterly_docx_has_the_official_layout_and_the_counted_tables(quarterly
     footer = docx.sections[0].footer.paragraphs[0]
     assert footer.text.startswith("— ") and footer.text.endswith(" —")
     assert "PAGE" in footer._p.xml
-    assert len(docx.inline_shapes) == 1  # the chart
+    months = docx.tables[2]
+    assert [c.text for c in months.rows[0].cells] == [
+        "月份",
+        "新发现",
+        "整改销号",
+        "月末整改中",
+        "月末逾期",
+    ]
+    # July nothing; August the building hazard (open, its deadline 1 Sep not yet passed);
+    # September 4 found, 2 closed (fire, building), 3 open at its end, the fire one overdue.
+    assert [[c.text for c in r.cells] for r in months.rows[1:]] == [
+        ["2014年7月", "0", "0", "0", "0"],
+        ["2014年8月", "1", "0", "1", "0"],
+        ["2014年9月", "4", "2", "3", "1"],
+    ]
+    assert len(docx.inline_shapes) == 2  # the chart by area and the monthly chart
+    captions = [p.text for p in docx.paragraphs if p.text.startswith("图")]
+    assert captions == ["图1 各类安全隐患排查整改情况", "图2 各月隐患排查整改情况"]
+    # Headings are kept with the next paragraph and are in Word's outline at their level.
+    levels = {}
+    for paragraph in docx.paragraphs:
+        outline = (
+            paragraph._p.pPr.find(qn("w:outlineLvl")) if paragraph._p.pPr is not None else None
+        )
+        if outline is not None:
+            levels[paragraph.text] = outline.get(qn("w:val"))
+            assert paragraph.paragraph_format.keep_with_next
+    assert levels["一、基本情况"] == "0" and levels["(一)健全制度,落实责任"] == "1"
+    assert docx.paragraphs[-3].paragraph_format.keep_with_next  # the blank before the issuer
 
 
 def test_quarterly_pdf_text_carries_the_figures(quarterly):
@@ -123,6 +151,7 @@ def test_quarterly_pdf_text_carries_the_figures(quarterly):
     assert "全区2所中小学、1家幼托机构共发现安全隐患5项" in flat
     assert "整改率40.0%" in flat
     assert "—1—" in flat
+    assert "图2各月隐患排查整改情况" in flat
     box = reader.pages[0].mediabox
     assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (210, 297)
 
@@ -190,3 +219,24 @@ def test_demo_reports_are_complete_and_idempotent(demo):
     summary = OfficialReport.objects.get(kind="campaign_summary")
     assert SEED_OPENING in summary.narrative
     assert "辅警118人" in summary.narrative and "物防技防投入350万元" in summary.narrative
+
+
+def test_pdf_keeps_each_heading_with_the_paragraph_after_it(quarterly):
+    from xiaoan.reports.exports.pdf import document_html
+
+    html = document_html(build_document(quarterly))
+    assert '<div class="keep"><p class="h h1">二、主要做法</p><p class="h h2">(一)' in html
+    # the last paragraph stands with the issuer and the date
+    closing = html.split('<div class="closing">')[1]
+    assert closing.index("三是") < closing.index("清溪区教育局") < closing.index("2014年10月8日")
+
+
+def test_problem_paragraph_names_overdue_hazards_only_when_there_are_some():
+    from xiaoan.reports.official import _problem_line
+
+    areas = [{"name": "消防安全", "open": 2}, {"name": "校舍安全", "open": 1}]
+    late = _problem_line({"total": {"open": 3, "overdue": 1}, "areas": areas})
+    in_time = _problem_line({"total": {"open": 3, "overdue": 0}, "areas": areas})
+    assert "其中1项已超过整改期限" in late
+    assert "超过整改期限" not in in_time and "均在整改期限内" in in_time
+    assert in_time.startswith("仍有3项隐患尚在整改,主要集中在消防安全、校舍安全方面")

@@ -13,7 +13,7 @@
   }
   const grid = { left: 8, right: 16, top: 36, bottom: 8, containLabel: true };
   draw("chart-area", {
-    tooltip: { trigger: "axis" }, legend: {}, grid: grid,
+    tooltip: { trigger: "axis" }, legend: {}, grid: { ...grid, left: 48 },
     xAxis: { type: "category", data: data.by_area.map((a) => a.name), axisLabel: { interval: 0, rotate: 30 } },
     yAxis: { type: "value", minInterval: 1 },
     series: [
