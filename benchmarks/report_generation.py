@@ -1,5 +1,6 @@
 """How long the quarterly report takes: for the demo district and for a generated district of
-300 schools and 10,000 hazards, in each format (figures + narrative, then each file)."""
+300 schools and 10,000 hazards (with their opinions and some extensions in their history), in
+each format (figures + narrative, then each file)."""
 
 from __future__ import annotations
 
@@ -85,7 +86,54 @@ def big_district() -> Any:
             )
         )
     Hazard.objects.bulk_create(hazards, batch_size=1000)
+    _history(Hazard.objects.filter(bureau=bureau), user, rng)
     return bureau
+
+
+def _history(hazards: Any, user: Any, rng: random.Random) -> None:
+    """Each hazard's opinion (with its deadline) a day after it was found; one in ten extended
+    by 15 days twenty days later: the reports read past deadlines from this history."""
+    from xiaoan.hazards.models import Hazard, HazardEvent
+
+    def at(day: datetime.date) -> datetime.datetime:
+        return datetime.datetime.combine(day, datetime.time(10), tzinfo=datetime.UTC)
+
+    events, extended = [], []
+    for hazard in hazards.only("pk", "found_on", "deadline"):
+        first = hazard.found_on + datetime.timedelta(days=30)
+        events.append(
+            HazardEvent(
+                hazard=hazard,
+                actor=user,
+                kind="assigned",
+                from_status="reported",
+                to_status="assigned",
+                data={"deadline": first.isoformat()},
+                created_at=at(hazard.found_on + datetime.timedelta(days=1)),
+            )
+        )
+        if rng.random() < 0.1:
+            later = first + datetime.timedelta(days=15)
+            events.append(
+                HazardEvent(
+                    hazard=hazard,
+                    actor=user,
+                    kind="extension_approved",
+                    from_status="rectifying",
+                    to_status="rectifying",
+                    data={"requested": later.isoformat()},
+                    created_at=at(hazard.found_on + datetime.timedelta(days=20)),
+                )
+            )
+            hazard.deadline = later
+            extended.append(hazard)
+    stamp = HazardEvent._meta.get_field("created_at")
+    stamp.auto_now_add = False  # type: ignore[attr-defined]  # keep the dates of the history
+    try:
+        HazardEvent.objects.bulk_create(events, batch_size=1000)
+    finally:
+        stamp.auto_now_add = True  # type: ignore[attr-defined]
+    Hazard.objects.bulk_update(extended, ["deadline"], batch_size=1000)
 
 
 def run() -> None:
