@@ -71,3 +71,21 @@ def test_stats_endpoints_follow_the_users_scope(as_user, bureau_admin, alice, se
     assert (
         as_user(bureau_admin).get("/api/v1/stats/ranking/").json()[0]["school"] == "清溪区实验小学"
     )
+
+
+def test_stats_period_filter_counts_only_hazards_found_in_it(
+    as_user, bureau_admin, september_ledger
+):
+    url = "/api/v1/stats/by-area/?start=2014-09-01&end=2014-09-30"
+    areas = {a["code"]: a for a in as_user(bureau_admin).get(url).json()}
+    # September: fire 2, food 1 (major), school B's vehicle 1; August's building and
+    # October's lab hazard are outside the period.
+    assert (areas["fire"]["general"], areas["food"]["major"], areas["vehicle"]["general"]) == (
+        2,
+        1,
+        1,
+    )
+    assert areas["building"] == {**areas["building"], "general": 0, "major": 0}
+    assert areas["lab"]["general"] == 0
+    funnel = as_user(bureau_admin).get("/api/v1/stats/funnel/?start=2014-09-01&end=2014-09-30")
+    assert funnel.json()[0]["count"] == 4

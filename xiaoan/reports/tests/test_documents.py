@@ -240,3 +240,24 @@ def test_problem_paragraph_names_overdue_hazards_only_when_there_are_some():
     assert "其中1项已超过整改期限" in late
     assert "超过整改期限" not in in_time and "均在整改期限内" in in_time
     assert in_time.startswith("仍有3项隐患尚在整改,主要集中在消防安全、校舍安全方面")
+
+
+def test_report_command_draws_a_progress_bar_on_stderr(quarterly, tmp_path, capsys):
+    out = tmp_path / "q3.pdf"
+    call_command(
+        "report",
+        "quarterly",
+        "--year",
+        "2014",
+        "--quarter",
+        "3",
+        "--format",
+        "pdf",
+        "--output",
+        str(out),
+        "--fresh",
+    )
+    captured = capsys.readouterr()
+    assert "1/6 figures" in captured.err and "6/6 write" in captured.err
+    assert "[" + "#" * 30 + "]" in captured.err
+    assert str(out) in captured.out and out.read_bytes().startswith(b"%PDF")
