@@ -10,6 +10,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from xiaoan.hazards.models import Area
@@ -57,8 +58,38 @@ def load() -> None:
             },
         )
         campaign.focus_areas.set(Area.objects.all())
+        if not campaign.plan_file:
+            campaign.plan_file.save("工作方案.docx", ContentFile(_bureau_plan_docx()), save=False)
+            campaign.plan_file_name = f"{CAMPAIGN_NAME}工作方案.docx"
+            campaign.save(update_fields=["plan_file", "plan_file_name"])
         if not campaign.work_plans.exists():
             _work_plans(campaign)
+
+
+def _bureau_plan_docx() -> bytes:
+    """The bureau's work plan, laid out like the documents Xiao'an issues."""
+    from xiaoan.reports.document import Document
+    from xiaoan.reports.exports.word import render_docx
+
+    document = Document(
+        title=f"{CAMPAIGN_NAME}工作方案",
+        issuer=demo_bureau().name,
+        date_text="2014年7月15日",
+    )
+    document.heading(1, "指导思想")
+    document.paragraph(f"根据{NOTICE_TITLE}要求,{DESCRIPTION}")
+    document.heading(1, "工作时间")
+    document.paragraph("2014年7月15日至12月31日,分动员部署、排查整改、总结验收三个阶段。")
+    document.heading(1, "主要内容")
+    for area in Area.objects.all():
+        document.heading(2, area.name_zh)
+        document.paragraph(SECTION_TEXT.get(area.code, ""))
+    document.heading(1, "工作要求")
+    document.paragraph(
+        "各校要于7月底前报送本校工作方案;隐患实行台账管理、限期整改、逐项销号;"
+        "每月5日前报送上月隐患排查整改情况。"
+    )
+    return render_docx(document)
 
 
 def _moment(day: datetime.date, hour: int) -> datetime.datetime:

@@ -1,6 +1,8 @@
 import datetime
 from collections import Counter
 
+import docx
+
 from xiaoan.campaigns import demo as campaigns_demo
 from xiaoan.campaigns.models import WorkPlan
 from xiaoan.hazards import demo as hazards_demo
@@ -94,3 +96,8 @@ def _work_plans() -> None:
         "returned": 1,
     }
     assert campaign.schools_without_plan().count() == 4 + 1  # missing, plus the returned one
+    # The bureau's own work plan is attached, a Word document in the official layout.
+    with campaign.plan_file.open("rb") as handle:
+        plan = docx.Document(handle)
+    text = "\n".join(p.text for p in plan.paragraphs)
+    assert campaign.name in text and "一、指导思想" in text and "(六)校园安保及周边环境" in text
