@@ -14,7 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from xiaoan.hazards.models import LOCAL_ZONE, Hazard, local_today
 
@@ -120,6 +121,7 @@ def draft_narrative(figures: dict, kind: str) -> str:
     lines = ["# 基本情况", opening_sentence(figures, period) + _state_sentence(figures)]
     if figures.get("inspections"):
         lines.append(f"期间全区共开展各类安全检查{figures['inspections']}次。")
+    lines += _incident_lines(figures)
     lines += [TABLES_MARK, "# 主要做法"]
     lines += _practice_lines(figures)
     lines += ["# 存在问题", _problem_line(figures)]
@@ -149,11 +151,33 @@ def _practice_lines(figures: dict) -> list[str]:
             f"各校每月向局报送隐患排查整改情况,本季度应报月报{expected}份,按时报送{on_time}份,"
             f"逾期报送{late}份,未报{missing}份。",
         ]
-    measures = [m for m in figures.get("key_measures") or [] if m["value"]]
+    incidents = incident_labels()
+    measures = [
+        m for m in figures.get("key_measures") or [] if m["value"] and m["label"] not in incidents
+    ]
     if measures:
         text = ";".join(f"{m['label']}{number(m['value'])}{m['unit']}" for m in measures)
         lines += ["## 加大投入,强化措施", text + "。"]
     return lines
+
+
+def incident_labels() -> tuple[str, str]:
+    """The labels of the two incident figures among the key measures: stated apart, not as a
+    measure taken."""
+    with translation.override("zh-hans"):
+        return gettext("Safety incidents"), gettext("Major liability accidents")
+
+
+def _incident_lines(figures: dict) -> list[str]:
+    """One sentence on incidents, where the registers report them."""
+    by_label = {m["label"]: m["value"] for m in figures.get("key_measures") or []}
+    incidents, major = (by_label.get(label) for label in incident_labels())
+    if incidents is None:
+        return []
+    if not incidents:
+        return ["期间全区未发生安全事故。"]
+    tail = f"其中重大责任事故{major}起。" if major else "未发生重大责任事故。"
+    return [f"期间全区发生安全事故{incidents}起,{tail}"]
 
 
 def number(value: Any) -> str:

@@ -3,6 +3,7 @@ the dashboard and notifications. Actions load through for_user and call the mode
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
@@ -193,19 +194,34 @@ def monthly_accept(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _board_month(request: HttpRequest) -> tuple[int, int]:
+def _board_month(request: HttpRequest, bureau_id: int) -> tuple[int, int]:
+    """The month asked for; else last month, unless the reports stopped long before it.
+
+    When no school has reported for two months or more (a district between campaigns, or the
+    demo's 2014 data), last month's board would only say that everybody is missing; the board
+    then opens on the latest month that has reports.
+    """
     form = MonthForm(request.GET or None)
     if form.is_valid():
         return form.cleaned_data["year"], form.cleaned_data["month"]
-    return previous_month(local_today())
+    year, month = previous_month(local_today())
+    latest = (
+        MonthlyReport.objects.filter(school__bureau_id=bureau_id)
+        .order_by("-year", "-month")
+        .values_list("year", "month")
+        .first()
+    )
+    if latest and latest < previous_month(datetime.date(year, month, 1)):
+        return latest
+    return year, month
 
 
 @require_GET
 @login_required
 def compliance_board(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *BUREAU_ROLES)
-    year, month = _board_month(request)
     bureau_id = request.user.membership.bureau_id  # type: ignore[union-attr]
+    year, month = _board_month(request, bureau_id)
     rows = official.compliance_rows(bureau_id, year, month, local_today())
     if request.GET.get("format") == "xlsx":
         data = [

@@ -242,6 +242,25 @@ def test_problem_paragraph_names_overdue_hazards_only_when_there_are_some():
     assert in_time.startswith("仍有3项隐患尚在整改,主要集中在消防安全、校舍安全方面")
 
 
+def test_incidents_are_stated_apart_from_the_measures_taken():
+    from xiaoan.reports.official import _incident_lines, _practice_lines
+
+    measures = [
+        {"label": "辅警", "value": 118, "unit": "人"},
+        {"label": "安全事故", "value": 2, "unit": "起"},
+        {"label": "重大责任事故", "value": 0, "unit": "起"},
+    ]
+    figures = {"key_measures": measures}
+    practice = "".join(_practice_lines(figures))
+    assert "辅警118人" in practice and "安全事故" not in practice
+    assert _incident_lines(figures) == ["期间全区发生安全事故2起,未发生重大责任事故。"]
+    measures[1]["value"] = 0
+    assert _incident_lines(figures) == ["期间全区未发生安全事故。"]
+    measures[1:] = [{**measures[1], "value": 1}, {**measures[2], "value": 1}]
+    assert _incident_lines(figures) == ["期间全区发生安全事故1起,其中重大责任事故1起。"]
+    assert _incident_lines({}) == []
+
+
 def test_report_command_draws_a_progress_bar_on_stderr(quarterly, tmp_path, capsys):
     out = tmp_path / "q3.pdf"
     call_command(

@@ -109,3 +109,22 @@ def test_dashboard_shows_the_district_and_a_school_itself(
     assert "echarts.min.js" in district.content.decode()
     assert district.context["data"]["funnel"][0]["count"] == 6
     assert mine.context["data"]["funnel"][0]["count"] == 5
+
+
+@pytest.mark.parametrize(
+    ("today", "shown"),
+    [
+        (datetime.datetime(2014, 10, 8, 2, tzinfo=datetime.UTC), (2014, 9)),
+        # Early November: October is the month to chase, even though nobody has reported yet.
+        (datetime.datetime(2014, 11, 3, 2, tzinfo=datetime.UTC), (2014, 10)),
+        # Reports stopped two months ago or more: the board opens on the latest reported month.
+        (datetime.datetime(2014, 12, 10, 2, tzinfo=datetime.UTC), (2014, 9)),
+    ],
+)
+def test_compliance_board_opens_on_last_month_or_the_latest_reported(
+    as_user, bureau_admin, alice, report_a, today, shown
+):
+    report_a.submit(alice)
+    with time_machine.travel(today):
+        context = as_user(bureau_admin).get(reverse("reports:compliance")).context
+    assert (context["year"], context["month"]) == shown
