@@ -142,16 +142,20 @@ def test_step_by_role(request, make_hazard, bureau_admin, alice, fire, step, per
         assert (hazard.status, hazard.version, hazard.events.count()) == before
 
 
-@pytest.mark.parametrize("step", list(STEPS))
-@pytest.mark.parametrize(
-    "state", ["reported", "assigned", "rectifying", "awaiting_verification", "closed"]
-)
+def _wrong_states() -> list[tuple[str, str]]:
+    """Every (step, state) pair where the step is not allowed from the state."""
+    states = ["reported", "assigned", "rectifying", "awaiting_verification", "closed"]
+    pairs = []
+    for step in STEPS:
+        allowed_from = {"reject": {"reported", "assigned"}}.get(step, {STEPS[step][0]})
+        pairs += [(step, state) for state in states if state not in allowed_from]
+    return pairs
+
+
+@pytest.mark.parametrize(("step", "state"), _wrong_states())
 def test_step_from_wrong_state_is_refused_and_changes_nothing(
     make_hazard, bureau_admin, alice, step, state
 ):
-    allowed_from = {"reject": {"reported", "assigned"}}.get(step, {STEPS[step][0]})
-    if state in allowed_from:
-        pytest.skip("allowed state")
     hazard = to_stage(make_hazard(), state, bureau_admin, alice)
     user = alice if step in ("start", "submit") else bureau_admin
     before = (hazard.status, hazard.version, hazard.events.count())
