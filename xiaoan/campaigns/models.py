@@ -26,6 +26,19 @@ from .choices import CampaignEventKind, CampaignStatus, WorkPlanEventKind, WorkP
 from .querysets import CampaignQuerySet, WorkPlanChildQuerySet, WorkPlanQuerySet
 
 DOCUMENT_EXTENSIONS = {".pdf", ".doc", ".docx", ".wps", ".ofd", ".xls", ".xlsx", ".jpg", ".png"}
+# What each kind of file starts with: a renamed text file is not a document.
+_ZIP, _OLE = (b"PK\x03\x04",), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
+DOCUMENT_SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF",),
+    ".doc": _OLE,
+    ".xls": _OLE,
+    ".wps": _OLE + _ZIP,
+    ".docx": _ZIP,
+    ".xlsx": _ZIP,
+    ".ofd": _ZIP,
+    ".jpg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+}
 
 
 class CampaignError(Exception):
@@ -43,6 +56,14 @@ def check_document(upload: Any) -> None:
         raise ValidationError(
             gettext("Upload a PDF, Word, WPS, OFD, Excel or picture file."), code="file_type"
         )
+    if not _starts_as_its_kind(upload, name):
+        raise ValidationError(
+            gettext(
+                "The file is not a real %(kind)s file or is damaged; check it and upload again."
+            )
+            % {"kind": name.rsplit(".", 1)[-1].upper()},
+            code="file_content",
+        )
     size = getattr(upload, "size", 0) or 0
     if size > settings.MAX_UPLOAD_BYTES:
         raise ValidationError(
@@ -50,6 +71,14 @@ def check_document(upload: Any) -> None:
             % {"limit": settings.MAX_UPLOAD_BYTES // (1024 * 1024)},
             code="too_large",
         )
+
+
+def _starts_as_its_kind(upload: Any, name: str) -> bool:
+    signatures = next(sig for ext, sig in DOCUMENT_SIGNATURES.items() if name.endswith(ext))
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    return any(bytes(head).startswith(sig) for sig in signatures)
 
 
 def _upload_to(folder: str) -> Any:

@@ -53,6 +53,22 @@ def test_wrong_file_type_is_refused(campaign, school_a, alice, as_user):
     assert not plan.document and plan.summary == ""
 
 
+def test_a_text_file_renamed_docx_is_refused_with_a_chinese_message(
+    campaign, school_a, alice, as_user
+):
+    plan = campaign.plan_for(school_a)
+    fake = SimpleUploadedFile("方案.docx", b"just some text", content_type="application/msword")
+    response = as_user(alice).post(
+        _url("plan_edit", plan.pk),
+        {"summary": "x", "document": fake, "submit": "1"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 200
+    assert "不是真正的DOCX文件" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.status == "draft" and not plan.document
+
+
 def test_plan_isolation_roles_and_methods(campaign, school_a, alice, bob, carol, leader, as_user):
     plan = campaign.plan_for(school_a)
     assert as_user(bob).get(plan.get_absolute_url()).status_code == 404
