@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.forms import BootstrapMixin
@@ -13,6 +14,28 @@ from xiaoan.hazards.models import Area
 from .models import Campaign, WorkPlan, check_document
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class StoredAttachment:
+    """A stored file as the edit form shows it: its original name, linked to the download
+    that checks access (media files are never served directly)."""
+
+    def __init__(self, name: str, url: str) -> None:
+        self.name, self.url = name, url
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AttachmentInput(forms.ClearableFileInput):
+    download_url = ""
+    display_name = ""
+
+    def format_value(self, value: Any) -> Any:
+        value = super().format_value(value)
+        if value and self.download_url:
+            return StoredAttachment(self.display_name or str(value), self.download_url)
+        return value
 
 
 class CampaignForm(BootstrapMixin, forms.ModelForm):
@@ -33,7 +56,18 @@ class CampaignForm(BootstrapMixin, forms.ModelForm):
             "end_date": DATE,
             "focus_areas": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 4}),
+            "notice_file": AttachmentInput,
+            "plan_file": AttachmentInput,
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name, which in (("notice_file", "notice"), ("plan_file", "plan")):
+                widget = self.fields[name].widget
+                assert isinstance(widget, AttachmentInput)
+                widget.download_url = reverse("campaigns:file", args=[self.instance.pk, which])
+                widget.display_name = getattr(self.instance, f"{name}_name")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -1,5 +1,6 @@
 import io
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -90,6 +91,19 @@ def test_bureau_returns_a_plan_with_a_comment(campaign, school_a, alice, bureau_
     assert "请补充校车部分" in as_user(alice).get(plan.get_absolute_url()).content.decode()
 
 
+def test_resubmitted_plan_shows_the_old_comment_as_history_not_as_a_verdict(
+    campaign, school_a, alice, bureau_admin, as_user
+):
+    plan = campaign.plan_for(school_a)
+    plan.save_draft(alice, summary="方案", sections={})
+    plan.submit(alice)
+    plan.return_to_school(bureau_admin, comment="请补充校车部分")
+    plan.submit(alice)
+    page = as_user(bureau_admin).get(plan.get_absolute_url()).content.decode()
+    assert "上次退回时的意见:请补充校车部分" in page
+    assert "alert-success" not in page
+
+
 def test_bureau_creates_a_campaign_with_attachments(as_user, bureau_admin, outsider, alice):
     notice = SimpleUploadedFile("通知.pdf", b"%PDF-1.4", content_type="application/pdf")
     response = as_user(bureau_admin).post(
@@ -132,3 +146,21 @@ def test_campaign_page_runs_a_fixed_number_of_queries(campaign, bureau, bureau_a
         )
         campaign.plan_for(school)
     assert queries() == before
+
+
+def test_campaign_edit_form_links_attachments_to_the_checked_download(as_user, bureau_admin):
+    notice = SimpleUploadedFile("通知.pdf", b"%PDF-1.4", content_type="application/pdf")
+    client = as_user(bureau_admin)
+    client.post(
+        _url("create"),
+        {
+            "name": "春检",
+            "start_date": "2015-03-01",
+            "end_date": "2015-05-31",
+            "notice_file": notice,
+        },
+    )
+    campaign = Campaign.objects.get(name="春检")
+    page = client.get(_url("edit", campaign.pk)).content.decode()
+    assert f'href="{_url("file", campaign.pk, "notice")}">通知.pdf</a>' in page
+    assert settings.MEDIA_URL not in page
