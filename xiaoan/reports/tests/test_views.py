@@ -61,6 +61,15 @@ def test_monthly_list_queries_do_not_grow_with_rows(
     assert response.content.decode().count("/reports/monthly/") >= 3
 
 
+def test_compliance_board_link_only_for_those_who_may_open_it(as_user, leader, fire):
+    board = reverse("reports:compliance")
+    page = as_user(leader).get(reverse("reports:monthly_list")).content.decode()
+    assert f'href="{board}"' in page
+    page = as_user(fire).get(reverse("reports:monthly_list")).content.decode()
+    assert f'href="{board}"' not in page
+    assert as_user(fire).get(board).status_code == 403
+
+
 @time_machine.travel(datetime.datetime(2014, 10, 8, 2, tzinfo=datetime.UTC))
 def test_compliance_board_exports_and_reminds(as_user, bureau_admin, gov, alice, bob, report_a):
     report_a.submit(alice)
