@@ -95,9 +95,12 @@ class MonthlyReportViewSet(viewsets.ReadOnlyModelViewSet):
         data = MonthSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         school = request.user.membership.school  # type: ignore[union-attr]
-        report = MonthlyReport.for_month(
-            school, data.validated_data["year"], data.validated_data["month"]
-        )
+        try:
+            report = MonthlyReport.for_month(
+                school, data.validated_data["year"], data.validated_data["month"]
+            )
+        except ReportError as error:
+            raise Conflict(error.message) from error
         _step(report, lambda: report.compile(request.user, data.validated_data.get("narrative")))
         return Response(MonthlyReportSerializer(report).data, status=status.HTTP_201_CREATED)
 

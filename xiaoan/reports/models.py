@@ -70,6 +70,20 @@ def _role(user: Any) -> str | None:
     return str(membership.role) if membership is not None else None
 
 
+def check_month_begun(year: int, month: int) -> None:
+    """A month's report describes the past: none for a month that has not begun yet."""
+    from xiaoan.hazards.models import local_today
+
+    today = local_today()
+    if (year, month) > (today.year, today.month):
+        raise ReportError(
+            gettext(
+                "%(year)s-%(month)02d has not begun yet; a report is compiled for this month or a past one."
+            )
+            % {"year": year, "month": month}
+        )
+
+
 class MonthlyReport(TimeStampedModel):
     """One school's report of one month: figures from the ledger plus the school's narrative."""
 
@@ -131,6 +145,7 @@ class MonthlyReport(TimeStampedModel):
     @classmethod
     def for_month(cls, school: Any, year: int, month: int) -> MonthlyReport:
         """The school's report of the month, created as an empty draft if there is none."""
+        check_month_begun(year, month)
         report, _created = cls.objects.get_or_create(
             school=school,
             year=year,
@@ -161,6 +176,7 @@ class MonthlyReport(TimeStampedModel):
         self.check_school_admin(user)
         if self.is_locked:
             raise ReportError(gettext("A submitted report is frozen: it cannot be recompiled."))
+        check_month_begun(self.year, self.month)
         from .compile import school_month_figures
 
         with transaction.atomic():

@@ -105,7 +105,12 @@ def monthly_start(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Give a valid year and month."))
         return redirect("reports:monthly_list")
     school = request.user.membership.school  # type: ignore[union-attr]
-    report = MonthlyReport.for_month(school, form.cleaned_data["year"], form.cleaned_data["month"])
+    try:
+        year, month = form.cleaned_data["year"], form.cleaned_data["month"]
+        report = MonthlyReport.for_month(school, year, month)
+    except ReportError as error:
+        messages.error(request, error.message)
+        return redirect("reports:monthly_list")
     if not report.is_locked:
         report.compile(request.user)
     return redirect(report)

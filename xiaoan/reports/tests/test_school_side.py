@@ -1,0 +1,46 @@
+"""What a principal meets on the monthly-report pages: future months, names in the history."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from xiaoan.reports.models import MonthlyReport
+
+pytestmark = pytest.mark.django_db
+
+NOV_2026 = datetime.datetime(2026, 11, 20, 2, tzinfo=datetime.UTC)
+
+
+@time_machine.travel(NOV_2026, tick=False)
+def test_a_month_not_yet_begun_is_refused_on_the_page(as_user, alice, school_a):
+    client = as_user(alice)
+    response = client.post(
+        reverse("reports:monthly_start"), {"year": 2027, "month": 3}, follow=True
+    )
+    assert "2027-03尚未开始" in response.content.decode()
+    assert not MonthlyReport.objects.filter(school=school_a).exists()
+    started = client.post(reverse("reports:monthly_start"), {"year": 2026, "month": 11})
+    assert started.status_code == 302
+    assert MonthlyReport.objects.get(school=school_a).month == 11
+
+
+@time_machine.travel(NOV_2026, tick=False)
+def test_a_month_not_yet_begun_is_refused_by_the_api(as_user, alice, school_a):
+    response = as_user(alice).post("/api/v1/monthly-reports/", {"year": 2026, "month": 12})
+    assert response.status_code == 409
+    assert not MonthlyReport.objects.filter(school=school_a).exists()
+
+
+def test_history_and_submitter_show_the_persons_name(as_user, alice, school_a):
+    client = as_user(alice)
+    client.post(reverse("reports:monthly_start"), {"year": 2014, "month": 9})
+    report = MonthlyReport.objects.get(school=school_a)
+    client.post(reverse("reports:monthly_submit", args=[report.pk]), {"narrative": "无"})
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert f"{alice.get_full_name()}于" in page
+    assert f"· {alice.get_full_name()} · 已报送" in page
+    assert f"· {alice.username} ·" not in page
