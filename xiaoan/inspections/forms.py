@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.accounts.choices import Role
 from xiaoan.campaigns.choices import CampaignStatus
 from xiaoan.campaigns.models import Campaign
 from xiaoan.core.forms import BootstrapMixin
@@ -26,6 +27,15 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 def _bureau_id(user: Any) -> int | None:
     membership = getattr(user, "membership", None)
     return membership.bureau_id if membership is not None else None
+
+
+class InspectorChoiceField(forms.ModelMultipleChoiceField):
+    """Inspectors by name and organisation, as the record and the signature show them."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.get_full_name() or obj.username
+        membership = getattr(obj, "membership", None)
+        return f"{name} · {membership.organisation_name}" if membership else name
 
 
 class StartForm(BootstrapMixin, forms.Form):
@@ -49,7 +59,7 @@ class StartForm(BootstrapMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    inspectors = forms.ModelMultipleChoiceField(
+    inspectors = InspectorChoiceField(
         queryset=get_user_model().objects.none(),
         label=_("Inspectors with an account"),
         required=False,
@@ -78,6 +88,8 @@ class StartForm(BootstrapMixin, forms.Form):
             get_user_model()
             .objects.filter(membership__bureau=bureau_id, membership__is_active=True)
             .filter(membership__school__isnull=True)
+            .exclude(membership__role=Role.GOV_VIEWER)  # the government reads; it does not inspect
+            .select_related("membership__bureau", "membership__department")
             .order_by("username")
         )
         if membership is not None and membership.school_id:

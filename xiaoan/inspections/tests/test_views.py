@@ -122,6 +122,19 @@ def test_start_page_creates_a_draft(as_user, alice, school_a, fire_area, campaig
     assert inspection.answers.count() >= 8
 
 
+def test_start_page_offers_inspectors_by_name_and_organisation_never_the_government(
+    as_user, bureau_admin, leader, gov, fire
+):
+    page = as_user(bureau_admin).get(_url("start")).content.decode()
+    select = re.search(r'<select name="inspectors".*?</select>', page, re.S)
+    assert select is not None
+    options = re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', select.group())
+    labels = {int(pk): label for pk, label in options}
+    assert labels[fire.pk] == "Fire · 清溪区消防大队"
+    assert labels[leader.pk] == f"Leader · {leader.membership.bureau}"
+    assert gov.pk not in labels
+
+
 def test_list_filters_and_exports_only_visible_inspections(
     draft, as_user, bureau_admin, bob, school_b, fire_area
 ):
