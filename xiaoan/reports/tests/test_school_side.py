@@ -44,3 +44,14 @@ def test_history_and_submitter_show_the_persons_name(as_user, alice, school_a):
     assert f"{alice.get_full_name()}于" in page
     assert f"· {alice.get_full_name()} · 已报送" in page
     assert f"· {alice.username} ·" not in page
+
+
+def test_school_list_links_the_month_without_a_school_column(
+    as_user, alice, bureau_admin, school_a
+):
+    report = MonthlyReport.for_month(school_a, 2014, 9)
+    own = as_user(alice).get(reverse("reports:monthly_list")).content.decode()
+    assert f'<a href="{report.get_absolute_url()}">2014-09</a>' in own
+    assert "<th>学校</th>" not in own
+    district = as_user(bureau_admin).get(reverse("reports:monthly_list")).content.decode()
+    assert "<th>学校</th>" in district and school_a.name in district
