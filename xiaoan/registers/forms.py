@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.db import models as dj_models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.forms import BootstrapMixin
@@ -41,6 +42,10 @@ def _model_field(model: Any, name: str) -> Any:
         return model._meta.get_field(name)
     except Exception:  # a form-only field such as the ID number
         return None
+
+
+# Moments that have happened (a duty-log line, an incident and its report): never in the future.
+PAST_MOMENTS = ("occurred_at", "reported_at")
 
 
 class RegisterForm(BootstrapMixin, forms.ModelForm):
@@ -82,6 +87,9 @@ class RegisterForm(BootstrapMixin, forms.ModelForm):
             if name != "school" and isinstance(value, models.SchoolRecord) and school:
                 if value.school_id != school.pk:
                     self.add_error(name, _("Choose one of this school's own entries."))
+        for name in PAST_MOMENTS:
+            if name in self.fields and data.get(name) and data[name] > timezone.now():
+                self.add_error(name, _("This time is still to come; enter when it happened."))
         return data
 
     def save(self, commit: bool = True) -> Any:

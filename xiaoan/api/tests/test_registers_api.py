@@ -245,8 +245,8 @@ def test_bureau_admin_records_an_incident_at_a_school_of_its_district(
         bureau=other_bureau, code="Y001", name="远山小学", kind=SchoolKind.PRIMARY
     )
     data = {
-        "occurred_at": "2014-09-01T08:00:00+08:00",
-        "reported_at": "2014-09-01T12:00:00+08:00",
+        "occurred_at": "2014-08-31T08:00:00+08:00",
+        "reported_at": "2014-08-31T12:00:00+08:00",
         "kind": "traffic",
         "severity": "serious",
         "injuries": 2,

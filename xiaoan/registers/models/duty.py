@@ -33,7 +33,9 @@ class DutyShift(SchoolRecord):
         ordering = ["-starts_at", "school"]
         constraints = [
             models.CheckConstraint(
-                name="dutyshift_ends_after_start", condition=Q(ends_at__gt=F("starts_at"))
+                name="dutyshift_ends_after_start",
+                condition=Q(ends_at__gt=F("starts_at")),
+                violation_error_message=_("The shift must end after it starts."),
             )
         ]
         indexes = [models.Index(fields=["school", "starts_at"], name="dutyshift_school_start_idx")]

@@ -54,6 +54,9 @@ class Acknowledgement(SchoolRecord):
             models.CheckConstraint(
                 name="acknowledgement_not_above_class",
                 condition=Q(acknowledged__lte=F("students")),
+                violation_error_message=_(
+                    "More parents signed than the class has students; check the two numbers."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["school", "class_name", "signed_on"], name="acknowledgement_unique_class"

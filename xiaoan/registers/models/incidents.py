@@ -45,6 +45,7 @@ class Incident(SchoolRecord):
             models.CheckConstraint(
                 name="incident_reported_after_occurring",
                 condition=Q(reported_at__gte=F("occurred_at")),
+                violation_error_message=_("An incident is reported after it happened, not before."),
             )
         ]
 

@@ -42,7 +42,11 @@ class Vehicle(SchoolRecord):
         ordering = ["school", "plate"]
         constraints = [
             models.UniqueConstraint(fields=["plate"], name="vehicle_unique_plate"),
-            models.CheckConstraint(name="vehicle_has_seats", condition=Q(seats__gt=0)),
+            models.CheckConstraint(
+                name="vehicle_has_seats",
+                condition=Q(seats__gt=0),
+                violation_error_message=_("A vehicle has at least one seat."),
+            ),
         ]
 
     def __str__(self) -> str:

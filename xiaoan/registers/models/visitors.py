@@ -86,6 +86,7 @@ class Visitor(SchoolRecord):
             models.CheckConstraint(
                 name="visitor_refusal_has_reason",
                 condition=Q(refused=False) | ~Q(refusal_reason=""),
+                violation_error_message=_("Give the reason for refusing entry."),
             ),
             models.CheckConstraint(
                 name="visitor_refused_never_inside",

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+import time_machine
 from django.urls import reverse
+
+from xiaoan.registers.models import DutyLogEntry, DutyShift
 
 from .conftest import VALID_ID
 
 pytestmark = pytest.mark.django_db
+
+NOW = datetime.datetime(2026, 11, 20, 2, tzinfo=datetime.UTC)  # 10:00 in Shanghai
 
 
 def test_gate_page_links_to_the_visitors_inside_only_when_someone_is(as_user, carol):
@@ -20,3 +27,35 @@ def test_gate_page_links_to_the_visitors_inside_only_when_someone_is(as_user, ca
     page = client.get(reverse("registers:gate")).content.decode()
     assert 'href="#inside-heading"' in page and "1人在校 · 登记离校" in page
     assert 'id="inside-heading"' in page
+
+
+def test_a_shift_ending_before_it_starts_gets_a_chinese_message(as_user, alice):
+    response = as_user(alice).post(
+        reverse("registers:create", args=["duty"]),
+        {"person": "王值班", "starts_at": "2014-09-01T18:00", "ends_at": "2014-09-01T08:00"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "值班结束时间必须晚于开始时间。" in page
+    assert "dutyshift_ends_after_start" not in page
+    assert not DutyShift.objects.exists()
+
+
+def test_the_api_gives_the_same_message_for_a_backwards_shift(as_user, alice):
+    response = as_user(alice).post(
+        "/api/v1/registers/duty/",
+        {"person": "王值班", "starts_at": "2014-09-01T18:00", "ends_at": "2014-09-01T08:00"},
+    )
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": ["值班结束时间必须晚于开始时间。"]}
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_duty_log_line_in_the_future_is_refused(as_user, alice):
+    client = as_user(alice)
+    url = reverse("registers:create", args=["duty-log"])
+    future = {"kind": "patrol", "occurred_at": "2026-11-20T11:00", "content": "巡查"}
+    response = client.post(url, future)
+    assert "这个时间还没到" in response.content.decode()
+    assert not DutyLogEntry.objects.exists()
+    client.post(url, {**future, "occurred_at": "2026-11-20T09:30"})
+    assert DutyLogEntry.objects.get().content == "巡查"
