@@ -169,6 +169,13 @@ class ExtensionForm(BootstrapMixin, forms.Form):
     new_deadline = forms.DateField(label=_("New deadline"), widget=DATE)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
+    def clean_new_deadline(self) -> datetime.date:
+        # Later than the old deadline is not enough: a date already past would be overdue at once.
+        new_deadline = self.cleaned_data["new_deadline"]
+        if new_deadline < local_today():
+            raise forms.ValidationError(_("The new deadline cannot be in the past."))
+        return new_deadline
+
 
 class ExtensionDecisionForm(BootstrapMixin, forms.Form):
     approve = forms.TypedChoiceField(

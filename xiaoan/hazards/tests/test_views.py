@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -14,6 +15,8 @@ from xiaoan.hazards.choices import HazardStatus
 from xiaoan.hazards.models import Hazard
 
 from .conftest import jpeg_bytes, to_stage
+
+OCT_2014 = datetime.datetime(2014, 10, 1, 2, tzinfo=datetime.UTC)
 
 pytestmark = pytest.mark.django_db
 
@@ -288,6 +291,7 @@ def test_leader_puts_a_major_hazard_under_supervision_from_the_page(
     assert as_user(bureau_admin).post(url, {}).status_code == 403
 
 
+@time_machine.travel(OCT_2014, tick=False)
 def test_school_requests_and_bureau_approves_an_extension_from_the_page(
     as_user, hazard, bureau_admin, alice
 ):
@@ -304,3 +308,17 @@ def test_school_requests_and_bureau_approves_an_extension_from_the_page(
     )
     hazard.refresh_from_db()
     assert hazard.deadline == datetime.date(2014, 10, 15)
+
+
+@time_machine.travel(OCT_2014, tick=False)
+def test_an_extension_to_a_date_already_past_is_refused(as_user, hazard, bureau_admin, alice):
+    to_stage(hazard, "rectifying", bureau_admin, alice)
+    old_deadline = hazard.deadline
+    response = as_user(alice).post(
+        reverse("hazards:extend", args=[hazard.pk]),
+        {"new_deadline": "2014-09-30", "reason": "需采购设备", "version": hazard.version},
+        follow=True,
+    )
+    assert "新的整改期限不能早于今天" in response.content.decode()
+    hazard.refresh_from_db()
+    assert hazard.deadline == old_deadline and not hazard.extension_requests.exists()
