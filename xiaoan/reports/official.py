@@ -23,7 +23,7 @@ from .choices import Compliance, OfficialKind, OfficialStatus
 from .document import Document, date_text
 from .exports.charts import bar_chart, column_chart
 from .figures import district_figures, quarter_bounds, quarter_months
-from .models import MonthlyReport, OfficialReport, compliance_of
+from .models import MonthlyReport, OfficialReport, compliance_of, due_date_for
 
 TABLES_MARK = "[[统计表]]"
 # The seed writes "学生接送车安全项目8项": the vehicle area reads as a programme of work.
@@ -62,11 +62,13 @@ def quarterly_figures(bureau_id: int, year: int, quarter: int, today: datetime.d
     start, end = quarter_bounds(year, quarter)
     hazards = Hazard.objects.filter(bureau_id=bureau_id, found_on__range=(start, end))
     figures = district_figures(bureau_id, hazards, start, end, as_of=today)
-    # Months before the bureau started collecting monthly reports in Xiao'an are left out.
+    # Months before the bureau started collecting monthly reports in Xiao'an are left out, and
+    # so is a month whose reports are not due yet: none of them can be counted late or missing.
     figures["compliance"] = [
         compliance_counts(bureau_id, y, m, today)
         for y, m in quarter_months(year, quarter)
-        if MonthlyReport.objects.filter(school__bureau_id=bureau_id, year=y, month=m).exists()
+        if today > due_date_for(y, m)
+        and MonthlyReport.objects.filter(school__bureau_id=bureau_id, year=y, month=m).exists()
     ]
     figures["scope"] = f"{year}年第{'一二三四'[quarter - 1]}季度"
     return figures

@@ -280,3 +280,19 @@ def test_report_command_draws_a_progress_bar_on_stderr(quarterly, tmp_path, caps
     assert "1/6 figures" in captured.err and "6/6 write" in captured.err
     assert "[" + "#" * 30 + "]" in captured.err
     assert str(out) in captured.out and out.read_bytes().startswith(b"%PDF")
+
+
+def test_quarter_counts_only_the_months_whose_reports_are_due(school_a, school_b, alice):
+    from xiaoan.reports.models import MonthlyReport
+    from xiaoan.reports.official import quarterly_figures
+
+    with time_machine.travel(datetime.datetime(2014, 11, 3, 2, tzinfo=datetime.UTC)):
+        MonthlyReport.for_month(school_a, 2014, 10).submit(alice)
+    with time_machine.travel(datetime.datetime(2014, 11, 28, 2, tzinfo=datetime.UTC)):
+        MonthlyReport.for_month(school_a, 2014, 11).submit(alice)
+    figures = quarterly_figures(school_a.bureau_id, 2014, 4, datetime.date(2014, 11, 29))
+    # November's reports are due on 5 December: the early one is not yet counted, nor the
+    # schools that have not sent theirs.
+    assert [
+        (m["month"], m["expected"], m["on_time"], m["missing"]) for m in figures["compliance"]
+    ] == [("2014年10月", 2, 1, 1)]
