@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.campaigns.models import Campaign
@@ -14,6 +15,22 @@ from xiaoan.schools.models import Department, School
 
 from .choices import AreaCode, HazardLevel, HazardSource, HazardStatus
 from .models import Hazard
+
+# The ledger's sort keys, labelled as its columns; django-filter's own "%s (descending)" is
+# English and evaluated once at import, so both directions are given here, lazily.
+SORT_KEYS = (
+    ("code", "code", _("Reference code")),
+    ("found_on", "found_on", _("Found on")),
+    ("deadline", "deadline", _("Deadline")),
+    ("school__code", "school", _("School")),
+    ("area__order", "area", _("Area")),
+    ("level", "level", _("Hazard level")),
+    ("status", "status", _("Status")),
+)
+SORT_LABELS = {
+    **{field: label for field, _param, label in SORT_KEYS},
+    **{f"-{param}": format_lazy(_("{} (reverse order)"), label) for _f, param, label in SORT_KEYS},
+}
 
 
 def _user(request: Any) -> Any:
@@ -62,15 +79,8 @@ class HazardFilter(django_filters.FilterSet):
         field_name="found_on", lookup_expr="lte", label=_("Found until")
     )
     sort = django_filters.OrderingFilter(
-        fields=(
-            ("code", "code"),
-            ("found_on", "found_on"),
-            ("deadline", "deadline"),
-            ("school__code", "school"),
-            ("area__order", "area"),
-            ("level", "level"),
-            ("status", "status"),
-        ),
+        fields=tuple((field, param) for field, param, _label in SORT_KEYS),
+        field_labels=SORT_LABELS,
         label=_("Sort"),
     )
 

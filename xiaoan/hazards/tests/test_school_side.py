@@ -1,0 +1,23 @@
+"""What a principal meets on the ledger page: the sort choices in the page's language."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_ledger_sort_choices_are_in_chinese_both_ways(as_user, alice):
+    page = as_user(alice).get(reverse("hazards:list")).content.decode()
+    assert ">隐患编号(倒序)</option>" in page
+    assert "descending" not in page and "reverse order" not in page
+
+
+def test_ledger_sort_choices_follow_a_switch_to_english(as_user, alice):
+    client = as_user(alice)
+    with translation.override("en"):
+        client.cookies["django_language"] = "en"
+        page = client.get(reverse("hazards:list")).content.decode()
+    assert "Reference code (reverse order)" in page and "倒序)" not in page
