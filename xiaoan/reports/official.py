@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from xiaoan.hazards.models import LOCAL_ZONE, Hazard, local_today
 
 from .choices import Compliance, OfficialKind, OfficialStatus
-from .document import Document, date_text
+from .document import Document, Heading, Paragraph, Table, date_text
 from .exports.charts import bar_chart, column_chart
 from .figures import district_figures, quarter_bounds, quarter_months
 from .models import MonthlyReport, OfficialReport, compliance_of, due_date_for
@@ -253,7 +253,9 @@ def latest(kind: str, bureau: Any, *, year=None, quarter=None, campaign=None) ->
     )
 
 
-def build_document(report: OfficialReport, progress: Progress = _silent) -> Document:
+def build_document(
+    report: OfficialReport, progress: Progress = _silent, charts: bool = True
+) -> Document:
     """The Document of a report: its narrative with the tables and the chart where marked."""
     figures = report.figures
     stamp = report.issued_at or report.generated_at
@@ -268,7 +270,7 @@ def build_document(report: OfficialReport, progress: Progress = _silent) -> Docu
         if not line:
             continue
         if line == TABLES_MARK:
-            _data_blocks(document, figures, progress)
+            _data_blocks(document, figures, progress, charts)
             placed = True
         elif line.startswith("#"):
             level = len(line) - len(line.lstrip("#"))
@@ -277,11 +279,34 @@ def build_document(report: OfficialReport, progress: Progress = _silent) -> Docu
             document.paragraph(line)
     if not placed:
         document.heading(1, "统计表")
-        _data_blocks(document, figures, progress)
+        _data_blocks(document, figures, progress, charts)
     return document
 
 
-def _data_blocks(document: Document, figures: dict, progress: Progress) -> None:
+def page_blocks(report: OfficialReport) -> list[dict[str, Any]]:
+    """The document as the reading page shows it: numbered headings, paragraphs and tables
+    (the charts are in the downloaded files)."""
+    blocks: list[dict[str, Any]] = []
+    for block in build_document(report, charts=False).blocks:
+        if isinstance(block, Heading):
+            blocks.append({"kind": "heading", "level": block.level, "text": block.text})
+        elif isinstance(block, Table):
+            blocks.append(
+                {
+                    "kind": "table",
+                    "text": block.caption,
+                    "headers": block.headers,
+                    "rows": block.rows,
+                }
+            )
+        elif isinstance(block, Paragraph):
+            blocks.append({"kind": "paragraph", "text": block.text})
+    return blocks
+
+
+def _data_blocks(
+    document: Document, figures: dict, progress: Progress, charts: bool = True
+) -> None:
     progress("tables")
     areas = figures["areas"]
     rows = [
@@ -326,6 +351,8 @@ def _data_blocks(document: Document, figures: dict, progress: Progress) -> None:
     _hazard_table(document, figures)
     _compliance_table(document, figures)
     _measures_table(document, figures)
+    if not charts:
+        return
     progress("charts")
     png = bar_chart(
         "各类安全隐患排查整改情况",

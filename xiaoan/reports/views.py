@@ -335,8 +335,10 @@ class OfficialDetailView(LoginRequiredMixin, generic.DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         role = getattr(getattr(self.request.user, "membership", None), "role", None)
+        can_edit = role == Role.BUREAU_ADMIN and not self.object.is_issued
         return super().get_context_data(
-            can_edit=role == Role.BUREAU_ADMIN and not self.object.is_issued,
+            can_edit=can_edit,
+            blocks=[] if can_edit else official.page_blocks(self.object),
             formats=list(CONTENT_TYPES),
             **kwargs,
         )

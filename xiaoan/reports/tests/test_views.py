@@ -100,6 +100,15 @@ def test_gov_reads_only_issued_documents(as_user, bureau, bureau_admin, gov, ali
     assert as_user(gov).post(edit, {"narrative": "x"}).status_code == 403
 
 
+def test_issued_document_reads_as_a_document_not_as_its_markup(as_user, bureau, bureau_admin, gov):
+    report = generate(OfficialKind.QUARTERLY, bureau, year=2014, quarter=3)
+    report.issue(bureau_admin)
+    page = as_user(gov).get(report.get_absolute_url()).content.decode()
+    assert '<h2 class="h5 mt-3">一、基本情况</h2>' in page
+    assert "<caption" in page and "表1 各类安全隐患排查整改情况" in page
+    assert "# 基本情况" not in page and "[[统计表]]" not in page
+
+
 def test_bureau_generates_a_draft_from_the_page(as_user, bureau_admin, september_ledger):
     response = as_user(bureau_admin).post(
         reverse("reports:official_generate"), {"kind": "quarterly", "year": 2014, "quarter": 3}
