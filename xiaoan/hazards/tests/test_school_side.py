@@ -21,3 +21,15 @@ def test_ledger_sort_choices_follow_a_switch_to_english(as_user, alice):
         client.cookies["django_language"] = "en"
         page = client.get(reverse("hazards:list")).content.decode()
     assert "Reference code (reverse order)" in page and "倒序)" not in page
+
+
+def test_ledger_date_filters_say_which_end_of_the_range_they_are(as_user, alice):
+    page = as_user(alice).get(reverse("hazards:list")).content.decode()
+    assert (
+        '<span class="input-group-text px-2">起</span><input class="form-control" type="date" name="found_from"'
+        in page
+    )
+    assert (
+        '<span class="input-group-text px-2">止</span><input class="form-control" type="date" name="found_to"'
+        in page
+    )
