@@ -195,7 +195,9 @@ def answer_item(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
     else:
         error = _("Choose pass, fail or not applicable.")
     if request.headers.get("HX-Request"):
-        return _answer_card(request, inspection, answer, error=error)
+        # The figures at the top change with every answer: htmx swaps them too (out of band).
+        counts = inspection.counts()
+        return _answer_card(request, inspection, answer, error=error, counts_oob=counts)
     if error:
         messages.error(request, error)
     return redirect(f"{inspection.get_absolute_url()}#answer-{answer.pk}")

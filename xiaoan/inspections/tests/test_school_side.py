@@ -1,0 +1,23 @@
+"""What a principal meets recording a self-inspection item by item on a phone."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_answer_also_refreshes_the_items_count_at_the_top(draft, as_user, alice):
+    client = as_user(alice)
+    total = draft.answers.count()
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert f"共{total}项:合格0项,不合格0项,不适用0项,未填{total}项" in page
+    answer = draft.answers.first()
+    response = client.post(
+        reverse("inspections:answer", args=[draft.pk, answer.pk]),
+        {"result": "fail", "note": "灭火器压力不足"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert 'id="answer-counts" hx-swap-oob="true"' in response
+    assert f"共{total}项:合格0项,不合格1项,不适用0项,未填{total - 1}项" in response
