@@ -90,20 +90,25 @@ def by_area(hazards: QuerySet[Hazard]) -> list[dict[str, Any]]:
     ]
 
 
+# Each step is named by what was done, not by the status word: "待受理: 101" read as 101
+# hazards still waiting, while the figure counts every hazard that got that far.
+FUNNEL_STEPS = [
+    (HazardStatus.REPORTED, _("Found")),
+    (HazardStatus.ASSIGNED, _("Opinion issued")),
+    (HazardStatus.RECTIFYING, _("Rectification begun")),
+    (HazardStatus.AWAITING_VERIFICATION, _("Sent for verification")),
+    (HazardStatus.CLOSED, _("Closed out")),
+]
+
+
 def funnel(hazards: QuerySet[Hazard]) -> list[dict[str, Any]]:
     """Hazards that reached each step of the closed loop (a closed one passed them all)."""
     counts = dict(hazards.values_list("status").annotate(n=Count("id")))
-    order = [
-        HazardStatus.REPORTED,
-        HazardStatus.ASSIGNED,
-        HazardStatus.RECTIFYING,
-        HazardStatus.AWAITING_VERIFICATION,
-        HazardStatus.CLOSED,
-    ]
+    order = [status for status, _label in FUNNEL_STEPS]
     rows = []
-    for index, status in enumerate(order):
+    for index, (status, label) in enumerate(FUNNEL_STEPS):
         reached = sum(counts.get(s, 0) for s in order[index:])
-        rows.append({"status": status.value, "name": str(status.label), "count": reached})
+        rows.append({"status": status.value, "name": str(label), "count": reached})
     return rows
 
 

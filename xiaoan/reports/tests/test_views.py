@@ -129,6 +129,14 @@ def test_dashboard_shows_the_district_and_a_school_itself(
     assert mine.context["data"]["funnel"][0]["count"] == 5
 
 
+def test_dashboard_funnel_names_the_steps_reached_not_the_waiting_states(
+    as_user, bureau_admin, september_ledger
+):
+    funnel = as_user(bureau_admin).get(reverse("reports:dashboard")).context["data"]["funnel"]
+    assert [f["name"] for f in funnel] == ["发现", "下达整改意见", "开始整改", "提交复查", "已销号"]
+    assert "待受理" not in [f["name"] for f in funnel]
+
+
 @pytest.mark.parametrize(
     ("today", "shown"),
     [
