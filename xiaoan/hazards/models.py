@@ -298,6 +298,22 @@ class Hazard(TimeStampedModel):
             models.Index(fields=["status", "deadline"], name="hazard_status_deadline_idx"),
             models.Index(fields=["bureau", "found_on"], name="hazard_bureau_found_idx"),
             models.Index(fields=["area", "level"], name="hazard_area_level_idx"),
+            # Every column the district's counts read (home page, board, dashboards, stats
+            # API): they are answered from this index alone, without reading the rows.
+            models.Index(
+                fields=[
+                    "bureau",
+                    "status",
+                    "deadline",
+                    "area",
+                    "level",
+                    "supervised",
+                    "school",
+                    "found_on",
+                    "closed_at",
+                ],
+                name="hazard_bureau_figures_idx",
+            ),
         ]
 
     def __str__(self) -> str:
