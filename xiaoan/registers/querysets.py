@@ -18,6 +18,10 @@ class RegisterQuerySet(SchoolOwnedQuerySet):
     """A school's register row: the school sees its own, the district its bureau's."""
 
 
+# Who may read the children's names; the pages say so to everybody else.
+SPECIAL_GROUP_READERS = (Role.SCHOOL_ADMIN, Role.BUREAU_ADMIN)
+
+
 class SpecialGroupQuerySet(SchoolOwnedQuerySet):
     """Children's records: only the school's safety administrator and the bureau's officer.
 
@@ -28,7 +32,7 @@ class SpecialGroupQuerySet(SchoolOwnedQuerySet):
     def for_user(self, user: Any) -> Self:
         if getattr(user, "is_superuser", False):
             return self.all()
-        if role_of(user) not in (Role.SCHOOL_ADMIN, Role.BUREAU_ADMIN):
+        if role_of(user) not in SPECIAL_GROUP_READERS:
             return self.none()
         return super().for_user(user)
 

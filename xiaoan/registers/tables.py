@@ -20,6 +20,7 @@ from xiaoan.accounts.choices import Role
 from xiaoan.hazards.models import local_today
 
 from . import filters, forms, models
+from .querysets import SPECIAL_GROUP_READERS
 
 Accessor = Callable[[Any, Any], Any]
 
@@ -72,6 +73,8 @@ class Register:
     filter_fields: tuple[str, ...] = field(default_factory=tuple)
     # Visitors are registered at the gate (ID checked), never through the plain form.
     gate_only: bool = False
+    # Roles that may read the rows (None: whoever the queryset lets see them).
+    readers: tuple[str, ...] | None = None
 
     def headers(self) -> list[str]:
         return [str(_("School")), *(str(c.label) for c in self.columns)]
@@ -412,6 +415,7 @@ REGISTERS: list[Register] = [
             "guardian_phone",
             "caring_teacher",
         ),
+        readers=SPECIAL_GROUP_READERS,
     ),
     Register(
         "surroundings",

@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from xiaoan.accounts.access import has_role
+from xiaoan.accounts.access import has_role, role_of
 from xiaoan.accounts.choices import Role
 from xiaoan.core.excel import build_workbook, workbook_response
 from xiaoan.hazards.models import HazardError, local_today
@@ -90,14 +90,20 @@ def register_list(request: HttpRequest, slug: str) -> HttpResponse:
     filterset, rows = _rows(request, register)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     table = [(row, register.cells(row, request.user)) for row in page.object_list]
+    headers = register.headers()
+    if role_of(request.user) in Role.school_roles():
+        # A school sees only its own rows: the school column would only narrow a phone's table.
+        headers, table = headers[1:], [(row, cells[1:]) for row, cells in table]
     return render(
         request,
         "registers/register_list.html",
         {
             "register": register,
             "filter": filterset,
-            "headers": register.headers(),
+            "headers": headers,
             "table": table,
+            "restricted": register.readers is not None
+            and not has_role(request.user, *register.readers),
             "page_obj": page,
             "paginator": page.paginator,
             "is_paginated": page.has_other_pages(),

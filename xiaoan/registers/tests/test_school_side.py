@@ -59,3 +59,17 @@ def test_a_duty_log_line_in_the_future_is_refused(as_user, alice):
     assert not DutyLogEntry.objects.exists()
     client.post(url, {**future, "occurred_at": "2026-11-20T09:30"})
     assert DutyLogEntry.objects.get().content == "巡查"
+
+
+def test_staff_are_told_why_the_special_group_register_is_closed(as_user, carol, alice):
+    page = as_user(carol).get(reverse("registers:list", args=["special-groups"])).content.decode()
+    assert "仅本校安全管理员和教育局安全科可以查看" in page
+    assert "暂无登记" not in page and "<table" not in page
+    own = as_user(alice).get(reverse("registers:list", args=["special-groups"])).content.decode()
+    assert "仅本校安全管理员" not in own and "<table" in own
+
+
+def test_a_school_register_list_has_no_school_column(as_user, alice, bureau_admin):
+    url = reverse("registers:list", args=["duty"])
+    assert '<th scope="col">学校</th>' not in as_user(alice).get(url).content.decode()
+    assert '<th scope="col">学校</th>' in as_user(bureau_admin).get(url).content.decode()
