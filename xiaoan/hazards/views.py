@@ -370,13 +370,22 @@ def school_ledger(request: HttpRequest, school_pk: int) -> HttpResponse:
     return render(request, "hazards/school_ledger.html", context)
 
 
+BOARD_ROWS = 100
+
+
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
     """Overdue and supervised hazards: what the bureau must chase today."""
     hazards = visible_hazards(request)
+    overdue = hazards.overdue().order_by("deadline", "id")
+    supervised = hazards.open().filter(supervised=True).order_by("deadline", "id")
+    # The longest overdue first, and no more than a page of them: the ledger lists them all.
     context = {
-        "overdue": hazards.overdue().order_by("deadline", "id"),
-        "supervised": hazards.open().filter(supervised=True).order_by("deadline", "id"),
+        "overdue": overdue[:BOARD_ROWS],
+        "overdue_count": overdue.count(),
+        "supervised": supervised[:BOARD_ROWS],
+        "supervised_count": supervised.count(),
+        "board_rows": BOARD_ROWS,
         "schools_behind": (
             hazards.overdue()
             .order_by()

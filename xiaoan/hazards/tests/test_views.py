@@ -238,6 +238,20 @@ def test_list_filters_overdue_and_supervised(as_user, make_hazard, bureau_admin,
     assert list(board.context["supervised"]) == [major]
 
 
+def test_board_shows_the_longest_overdue_and_sends_to_the_ledger_for_the_rest(
+    monkeypatch, as_user, make_hazard, bureau_admin, alice
+):
+    from xiaoan.hazards import views
+
+    monkeypatch.setattr(views, "BOARD_ROWS", 2)
+    late = [to_stage(make_hazard(), "rectifying", bureau_admin, alice) for _ in range(3)]
+    board = as_user(bureau_admin).get(reverse("hazards:board"))
+    assert board.context["overdue_count"] == 3
+    assert list(board.context["overdue"]) == sorted(late, key=lambda h: (h.deadline, h.pk))[:2]
+    assert f'href="{reverse("hazards:list")}?overdue=true"' in board.content.decode()
+    assert "?supervised=true" not in board.content.decode()
+
+
 def test_list_page_uses_the_same_number_of_queries_whatever_the_page_size(
     as_user, make_hazard, bureau_admin, django_assert_num_queries
 ):
