@@ -55,3 +55,11 @@ def test_school_list_links_the_month_without_a_school_column(
     assert "<th>学校</th>" not in own
     district = as_user(bureau_admin).get(reverse("reports:monthly_list")).content.decode()
     assert "<th>学校</th>" in district and school_a.name in district
+
+
+def test_school_dashboard_leaves_out_the_ranking_of_schools(as_user, alice, bureau_admin):
+    url = reverse("reports:dashboard")
+    own = as_user(alice).get(url).content.decode()
+    assert 'id="chart-ranking"' not in own and 'id="chart-area"' in own
+    assert '<span class="input-group-text px-2">起</span>' in own
+    assert 'id="chart-ranking"' in as_user(bureau_admin).get(url).content.decode()
