@@ -11,6 +11,7 @@ queries of one request. BENCH_PAGES_HAZARDS="10000,1000000" changes the sizes.
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import math
 import os
@@ -170,4 +171,4 @@ def run() -> None:
         code = f"33{8000 + number:04d}"
         print(f"generated district {code}: {SCHOOLS} schools, {hazards:,} hazards")
         district = build(code, hazards)
-        quietly(lambda district=district, code=code: table(district, code))
+        quietly(functools.partial(table, district, code))
