@@ -71,5 +71,24 @@ def test_staff_are_told_why_the_special_group_register_is_closed(as_user, carol,
 
 def test_a_school_register_list_has_no_school_column(as_user, alice, bureau_admin):
     url = reverse("registers:list", args=["duty"])
-    assert '<th scope="col">学校</th>' not in as_user(alice).get(url).content.decode()
-    assert '<th scope="col">学校</th>' in as_user(bureau_admin).get(url).content.decode()
+    assert (
+        '<th scope="col" class="text-nowrap">学校</th>'
+        not in as_user(alice).get(url).content.decode()
+    )
+    assert (
+        '<th scope="col" class="text-nowrap">学校</th>'
+        in as_user(bureau_admin).get(url).content.decode()
+    )
+
+
+def test_short_register_cells_do_not_wrap_a_character_per_line(as_user, alice):
+    client = as_user(alice)
+    client.post(
+        reverse("registers:create", args=["duty-log"]),
+        {"kind": "handover", "occurred_at": "2014-09-01T07:50", "content": "交接班:无异常" * 5},
+    )
+    page = client.get(reverse("registers:list", args=["duty-log"])).content.decode()
+    assert '<td class="text-nowrap">交接班</td>' in page
+    assert '<td class="text-nowrap">2014-09-01 07:50</td>' in page
+    assert "<td>" + "交接班:无异常" * 5 + "</td>" in page
+    assert '<div class="col-6 col-md-3 col-lg-2"></div>' not in page  # no hole for the school
