@@ -29,6 +29,9 @@ def _style(form: Any) -> Any:
             widget.input_type = "date"
         if isinstance(widget, forms.NullBooleanSelect):
             widget.choices = [("unknown", _("All entries")), ("true", _("Yes")), ("false", _("No"))]
+        elif getattr(field, "empty_label", None) is not None:
+            field.empty_label = _("All entries")  # not Django's "---------"
+            widget.choices = field.choices  # the widget keeps the choices it was built with
         css = "form-select" if isinstance(widget, forms.Select) else "form-control"
         widget.attrs["class"] = css
     form._styled = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import pytest
 import time_machine
@@ -357,3 +358,12 @@ def test_gate_staff_correct_a_visitors_details_but_not_another_schools(
     visitor_a.refresh_from_db()
     assert (visitor_a.purpose, visitor_a.host) == ("维修水管", "总务处")
     assert visitor_a.id_masked == "110105********002X" and visitor_a.name == "钱七"
+
+
+def test_filter_bars_say_all_instead_of_dashes(as_user, leader, school_a):
+    page = as_user(leader).get(reverse("registers:assessments")).content.decode()
+    assert "---------" not in page
+    school = re.search(r'<select name="school".*?</select>', page, re.S)
+    result = re.search(r'<select name="result".*?</select>', page, re.S)
+    assert school and '<option value="" selected>全部</option>' in school.group()
+    assert result and '<option value="" selected>全部</option>' in result.group()
