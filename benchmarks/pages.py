@@ -17,6 +17,7 @@ import math
 import os
 import statistics
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -160,7 +161,10 @@ def quietly(work: Callable[[], None]) -> None:
     level = requests_log.level
     requests_log.setLevel(logging.ERROR)  # a page past the last answers 404: no warning each time
     try:
-        work()
+        with warnings.catch_warnings():
+            # The static files are not collected in a scratch run; whitenoise says so once.
+            warnings.filterwarnings("ignore", message="No directory at")
+            work()
     finally:
         settings.DEBUG, settings.ALLOWED_HOSTS = debug, hosts
         requests_log.setLevel(level)
