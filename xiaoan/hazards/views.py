@@ -116,9 +116,15 @@ class HazardDetailView(LoginRequiredMixin, generic.DetailView):
             extension_form=forms.ExtensionForm(),
             decision_form=forms.ExtensionDecisionForm(),
             comment_form=forms.CommentForm(),
-            photo_form=forms.PhotoForm(),
+            # Once rectification has begun, a photo added is most likely of the work done.
+            photo_form=forms.PhotoForm(initial={"kind": _photo_kind_now(hazard)}),
         )
         return context
+
+
+def _photo_kind_now(hazard: Hazard) -> str:
+    started = (HazardStatus.RECTIFYING, HazardStatus.AWAITING_VERIFICATION, HazardStatus.CLOSED)
+    return PhotoKind.AFTER if hazard.status in started else PhotoKind.BEFORE
 
 
 def found_in_inspection(hazard: Hazard, user: Any) -> Any:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
+
+from .conftest import to_stage
 
 pytestmark = pytest.mark.django_db
 
@@ -33,3 +37,15 @@ def test_ledger_date_filters_say_which_end_of_the_range_they_are(as_user, alice)
         '<span class="input-group-text px-2">止</span><input class="form-control" type="date" name="found_to"'
         in page
     )
+
+
+def test_extra_photos_default_to_after_once_rectification_has_begun(
+    as_user, hazard, bureau_admin, alice
+):
+    client = as_user(alice)
+    selected = re.compile(r'<option value="(\w+)" selected>')
+    page = client.get(hazard.get_absolute_url()).content.decode()
+    assert selected.findall(page.split('id="action-photo"')[1]) == ["before"]
+    to_stage(hazard, "rectifying", bureau_admin, alice)
+    page = client.get(hazard.get_absolute_url()).content.decode()
+    assert selected.findall(page.split('id="action-photo"')[1]) == ["after"]
