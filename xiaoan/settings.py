@@ -182,6 +182,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("API_LOGIN_RATE", "10/min")},
+    "EXCEPTION_HANDLER": "xiaoan.api.views.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Xiao'an API",

@@ -103,3 +103,9 @@ def test_school_list_query_count_does_not_grow_with_page_size(
         assert len(client.get("/api/v1/schools/?page_size=5").json()["results"]) == 5
     with django_assert_max_num_queries(4):
         assert len(client.get("/api/v1/schools/?page_size=60").json()["results"]) == 60
+
+
+def test_another_schools_object_is_a_404_in_chinese_not_a_model_name(bob, school_a):
+    response = api_for(bob).get(f"/api/v1/schools/{school_a.pk}/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "未找到。"}
