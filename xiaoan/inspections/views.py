@@ -197,7 +197,10 @@ def answer_item(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
     if request.headers.get("HX-Request"):
         # The figures at the top change with every answer: htmx swaps them too (out of band).
         counts = inspection.counts()
-        return _answer_card(request, inspection, answer, error=error, counts_oob=counts)
+        # A refused answer keeps what was chosen and typed, so only the photo is to redo.
+        posted = {"result": request.POST.get("result", ""), "note": request.POST.get("note", "")}
+        extra = {"posted": posted} if error else {}
+        return _answer_card(request, inspection, answer, error=error, counts_oob=counts, **extra)
     if error:
         messages.error(request, error)
     return redirect(f"{inspection.get_absolute_url()}#answer-{answer.pk}")
