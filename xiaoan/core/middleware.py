@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.views.defaults import page_not_found
 
 
 class LocaleMiddleware:
@@ -40,3 +41,20 @@ class LocaleMiddleware:
         if request.path.startswith("/api/"):
             return translation.get_language_from_request(request)
         return settings.LANGUAGE_CODE
+
+
+class NotFoundPageMiddleware:
+    """An object a user may not see (or that does not exist) answers with the site's own 404
+    page even while DEBUG is on: the embedded demo runs with DEBUG, and Django's debug page is
+    in English and lists every URL of the site. Unknown addresses keep the debug page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, Http404):
+            return page_not_found(request, exception)
+        return None

@@ -29,6 +29,14 @@ def test_missing_page_is_a_chinese_404(as_user, bureau_admin):
     assert "页面不存在" in page and "Not Found" not in page
 
 
+def test_missing_object_is_the_chinese_404_even_with_debug_on(as_user, bureau_admin, settings):
+    settings.DEBUG = True  # the embedded demo runs with DEBUG
+    response = as_user(bureau_admin).get("/hazards/999999/")
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "页面不存在" in page and "Page not found at" not in page
+
+
 def test_server_error_page_needs_no_request_and_is_in_chinese():
     page = render_to_string("500.html")
     assert "服务器出错" in page and "未保存任何数据" in page
