@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -35,6 +36,7 @@ from xiaoan.hazards.models import (
     HazardEvent,
     HazardPhoto,
     InvalidStep,
+    local_today,
 )
 from xiaoan.hazards.querysets import HazardQuerySet
 from xiaoan.hazards.stats import summary
@@ -210,6 +212,11 @@ class RejectSerializer(VersionedSerializer):
 class ExtendSerializer(VersionedSerializer):
     new_deadline = serializers.DateField()
     reason = serializers.CharField()
+
+    def validate_new_deadline(self, value: datetime.date) -> datetime.date:
+        if value < local_today():
+            raise APIValidationError(gettext("The new deadline cannot be in the past."))
+        return value
 
 
 class DecideExtensionSerializer(CommentSerializer):

@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -267,3 +268,18 @@ def test_stats_summary_filters_by_campaign(bureau, bureau_admin, alice, school_a
     assert client.get("/api/v1/stats/summary/").json()["total"] == 2
     listed = client.get("/api/v1/hazards/", {"campaign": campaign.pk}).json()
     assert [row["area"] for row in listed["results"]] == ["lab"]
+
+
+@time_machine.travel(datetime.datetime(2014, 10, 1, 2, tzinfo=datetime.UTC), tick=False)
+def test_an_extension_to_a_date_already_past_is_refused(alice, bureau_admin, school_a):
+    hazard = report(alice, school_a)
+    url = f"/api/v1/hazards/{hazard.pk}"
+    bureau = api_for(bureau_admin)
+    bureau.post(f"{url}/assign/", {"opinion": "限期更换", "deadline": "2014-09-10"}, format="json")
+    school = api_for(alice)
+    school.post(f"{url}/start/", {}, format="json")
+    past = school.post(f"{url}/extend/", {"new_deadline": "2014-09-30", "reason": "缺货"})
+    assert past.status_code == 400
+    assert past.json() == {"new_deadline": ["新的整改期限不能早于今天。"]}
+    later = school.post(f"{url}/extend/", {"new_deadline": "2014-10-20", "reason": "缺货"})
+    assert later.status_code == 200, later.json()
