@@ -92,3 +92,14 @@ def test_short_register_cells_do_not_wrap_a_character_per_line(as_user, alice):
     assert '<td class="text-nowrap">2014-09-01 07:50</td>' in page
     assert "<td>" + "交接班:无异常" * 5 + "</td>" in page
     assert '<div class="col-6 col-md-3 col-lg-2"></div>' not in page  # no hole for the school
+
+
+def test_papers_page_names_the_driver_column_and_drops_the_school_for_a_school(
+    as_user, alice, bureau_admin
+):
+    own = as_user(alice).get(reverse("registers:papers")).content.decode()
+    assert "<th>姓名</th>" in own and "<th>名称</th>" not in own
+    assert "<th>学校</th>" not in own
+    assert (
+        "<th>学校</th>" in as_user(bureau_admin).get(reverse("registers:papers")).content.decode()
+    )
