@@ -9,6 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from xiaoan.reports.models import MonthlyReport
+from xiaoan.reports.reminders import notify
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +64,9 @@ def test_school_dashboard_leaves_out_the_ranking_of_schools(as_user, alice, bure
     assert 'id="chart-ranking"' not in own and 'id="chart-area"' in own
     assert '<span class="input-group-text px-2">起</span>' in own
     assert 'id="chart-ranking"' in as_user(bureau_admin).get(url).content.decode()
+
+
+def test_a_notification_is_opened_with_a_button_that_says_so(as_user, alice):
+    notify(alice, "monthly_missing", "S-A-2014-09", "九月月报尚未报送", link="/reports/monthly/")
+    page = as_user(alice).get(reverse("reports:notifications")).content.decode()
+    assert ">查看</button>" in page and ">整改中</button>" not in page
