@@ -47,3 +47,9 @@ def test_bureau_sees_the_district_figures(as_user, bureau_admin, alice, bob, sch
     assert (figures["total"], figures["awaiting"], figures["supervised"]) == (4, 1, 1)
     assert figures["closed_rate"] == 33
     assert "隐患台账" in page.content.decode()
+
+
+def test_fire_inspector_is_not_sent_to_the_schools_monthly_reports(as_user, fire, leader):
+    monthly = reverse("reports:monthly_list")
+    assert f'href="{monthly}"' not in as_user(fire).get(reverse("home")).content.decode()
+    assert f'href="{monthly}"' in as_user(leader).get(reverse("home")).content.decode()
