@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 MAX_SIDE = 2560
 THUMB_SIDE = 320
@@ -67,12 +67,26 @@ def _open(data: bytes) -> Image.Image:
                 raise ValidationError(_("The picture has too many pixels."), code="too_large")
             probe.verify()
         image = Image.open(io.BytesIO(data))
-        image.load()  # decodes every byte: a truncated file fails here
+        _load_every_byte(image)
     except ValidationError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise bad from None
     return image
+
+
+def _load_every_byte(image: Image.Image) -> None:
+    """Decode the whole picture: a truncated file fails here.
+
+    WeasyPrint, once imported (the PDF reports), sets Pillow's process-wide
+    LOAD_TRUNCATED_IMAGES, which would let half a photo through padded with grey.
+    """
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        image.load()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
 def _jpeg(image: Image.Image, quality: int) -> bytes:

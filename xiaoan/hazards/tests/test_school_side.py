@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from .conftest import to_stage
+from .conftest import jpeg_bytes, to_stage
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +51,15 @@ def test_extra_photos_default_to_after_once_rectification_has_begun(
     to_stage(hazard, "rectifying", bureau_admin, alice)
     page = client.get(hazard.get_absolute_url()).content.decode()
     assert selected.findall(page.split('id="action-photo"')[1]) == ["after"]
+
+
+def test_half_a_photo_is_refused_even_after_a_pdf_report_was_made(hazard, alice):
+    # Importing WeasyPrint (the PDF reports do) switches Pillow to accept truncated files.
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    data = jpeg_bytes((400, 300))
+    with pytest.raises(ValidationError):
+        hazard.add_photo(alice, SimpleUploadedFile("p.jpg", data[: len(data) // 2], "image/jpeg"))
+    assert not hazard.photos.exists()
