@@ -53,3 +53,11 @@ def test_fire_inspector_is_not_sent_to_the_schools_monthly_reports(as_user, fire
     monthly = reverse("reports:monthly_list")
     assert f'href="{monthly}"' not in as_user(fire).get(reverse("home")).content.decode()
     assert f'href="{monthly}"' in as_user(leader).get(reverse("home")).content.decode()
+
+
+def test_government_reaches_its_reports_from_the_home_page(as_user, gov, fire):
+    official = reverse("reports:official_list")
+    page = as_user(gov).get(reverse("home")).content.decode()
+    assert f'class="btn btn-outline-secondary" href="{official}"' in page
+    page = as_user(fire).get(reverse("home")).content.decode()
+    assert f'class="btn btn-outline-secondary" href="{official}"' not in page
