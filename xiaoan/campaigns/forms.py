@@ -6,12 +6,13 @@ from typing import Any
 
 from django import forms
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.forms import BootstrapMixin
 from xiaoan.hazards.models import Area
 
-from .models import Campaign, WorkPlan, check_document
+from .models import DOCUMENT_EXTENSIONS, Campaign, WorkPlan, check_document
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -97,6 +98,13 @@ class WorkPlanForm(BootstrapMixin, forms.Form):
         self.areas = list(Area.objects.filter(is_active=True))
         texts = {s.area_id: s.text for s in plan.sections.all()}
         self.fields["summary"].initial = plan.summary
+        document = self.fields["document"]
+        document.widget.attrs["accept"] = ",".join(sorted(DOCUMENT_EXTENSIONS))
+        if plan.document:
+            # The file input cannot show what is stored: say it, or the school uploads it again.
+            document.help_text = gettext(
+                "Filed document: %(name)s. Choose another file only to replace it."
+            ) % {"name": plan.document_name or gettext("Plan document")}
         for area in self.areas:
             self.fields[f"area_{area.code}"] = forms.CharField(
                 label=area.name,

@@ -164,3 +164,17 @@ def test_campaign_edit_form_links_attachments_to_the_checked_download(as_user, b
     page = client.get(_url("edit", campaign.pk)).content.decode()
     assert f'href="{_url("file", campaign.pk, "notice")}">通知.pdf</a>' in page
     assert settings.MEDIA_URL not in page
+
+
+def test_plan_form_names_the_filed_document_and_offers_only_document_types(
+    campaign, school_a, alice, as_user
+):
+    plan = campaign.plan_for(school_a)
+    client = as_user(alice)
+    blank = client.get(_url("plan_edit", plan.pk)).content.decode()
+    assert 'accept=".doc,.docx,.jpg,.ofd,.pdf,.png,.wps,.xls,.xlsx"' in blank
+    assert "已上传方案文件" not in blank
+    doc = SimpleUploadedFile("安全方案.docx", b"PK\x03\x04 word", content_type="application/msword")
+    client.post(_url("plan_edit", plan.pk), {"summary": "总体方案", "document": doc})
+    page = client.get(_url("plan_edit", plan.pk)).content.decode()
+    assert "已上传方案文件:安全方案.docx。如需替换,再选择新文件。" in page
