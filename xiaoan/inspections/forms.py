@@ -78,6 +78,11 @@ class StartForm(BootstrapMixin, forms.Form):
         fields: Any = self.fields  # typed as plain Field; these are choice fields
         fields["school"].queryset = School.objects.for_user(user).filter(is_active=True)
         fields["kind"].choices = [c for c in InspectionKind.choices if c[0] in kinds_for(user)]
+        if "kind" not in self.initial:
+            # A school's self-inspection is listed first, but only a school records one itself.
+            kinds = [k for k, _label in fields["kind"].choices]
+            others = [k for k in kinds if k != InspectionKind.SELF]
+            self.initial["kind"] = (others or kinds or [None])[0]
         self.fields["date"].initial = local_today()
         campaigns = Campaign.objects.filter(bureau=bureau_id)
         fields["campaign"].queryset = campaigns

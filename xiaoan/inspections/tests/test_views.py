@@ -135,6 +135,16 @@ def test_start_page_offers_inspectors_by_name_and_organisation_never_the_governm
     assert gov.pk not in labels
 
 
+def test_start_page_does_not_preselect_a_school_self_inspection_for_the_bureau(
+    as_user, bureau_admin, alice
+):
+    page = as_user(bureau_admin).get(_url("start")).content.decode()
+    assert '<option value="joint" selected>' in page
+    assert '<option value="self" selected>' not in page
+    page = as_user(alice).get(_url("start")).content.decode()
+    assert '<option value="self" selected>' in page
+
+
 def test_list_filters_and_exports_only_visible_inspections(
     draft, as_user, bureau_admin, bob, school_b, fire_area
 ):
