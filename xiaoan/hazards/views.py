@@ -28,10 +28,10 @@ from xiaoan.core.excel import workbook_response
 from xiaoan.schools.models import School
 
 from . import forms
-from .choices import HazardStatus, PhotoKind
+from .choices import ExtensionStatus, HazardStatus, PhotoKind
 from .exports import ledger_workbook
 from .filters import HazardFilter
-from .models import Area, Hazard, HazardError, HazardPhoto, NotAllowed
+from .models import Area, ExtensionRequest, Hazard, HazardError, HazardPhoto, NotAllowed
 from .querysets import HazardQuerySet
 
 REPORTER_ROLES = (
@@ -392,6 +392,12 @@ def board(request: HttpRequest) -> HttpResponse:
         "supervised": supervised[:BOARD_ROWS],
         "supervised_count": supervised.count(),
         "board_rows": BOARD_ROWS,
+        # Requests wait on the bureau; without this list it had to open hazards one by one.
+        "extensions": (
+            ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING, hazard__in=hazards)
+            .select_related("hazard__school")
+            .order_by("created_at", "id")
+        ),
         "schools_behind": (
             hazards.overdue()
             .order_by()

@@ -252,6 +252,24 @@ def test_board_shows_the_longest_overdue_and_sends_to_the_ledger_for_the_rest(
     assert "?supervised=true" not in board.content.decode()
 
 
+def test_board_lists_extension_requests_awaiting_the_bureau(
+    as_user, make_hazard, bureau_admin, alice, bob
+):
+    import datetime
+
+    from xiaoan.hazards.models import local_today
+
+    hazard = to_stage(make_hazard(), "rectifying", bureau_admin, alice)
+    hazard.request_extension(
+        alice, new_deadline=local_today() + datetime.timedelta(days=30), reason="等待材料"
+    )
+    page = as_user(bureau_admin).get(reverse("hazards:board"))
+    assert [e.hazard for e in page.context["extensions"]] == [hazard]
+    assert f'<a href="{hazard.get_absolute_url()}">{hazard.code}</a>' in page.content.decode()
+    hazard.decide_extension(bureau_admin, approve=True, comment="")
+    assert list(as_user(bureau_admin).get(reverse("hazards:board")).context["extensions"]) == []
+
+
 def test_list_page_uses_the_same_number_of_queries_whatever_the_page_size(
     as_user, make_hazard, bureau_admin, django_assert_num_queries
 ):
