@@ -294,7 +294,11 @@ class Hazard(TimeStampedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["school", "status"], name="hazard_school_status_idx"),
+            # With the deadline, a school's overdue count seeks it instead of scanning the
+            # district's overdue hazards through the (status, deadline) index.
+            models.Index(
+                fields=["school", "status", "deadline"], name="hazard_school_status_due_idx"
+            ),
             models.Index(fields=["status", "deadline"], name="hazard_status_deadline_idx"),
             models.Index(fields=["bureau", "found_on"], name="hazard_bureau_found_idx"),
             models.Index(fields=["area", "level"], name="hazard_area_level_idx"),
