@@ -31,7 +31,7 @@ demo: migrate
 run: demo
 	@echo
 	@echo "  Xiao'an is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	@echo "  Demo logins, password xiaoan2014: bureau, leader, gov, fire, school001, school002"
+	@echo "  Demo logins, password xiaoan2014: bureau, leader, gov, fire, school001, school002, staff001"
 	@echo
 	$(BIN)/xiaoan runserver $(HOST):$(PORT)
 

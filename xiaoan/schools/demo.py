@@ -205,6 +205,8 @@ def _accounts(bureau: Bureau) -> None:
             Role.SCHOOL_ADMIN,
             {"school": schools["S002"]},
         ),
+        # A gate keeper of S001: reports hazards, keeps the visitor and duty logs.
+        ("staff001", "王门卫", Role.SCHOOL_STAFF, {"school": schools["S001"]}),
     ]
     User = get_user_model()
     for username, full_name, role, orgs in accounts:
