@@ -108,6 +108,10 @@ def funnel(hazards: QuerySet[Hazard]) -> list[dict[str, Any]]:
     rows = []
     for index, (status, label) in enumerate(FUNNEL_STEPS):
         reached = sum(counts.get(s, 0) for s in order[index:])
+        if index == 0:
+            # Found counts every hazard reported, as the home page and the reports do, also
+            # those later found not to be one (不属实).
+            reached += counts.get(HazardStatus.REJECTED, 0)
         rows.append({"status": status.value, "name": str(label), "count": reached})
     return rows
 

@@ -154,3 +154,14 @@ def test_compliance_board_opens_on_last_month_or_the_latest_reported(
     with time_machine.travel(today):
         context = as_user(bureau_admin).get(reverse("reports:compliance")).context
     assert (context["year"], context["month"]) == shown
+
+
+def test_dashboard_funnel_finds_every_hazard_reported_rejected_ones_too(
+    as_user, bureau_admin, september_ledger
+):
+    hazard = september_ledger[0]
+    total = len(september_ledger)
+    type(hazard).objects.filter(pk=hazard.pk).update(status="rejected")
+    funnel = as_user(bureau_admin).get(reverse("reports:dashboard")).context["data"]["funnel"]
+    assert funnel[0]["count"] == total
+    assert funnel[-1]["count"] < total
