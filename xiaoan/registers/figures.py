@@ -82,61 +82,80 @@ def figures(bureau_id: int, start: datetime.date, end: datetime.date) -> dict[st
 
 
 def key_measures(bureau_id: int, start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
-    """The figures a report states, as [{"label", "value", "unit"}] with Chinese labels."""
+    """The figures a report states, as [{"key", "label", "value", "unit"}], labels in Chinese.
+
+    `key` is the figure's key in `figures()`, so a report can pick one out without its label.
+    """
     f = figures(bureau_id, start, end)
+    funding = float(f["defence_funding"] / Decimal(10000))
     with translation.override("zh-hans"):
         rows = [
-            (_("New campus police rooms"), f["new_police_rooms"], _("rooms")),
-            (_("Auxiliary police"), f["auxiliary_police"], _("people")),
+            ("new_police_rooms", _("New campus police rooms"), f["new_police_rooms"], _("rooms")),
+            ("auxiliary_police", _("Auxiliary police"), f["auxiliary_police"], _("people")),
             (
+                "defence_funding",
                 _("Physical and technical defence funding"),
-                float(f["defence_funding"] / Decimal(10000)),
+                funding,
                 _("ten thousand yuan"),
             ),
             (
+                "vehicle_schools",
                 _("Schools with registered pick-up vehicles"),
                 f["vehicle_schools"],
                 _("school(s)"),
             ),
-            (_("Registered pick-up vehicles"), f["vehicles"], _("vehicle(s)")),
+            ("vehicles", _("Registered pick-up vehicles"), f["vehicles"], _("vehicle(s)")),
             (
+                "escort_team_schools",
                 _("Schools with parent escort teams"),
                 f["escort_team_schools"],
                 _("school(s)"),
             ),
             (
+                "drowning_activities",
                 _("Drowning-prevention activities"),
                 f["drowning_activities"],
                 _("activities"),
             ),
             (
+                "home_school_activities",
                 _("Home-school contact activities"),
                 f["home_school_activities"],
                 _("activities"),
             ),
             (
+                "special_group_activities",
                 _("Activities including special groups"),
                 f["special_group_activities"],
                 _("activities"),
             ),
             (
+                "migrant_children",
                 _("Children of migrant workers on the register"),
                 f["migrant_children"],
                 _("people"),
             ),
             (
+                "left_behind_children",
                 _("Left-behind children on the register"),
                 f["left_behind_children"],
                 _("people"),
             ),
-            (_("Surroundings checks"), f["surroundings_checks"], _("checks")),
-            (_("Safety incidents"), f["incidents"], _("incident(s)")),
             (
+                "surroundings_checks",
+                _("Surroundings checks"),
+                f["surroundings_checks"],
+                _("checks"),
+            ),
+            ("incidents", _("Safety incidents"), f["incidents"], _("incident(s)")),
+            (
+                "major_liability_incidents",
                 _("Major liability accidents"),
                 f["major_liability_incidents"],
                 _("incident(s)"),
             ),
         ]
         return [
-            {"label": str(label), "value": value, "unit": str(unit)} for label, value, unit in rows
+            {"key": key, "label": str(label), "value": value, "unit": str(unit)}
+            for key, label, value, unit in rows
         ]

@@ -11,7 +11,6 @@ import datetime
 from collections import Counter
 from typing import Any
 
-from django.apps import apps
 from django.db.models import (
     Case,
     Count,
@@ -30,6 +29,8 @@ from django.utils import timezone
 
 from xiaoan.hazards.choices import EventKind, HazardLevel, HazardStatus
 from xiaoan.hazards.models import Area, Hazard, HazardEvent, local_today
+from xiaoan.inspections.models import Inspection
+from xiaoan.registers.figures import key_measures
 from xiaoan.schools.choices import SchoolKind
 from xiaoan.schools.models import School
 
@@ -197,40 +198,14 @@ def inspections_held(
     start: datetime.date,
     end: datetime.date,
     bureau_id: int | None = None,
-) -> int | None:
-    """Inspections held in the period, or None while the inspections app has no model."""
-    try:
-        model = apps.get_model("inspections", "Inspection")
-    except LookupError:
-        return None
-    date_field = "date" if any(f.name == "date" for f in model._meta.fields) else None
-    if date_field is None:
-        return None
-    qs = model.objects.filter(date__range=(start, end))
+) -> int:
+    """Inspections held in the period, by the given schools or in the bureau's district."""
+    qs = Inspection.objects.filter(date__range=(start, end))
     if school_ids is not None:
         qs = qs.filter(school_id__in=school_ids)
     elif bureau_id is not None:
         qs = qs.filter(school__bureau_id=bureau_id)
     return qs.count()
-
-
-def key_measures(bureau_id: int, start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
-    """The registers' key-measure figures where that app provides them; else nothing."""
-    try:
-        from xiaoan.registers import figures as register_figures  # type: ignore[attr-defined]
-    except ImportError:
-        return []
-    function = getattr(register_figures, "key_measures", None)
-    if function is None:
-        return []
-    try:
-        measures = function(bureau_id=bureau_id, start=start, end=end)
-    except TypeError:
-        return []
-    return [
-        {"label": str(m.get("label", "")), "value": m.get("value"), "unit": m.get("unit", "")}
-        for m in measures
-    ]
 
 
 def school_counts(bureau_id: int) -> dict[str, int]:

@@ -14,8 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 
 from xiaoan.hazards.models import LOCAL_ZONE, Hazard, local_today
 
@@ -153,9 +152,10 @@ def _practice_lines(figures: dict) -> list[str]:
             f"各校每月向局报送隐患排查整改情况,本季度应报月报{expected}份,按时报送{on_time}份,"
             f"逾期报送{late}份,未报{missing}份。",
         ]
-    incidents = incident_labels()
     measures = [
-        m for m in figures.get("key_measures") or [] if m["value"] and m["label"] not in incidents
+        m
+        for m in figures.get("key_measures") or []
+        if m["value"] and m.get("key") not in INCIDENT_KEYS
     ]
     if measures:
         text = ";".join(f"{m['label']}{number(m['value'])}{m['unit']}" for m in measures)
@@ -163,19 +163,15 @@ def _practice_lines(figures: dict) -> list[str]:
     return lines
 
 
-def incident_labels() -> tuple[str, str]:
-    """The labels of the two incident figures among the key measures: stated apart, not as a
-    measure taken."""
-    with translation.override("zh-hans"):
-        return gettext("Safety incidents"), gettext("Major liability accidents")
+INCIDENT_KEYS = ("incidents", "major_liability_incidents")
 
 
 def _incident_lines(figures: dict) -> list[str]:
     """One sentence on incidents, where the registers report them."""
-    by_label = {m["label"]: m["value"] for m in figures.get("key_measures") or []}
-    incidents, major = (by_label.get(label) for label in incident_labels())
-    if incidents is None:
+    by_key = {m.get("key"): m["value"] for m in figures.get("key_measures") or []}
+    if "incidents" not in by_key:
         return []
+    incidents, major = (by_key[key] for key in INCIDENT_KEYS)
     if not incidents:
         return ["期间全区未发生安全事故。"]
     tail = f"其中重大责任事故{major}起。" if major else "未发生重大责任事故。"

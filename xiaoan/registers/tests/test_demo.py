@@ -42,7 +42,12 @@ def test_demo_states_the_seed_key_measures(demo_district):
     assert all(s.registers_vehicles.exists() for s in migrant)
     measures = {m["label"]: m for m in figures.key_measures(demo_district.pk, *YEAR)}
     assert measures["新建校园警务室"]["value"] == 7
-    assert measures["物防技防投入"] == {"label": "物防技防投入", "value": 350.0, "unit": "万元"}
+    assert measures["物防技防投入"] == {
+        "key": "defence_funding",
+        "label": "物防技防投入",
+        "value": 350.0,
+        "unit": "万元",
+    }
 
 
 def test_demo_has_visitor_logs_duty_rosters_and_gaps(demo_district):

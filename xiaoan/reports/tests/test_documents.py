@@ -246,9 +246,9 @@ def test_incidents_are_stated_apart_from_the_measures_taken():
     from xiaoan.reports.official import _incident_lines, _practice_lines
 
     measures = [
-        {"label": "辅警", "value": 118, "unit": "人"},
-        {"label": "安全事故", "value": 2, "unit": "起"},
-        {"label": "重大责任事故", "value": 0, "unit": "起"},
+        {"key": "auxiliary_police", "label": "辅警", "value": 118, "unit": "人"},
+        {"key": "incidents", "label": "安全事故", "value": 2, "unit": "起"},
+        {"key": "major_liability_incidents", "label": "重大责任事故", "value": 0, "unit": "起"},
     ]
     figures = {"key_measures": measures}
     practice = "".join(_practice_lines(figures))
