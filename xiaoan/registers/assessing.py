@@ -9,8 +9,7 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.apps import apps
-from django.db.models import F, Q
+from django.db.models import F
 
 from xiaoan.hazards.choices import HazardStatus
 from xiaoan.hazards.models import LOCAL_ZONE, Hazard, local_today
@@ -73,11 +72,9 @@ def monthly_score(school: Any, year: int, today: datetime.date) -> Decimal | Non
     """Share of the monthly reports due since the district began reporting that year that
     were first submitted by their due date; None while the district reports nothing that year.
     """
-    try:
-        model = apps.get_model("reports", "MonthlyReport")
-    except LookupError:
-        return None
-    district = model.objects.filter(school__bureau=school.bureau_id, year=year)
+    from xiaoan.reports.models import MonthlyReport
+
+    district = MonthlyReport.objects.filter(school__bureau=school.bureau_id, year=year)
     first = district.order_by("month").values_list("month", flat=True).first()
     if first is None:
         return None
@@ -87,7 +84,7 @@ def monthly_score(school: Any, year: int, today: datetime.date) -> Decimal | Non
     on_time = len(
         [
             submitted
-            for submitted, due in model.objects.filter(
+            for submitted, due in MonthlyReport.objects.filter(
                 school=school, year=year, month__in=due_months, first_submitted_at__isnull=False
             ).values_list("first_submitted_at", "due_date")
             if submitted is not None and submitted.astimezone(LOCAL_ZONE).date() <= due
@@ -102,14 +99,10 @@ def _due_date(year: int, month: int) -> datetime.date:
     return due_date_for(year, month)
 
 
-def inspections_score(school: Any, start: datetime.date, end: datetime.date) -> Decimal | None:
-    try:
-        model = apps.get_model("inspections", "Inspection")
-    except LookupError:
-        return None
-    if not any(f.name == "date" for f in model._meta.fields):
-        return None
-    held = model.objects.filter(Q(school=school), date__range=(start, end)).count()
+def inspections_score(school: Any, start: datetime.date, end: datetime.date) -> Decimal:
+    from xiaoan.inspections.models import Inspection
+
+    held = Inspection.objects.filter(school=school, date__range=(start, end)).count()
     return _pct(min(held, INSPECTIONS_EXPECTED), INSPECTIONS_EXPECTED)
 
 

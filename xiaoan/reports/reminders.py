@@ -132,16 +132,11 @@ def monthly_reminders(
 
 
 def vehicle_paper_reminders(today: datetime.date, days: int) -> int:
-    """Expiring vehicle papers, once the registers app provides them."""
-    try:
-        from xiaoan.registers import reminders as register_reminders  # type: ignore[attr-defined]
-    except ImportError:
-        return 0
-    expiring = getattr(register_reminders, "expiring_vehicle_papers", None)
-    if expiring is None:
-        return 0
+    """Expiring vehicle papers, from the vehicles and drivers register."""
+    from xiaoan.registers.reminders import expiring_vehicle_papers
+
     sent = 0
-    for item in expiring(today=today, days=days):
+    for item in expiring_vehicle_papers(today=today, days=days):
         for user in item.get("recipients", []):
             if notify(
                 user,
