@@ -95,7 +95,7 @@ def last_months(today: datetime.date, count: int) -> list[tuple[int, int]]:
 
 
 def build(code: str, hazards: int) -> District:
-    from xiaoan.hazards.models import local_today
+    from xiaoan.core.dates import local_today
 
     today = local_today()
     started = time.perf_counter()

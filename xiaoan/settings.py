@@ -79,10 +79,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "xiaoan.core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "xiaoan.core.middleware.NotFoundPageMiddleware",
+    "xiaoan.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "xiaoan.urls"

@@ -1,25 +1,64 @@
-"""Role checks shared by pages and API: who may do what, in one place."""
+"""Who the user is in the district, read one way: `membership_of(user)`, read once per request
+(the answer is kept on the request's user object).
+
+Every queryset's `for_user`, every view, serializer and template reads the active membership
+through this module; a test fails on any other access to `user.membership`. A deactivated
+membership counts as none: such a user sees nothing and may do nothing.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 
 from .choices import Role
 
+if TYPE_CHECKING:
+    from .models import Membership
 
-def role_of(user: Any) -> str | None:
-    if not getattr(user, "is_authenticated", False):
+_CACHE = "_xiaoan_membership"
+_MISSING = object()
+
+
+def membership_of(user: Any) -> Membership | None:
+    """The user's active membership, or None (anonymous, none, or deactivated).
+
+    Read once per user object and kept on it, so a request asks the database at most once.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
         return None
-    membership = getattr(user, "membership", None)
+    membership = user.__dict__.get(_CACHE, _MISSING)
+    if membership is _MISSING:
+        from .models import Membership
+
+        try:
+            membership = user.membership  # the one place that reads the relation
+        except Membership.DoesNotExist:
+            membership = None
+        user.__dict__[_CACHE] = membership
     if membership is None or not membership.is_active:
         return None
-    return str(membership.role)
+    return membership  # type: ignore[no-any-return]
+
+
+def forget_membership(user: Any) -> None:
+    """Drop the cached membership (after the user's membership was changed)."""
+    if user is not None:
+        user.__dict__.pop(_CACHE, None)
+
+
+def is_superuser(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_superuser", False))
+
+
+def role_of(user: Any) -> str | None:
+    membership = membership_of(user)
+    return str(membership.role) if membership is not None else None
 
 
 def has_role(user: Any, *roles: str) -> bool:
-    if getattr(user, "is_superuser", False):
+    if is_superuser(user):
         return True
     return role_of(user) in roles
 

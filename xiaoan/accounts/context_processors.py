@@ -4,12 +4,12 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from .access import role_of
+from .access import membership_of, role_of
 
 
 def membership(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     return {
-        "membership": getattr(user, "membership", None) if user and user.is_authenticated else None,
+        "membership": membership_of(user),
         "role": role_of(user),
     }

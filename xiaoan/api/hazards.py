@@ -26,18 +26,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from xiaoan.accounts.access import membership_of
 from xiaoan.campaigns.models import Campaign
+from xiaoan.core.dates import local_today
 from xiaoan.hazards.choices import HazardLevel, HazardSource, PhotoKind
 from xiaoan.hazards.filters import HazardFilter
-from xiaoan.hazards.models import (
-    Area,
-    Hazard,
-    HazardError,
-    HazardEvent,
-    HazardPhoto,
-    InvalidStep,
-    local_today,
-)
+from xiaoan.hazards.models import Area, Hazard, HazardError, HazardEvent, HazardPhoto, InvalidStep
 from xiaoan.hazards.querysets import HazardQuerySet
 from xiaoan.hazards.stats import summary
 from xiaoan.schools.models import School
@@ -158,14 +152,14 @@ class HazardReportSerializer(serializers.Serializer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         user = self.context["request"].user
-        membership = getattr(user, "membership", None)
+        membership = membership_of(user)
         # Only the schools and campaigns the user can see exist for this request.
         cast(Any, self.fields["school"]).queryset = School.objects.for_user(user)
         bureau = membership.bureau_id if membership else None
         cast(Any, self.fields["campaign"]).queryset = Campaign.objects.filter(bureau=bureau)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        membership = getattr(self.context["request"].user, "membership", None)
+        membership = membership_of(self.context["request"].user)
         if membership is not None and membership.school_id:
             attrs["school"] = membership.school
         if "school" not in attrs:

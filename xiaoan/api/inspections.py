@@ -19,8 +19,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from xiaoan.campaigns.models import Campaign
+from xiaoan.core.dates import local_today
 from xiaoan.hazards.choices import HazardLevel
-from xiaoan.hazards.models import Area, Hazard, HazardError, local_today
+from xiaoan.hazards.models import Area, Hazard, HazardError
 from xiaoan.inspections.choices import AnswerResult, FailRequirement, InspectionKind
 from xiaoan.inspections.filters import InspectionFilter
 from xiaoan.inspections.models import (

@@ -23,9 +23,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from xiaoan.accounts.access import has_role
+from xiaoan.accounts.access import has_role, membership_of
 from xiaoan.accounts.choices import Role
-from xiaoan.hazards.models import HazardError, local_today
+from xiaoan.core.dates import local_today
+from xiaoan.hazards.models import HazardError
 from xiaoan.registers import reminders
 from xiaoan.registers.choices import IdType
 from xiaoan.registers.filters import AssessmentFilter, VisitorFilter
@@ -227,7 +228,7 @@ class VisitorViewSet(RegisterViewSet):
         return VisitorRegisterSerializer if self.action == "create" else VisitorSerializer
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        membership = getattr(request.user, "membership", None)
+        membership = membership_of(request.user)
         if membership is None or membership.school_id is None:
             raise PermissionDenied
         serializer = VisitorRegisterSerializer(data=request.data)

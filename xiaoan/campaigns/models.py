@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.accounts.access import has_role
+from xiaoan.accounts.access import has_role, membership_of
 from xiaoan.accounts.choices import Role
 from xiaoan.core.models import TimeStampedModel
 
@@ -313,7 +313,7 @@ class WorkPlan(TimeStampedModel):
         return self.status in (WorkPlanStatus.SUBMITTED, WorkPlanStatus.ACCEPTED)
 
     def _require_school_admin(self, user: Any) -> None:
-        membership = getattr(user, "membership", None)
+        membership = membership_of(user)
         own = membership is not None and membership.school_id == self.school_id
         if not (has_role(user, Role.SCHOOL_ADMIN) and (own or user.is_superuser)):
             raise PermissionDenied(gettext("Only the school's safety administrator may do this."))

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Self
 
 from django.db import models
 
+from xiaoan.accounts.access import membership_of
 from xiaoan.schools.querysets import SchoolOwnedQuerySet
 
 if TYPE_CHECKING:
@@ -18,8 +19,8 @@ class CampaignQuerySet(models.QuerySet):
     def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
         if user.is_authenticated and getattr(user, "is_superuser", False):
             return self.all()
-        membership = getattr(user, "membership", None) if user.is_authenticated else None
-        if membership is None or not membership.is_active:
+        membership = membership_of(user)
+        if membership is None:
             return self.none()
         return self.filter(bureau=membership.bureau_id)
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views import generic
 from django.views.decorators.http import require_GET, require_POST
 
-from xiaoan.accounts.access import has_role
+from xiaoan.accounts.access import has_role, membership_of
 from xiaoan.accounts.choices import Role
 from xiaoan.core.excel import build_workbook, workbook_response
 from xiaoan.schools.choices import SchoolKind
@@ -63,7 +63,7 @@ def _campaign_form(request: HttpRequest, instance: Campaign | None) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         campaign = form.save(commit=False)
         if instance is None:
-            campaign.bureau_id = request.user.membership.bureau_id  # type: ignore[union-attr]
+            campaign.bureau_id = membership_of(request.user).bureau_id  # type: ignore[union-attr]
         for name in ("notice_file", "plan_file"):
             upload = request.FILES.get(name)
             if upload:
@@ -89,7 +89,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(_campaigns(request), pk=pk)
-    membership = getattr(request.user, "membership", None)
+    membership = membership_of(request.user)
     state, kind = request.GET.get("state", ""), request.GET.get("kind", "")
     rows = plan_rows(campaign, School.objects.for_user(request.user), state, kind)
     all_rows = plan_rows(campaign, School.objects.for_user(request.user))
@@ -213,7 +213,7 @@ def campaign_file(request: HttpRequest, pk: int, which: str) -> FileResponse:
 def my_plan(request: HttpRequest, pk: int) -> HttpResponse:
     """A school user's way to its own plan for the campaign (opened as a draft)."""
     campaign = get_object_or_404(_campaigns(request), pk=pk)
-    membership = getattr(request.user, "membership", None)
+    membership = membership_of(request.user)
     if membership is None or membership.school_id is None:
         raise PermissionDenied
     plan = WorkPlan.objects.filter(campaign=campaign, school=membership.school_id).first()
@@ -233,7 +233,7 @@ def _get_plan(request: HttpRequest, pk: int) -> WorkPlan:
 @require_GET
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan(request, pk)
-    membership = getattr(request.user, "membership", None)
+    membership = membership_of(request.user)
     own = membership is not None and membership.school_id == plan.school_id
     context = {
         "plan": plan,

@@ -1,47 +1,153 @@
-"""Record every change of a registry record with the user and the values before and after."""
+"""One history: every create, update and step of a record users write, with who, when, from
+which address, and the field values before and after, written in the write's transaction.
+
+`Versioned.save()` and `guarded_update()` call `record_change`; the acting user and address
+come from the request being served (`core.middleware.RequestContextMiddleware`), or are given.
+"""
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
 
-from .models import ChangeLog
+from .errors import Stale
+from .models import ChangeAction, ChangeLog, stale_message
 
-SKIPPED = {"id", "created_at", "updated_at"}
+SKIPPED = {"id", "created_at", "updated_at", "version"}
+
+_request: contextvars.ContextVar[Any] = contextvars.ContextVar("xiaoan_request", default=None)
 
 
-def snapshot(instance: models.Model) -> dict[str, Any]:
-    """The concrete field values of `instance`, JSON-safe (foreign keys as ids)."""
+@contextmanager
+def serving(request: Any) -> Iterator[None]:
+    """Attribute the writes made while serving `request` to its user and address."""
+    token = _request.set(request)
+    try:
+        yield
+    finally:
+        _request.reset(token)
+
+
+def current_actor() -> Any:
+    request = _request.get()
+    user = getattr(request, "user", None)
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def current_address() -> str | None:
+    request = _request.get()
+    return request.META.get("REMOTE_ADDR") or None if request is not None else None
+
+
+def _plain(value: Any, encoder: DjangoJSONEncoder) -> Any:
+    if isinstance(value, str | int | float | bool | None):
+        return value
+    if isinstance(value, list | tuple):
+        return [_plain(v, encoder) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v, encoder) for k, v in value.items()}
+    if isinstance(value, bytes | memoryview):
+        return None
+    return encoder.default(value)
+
+
+def snapshot(instance: models.Model, values: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The concrete field values of `instance` (or the raw `values` by attname), JSON-safe,
+    foreign keys as ids."""
     encoder = DjangoJSONEncoder()
-    values: dict[str, Any] = {}
+    result: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
         if field.name in SKIPPED:
             continue
-        value = getattr(instance, field.attname)
-        values[field.name] = (
-            value if isinstance(value, str | int | float | bool | None) else encoder.default(value)
-        )
-    return values
+        if values is not None:
+            if field.attname not in values:
+                continue
+            value = values[field.attname]
+        else:
+            value = getattr(instance, field.attname)
+        result[field.name] = _plain(value, encoder)
+    return result
+
+
+def loaded_snapshot(instance: models.Model) -> dict[str, Any] | None:
+    """The record as it was read from the database (None if it was not read from it)."""
+    values = getattr(instance, "_db_values", None)
+    return snapshot(instance, values) if values is not None else None
+
+
+def _bureau_of(instance: models.Model) -> int | None:
+    """The district a record belongs to, so a bureau lists its own district's changes."""
+    bureau_id = getattr(instance, "bureau_id", None)
+    if bureau_id is None and getattr(instance, "school_id", None) is not None:
+        bureau_id = getattr(instance.school, "bureau_id", None)  # type: ignore[attr-defined]
+    return int(bureau_id) if bureau_id is not None else None
 
 
 def record_change(
-    instance: models.Model, user: Any, action: str, before: dict[str, Any] | None = None
+    instance: models.Model,
+    user: Any,
+    action: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
 ) -> ChangeLog | None:
-    after = snapshot(instance)
-    if before is not None and before == after:
-        return None
+    """Write one change-log row; nothing when an update changed nothing."""
+    after = snapshot(instance) if after is None else after
+    if before is not None and action != ChangeAction.STATE:
+        if before == after:
+            return None
+        # Keep only what changed (and what it was): the history reads as a list of changes.
+        changed = [k for k in after if before.get(k) != after.get(k)]
+        before = {k: before.get(k) for k in changed}
+        after = {k: after[k] for k in changed}
+    actor = user if getattr(user, "is_authenticated", False) else current_actor()
     return ChangeLog.objects.create(
         content_type=ContentType.objects.get_for_model(instance),
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
         action=action,
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user=actor,
+        address=current_address(),
+        bureau_id=_bureau_of(instance),
         before=before,
         after=after,
     )
+
+
+def guarded_update(
+    instance: Any,
+    changes: dict[str, Any],
+    *,
+    user: Any = None,
+    expect: dict[str, Any] | None = None,
+    action: str = ChangeAction.STATE,
+) -> None:
+    """The one write path of a step: UPDATE the row only where its version (and `expect`, e.g.
+    its status) are still those this object holds, raise the version, log the change — in one
+    statement and one transaction. Nobody's step or edit is silently overwritten: a stale
+    object raises `Stale` and nothing is written."""
+    model = type(instance)
+    before = snapshot(instance)
+    with transaction.atomic():
+        updated = model._base_manager.filter(
+            pk=instance.pk, version=instance.version, **(expect or {})
+        ).update(**changes, version=F("version") + 1, updated_at=timezone.now())
+        if not updated:
+            raise Stale(stale_message())
+        for name, value in changes.items():
+            setattr(instance, name, value)
+        instance.version += 1
+        after = snapshot(instance)
+        diff_before = {k: before.get(k) for k in after if before.get(k) != after.get(k)}
+        diff_after = {k: after[k] for k in diff_before}
+        record_change(instance, user, action, diff_before, diff_after)
 
 
 def history(instance: models.Model) -> models.QuerySet[ChangeLog]:
@@ -50,7 +156,7 @@ def history(instance: models.Model) -> models.QuerySet[ChangeLog]:
     ).select_related("user")
 
 
-def described_history(instance: models.Model, limit: int = 20) -> list[dict[str, Any]]:
+def described_history(instance: models.Model, limit: int = 50) -> list[dict[str, Any]]:
     """The latest entries with their changed fields named as the user reads them."""
     labels = {f.name: str(f.verbose_name) for f in instance._meta.concrete_fields}
     return [

@@ -11,10 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.views.defaults import page_not_found
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.defaults import page_not_found, permission_denied
+
+from .changelog import serving
+from .errors import DomainError, NotAllowed, NotFound
 
 
 class LocaleMiddleware:
@@ -58,3 +64,48 @@ class NotFoundPageMiddleware:
         if isinstance(exception, Http404):
             return page_not_found(request, exception)
         return None
+
+
+class RequestContextMiddleware:
+    """Writes made while serving a request are logged with its user and address."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with serving(request):
+            return self.get_response(request)
+
+
+class DomainErrorMiddleware:
+    """The pages' one mapping of `core.errors`: a refused or invalid step goes back to the page
+    it came from with the sentence as a message; not allowed answers the 403 page with the
+    reason, not found the 404 page. (The API maps the same errors in `api.views`.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if request.path.startswith("/api/") or not isinstance(exception, DomainError):
+            return None
+        if isinstance(exception, NotFound):
+            return page_not_found(request, exception)
+        if isinstance(exception, NotAllowed):
+            return permission_denied(request, exception)
+        if request.method == "GET":
+            response = render(
+                request, "refused.html", {"message": exception.message}, status=exception.status
+            )
+            return response
+        messages.error(request, exception.message)
+        back = request.META.get("HTTP_REFERER", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+            back = request.path
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = back
+            return response
+        return HttpResponseRedirect(back)

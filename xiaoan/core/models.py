@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,6 +24,7 @@ class ChangeAction(models.TextChoices):
     CREATE = "create", _("Created")
     UPDATE = "update", _("Updated")
     IMPORT = "import", _("Imported")
+    STATE = "state", _("Step taken")
 
 
 class ChangeLog(models.Model):
@@ -40,6 +44,8 @@ class ChangeLog(models.Model):
         related_name="+",
         verbose_name=_("user"),
     )
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    bureau_id = models.IntegerField(_("bureau"), null=True, blank=True, db_index=True)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
@@ -48,7 +54,10 @@ class ChangeLog(models.Model):
         verbose_name = _("change log entry")
         verbose_name_plural = _("change log")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="changelog_object_idx")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="changelog_object_idx"),
+            models.Index(fields=["bureau_id", "created_at"], name="changelog_bureau_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.object_repr} · {self.get_action_display()}"
@@ -57,3 +66,105 @@ class ChangeLog(models.Model):
     def changed_fields(self) -> list[tuple[str, object, object]]:
         before, after = self.before or {}, self.after or {}
         return [(k, before.get(k), after.get(k)) for k in after if before.get(k) != after.get(k)]
+
+
+class Versioned(models.Model):
+    """A record that two people may edit at once: every save checks and raises `version`.
+
+    `save()` updates the row only where its version is still the one this object was read
+    with (or that a form posted back); otherwise it raises `core.errors.Stale` and nothing is
+    written. Every create and update is written to the change log in the same transaction.
+    State changes go through `core.changelog.guarded_update`, which does the same for a few
+    fields and a expected state.
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from .changelog import loaded_snapshot, record_change
+
+        adding = self._state.adding
+        before = None if adding else loaded_snapshot(self)
+        with transaction.atomic(using=kwargs.get("using")):
+            if not adding:
+                self._expected_version = self.version
+                self.version = (self.version or 0) + 1
+                update_fields = kwargs.get("update_fields")
+                if update_fields is not None:
+                    kwargs["update_fields"] = {*update_fields, "version", "updated_at"}
+            try:
+                super().save(*args, **kwargs)
+            except Exception:
+                if not adding:
+                    self.version = self._expected_version
+                raise
+            record_change(
+                self, None, ChangeAction.CREATE if adding else ChangeAction.UPDATE, before
+            )
+        self._expected_version = None
+        self._db_values = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Any:
+        instance = super().from_db(db, field_names, values)
+        # The values as read, kept raw: the change log's "before" is built only on save.
+        instance._db_values = dict(zip(field_names, values, strict=False))
+        return instance
+
+    def _do_update(
+        self,
+        base_qs: Any,
+        using: Any,
+        pk_val: Any,
+        values: Any,
+        update_fields: Any,
+        forced_update: Any,
+        *args: Any,
+    ) -> Any:
+        from .errors import Stale
+
+        expected = getattr(self, "_expected_version", None)
+        guarded = base_qs if expected is None else base_qs.filter(version=expected)
+        updated = super()._do_update(
+            guarded, using, pk_val, values, update_fields, forced_update, *args
+        )
+        if not updated and expected is not None and base_qs.filter(pk=pk_val).exists():
+            raise Stale(stale_message())
+        return updated
+
+
+def stale_message() -> str:
+    return gettext(
+        "Someone else saved this record after you opened it. Reload the page to see their "
+        "changes, then make yours again."
+    )
+
+
+class WorkflowEvent(TimeStampedModel):
+    """One step of a workflow record's history: who took it, from which state to which, why.
+
+    Each workflow model has its concrete event model with a foreign key to its record; the
+    step's parameters are stored in `data`, its kind as a code, so the text is translated
+    when shown.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    kind = models.CharField(_("step"), max_length=25)
+    from_status = models.CharField(_("from status"), max_length=25, blank=True)
+    to_status = models.CharField(_("to status"), max_length=25, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]

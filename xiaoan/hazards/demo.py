@@ -29,12 +29,13 @@ from PIL import Image, ImageDraw
 from xiaoan.accounts.choices import Role
 from xiaoan.accounts.models import Membership
 from xiaoan.campaigns.demo import demo_campaign
+from xiaoan.core.dates import local_today
 from xiaoan.schools.choices import DepartmentKind, SchoolKind
 from xiaoan.schools.demo import DEMO_PASSWORD, demo_bureau
 from xiaoan.schools.models import Department, School
 
 from .choices import HazardLevel, HazardSource
-from .models import Area, Hazard, HazardEvent, HazardPhoto, local_today
+from .models import Area, Hazard, HazardEvent, HazardPhoto
 from .photos import ProcessedImage, process_upload
 
 ZONE = ZoneInfo("Asia/Shanghai")

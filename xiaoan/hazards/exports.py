@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from xiaoan.core.dates import local_date
 from xiaoan.core.excel import build_workbook
 
-from .models import LOCAL_ZONE, Hazard
+from .models import Hazard
 
 
 def ledger_headers() -> list[str]:
@@ -41,7 +41,7 @@ def ledger_rows(hazards: QuerySet[Hazard]) -> list[list[object]]:
     yes, no = _("Yes"), _("No")
     rows = []
     for number, h in enumerate(hazards, start=1):
-        closed = timezone.localtime(h.closed_at, LOCAL_ZONE).date() if h.closed_at else None
+        closed = local_date(h.closed_at) if h.closed_at else None
         rows.append(
             [
                 number,

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.accounts.access import membership_of
 from xiaoan.campaigns.models import Campaign
 from xiaoan.schools.choices import SchoolKind
 from xiaoan.schools.models import Department, School
@@ -43,7 +44,7 @@ def _schools(request: Any) -> QuerySet[School]:
 
 
 def _campaigns(request: Any) -> QuerySet[Campaign]:
-    membership = getattr(_user(request), "membership", None)
+    membership = membership_of(_user(request))
     if membership is None:
         return Campaign.objects.none()
     return Campaign.objects.filter(bureau=membership.bureau_id)

@@ -8,12 +8,14 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.accounts.access import membership_of
 from xiaoan.campaigns.models import Campaign
+from xiaoan.core.dates import local_today
 from xiaoan.core.forms import BootstrapMixin
 from xiaoan.schools.models import School
 
 from .choices import HazardLevel, HazardSource
-from .models import Area, Hazard, local_today
+from .models import Area, Hazard
 from .photos import process_upload
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -62,7 +64,7 @@ class ReportForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        membership = getattr(user, "membership", None)
+        membership = membership_of(user)
         school_field = cast(forms.ModelChoiceField, self.fields["school"])
         school_field.queryset = School.objects.for_user(user).filter(is_active=True)
         self.fields["found_on"].initial = local_today()

@@ -13,7 +13,6 @@ import uuid
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -24,7 +23,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.accounts.access import membership_of
 from xiaoan.accounts.choices import Role
+from xiaoan.core.dates import local_today
 from xiaoan.core.models import TimeStampedModel
 
 from .choices import (
@@ -35,16 +36,10 @@ from .choices import (
     HazardStatus,
     PhotoKind,
 )
-from .querysets import HazardChildQuerySet, HazardQuerySet, _active_membership
+from .querysets import HazardChildQuerySet, HazardQuerySet
 
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 CODE_PATTERN = re.compile(r"^YH-(\d{4})-(\d{4,})$")
 CODE_ATTEMPTS = 3
-
-
-def local_today() -> datetime.date:
-    """Today's date for the bureau, whatever the server's clock zone."""
-    return timezone.now().astimezone(LOCAL_ZONE).date()
 
 
 class HazardError(Exception):
@@ -171,7 +166,7 @@ class HazardManager(models.Manager.from_queryset(HazardQuerySet)):  # type: igno
         department: Any = None,
     ) -> Hazard:
         """Record a newly found hazard (state reported) with its first event."""
-        membership = _active_membership(reported_by)
+        membership = membership_of(reported_by)
         if department is None and membership is not None and membership.department_id:
             department = membership.department
         hazard = self.model(
@@ -355,7 +350,7 @@ class Hazard(TimeStampedModel):
         """The user's role if the hazard is within the user's reach, else None."""
         if getattr(user, "is_superuser", False):
             return "superuser"
-        membership = _active_membership(user)
+        membership = membership_of(user)
         if membership is None or membership.bureau_id != self.bureau_id:
             return None
         if membership.school_id is not None and membership.school_id != self.school_id:

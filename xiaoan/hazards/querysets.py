@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from django.db.models import Q
 
+from xiaoan.accounts.access import membership_of
 from xiaoan.accounts.choices import Role
 from xiaoan.schools.querysets import SchoolOwnedQuerySet
 
@@ -14,15 +15,6 @@ from .choices import HazardStatus
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-
-def _active_membership(user: Any) -> Any:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    membership = getattr(user, "membership", None)
-    if membership is None or not membership.is_active:
-        return None
-    return membership
 
 
 def _superuser(user: Any) -> bool:
@@ -39,7 +31,7 @@ class HazardOwnedQuerySet(SchoolOwnedQuerySet):
     hazard_prefix = ""
 
     def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
-        membership = _active_membership(user)
+        membership = membership_of(user)
         qs = super().for_user(user)
         if membership is not None and membership.role == Role.DEPT_INSPECTOR:
             qs = qs.filter(**{f"{self.hazard_prefix}department": membership.department_id})
@@ -51,7 +43,7 @@ class HazardQuerySet(HazardOwnedQuerySet):
         """As for every hazard-owned model; a district-wide user's hazards are found by the
         hazard's own bureau (set from its school when reported), without joining the schools,
         so the (bureau, found_on) index serves the ledger's order at a million hazards."""
-        membership = _active_membership(user)
+        membership = membership_of(user)
         if membership is None or membership.school_id is not None or _superuser(user):
             return super().for_user(user)
         qs = self.filter(bureau=membership.bureau_id)
@@ -66,15 +58,15 @@ class HazardQuerySet(HazardOwnedQuerySet):
         return self.filter(status=HazardStatus.CLOSED)
 
     def overdue(self, today: datetime.date | None = None) -> Self:
-        """Open hazards whose deadline passed before `today` (default: today in Asia/Shanghai)."""
-        from .models import local_today
+        """Open hazards whose deadline passed before `today` (default: the bureau's today)."""
+        from xiaoan.core.dates import local_today
 
         return self.filter(
             status__in=HazardStatus.overdue_states(), deadline__lt=today or local_today()
         )
 
     def not_overdue(self, today: datetime.date | None = None) -> Self:
-        from .models import local_today
+        from xiaoan.core.dates import local_today
 
         late = Q(status__in=HazardStatus.overdue_states(), deadline__lt=today or local_today())
         return self.exclude(late)

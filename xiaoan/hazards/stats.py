@@ -6,8 +6,10 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from xiaoan.core.dates import local_today
+
 from .choices import HazardLevel, HazardStatus
-from .models import Area, local_today
+from .models import Area
 from .querysets import HazardQuerySet
 
 

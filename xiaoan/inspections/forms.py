@@ -9,12 +9,14 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.accounts.access import membership_of
 from xiaoan.accounts.choices import Role
 from xiaoan.campaigns.choices import CampaignStatus
 from xiaoan.campaigns.models import Campaign
+from xiaoan.core.dates import local_today
 from xiaoan.core.forms import BootstrapMixin
 from xiaoan.hazards.choices import HazardLevel
-from xiaoan.hazards.models import Area, local_today
+from xiaoan.hazards.models import Area
 from xiaoan.schools.choices import SchoolKind
 from xiaoan.schools.models import Department, School
 
@@ -25,7 +27,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _bureau_id(user: Any) -> int | None:
-    membership = getattr(user, "membership", None)
+    membership = membership_of(user)
     return membership.bureau_id if membership is not None else None
 
 
@@ -34,7 +36,7 @@ class InspectorChoiceField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj: Any) -> str:
         name = obj.get_full_name() or obj.username
-        membership = getattr(obj, "membership", None)
+        membership = membership_of(obj)
         return f"{name} · {membership.organisation_name}" if membership else name
 
 
@@ -74,7 +76,7 @@ class StartForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         bureau_id = _bureau_id(user)
-        membership = getattr(user, "membership", None)
+        membership = membership_of(user)
         fields: Any = self.fields  # typed as plain Field; these are choice fields
         fields["school"].queryset = School.objects.for_user(user).filter(is_active=True)
         fields["kind"].choices = [c for c in InspectionKind.choices if c[0] in kinds_for(user)]

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.accounts.access import has_role, role_of
+from xiaoan.accounts.access import has_role, membership_of, role_of
 from xiaoan.accounts.choices import Role
 from xiaoan.core.models import TimeStampedModel
 from xiaoan.hazards.choices import HazardLevel, HazardSource
@@ -50,11 +50,6 @@ class InspectionError(Exception):
 
 class InspectionLocked(InspectionError):
     """The inspection has been submitted and can no longer be changed."""
-
-
-def _membership(user: Any) -> Any:
-    membership = getattr(user, "membership", None) if user.is_authenticated else None
-    return membership if membership is not None and membership.is_active else None
 
 
 # ---- checklists ---------------------------------------------------------------------------
@@ -202,7 +197,7 @@ class InspectionManager(models.Manager.from_queryset(InspectionQuerySet)):  # ty
         templates = list(ChecklistTemplate.current_for(areas).prefetch_related("items"))
         if not templates:
             raise InspectionError(gettext("Choose at least one area to inspect."))
-        membership = _membership(user)
+        membership = membership_of(user)
         with transaction.atomic():
             inspection = self.create(
                 school=school,
@@ -342,7 +337,7 @@ class Inspection(TimeStampedModel):
             return False
         if user.is_superuser or user.pk == self.created_by_id:
             return True
-        membership = _membership(user)
+        membership = membership_of(user)
         if membership is None or membership.bureau_id != self.school.bureau_id:
             return False
         if membership.role == Role.BUREAU_ADMIN:
@@ -618,7 +613,7 @@ SCHEDULE_M2M = ("schools", "departments")
 def _require_planner(user: Any) -> Any:
     if not has_role(user, Role.BUREAU_ADMIN):
         raise PermissionDenied(gettext("Only the bureau safety section may plan inspections."))
-    return _membership(user)
+    return membership_of(user)
 
 
 class ScheduleManager(models.Manager.from_queryset(ScheduleQuerySet)):  # type: ignore[misc]
@@ -795,7 +790,7 @@ class InspectionSchedule(TimeStampedModel):
 
     def is_late(self, today: datetime.date | None = None) -> bool:
         """Past its due date and still on the plan (a cancelled round is no longer due)."""
-        from xiaoan.hazards.models import local_today
+        from xiaoan.core.dates import local_today
 
         return not self.is_cancelled and (today or local_today()) > self.due_date
 

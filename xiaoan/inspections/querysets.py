@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Self
 
 from django.db import models
 from django.db.models import Q
 
+from xiaoan.accounts.access import membership_of
 from xiaoan.accounts.choices import Role
 from xiaoan.schools.querysets import SchoolOwnedQuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-
-def _membership(user: Any) -> Any:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    membership = getattr(user, "membership", None)
-    return membership if membership is not None and membership.is_active else None
 
 
 class InspectionQuerySet(SchoolOwnedQuerySet):
@@ -29,7 +23,7 @@ class InspectionQuerySet(SchoolOwnedQuerySet):
 
     def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
         qs = super().for_user(user)
-        membership = _membership(user)
+        membership = membership_of(user)
         if membership is not None and membership.role == Role.DEPT_INSPECTOR:
             p = self.inspection_prefix
             qs = qs.filter(
@@ -55,7 +49,7 @@ class ScheduleQuerySet(models.QuerySet):
     def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
         if getattr(user, "is_superuser", False) and user.is_authenticated:
             return self.all()
-        membership = _membership(user)
+        membership = membership_of(user)
         if membership is None or membership.school_id is not None:
             return self.none()
         return self.filter(bureau=membership.bureau_id)

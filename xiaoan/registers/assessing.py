@@ -11,8 +11,9 @@ from typing import Any
 
 from django.db.models import F
 
+from xiaoan.core.dates import local_date, local_today
 from xiaoan.hazards.choices import HazardStatus
-from xiaoan.hazards.models import LOCAL_ZONE, Hazard, local_today
+from xiaoan.hazards.models import Hazard
 
 from .choices import Severity
 from .models import (
@@ -87,7 +88,7 @@ def monthly_score(school: Any, year: int, today: datetime.date) -> Decimal | Non
             for submitted, due in MonthlyReport.objects.filter(
                 school=school, year=year, month__in=due_months, first_submitted_at__isnull=False
             ).values_list("first_submitted_at", "due_date")
-            if submitted is not None and submitted.astimezone(LOCAL_ZONE).date() <= due
+            if submitted is not None and local_date(submitted) <= due
         ]
     )
     return _pct(on_time, len(due_months))

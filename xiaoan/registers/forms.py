@@ -9,8 +9,9 @@ from django.db import models as dj_models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.accounts.access import membership_of
+from xiaoan.core.dates import local_today
 from xiaoan.core.forms import BootstrapMixin
-from xiaoan.hazards.models import local_today
 from xiaoan.schools.models import School
 
 from . import models
@@ -33,7 +34,7 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 def _school_of(user: Any) -> School | None:
-    membership = getattr(user, "membership", None)
+    membership = membership_of(user)
     return membership.school if membership is not None and membership.school_id else None
 
 

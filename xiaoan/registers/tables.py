@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.accounts.choices import Role
-from xiaoan.hazards.models import local_today
+from xiaoan.core.dates import local_today
 
 from . import filters, forms, models
 from .querysets import SPECIAL_GROUP_READERS

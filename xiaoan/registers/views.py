@@ -20,10 +20,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from xiaoan.accounts.access import has_role, role_of
+from xiaoan.accounts.access import has_role, membership_of, role_of
 from xiaoan.accounts.choices import Role
+from xiaoan.core.dates import local_today
 from xiaoan.core.excel import build_workbook, workbook_response
-from xiaoan.hazards.models import HazardError, local_today
+from xiaoan.hazards.models import HazardError
 from xiaoan.schools.models import School
 
 from . import figures, forms, reminders
@@ -64,7 +65,7 @@ def _query_without_page(request: HttpRequest) -> str:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"groups": groups()}
-    membership = getattr(request.user, "membership", None)
+    membership = membership_of(request.user)
     if membership is not None and membership.school_id is None:
         year = _figures_year(request.GET.get("year", ""), membership.bureau_id)
         start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
@@ -151,7 +152,7 @@ def register_form(request: HttpRequest, slug: str, pk: int | None = None) -> Htt
 @login_required
 def gate(request: HttpRequest) -> HttpResponse:
     """Register visitors at the gate and sign them out: today's list, who is still inside."""
-    membership = getattr(request.user, "membership", None)
+    membership = membership_of(request.user)
     school = membership.school if membership is not None and membership.school_id else None
     can_register = school is not None and has_role(
         request.user, Role.SCHOOL_ADMIN, Role.SCHOOL_STAFF

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.db.models import Q
 
+from xiaoan.core.dates import local_today
 from xiaoan.hazards.choices import HazardLevel, HazardStatus
-from xiaoan.hazards.models import Hazard, local_today
+from xiaoan.hazards.models import Hazard
 
 from .figures import area_rows, hazard_list, inspections_held, month_bounds, totals
 

@@ -27,8 +27,9 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
+from xiaoan.core.dates import local_today
 from xiaoan.hazards.choices import EventKind, HazardLevel, HazardStatus
-from xiaoan.hazards.models import Area, Hazard, HazardEvent, local_today
+from xiaoan.hazards.models import Area, Hazard, HazardEvent
 from xiaoan.inspections.models import Inspection
 from xiaoan.registers.figures import key_measures
 from xiaoan.schools.choices import SchoolKind

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.accounts.access import membership_of
 from xiaoan.accounts.choices import Role
 from xiaoan.core.models import TimeStampedModel
 
@@ -34,7 +35,6 @@ from .querysets import (
     MonthlyReportQuerySet,
     NotificationQuerySet,
     OfficialReportQuerySet,
-    active_membership,
 )
 
 
@@ -66,13 +66,13 @@ class NotificationManager(models.Manager.from_queryset(NotificationQuerySet)):  
 
 
 def _role(user: Any) -> str | None:
-    membership = active_membership(user)
+    membership = membership_of(user)
     return str(membership.role) if membership is not None else None
 
 
 def check_month_begun(year: int, month: int) -> None:
     """A month's report describes the past: none for a month that has not begun yet."""
-    from xiaoan.hazards.models import local_today
+    from xiaoan.core.dates import local_today
 
     today = local_today()
     if (year, month) > (today.year, today.month):
@@ -159,7 +159,7 @@ class MonthlyReport(TimeStampedModel):
         return self.status in (MonthlyStatus.SUBMITTED, MonthlyStatus.ACCEPTED)
 
     def check_school_admin(self, user: Any) -> None:
-        membership = active_membership(user)
+        membership = membership_of(user)
         if (
             membership is None
             or membership.role != Role.SCHOOL_ADMIN
@@ -246,9 +246,9 @@ def compliance_of(report: MonthlyReport | None, year: int, month: int, today: da
         return Compliance.RETURNED
     if report is None or report.first_submitted_at is None:
         return Compliance.MISSING if today > due else Compliance.PENDING
-    from xiaoan.hazards.models import LOCAL_ZONE
+    from xiaoan.core.dates import local_date
 
-    submitted_on = report.first_submitted_at.astimezone(LOCAL_ZONE).date()
+    submitted_on = local_date(report.first_submitted_at)
     return Compliance.ON_TIME if submitted_on <= due else Compliance.LATE
 
 

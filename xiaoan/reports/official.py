@@ -16,7 +16,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from xiaoan.hazards.models import LOCAL_ZONE, Hazard, local_today
+from xiaoan.core.dates import local_date, local_today
+from xiaoan.hazards.models import Hazard
 
 from .choices import Compliance, OfficialKind, OfficialStatus
 from .document import Document, Heading, Paragraph, Table, date_text
@@ -258,7 +259,7 @@ def build_document(
     document = Document(
         title=report.title,
         issuer=report.bureau.name,
-        date_text=date_text(stamp.astimezone(LOCAL_ZONE).date()),
+        date_text=date_text(local_date(stamp)),
     )
     placed = False
     for line in report.narrative.splitlines():

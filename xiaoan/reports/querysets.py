@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Self
 
 from django.db import models
 
+from xiaoan.accounts.access import membership_of
 from xiaoan.accounts.choices import Role
 from xiaoan.schools.querysets import SchoolOwnedQuerySet
 
@@ -13,20 +14,11 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 
-def active_membership(user: Any) -> Any:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    membership = getattr(user, "membership", None)
-    if membership is None or not membership.is_active:
-        return None
-    return membership
-
-
 class MonthlyReportQuerySet(SchoolOwnedQuerySet):
     """A school sees its own reports; district roles their bureau's (inspectors none)."""
 
     def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
-        membership = active_membership(user)
+        membership = membership_of(user)
         if membership is not None and membership.role == Role.DEPT_INSPECTOR:
             return self.none()
         return super().for_user(user)
@@ -38,7 +30,7 @@ class OfficialReportQuerySet(models.QuerySet):
     def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
         if getattr(user, "is_superuser", False) and user.is_authenticated:
             return self.all()
-        membership = active_membership(user)
+        membership = membership_of(user)
         if membership is None:
             return self.none()
         from .choices import OfficialStatus

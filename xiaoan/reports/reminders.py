@@ -16,8 +16,9 @@ from django.urls import reverse
 
 from xiaoan.accounts.choices import Role
 from xiaoan.accounts.models import Membership
+from xiaoan.core.dates import local_today
 from xiaoan.hazards.choices import HazardStatus
-from xiaoan.hazards.models import Hazard, local_today
+from xiaoan.hazards.models import Hazard
 
 from .choices import Compliance, ReminderKind
 from .models import MonthlyReport, Notification, ReminderLog, compliance_of

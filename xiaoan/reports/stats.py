@@ -8,10 +8,12 @@ from django import forms
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.accounts.access import membership_of
 from xiaoan.campaigns.models import Campaign
+from xiaoan.core.dates import local_today
 from xiaoan.core.forms import BootstrapMixin
 from xiaoan.hazards.choices import HazardLevel, HazardStatus
-from xiaoan.hazards.models import Area, Hazard, local_today
+from xiaoan.hazards.models import Area, Hazard
 from xiaoan.schools.choices import SchoolKind
 from xiaoan.schools.models import School
 
@@ -40,7 +42,7 @@ class StatsFilterForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        membership = getattr(user, "membership", None)
+        membership = membership_of(user)
         campaigns = Campaign.objects.all()
         if membership is not None and not getattr(user, "is_superuser", False):
             campaigns = campaigns.filter(bureau=membership.bureau_id)
@@ -157,7 +159,7 @@ def ranking(hazards: QuerySet[Hazard], limit: int = 10) -> list[dict[str, Any]]:
 def compliance_trend(user: Any, months: list[tuple[int, int]]) -> list[dict[str, Any]]:
     from .official import compliance_counts
 
-    membership = getattr(user, "membership", None)
+    membership = membership_of(user)
     if membership is None or membership.school_id:
         return []
     today = local_today()

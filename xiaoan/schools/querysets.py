@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Self
 
 from django.db import models
 
+from xiaoan.accounts.access import membership_of
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-
-def _membership(user: AbstractBaseUser | AnonymousUser) -> Any:
-    if not user.is_authenticated:
-        return None
-    return getattr(user, "membership", None)
 
 
 class SchoolOwnedQuerySet(models.QuerySet):
@@ -28,8 +24,8 @@ class SchoolOwnedQuerySet(models.QuerySet):
     def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
         if user.is_authenticated and getattr(user, "is_superuser", False):
             return self.all()
-        membership = _membership(user)
-        if membership is None or not membership.is_active:
+        membership = membership_of(user)
+        if membership is None:
             return self.none()
         if membership.school_id is not None:
             return self.filter(**{self.school_field: membership.school_id})
@@ -40,8 +36,8 @@ class SchoolQuerySet(SchoolOwnedQuerySet):
     def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
         if user.is_authenticated and getattr(user, "is_superuser", False):
             return self.all()
-        membership = _membership(user)
-        if membership is None or not membership.is_active:
+        membership = membership_of(user)
+        if membership is None:
             return self.none()
         if membership.school_id is not None:
             return self.filter(pk=membership.school_id)
@@ -62,7 +58,7 @@ class DepartmentQuerySet(models.QuerySet):
     def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
         if user.is_authenticated and getattr(user, "is_superuser", False):
             return self.all()
-        membership = _membership(user)
-        if membership is None or not membership.is_active:
+        membership = membership_of(user)
+        if membership is None:
             return self.none()
         return self.filter(bureau=membership.bureau_id)

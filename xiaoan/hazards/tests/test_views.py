@@ -257,7 +257,7 @@ def test_board_lists_extension_requests_awaiting_the_bureau(
 ):
     import datetime
 
-    from xiaoan.hazards.models import local_today
+    from xiaoan.core.dates import local_today
 
     hazard = to_stage(make_hazard(), "rectifying", bureau_admin, alice)
     hazard.request_extension(

@@ -5,17 +5,16 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.core.dates import day_start
+
 from ..choices import DutyLogKind
 from .base import SchoolRecord
-
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 
 
 class DutyShift(SchoolRecord):
@@ -69,8 +68,8 @@ class DutyLogEntry(SchoolRecord):
 
 
 def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """The bureau's calendar day (Asia/Shanghai) as aware datetimes."""
-    start = datetime.datetime.combine(day, datetime.time(), tzinfo=LOCAL_ZONE)
+    """The bureau's calendar day (the TIME_ZONE setting) as aware datetimes."""
+    start = day_start(day)
     return start, start + datetime.timedelta(days=1)
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.accounts.access import has_role, role_of
+from xiaoan.accounts.access import has_role, membership_of, role_of
 from xiaoan.accounts.choices import Role
 
 from .. import identity
@@ -109,7 +109,7 @@ class Visitor(SchoolRecord):
         return self.id_masked
 
     def shows_full_id_to(self, user: Any) -> bool:
-        membership = getattr(user, "membership", None)
+        membership = membership_of(user)
         return (
             has_role(user, Role.SCHOOL_ADMIN)
             and membership is not None
@@ -182,5 +182,5 @@ def _check_gate_keeper(user: Any, school: Any) -> None:
         return
     if role_of(user) not in (Role.SCHOOL_ADMIN, Role.SCHOOL_STAFF):
         raise PermissionDenied
-    if user.membership.school_id != school.pk:
+    if getattr(membership_of(user), "school_id", None) != school.pk:
         raise PermissionDenied

@@ -11,7 +11,8 @@ import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from xiaoan.hazards.models import Hazard, local_today
+from xiaoan.core.dates import local_today
+from xiaoan.hazards.models import Hazard
 from xiaoan.registers.models import (
     Assessment,
     Driver,

@@ -1,0 +1,57 @@
+"""The product's one error vocabulary: what went wrong, said once, mapped once.
+
+Model methods raise these with a translated sentence for the user. The API maps them in
+`api.views.exception_handler` (the status below, `{"detail": …, "code": …}`); the pages map
+them in `core.middleware.DomainErrorMiddleware` (a message and back to the page, or the 403/404
+page). No app defines its own error classes.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+
+class DomainError(Exception):
+    """A step or an edit cannot be done; `message` is a translated sentence for the user."""
+
+    status = 400
+    code = "invalid"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = str(message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class Invalid(DomainError):
+    """The input is incomplete or impossible (400)."""
+
+
+class Refused(DomainError):
+    """Not possible in the record's present state (409)."""
+
+    status = 409
+    code = "refused"
+
+
+class Stale(Refused):
+    """Someone else saved the record since it was read (409)."""
+
+    code = "stale"
+
+
+class NotAllowed(DomainError, PermissionDenied):
+    """The user's role may not do this to this record (403)."""
+
+    status = 403
+    code = "not_allowed"
+
+
+class NotFound(DomainError, Http404):
+    """No such record, or one the user may not see (404)."""
+
+    status = 404
+    code = "not_found"
