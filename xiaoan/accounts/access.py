@@ -71,3 +71,16 @@ def require_role(user: Any, *roles: str) -> None:
 
 def can_manage_schools(user: Any) -> bool:
     return has_role(user, Role.BUREAU_ADMIN)
+
+
+def member(user: Any) -> Membership:
+    """The active membership of a user acting for a school or district; a user without one
+    (a superuser, a deactivated account) is refused with a sentence instead of an error."""
+    membership = membership_of(user)
+    if membership is None:
+        from django.utils.translation import gettext
+
+        from xiaoan.core.errors import NotAllowed
+
+        raise NotAllowed(gettext("This needs an account of a school, a department or the bureau."))
+    return membership

@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from xiaoan.accounts.access import has_role, membership_of
+from xiaoan.accounts.access import has_role, member
 from xiaoan.accounts.choices import Role
 from xiaoan.reports import official, stats
 from xiaoan.reports.choices import OfficialKind
@@ -94,7 +94,7 @@ class MonthlyReportViewSet(viewsets.ReadOnlyModelViewSet):
             raise PermissionDenied
         data = MonthSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        school = membership_of(request.user).school  # type: ignore[union-attr]
+        school = member(request.user).school
         try:
             report = MonthlyReport.for_month(
                 school, data.validated_data["year"], data.validated_data["month"]
@@ -182,7 +182,7 @@ class OfficialReportViewSet(viewsets.ReadOnlyModelViewSet):
     def generate(self, request: Request) -> Response:
         if not has_role(request.user, Role.BUREAU_ADMIN) or request.user.is_superuser:
             raise PermissionDenied
-        membership = membership_of(request.user)  # type: ignore[union-attr]
+        membership = member(request.user)
         form = GenerateForm(request.data, bureau_id=membership.bureau_id)
         if not form.is_valid():
             raise serializers.ValidationError(form.errors.get_json_data())

@@ -26,6 +26,7 @@ class DomainAPIError(exceptions.APIException):
     def __init__(self, error: DomainError) -> None:
         super().__init__(detail=error.message, code=error.code)
         self.status_code = error.status
+        self.error = error
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -43,7 +44,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         )
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, DomainAPIError):
-        response.data = {"detail": str(exc.detail), "code": exc.detail.code}
+        response.data = {"detail": exc.error.message, "code": exc.error.code}
     return response
 
 

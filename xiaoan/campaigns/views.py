@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views import generic
 from django.views.decorators.http import require_GET, require_POST
 
-from xiaoan.accounts.access import has_role, membership_of
+from xiaoan.accounts.access import has_role, member, membership_of
 from xiaoan.accounts.choices import Role
 from xiaoan.core.excel import build_workbook, workbook_response
 from xiaoan.schools.choices import SchoolKind
@@ -63,7 +63,7 @@ def _campaign_form(request: HttpRequest, instance: Campaign | None) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         campaign = form.save(commit=False)
         if instance is None:
-            campaign.bureau_id = membership_of(request.user).bureau_id  # type: ignore[union-attr]
+            campaign.bureau_id = member(request.user).bureau_id
         for name in ("notice_file", "plan_file"):
             upload = request.FILES.get(name)
             if upload:

@@ -17,6 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .errors import Stale
 from .models import ChangeAction, ChangeLog, stale_message
@@ -156,15 +157,31 @@ def history(instance: models.Model) -> models.QuerySet[ChangeLog]:
     ).select_related("user")
 
 
+def _readable(field: Any, value: Any) -> Any:
+    """A stored value as the user reads it: a choice's label, a related record's name."""
+    if value is None or value == "":
+        return None
+    if getattr(field, "choices", None):
+        return dict(field.flatchoices).get(value, value)
+    if getattr(field, "is_relation", False) and field.related_model is not None:
+        related = field.related_model._base_manager.filter(pk=value).first()
+        return str(related) if related is not None else value
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    return value
+
+
 def described_history(instance: models.Model, limit: int = 50) -> list[dict[str, Any]]:
-    """The latest entries with their changed fields named as the user reads them."""
-    labels = {f.name: str(f.verbose_name) for f in instance._meta.concrete_fields}
-    return [
-        {
-            "entry": entry,
-            "changes": [
-                (labels.get(name, name), old, new) for name, old, new in entry.changed_fields
-            ],
-        }
-        for entry in history(instance)[:limit]
-    ]
+    """The latest entries, each change named and valued as the user reads it."""
+    fields = {f.name: f for f in instance._meta.concrete_fields}
+    described = []
+    for entry in history(instance)[:limit]:
+        changes = []
+        for name, old, new in entry.changed_fields:
+            field = fields.get(name)
+            label = str(field.verbose_name) if field is not None else name
+            if field is not None:
+                old, new = _readable(field, old), _readable(field, new)
+            changes.append((label, old, new))
+        described.append({"entry": entry, "changes": changes})
+    return described

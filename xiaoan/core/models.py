@@ -80,6 +80,8 @@ class Versioned(models.Model):
 
     version = models.PositiveIntegerField(_("version"), default=1)
 
+    _expected_version: int | None = None
+
     class Meta:
         abstract = True
 
@@ -88,18 +90,19 @@ class Versioned(models.Model):
 
         adding = self._state.adding
         before = None if adding else loaded_snapshot(self)
+        expected = self.version
         with transaction.atomic(using=kwargs.get("using")):
             if not adding:
-                self._expected_version = self.version
-                self.version = (self.version or 0) + 1
+                self._expected_version = expected
+                self.version = (expected or 0) + 1
                 update_fields = kwargs.get("update_fields")
                 if update_fields is not None:
                     kwargs["update_fields"] = {*update_fields, "version", "updated_at"}
             try:
                 super().save(*args, **kwargs)
             except Exception:
-                if not adding:
-                    self.version = self._expected_version
+                self.version = expected
+                self._expected_version = None
                 raise
             record_change(
                 self, None, ChangeAction.CREATE if adding else ChangeAction.UPDATE, before
@@ -108,8 +111,8 @@ class Versioned(models.Model):
         self._db_values = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
 
     @classmethod
-    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Any:
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db: str | None, field_names: Any, values: Any, **kwargs: Any) -> Any:
+        instance = super().from_db(db, field_names, values, **kwargs)
         # The values as read, kept raw: the change log's "before" is built only on save.
         instance._db_values = dict(zip(field_names, values, strict=False))
         return instance

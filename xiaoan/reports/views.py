@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views import generic
 from django.views.decorators.http import require_GET, require_POST
 
-from xiaoan.accounts.access import membership_of, require_role
+from xiaoan.accounts.access import member, membership_of, require_role, role_of
 from xiaoan.accounts.choices import Role
 from xiaoan.core.dates import local_today
 from xiaoan.core.excel import build_workbook, workbook_response
@@ -104,7 +104,7 @@ def monthly_start(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Give a valid year and month."))
         return redirect("reports:monthly_list")
-    school = membership_of(request.user).school  # type: ignore[union-attr]
+    school = member(request.user).school
     try:
         year, month = form.cleaned_data["year"], form.cleaned_data["month"]
         report = MonthlyReport.for_month(school, year, month)
@@ -225,7 +225,7 @@ def _board_month(request: HttpRequest, bureau_id: int) -> tuple[int, int]:
 @login_required
 def compliance_board(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *BUREAU_ROLES)
-    bureau_id = membership_of(request.user).bureau_id  # type: ignore[union-attr]
+    bureau_id = member(request.user).bureau_id
     year, month = _board_month(request, bureau_id)
     rows = official.compliance_rows(bureau_id, year, month, local_today())
     if request.GET.get("format") == "xlsx":
@@ -254,7 +254,7 @@ def compliance_board(request: HttpRequest) -> HttpResponse:
             "month": month,
             "counts": counts,
             "states": [(c.value, c.label, counts[c.value]) for c in Compliance],
-            "can_remind": membership_of(request.user).role == Role.BUREAU_ADMIN,  # type: ignore
+            "can_remind": member(request.user).role == Role.BUREAU_ADMIN,
         },
     )
 
@@ -264,7 +264,7 @@ def compliance_board(request: HttpRequest) -> HttpResponse:
 def compliance_remind(request: HttpRequest) -> HttpResponse:
     require_role(request.user, Role.BUREAU_ADMIN)
     year, month = int(request.POST["year"]), int(request.POST["month"])
-    bureau_id = membership_of(request.user).bureau_id  # type: ignore[union-attr]
+    bureau_id = member(request.user).bureau_id
     missing = {
         s.pk
         for s, _r, state in official.compliance_rows(bureau_id, year, month, local_today())
@@ -290,7 +290,7 @@ class OfficialListView(LoginRequiredMixin, generic.ListView):
         return OfficialReport.objects.for_user(self.request.user).select_related("campaign")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        membership = membership_of(self.request.user)  # type: ignore[union-attr]
+        membership = member(self.request.user)
         return super().get_context_data(
             form=GenerateForm(bureau_id=membership.bureau_id, initial={"year": local_today().year}),
             can_generate=membership.role == Role.BUREAU_ADMIN,
@@ -302,7 +302,7 @@ class OfficialListView(LoginRequiredMixin, generic.ListView):
 @login_required
 def official_generate(request: HttpRequest) -> HttpResponse:
     require_role(request.user, Role.BUREAU_ADMIN)
-    membership = membership_of(request.user)  # type: ignore[union-attr]
+    membership = member(request.user)
     form = GenerateForm(request.POST, bureau_id=membership.bureau_id)
     if not form.is_valid():
         messages.error(
@@ -334,7 +334,7 @@ class OfficialDetailView(LoginRequiredMixin, generic.DetailView):
         return OfficialReport.objects.for_user(self.request.user)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        role = membership_of(getattr(self.request.user), "role", None)
+        role = role_of(self.request.user)
         can_edit = role == Role.BUREAU_ADMIN and not self.object.is_issued
         return super().get_context_data(
             can_edit=can_edit,

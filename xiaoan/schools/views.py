@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from xiaoan.accounts.access import can_manage_schools, membership_of, require_role
+from xiaoan.accounts.access import can_manage_schools, member, membership_of, require_role
 from xiaoan.accounts.choices import Role
 from xiaoan.core.changelog import described_history, record_change, snapshot
 from xiaoan.core.excel import ExcelError, workbook_response
@@ -27,7 +27,7 @@ from .models import Department, School
 
 def user_bureau(request: HttpRequest) -> Any:
     """The bureau of the logged-in user's district (views that need it require a role)."""
-    return membership_of(request.user).bureau  # type: ignore[union-attr]
+    return member(request.user).bureau
 
 
 def filtered_schools(request: HttpRequest) -> SchoolFilter:

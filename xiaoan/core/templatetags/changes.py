@@ -1,0 +1,16 @@
+"""`{% history_card record %}`: the History tab of every detail page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from xiaoan.core.changelog import described_history
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/history.html")
+def history_card(record: Any, limit: int = 50) -> dict[str, Any]:
+    return {"history": described_history(record, limit), "record": record}

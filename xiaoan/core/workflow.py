@@ -1,0 +1,35 @@
+""" "What may this user do now?", answered the same way by every workflow model.
+
+A workflow model lists its steps in `action_checks()`: step name → a check that raises a
+`core.errors.DomainError` (or Django's PermissionDenied) when the user may not take the step
+now. `allowed_actions(user)` runs them: templates show exactly those buttons, the API returns
+the list with every row, and each step's method calls its own check first, so views and API
+refuse the rest with the same sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+from .errors import DomainError
+
+
+class Actions:
+    def action_checks(self) -> dict[str, Callable[[Any], object]]:
+        raise NotImplementedError
+
+    def allowed_actions(self, user: Any) -> list[str]:
+        allowed = []
+        for name, check in self.action_checks().items():
+            try:
+                check(user)
+            except (DomainError, PermissionDenied):
+                continue
+            allowed.append(name)
+        return allowed
+
+    def may(self, user: Any, action: str) -> bool:
+        return action in self.allowed_actions(user)
