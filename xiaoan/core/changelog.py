@@ -25,6 +25,8 @@ from .models import ChangeAction, ChangeLog, stale_message
 SKIPPED = {"id", "created_at", "updated_at", "version"}
 
 _request: contextvars.ContextVar[Any] = contextvars.ContextVar("xiaoan_request", default=None)
+_action: contextvars.ContextVar[str | None] = contextvars.ContextVar("xiaoan_action", default=None)
+_actor: contextvars.ContextVar[Any] = contextvars.ContextVar("xiaoan_actor", default=None)
 
 
 @contextmanager
@@ -37,7 +39,21 @@ def serving(request: Any) -> Iterator[None]:
         _request.reset(token)
 
 
+@contextmanager
+def recorded_as(action: str, user: Any = None) -> Iterator[None]:
+    """Log the saves made inside as `action` (e.g. an Excel import) instead of create/update,
+    by `user` when given (a command line has no request)."""
+    tokens = (_action.set(action), _actor.set(user))
+    try:
+        yield
+    finally:
+        _action.reset(tokens[0])
+        _actor.reset(tokens[1])
+
+
 def current_actor() -> Any:
+    if _actor.get() is not None:
+        return _actor.get()
     request = _request.get()
     user = getattr(request, "user", None)
     return user if getattr(user, "is_authenticated", False) else None
@@ -109,6 +125,8 @@ def record_change(
         before = {k: before.get(k) for k in changed}
         after = {k: after[k] for k in changed}
     actor = user if getattr(user, "is_authenticated", False) else current_actor()
+    if action in (ChangeAction.CREATE, ChangeAction.UPDATE):
+        action = _action.get() or action
     return ChangeLog.objects.create(
         content_type=ContentType.objects.get_for_model(instance),
         object_id=str(instance.pk),

@@ -43,7 +43,7 @@ class VersionedFormMixin:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         if self.instance is not None and self.instance.pk:
             self.fields["version"] = forms.IntegerField(  # type: ignore[attr-defined]
-                widget=forms.HiddenInput, initial=self.instance.version
+                widget=forms.HiddenInput, initial=self.instance.version, required=False
             )
 
     def clean(self) -> Any:

@@ -6,12 +6,12 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.core.forms import BootstrapMixin
+from xiaoan.core.forms import BootstrapMixin, VersionedFormMixin
 
 from .models import School
 
 
-class SchoolForm(BootstrapMixin, forms.ModelForm):
+class SchoolForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = School
         fields = [

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from xiaoan.core.changelog import record_change, snapshot
+from xiaoan.core.changelog import recorded_as
 from xiaoan.core.excel import RowError, read_rows
 from xiaoan.core.models import ChangeAction
 
@@ -155,14 +155,13 @@ def import_schools(data: bytes, bureau: Bureau, user: Any = None) -> ImportResul
 
 def _save(records: list[dict[str, Any]], bureau: Bureau, user: Any) -> ImportResult:
     result = ImportResult()
-    existing = {s.code: snapshot(s) for s in School.objects.filter(bureau=bureau)}
-    with transaction.atomic():
+    # Each saved school is written to the change log (core.models.Versioned) as imported.
+    with transaction.atomic(), recorded_as(ChangeAction.IMPORT, user):
         for record in records:
             code = record.pop("code")
-            school, created = School.objects.update_or_create(
+            _school, created = School.objects.update_or_create(
                 bureau=bureau, code=code, defaults=record
             )
-            record_change(school, user, ChangeAction.IMPORT, existing.get(code))
             result.codes.append(code)
             if created:
                 result.created += 1

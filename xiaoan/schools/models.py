@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.core.models import TimeStampedModel
+from xiaoan.core.models import TimeStampedModel, Versioned
 
 from .choices import DepartmentKind, RegionLevel, SchoolKind
 from .querysets import DepartmentQuerySet, SchoolQuerySet
@@ -62,7 +62,7 @@ class Bureau(TimeStampedModel):
         return self.name
 
 
-class BureauSection(TimeStampedModel):
+class BureauSection(Versioned, TimeStampedModel):
     """A section of the bureau (安全科, 基教科, 人事科, 装备科…)."""
 
     bureau = models.ForeignKey(
@@ -85,7 +85,7 @@ class BureauSection(TimeStampedModel):
         return self.name
 
 
-class Department(TimeStampedModel):
+class Department(Versioned, TimeStampedModel):
     """A partner department that inspects schools with the bureau (fire brigade, traffic police…)."""
 
     bureau = models.ForeignKey(
@@ -112,7 +112,7 @@ class Department(TimeStampedModel):
         return self.name
 
 
-class School(TimeStampedModel):
+class School(Versioned, TimeStampedModel):
     """A school or childcare institution of the district."""
 
     bureau = models.ForeignKey(

@@ -5,18 +5,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import generic
 
 from xiaoan.accounts.access import can_manage_schools, member, membership_of, require_role
 from xiaoan.accounts.choices import Role
-from xiaoan.core.changelog import described_history, record_change, snapshot
 from xiaoan.core.excel import ExcelError, workbook_response
-from xiaoan.core.models import ChangeAction
 
 from .exports import schools_workbook
 from .filters import SchoolFilter
@@ -61,7 +58,6 @@ class SchoolDetailView(LoginRequiredMixin, generic.DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["can_manage"] = can_manage_schools(self.request.user)
-        context["history"] = described_history(self.object)
         return context
 
 
@@ -88,12 +84,11 @@ class SchoolFormMixin(LoginRequiredMixin, generic.edit.ModelFormMixin):
         return kwargs
 
     def form_valid(self, form: Any) -> HttpResponse:
-        is_new = form.instance.pk is None
-        before = None if is_new else snapshot(School.objects.get(pk=form.instance.pk))
-        with transaction.atomic():
-            response = super().form_valid(form)
-            action = ChangeAction.CREATE if is_new else ChangeAction.UPDATE
-            record_change(self.object, self.request.user, action, before)
+        # Saved under the version read with the form; the change log is written by the save.
+        self.object = form.save_or_error()
+        if self.object is None:
+            return self.form_invalid(form)
+        response = HttpResponseRedirect(self.get_success_url())
         messages.success(self.request, _("School “%(name)s” saved.") % {"name": form.instance.name})
         return response
 

@@ -133,9 +133,34 @@ def test_editing_a_school_is_logged_with_before_and_after(as_user, bureau_admin,
     client = as_user(bureau_admin)
     client.post(reverse("schools:update", args=[school_a.pk]), data)
     client.post(reverse("schools:update", args=[school_a.pk]), data)  # no change: no entry
-    [entry] = history(school_a)
+    entry, created = history(school_a)  # newest first; the second post changed nothing
+    assert created.action == "create"
     assert entry.user == bureau_admin and entry.action == "update"
+    assert entry.address == "127.0.0.1" and entry.bureau_id == school_a.bureau_id
     assert ("principal", "", "新校长") in entry.changed_fields
     assert ("enrolment", 900, 950) in entry.changed_fields
     page = client.get(reverse("schools:detail", args=[school_a.pk])).content.decode()
     assert "变更记录" in page and "新校长" in page
+
+
+def test_a_stale_school_edit_is_refused_and_keeps_what_was_typed(as_user, bureau_admin, school_a):
+    data = {
+        "code": "S001",
+        "name": school_a.name,
+        "kind": "primary",
+        "enrolment": "950",
+        "principal": "先保存的人",
+        "is_active": "on",
+        "version": str(school_a.version),
+    }
+    client = as_user(bureau_admin)
+    first = client.post(reverse("schools:update", args=[school_a.pk]), data)
+    assert first.status_code == 302
+    late = client.post(
+        reverse("schools:update", args=[school_a.pk]), {**data, "principal": "后保存的人"}
+    )
+    assert late.status_code == 200
+    page = late.content.decode()
+    assert "他人" in page and "后保存的人" in page
+    school_a.refresh_from_db()
+    assert school_a.principal == "先保存的人" and school_a.version == 2
