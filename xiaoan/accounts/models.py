@@ -7,12 +7,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.core.models import TimeStampedModel
+from xiaoan.core.models import TimeStampedModel, Versioned
 
 from .choices import Role
 
 
-class Membership(TimeStampedModel):
+class Membership(Versioned, TimeStampedModel):
     """A user's role in a district: at the bureau, at a partner department or at a school.
 
     Every membership names the bureau (the district's scope); school roles also name the
