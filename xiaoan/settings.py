@@ -85,7 +85,21 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "xiaoan.core.middleware.NotFoundPageMiddleware",
     "xiaoan.core.middleware.DomainErrorMiddleware",
+    "xiaoan.core.middleware.SecurityHeadersMiddleware",
 ]
+# Scripts only from our own files; styles may be inline (Bootstrap and ECharts set them).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+API_DOCS_PREFIX = "/api/v1/docs/"
+CONTENT_SECURITY_POLICY_DOCS = CONTENT_SECURITY_POLICY.replace(
+    "script-src 'self'", "script-src 'self' 'unsafe-inline'"
+)
+PERMISSIONS_POLICY = (
+    "camera=(self), geolocation=(), microphone=(), payment=(), usb=(), interest-cohort=()"
+)
 
 ROOT_URLCONF = "xiaoan.urls"
 WSGI_APPLICATION = "xiaoan.wsgi.application"
@@ -139,9 +153,18 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
-# Failed logins allowed per username and per address before a pause (LOGIN_LOCKOUT_SECONDS).
+# Login attempts allowed before a pause of LOGIN_LOCKOUT_SECONDS (accounts/throttle.py): per
+# account and address, per account from anywhere, and per address alone (a school shares one).
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
+LOGIN_MAX_ACCOUNT_FAILURES = int(os.environ.get("LOGIN_MAX_ACCOUNT_FAILURES", "20"))
+LOGIN_MAX_ADDRESS_FAILURES = int(os.environ.get("LOGIN_MAX_ADDRESS_FAILURES", "100"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
+# Addresses of the reverse proxies whose X-Forwarded-For is believed (core/http.py); none by
+# default, so a client cannot choose the address it is counted and logged under.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+# A session ends after a working day without a request (SESSION_IDLE_SECONDS, default 10 hours).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(10 * 3600)))
+SESSION_SAVE_EVERY_REQUEST = True
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

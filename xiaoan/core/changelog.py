@@ -60,8 +60,10 @@ def current_actor() -> Any:
 
 
 def current_address() -> str | None:
+    from .http import client_address
+
     request = _request.get()
-    return request.META.get("REMOTE_ADDR") or None if request is not None else None
+    return client_address(request) if request is not None else None
 
 
 def _plain(value: Any, encoder: DjangoJSONEncoder) -> Any:

@@ -11,12 +11,36 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _THIN = Side(style="thin", color="999999")
+
+
+# What Excel would run as a formula (or DDE) if the cell were text typed by a user.
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def safe_cell(value: Any) -> Any:
+    """A value as every export writes it: control characters (which openpyxl refuses, and which
+    no one can see) removed. Numbers, dates and booleans pass unchanged."""
+    if not isinstance(value, str):
+        return value
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def append_row(ws: Worksheet, values: Iterable[Any]) -> None:
+    """The one way rows are written to a sheet: text is cleaned (`safe_cell`), and text that
+    Excel would take for a formula (=, +, -, @) is stored as text, marked with Excel's own
+    "this is text" flag, so it is shown, never run — also after someone edits the cell."""
+    ws.append([safe_cell(v) for v in values])
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+            cell.data_type = "s"
+            cell.quotePrefix = True
 
 
 def build_workbook(
@@ -27,17 +51,17 @@ def build_workbook(
     ws = wb.active
     assert ws is not None
     ws.title = (sheet or title)[:31]
-    ws.append([title])
+    append_row(ws, [title])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(headers), 1))
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append(list(headers))
+    append_row(ws, headers)
     for cell in ws[2]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.border = Border(top=_THIN, bottom=_THIN, left=_THIN, right=_THIN)
     for row in rows:
-        ws.append(list(row))
+        append_row(ws, row)
     ws.freeze_panes = "A3"
     _fit_widths(ws, len(headers))
     return wb

@@ -109,3 +109,25 @@ class DomainErrorMiddleware:
             response["HX-Redirect"] = back
             return response
         return HttpResponseRedirect(back)
+
+
+class SecurityHeadersMiddleware:
+    """Headers every response carries: a Content-Security-Policy without inline script (every
+    script is a file under /static/), a Permissions-Policy, and `Cache-Control: no-store` on
+    what a logged-in user receives, so a shared office PC keeps no children's data in its cache.
+    The API's browsable documentation (drf-spectacular's Swagger page) starts with an inline
+    script: it alone gets `CONTENT_SECURITY_POLICY_DOCS`."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        docs = request.path.startswith(settings.API_DOCS_PREFIX)
+        policy = settings.CONTENT_SECURITY_POLICY_DOCS if docs else settings.CONTENT_SECURITY_POLICY
+        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if getattr(user, "is_authenticated", False) and "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "no-store"
+        return response

@@ -35,7 +35,7 @@ def test_login_is_throttled_after_repeated_failures(client, alice, settings):
 
 
 def test_throttle_counts_per_username_not_only_per_address(client, alice, bob, settings):
-    settings.LOGIN_MAX_FAILURES = 2
+    settings.LOGIN_MAX_ACCOUNT_FAILURES = 2
     for _ in range(2):
         login(client, "alice", "wrong")
     other = client.__class__(REMOTE_ADDR="10.1.1.9")
