@@ -165,6 +165,9 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 # A session ends after a working day without a request (SESSION_IDLE_SECONDS, default 10 hours).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(10 * 3600)))
 SESSION_SAVE_EVERY_REQUEST = True
+# An API token ends after this many days, and at once when its user's password changes or the
+# membership is deactivated (accounts/tokens.py).
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -196,7 +199,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "xiaoan@localhost")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "xiaoan.accounts.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
