@@ -43,18 +43,22 @@ def revoke(user: Any) -> int:
 
 
 def _password_changing(sender: Any, instance: Any, **kwargs: Any) -> None:
-    if instance.pk is None:
+    if instance.pk is None or kwargs.get("raw"):
         return
     old = sender._base_manager.filter(pk=instance.pk).values_list("password", flat=True).first()
     instance._xiaoan_password_changed = old is not None and old != instance.password
 
 
 def _password_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return
     if getattr(instance, "_xiaoan_password_changed", False) or not instance.is_active:
         revoke(instance)
 
 
 def _membership_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return
     forget_membership(instance.user)
     if not instance.is_active:
         revoke(instance.user)
