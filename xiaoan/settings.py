@@ -159,7 +159,7 @@ LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
 LOGIN_MAX_ACCOUNT_FAILURES = int(os.environ.get("LOGIN_MAX_ACCOUNT_FAILURES", "20"))
 LOGIN_MAX_ADDRESS_FAILURES = int(os.environ.get("LOGIN_MAX_ADDRESS_FAILURES", "100"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
-# Addresses of the reverse proxies whose X-Forwarded-For is believed (core/http.py); none by
+# Addresses of the reverse proxies whose X-Forwarded-For is believed (core/addresses.py); none by
 # default, so a client cannot choose the address it is counted and logged under.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 # A session ends after a working day without a request (SESSION_IDLE_SECONDS, default 10 hours).

@@ -11,7 +11,7 @@ parallel guesses cannot all slip through between a check and a count. Three coun
 
 A successful login clears the account's counters. The counters live in the shared cache
 (`CACHE_URL=redis://…` when several app servers run), for `LOGIN_LOCKOUT_SECONDS`.
-The client address comes from `core.http.client_address` (a proxy's header only when trusted).
+The client address comes from `core.addresses.client_address` (a proxy's header only when trusted).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from django.contrib.auth import authenticate
 from django.core.cache import cache
 from django.utils.translation import gettext
 
-from xiaoan.core.http import client_address
+from xiaoan.core.addresses import client_address
 
 
 class LockedOut(Exception):

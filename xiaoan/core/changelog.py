@@ -60,7 +60,7 @@ def current_actor() -> Any:
 
 
 def current_address() -> str | None:
-    from .http import client_address
+    from .addresses import client_address
 
     request = _request.get()
     return client_address(request) if request is not None else None

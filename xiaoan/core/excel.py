@@ -123,7 +123,7 @@ def read_rows(data: bytes, header_aliases: dict[str, str]) -> list[tuple[int, di
     ws = wb.worksheets[0] if wb.worksheets else None
     if ws is None:
         raise ExcelError(_("The workbook has no sheet."))
-    rows = list(ws.iter_rows(values_only=True))
+    rows = _bounded_rows(ws)
     header_index, columns = _find_header(rows, header_aliases)
     result = []
     for offset, values in enumerate(rows[header_index + 1 :], start=header_index + 2):
@@ -134,6 +134,31 @@ def read_rows(data: bytes, header_aliases: dict[str, str]) -> list[tuple[int, di
     if not result:
         raise ExcelError(_("The workbook has a header row but no data rows."))
     return result
+
+
+# An import template has about ten columns; a district's registry a few thousand rows.
+MAX_IMPORT_COLUMNS = 60
+MAX_IMPORT_ROWS = 20_000
+
+
+def _bounded_rows(ws: Any) -> list[tuple[Any, ...]]:
+    """The sheet's rows as far as they hold data, refusing an oversized sheet as it is read.
+
+    A sheet may declare a range far larger than its data (`A1:XFD1048576`); read-only openpyxl
+    would pad every row to that width. The declared range is ignored and at most
+    MAX_IMPORT_COLUMNS columns are read, so a small file cannot take gigabytes to open."""
+    ws.reset_dimensions()
+    rows: list[tuple[Any, ...]] = []
+    for values in ws.iter_rows(values_only=True, max_col=MAX_IMPORT_COLUMNS):
+        rows.append(values)
+        if len(rows) > MAX_IMPORT_ROWS + 10:
+            raise ExcelError(
+                _("The sheet has more than %(rows)s rows; split it into several files.")
+                % {"rows": MAX_IMPORT_ROWS}
+            )
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    return rows
 
 
 def _find_header(
