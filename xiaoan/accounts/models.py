@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pyotp
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.models import TimeStampedModel, Versioned
@@ -102,3 +104,34 @@ class Membership(Versioned, TimeStampedModel):
     @property
     def is_school_admin(self) -> bool:
         return self.role == Role.SCHOOL_ADMIN
+
+
+class TwoFactor(TimeStampedModel):
+    """A user's confirmed TOTP secret (the second factor at login)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    secret = models.CharField(_("secret"), max_length=64)
+    last_step = models.BigIntegerField(_("last code step used"), default=0)
+
+    class Meta:
+        verbose_name = _("second factor")
+        verbose_name_plural = _("second factors")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def verify(self, code: str) -> bool:
+        """True once per valid code; a code already used (or older) is refused."""
+        totp = pyotp.TOTP(self.secret)
+        code = "".join(ch for ch in str(code) if ch.isdigit())
+        now = timezone.now()
+        for offset in (-1, 0, 1):
+            step = totp.timecode(now) + offset
+            if step > self.last_step and totp.generate_otp(step) == code and len(code) == 6:
+                updated = TwoFactor.objects.filter(pk=self.pk, last_step__lt=step).update(
+                    last_step=step
+                )
+                return bool(updated)
+        return False

@@ -39,6 +39,6 @@ def install() -> None:
     from rest_framework import serializers
 
     for field_class in (forms.CharField, serializers.CharField):
-        validators = list(getattr(field_class, "default_validators", []))
+        validators: list[Any] = list(getattr(field_class, "default_validators", []))
         if not any(isinstance(v, NoControlCharacters) for v in validators):
-            field_class.default_validators = [*validators, NoControlCharacters()]
+            setattr(field_class, "default_validators", [*validators, NoControlCharacters()])  # noqa: B010
