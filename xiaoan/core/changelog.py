@@ -118,6 +118,20 @@ def record_change(
     after: dict[str, Any] | None = None,
 ) -> ChangeLog | None:
     """Write one change-log row; nothing when an update changed nothing."""
+    entry = change_entry(instance, user, action, before, after)
+    if entry is not None:
+        entry.save()
+    return entry
+
+
+def change_entry(
+    instance: models.Model,
+    user: Any,
+    action: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> ChangeLog | None:
+    """The change-log row of a change, unsaved (bulk writers save many at once)."""
     after = snapshot(instance) if after is None else after
     if before is not None and action != ChangeAction.STATE:
         if before == after:
@@ -129,7 +143,7 @@ def record_change(
     actor = user if getattr(user, "is_authenticated", False) else current_actor()
     if action in (ChangeAction.CREATE, ChangeAction.UPDATE):
         action = _action.get() or action
-    return ChangeLog.objects.create(
+    return ChangeLog(
         content_type=ContentType.objects.get_for_model(instance),
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
