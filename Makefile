@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install dev migrate demo serve test lint typecheck messages bench clean
+.PHONY: run install dev migrate demo serve test lint typecheck messages bench schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,3 +57,8 @@ bench: dev
 
 clean:
 	rm -rf $(VENV) var
+
+# The API schema snapshot that `xiaoan/api/tests/test_schema.py` compares with: rewrite it
+# after a change of the API is meant, and commit it.
+schema: dev
+	$(BIN)/python manage.py spectacular --lang en --skip-checks --file xiaoan/api/tests/openapi.snapshot.yaml

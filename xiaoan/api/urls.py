@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from . import campaigns, hazards, inspections, registers, reports, views
+from . import campaigns, changes, hazards, inspections, registers, reports, views
 
 app_name = "api"
 
@@ -13,6 +13,7 @@ registers.register_routes(router)
 campaigns.register_routes(router)
 inspections.register_routes(router)
 reports.register_routes(router)
+router.register("changes", changes.ChangeViewSet, basename="change")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),

@@ -1,0 +1,124 @@
+"""Every API operation answers without a server error, with a body its schema describes.
+
+Schemathesis reads the schema from a live test server and sends a few generated requests to
+each operation (POST, PUT and PATCH too: the data is thrown away after the test), logged in as
+the bureau's safety section, then as a school's administrator. Generation is deterministic
+(the same requests every run), without shrinking, and bounded so the run stays short.
+
+Schemathesis's own pytest loader (`schemathesis.pytest.from_fixture`) fails on pytest 9.2
+(it writes `Node._nodeid`, which pytest no longer has), so each operation is run here as a
+plain Hypothesis test over `operation.as_strategy()`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import hypothesis
+import pytest
+import requests
+import schemathesis
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+from schemathesis.config import SchemathesisConfig
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from xiaoan.hazards.choices import HazardSource
+from xiaoan.hazards.models import Area, Hazard
+
+pytestmark = pytest.mark.schemathesis
+
+# Operations that fail today (by operationId), each with what is wrong. They still run, but
+# their failures do not fail the test: remove an entry when its operation is fixed.
+KNOWN_FAILURES: dict[str, str] = {
+    "hazards_list": "department_name is null for a hazard no department found; schema: string",
+    "hazards_retrieve": "department_name is null for a hazard no department found; schema: string",
+    "inspection_schedules_coverage_retrieve": (
+        "answers a list of school rows; documented as the Schedule record"
+    ),
+    "registers_duty_gaps_list": "answers {day, results}; documented as an array of DutyGaps",
+    "registers_expiring_papers_list": (
+        "answers {today, until, vehicles, drivers}; documented as an array of ExpiringPapers"
+    ),
+    "stats_by_area_retrieve": "answers an array of area rows; documented as an object",
+    "stats_compliance_retrieve": "answers an array; documented as an object",
+    "stats_funnel_retrieve": "answers an array of status rows; documented as an object",
+    "stats_ranking_retrieve": "answers an array of school rows; documented as an object",
+    "stats_trend_retrieve": "answers an array of month rows; documented as an object",
+}
+
+PASSES = {"bureau_admin": 5, "alice": 3}  # persona: generated requests per operation
+CHECKS = [not_a_server_error, response_schema_conformance]
+CONFIG = {"generation": {"mode": "positive"}}
+
+
+def hypothesis_settings(examples: int) -> hypothesis.settings:
+    return hypothesis.settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
+        suppress_health_check=list(hypothesis.HealthCheck),
+    )
+
+
+@pytest.fixture
+def district(bureau_admin, alice, bob, school_a, school_b) -> dict[str, int]:
+    """Two schools of one district with three hazards; the ids that requests name."""
+    area = Area.objects.get(code="fire")
+    hazards = [
+        Hazard.objects.report(
+            school=school,
+            area=area,
+            level="general",
+            description=description,
+            reported_by=user,
+            source=HazardSource.SELF_REPORT,
+            found_on=datetime.date(2014, 9, 1),
+        )
+        for school, user, description in [
+            (school_a, alice, "灭火器过期未更换"),
+            (school_a, alice, "安全出口堵塞"),
+            (school_b, bob, "围墙裂缝"),
+        ]
+    ]
+    return {"/api/v1/hazards/": hazards[0].pk, "/api/v1/schools/": school_a.pk}
+
+
+def first_failure(operation: Any, examples: int, base_url: str, headers: dict, ids: dict) -> str:
+    """Send the operation's generated requests; the first failure, described ("" if none)."""
+    # A random id names nothing (404): name the district's own record where there is one.
+    known = [pk for prefix, pk in ids.items() if operation.path.startswith(prefix)]
+    fixed = {"id": known[0]} if known and "{id}" in operation.path else {}
+    failures: list[str] = []
+
+    @hypothesis_settings(examples)
+    @hypothesis.given(case=operation.as_strategy(path_parameters=fixed or None))
+    def send(case: Any) -> None:
+        if failures:
+            return
+        try:
+            case.call_and_validate(base_url=base_url, headers=headers, checks=CHECKS)
+        except (AssertionError, BaseExceptionGroup) as error:
+            failures.append(str(error))
+
+    send()
+    return failures[0] if failures else ""
+
+
+@pytest.mark.parametrize("persona", list(PASSES))
+def test_every_operation_answers_as_its_schema_says(request, persona, live_server, district):
+    token = Token.objects.create(user=request.getfixturevalue(persona))
+    headers = {"Authorization": f"Token {token.key}"}
+    raw = requests.get(f"{live_server.url}/api/v1/schema/?format=json", timeout=60).json()
+    schema = schemathesis.openapi.from_dict(raw, config=SchemathesisConfig.from_dict(CONFIG))
+    failed = {}
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        failure = first_failure(operation, PASSES[persona], live_server.url, headers, district)
+        if failure and operation.definition.raw.get("operationId") not in KNOWN_FAILURES:
+            failed[operation.label] = failure
+    report = "\n\n".join(f"{label}\n{failure}" for label, failure in failed.items())
+    assert not failed, f"{len(failed)} operations fail as {persona}:\n\n{report}"
