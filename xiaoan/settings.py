@@ -210,7 +210,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "xiaoan.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("API_LOGIN_RATE", "10/min")},
     "EXCEPTION_HANDLER": "xiaoan.api.views.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -241,6 +240,7 @@ SPECTACULAR_SETTINGS = {
         "InspectionResultEnum": "xiaoan.inspections.choices.AnswerResult",
         "FailRequirementEnum": "xiaoan.inspections.choices.FailRequirement",
         "SchoolKindEnum": "xiaoan.schools.choices.SchoolKind",
+        "ChangeActionEnum": "xiaoan.core.models.ChangeAction",
     },
 }
 

@@ -47,6 +47,7 @@ ERROR_DESCRIPTIONS = {
     403: "The user's role may not do this.",
     404: "No such record, or one the user may not see.",
     409: "Not possible in the record's present state, or someone else saved it first.",
+    429: "Too many login attempts: wait, as the sentence says.",
 }
 
 

@@ -7,17 +7,23 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
-from rest_framework import exceptions, viewsets
-from rest_framework.authtoken.views import ObtainAuthToken
+from django.utils.translation import gettext
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from xiaoan.core.errors import DomainError
+from xiaoan.accounts import throttle, twofactor
+from xiaoan.accounts.access import membership_of
+from xiaoan.core.errors import DomainError, Invalid
 from xiaoan.schools.filters import SchoolFilter
 from xiaoan.schools.models import School
 
-from .serializers import SchoolSerializer
+from .serializers import SchoolSerializer, error_responses
 
 
 class DomainAPIError(exceptions.APIException):
@@ -48,11 +54,44 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
-class TokenView(ObtainAuthToken):
-    """POST username and password, get the user's token (throttled like the login page)."""
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    code = serializers.CharField(
+        required=False, help_text="The authenticator app's code, for an account with one."
+    )
 
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class TokenView(APIView):
+    """POST username and password (and the second factor's code where the account has one),
+    get the user's token. Counted by the login page's throttle (`accounts.throttle`)."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: TokenSerializer, **error_responses(400, 429)},
+    )
+    def post(self, request: Request) -> Response:
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        username, password = data.validated_data["username"], data.validated_data["password"]
+        try:
+            user = throttle.authenticate_throttled(request._request, username, password)
+        except throttle.LockedOut as locked:
+            raise exceptions.Throttled(detail=locked.message) from None
+        if user is None or not (user.is_superuser or membership_of(user) is not None):
+            raise Invalid(gettext("The username or password is not right."))
+        factor = twofactor.factor_of(user)
+        if factor is not None and not factor.verify(data.validated_data.get("code", "")):
+            raise Invalid(gettext("The code is not right, or was already used."))
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
 
 
 class SchoolViewSet(viewsets.ReadOnlyModelViewSet):

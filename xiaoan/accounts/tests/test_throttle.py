@@ -71,3 +71,39 @@ def test_attempts_are_counted_before_the_password_is_checked(settings):
         throttle.attempt("someone", "10.9.9.9")
     with pytest.raises(throttle.LockedOut):
         throttle.attempt("someone", "10.9.9.9")
+
+
+def test_the_token_endpoint_counts_in_the_same_throttle_as_the_login_page(alice, settings):
+    from rest_framework.test import APIClient
+
+    settings.LOGIN_MAX_FAILURES = 3
+    for _ in range(3):
+        login(Client(REMOTE_ADDR="10.0.0.9"), "alice", "wrong")
+    api = APIClient(REMOTE_ADDR="10.0.0.9")
+    response = api.post("/api/v1/auth/token/", {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 429 and LOCKED in response.json()["detail"]
+
+
+def test_the_token_endpoint_ignores_a_client_sent_forwarded_for(alice, settings):
+    from rest_framework.test import APIClient
+
+    settings.LOGIN_MAX_FAILURES = 3
+    settings.LOGIN_MAX_ACCOUNT_FAILURES = 100
+    api = APIClient(REMOTE_ADDR="10.0.0.10")
+    for n in range(4):
+        api.post(
+            "/api/v1/auth/token/",
+            {"username": "alice", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}",
+        )
+    response = api.post("/api/v1/auth/token/", {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_a_deactivated_account_gets_no_token(alice):
+    from rest_framework.test import APIClient
+
+    alice.membership.is_active = False
+    alice.membership.save()
+    response = APIClient().post("/api/v1/auth/token/", {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 400 and "token" not in response.json()

@@ -62,3 +62,15 @@ def test_code_guesses_count_in_the_login_throttle(bureau_admin, settings):
         client.post(reverse("accounts:login_code"), {"code": "000000"})
     locked = client.post(reverse("accounts:login_code"), {"code": pyotp.TOTP(SECRET).now()})
     assert "登录失败次数过多" in locked.content.decode()
+
+
+def test_the_token_endpoint_asks_for_the_code_of_an_account_with_a_second_factor(bureau_admin):
+    from rest_framework.test import APIClient
+
+    TwoFactor.objects.create(user=bureau_admin, secret=SECRET)
+    api = APIClient()
+    data = {"username": "bureau", "password": PASSWORD}
+    assert api.post("/api/v1/auth/token/", data).status_code == 400
+    code = pyotp.TOTP(SECRET).now()
+    response = api.post("/api/v1/auth/token/", {**data, "code": code})
+    assert response.status_code == 200 and response.json()["token"]
