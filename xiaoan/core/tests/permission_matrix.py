@@ -1,0 +1,955 @@
+"""The permission matrix: for every URL of the product, who gets which answer.
+
+Read it as a table. `PAGES` has one line per URL name (`hazards:detail`), `API` one line per
+operation of the OpenAPI schema (`GET /api/v1/hazards/{id}/`). Each line says which rule
+applies (a named set of roles that may) and which object the URL is about (S001's object and
+S002's object of the demo district, or the district's one object). From the rule, the object
+and the persona, `expect()` derives the answer:
+
+- anonymous: a page redirects to the login page; the API answers 401 or 403;
+- an object the persona may not see (another school's, a hazard another department found…):
+  404, never 403, so a stranger cannot even learn that it exists;
+- an object (or a page) it may see but a step its role may not take: 403;
+- a wrong method (GET on a POST-only step): 405;
+- otherwise 200 for what is read. Steps a persona may take are not posted (that would change
+  the demo data): the model's own tests cover them.
+
+`KNOWN_FAILURES` lists the cells where today's code answers otherwise than the table, each with
+its reason; the test expects them to fail (strict), so a fixed cell fails until its line goes.
+`docs/permissions.md` is this table in prose; `test_permission_matrix.py` runs it.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cache, partial
+from typing import Any
+
+from django.urls import reverse
+
+from xiaoan.accounts.choices import Role
+
+# ---- personas ---------------------------------------------------------------------------------
+
+S001, S002 = "S001", "S002"
+
+
+@dataclass(frozen=True)
+class Persona:
+    name: str  # the demo login
+    role: str | None  # None: anonymous
+    school: str | None = None  # the school code of a school role
+    department: str | None = None  # the department kind of an inspector
+
+
+PERSONAS = (
+    Persona("anonymous", None),
+    Persona("bureau", Role.BUREAU_ADMIN),
+    Persona("leader", Role.BUREAU_LEADER),
+    Persona("gov", Role.GOV_VIEWER),
+    Persona("fire", Role.DEPT_INSPECTOR, department="fire"),
+    Persona("school001", Role.SCHOOL_ADMIN, school=S001),
+    Persona("school002", Role.SCHOOL_ADMIN, school=S002),
+    Persona("staff001", Role.SCHOOL_STAFF, school=S001),
+)
+BY_NAME = {p.name: p for p in PERSONAS}
+
+
+def school_of_side(persona: Persona, side: str) -> str:
+    """ "own" is the persona's school (S001 for district roles), "other" the other one."""
+    own = persona.school or S001
+    return own if side == "own" else (S002 if own == S001 else S001)
+
+
+# ---- rules: who may --------------------------------------------------------------------------
+
+ADMIN = Role.BUREAU_ADMIN
+LEADER = Role.BUREAU_LEADER
+GOV = Role.GOV_VIEWER
+INSPECTOR = Role.DEPT_INSPECTOR
+SCHOOL_ADMIN = Role.SCHOOL_ADMIN
+STAFF = Role.SCHOOL_STAFF
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    roles: frozenset[str]
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+def rule(name: str, *roles: str) -> Rule:
+    return Rule(name, frozenset(roles))
+
+
+SIGNED_IN = rule("SIGNED_IN", ADMIN, LEADER, GOV, INSPECTOR, SCHOOL_ADMIN, STAFF)
+DISTRICT_READ = SIGNED_IN  # read, each within its reach (a school its own rows)
+DISTRICT_ROLES = rule("DISTRICT_ROLES", ADMIN, LEADER, GOV, INSPECTOR)
+BUREAU_READ = rule("BUREAU_READ", ADMIN, LEADER, GOV)  # the bureau's figures and documents
+BUREAU_STAFF = rule("BUREAU_STAFF", ADMIN, LEADER)
+BUREAU_ADMIN_ONLY = rule("BUREAU_ADMIN_ONLY", ADMIN)
+LEADER_ONLY = rule("LEADER_ONLY", LEADER)
+REPORTERS = rule("REPORTERS", ADMIN, LEADER, INSPECTOR, SCHOOL_ADMIN, STAFF)  # report a hazard
+INSPECTORS = rule("INSPECTORS", ADMIN, LEADER, INSPECTOR, SCHOOL_ADMIN)  # record inspections
+# Assign, verify, reject, decide extensions: the bureau, or the department that found it.
+MANAGERS = rule("MANAGERS", ADMIN, INSPECTOR)
+SCHOOL_ADMIN_ACTION = rule("SCHOOL_ADMIN_ACTION", SCHOOL_ADMIN)
+SCHOOL_ACTION = rule("SCHOOL_ACTION", SCHOOL_ADMIN, STAFF)  # the gate, photos of the work
+SCHOOL_OR_BUREAU_ADMIN = rule("SCHOOL_OR_BUREAU_ADMIN", SCHOOL_ADMIN, ADMIN)
+NOBODY = rule("NOBODY")  # no demo persona (superusers only)
+
+
+# ---- objects: what a URL is about --------------------------------------------------------------
+
+
+def _persona_sees_school(persona: Persona, school: str) -> bool:
+    return persona.school is None or persona.school == school
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of object: how to find S001's and S002's (or the district's one) in the demo data,
+    which school it belongs to, and who may see it at all."""
+
+    name: str
+    find: Callable[[str | None], Any]  # school code (None for district objects) → instance
+    school: Callable[[Any], str | None] = lambda obj: None
+    sees: Callable[[Persona, Any], bool] = lambda persona, obj: True
+    kwargs: Callable[[Any], dict[str, Any]] = lambda obj: {"pk": obj.pk}
+    per_school: bool = True
+    marker: Callable[[Any], str | None] = lambda obj: None  # a distinctive text of the object
+
+
+def _school_code(obj: Any) -> str:
+    return str(obj.school.code)
+
+
+def sees_school_owned(persona: Persona, obj: Any) -> bool:
+    return _persona_sees_school(persona, _school_code(obj))
+
+
+def _found_by(persona: Persona, hazard: Any) -> bool:
+    """A department inspector sees the hazards its own department found."""
+    if persona.role != INSPECTOR:
+        return True
+    return hazard.department is not None and hazard.department.kind == persona.department
+
+
+def sees_hazard(persona: Persona, hazard: Any) -> bool:
+    return sees_school_owned(persona, hazard) and _found_by(persona, hazard)
+
+
+def sees_inspection(persona: Persona, inspection: Any) -> bool:
+    """An inspector sees the inspections its department took part in."""
+    if persona.role == INSPECTOR and not any(
+        d.kind == persona.department for d in inspection.departments.all()
+    ):
+        return False
+    return sees_school_owned(persona, inspection)
+
+
+def sees_monthly(persona: Persona, report: Any) -> bool:
+    """Monthly reports go from the school to the bureau; partner departments have no part."""
+    return persona.role != INSPECTOR and sees_school_owned(persona, report)
+
+
+def sees_personal(persona: Persona, row: Any) -> bool:
+    """Visitors, the watch list and children's records: the school's and the bureau safety
+    section's only (issue 10, personal data by need to know)."""
+    return persona.role in (ADMIN, SCHOOL_ADMIN, STAFF) and sees_school_owned(persona, row)
+
+
+def sees_children(persona: Persona, row: Any) -> bool:
+    return persona.role in (ADMIN, SCHOOL_ADMIN) and sees_school_owned(persona, row)
+
+
+def sees_official(persona: Persona, report: Any) -> bool:
+    """Bureau staff see every document; the government the issued ones."""
+    if persona.role in (ADMIN, LEADER):
+        return True
+    return persona.role == GOV and report.status == "issued"
+
+
+def sees_own_notification(persona: Persona, note: Any) -> bool:
+    return bool(note.recipient.username == persona.name)
+
+
+def _first(queryset: Any) -> Any:
+    obj = queryset.order_by("pk").first()
+    assert obj is not None, f"the demo district has no {queryset.model.__name__} for the matrix"
+    return obj
+
+
+def _models() -> Any:
+    from django.apps import apps
+
+    return apps.get_model
+
+
+def _hazard(code: str | None) -> Any:
+    from xiaoan.hazards.models import Hazard
+
+    hazards = Hazard.objects.filter(school__code=code).exclude(status__in=("closed", "rejected"))
+    # S001's is one the fire brigade found, S002's one it did not: the inspector sees one of two.
+    if code == S001:
+        return _first(hazards.filter(department__kind="fire"))
+    return _first(hazards.exclude(department__kind="fire"))
+
+
+def _inspection(code: str | None) -> Any:
+    from xiaoan.inspections.models import Inspection
+
+    inspections = Inspection.objects.filter(school__code=code)
+    if code == S001:
+        return _first(inspections.filter(departments__kind="fire"))
+    return _first(inspections.exclude(departments__kind="fire"))
+
+
+def _answer(code: str | None) -> Any:
+    from xiaoan.inspections.models import InspectionAnswer
+
+    return _first(InspectionAnswer.objects.filter(inspection=_inspection(code)).exclude(photo=""))
+
+
+def _of_school(label: str) -> Callable[[str | None], Any]:
+    def find(code: str | None) -> Any:
+        return _first(_models()(label).objects.filter(school__code=code))
+
+    return find
+
+
+def _district(label: str, **filters: Any) -> Callable[[str | None], Any]:
+    return lambda code: _first(_models()(label).objects.filter(**filters))
+
+
+def _notification(code: str | None) -> Any:
+    from xiaoan.reports.models import Notification
+
+    return _first(Notification.objects.filter(recipient__username=f"school{code[1:]}"))  # type: ignore[index]
+
+
+def school_kind(
+    name: str, find: Callable[[str | None], Any], sees: Any = sees_school_owned
+) -> Kind:
+    return Kind(name, find, school=_school_code, sees=sees, marker=lambda obj: None)
+
+
+SCHOOL = Kind(
+    "school",
+    lambda code: _first(_models()("schools.School").objects.filter(code=code)),
+    school=lambda obj: str(obj.code),
+    sees=lambda persona, obj: _persona_sees_school(persona, obj.code),
+)
+SCHOOL_BY_SCHOOL_PK = Kind(
+    "school", SCHOOL.find, SCHOOL.school, SCHOOL.sees, kwargs=lambda obj: {"school_pk": obj.pk}
+)
+HAZARD = Kind("hazard", _hazard, _school_code, sees_hazard, marker=lambda obj: str(obj.code))
+HAZARD_PHOTO = Kind(
+    "hazard photo",
+    lambda code: _first(_models()("hazards.HazardPhoto").objects.filter(hazard__school__code=code)),
+    school=lambda obj: _school_code(obj.hazard),
+    sees=lambda persona, obj: sees_hazard(persona, obj.hazard),
+)
+AREA = Kind("area", _district("hazards.Area"), per_school=False)
+CAMPAIGN = Kind("campaign", _district("campaigns.Campaign"), per_school=False)
+CAMPAIGN_FILE = Kind(
+    "campaign", CAMPAIGN.find, kwargs=lambda obj: {"pk": obj.pk, "which": "plan"}, per_school=False
+)
+WORK_PLAN = school_kind("work plan", _of_school("campaigns.WorkPlan"))
+CHECKLIST = Kind("checklist", _district("inspections.ChecklistTemplate"), per_school=False)
+SCHEDULE = Kind("schedule", _district("inspections.InspectionSchedule"), per_school=False)
+INSPECTION = school_kind("inspection", _inspection, sees_inspection)
+ANSWER = Kind(
+    "inspection answer",
+    _answer,
+    school=lambda obj: _school_code(obj.inspection),
+    sees=lambda persona, obj: sees_inspection(persona, obj.inspection),
+    kwargs=lambda obj: {"pk": obj.inspection_id, "answer_pk": obj.pk},
+)
+ASSESSMENT = school_kind("assessment", _of_school("registers.Assessment"))
+VISITOR = Kind(
+    "visitor",
+    _of_school("registers.Visitor"),
+    _school_code,
+    sees_personal,
+    marker=lambda obj: str(obj.name),
+)
+SURROUNDINGS = school_kind("surroundings check", _of_school("registers.SurroundingsCheck"))
+MONTHLY = school_kind("monthly report", _of_school("reports.MonthlyReport"), sees_monthly)
+OFFICIAL_ISSUED = Kind(
+    "issued official report",
+    _district("reports.OfficialReport", status="issued"),
+    sees=sees_official,
+    per_school=False,
+)
+OFFICIAL_DRAFT = Kind(
+    "draft official report",
+    _district("reports.OfficialReport", status="draft"),
+    sees=sees_official,
+    per_school=False,
+)
+OFFICIAL_DOWNLOAD = Kind(
+    "issued official report",
+    OFFICIAL_ISSUED.find,
+    sees=sees_official,
+    kwargs=lambda obj: {"pk": obj.pk, "fmt": "docx"},
+    per_school=False,
+)
+NOTIFICATION = Kind(
+    "notification",
+    _notification,
+    school=lambda obj: str(obj.recipient.membership.school.code),
+    sees=sees_own_notification,
+)
+
+# The registers: slug → (model, who sees a row).
+REGISTER_MODELS: dict[str, tuple[str, Callable[[Persona, Any], bool]]] = {
+    "duty": ("registers.DutyShift", sees_school_owned),
+    "duty-log": ("registers.DutyLogEntry", sees_school_owned),
+    "visitors": ("registers.Visitor", sees_personal),
+    "watch-list": ("registers.WatchListEntry", sees_personal),
+    "police-rooms": ("registers.PoliceRoom", sees_school_owned),
+    "security-staff": ("registers.SecurityStaff", sees_school_owned),
+    "equipment": ("registers.Equipment", sees_school_owned),
+    "funding": ("registers.DefenceFunding", sees_school_owned),
+    "vehicles": ("registers.Vehicle", sees_school_owned),
+    "drivers": ("registers.Driver", sees_school_owned),
+    "routes": ("registers.Route", sees_school_owned),
+    "checks": ("registers.PreDepartureCheck", sees_school_owned),
+    "escort-teams": ("registers.EscortTeam", sees_school_owned),
+    "escort-shifts": ("registers.EscortShift", sees_school_owned),
+    "activities": ("registers.SafetyActivity", sees_school_owned),
+    "acknowledgements": ("registers.Acknowledgement", sees_school_owned),
+    "special-groups": ("registers.SpecialGroupChild", sees_children),
+    "surroundings": ("registers.SurroundingsCheck", sees_school_owned),
+    "incidents": ("registers.Incident", sees_school_owned),
+    "letters": ("registers.ResponsibilityLetter", sees_school_owned),
+}
+
+
+def register_row(slug: str, *, page: bool = True) -> Kind:
+    label, sees = REGISTER_MODELS[slug]
+    kwargs = (lambda obj: {"slug": slug, "pk": obj.pk}) if page else (lambda obj: {"pk": obj.pk})
+    # People's names are what must not reach those who may not see the row.
+    marker = (lambda obj: str(obj.name)) if sees is not sees_school_owned else lambda obj: None
+    return Kind(f"{slug} row", _of_school(label), _school_code, sees, kwargs=kwargs, marker=marker)
+
+
+def register_slug(slug: str) -> Kind:
+    """A register page without a row: the slug is its only argument."""
+    return Kind(slug, lambda code: None, kwargs=lambda obj: {"slug": slug}, per_school=False)
+
+
+# ---- the table ---------------------------------------------------------------------------------
+
+VIEW, FORM, ACTION, PUBLIC, ADMIN_SITE = "view", "form", "action", "public", "admin"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One URL: `how` it is used (a page to read, a form, a POST-only step, a public page),
+    the `rule` of who may, and the `kind` of object it is about (None: no object)."""
+
+    how: str
+    rule: Rule
+    kind: Kind | None = None
+    variant: str = ""  # for one URL name used with several fixed arguments (register slugs)
+    rows: Kind | None = None  # a list's rows: those the persona may not see must not show
+    ok: int = 200  # what an allowed GET answers
+
+
+def view(
+    rule: Rule, kind: Kind | None = None, *, rows: Kind | None = None, variant: str = ""
+) -> Entry:
+    return Entry(VIEW, rule, kind, variant, rows)
+
+
+def listing(rows: Kind, rule: Rule = SIGNED_IN, variant: str = "") -> Entry:
+    """A list (or its export) anyone signed in may open: it shows the rows they may see."""
+    return Entry(VIEW, rule, None, variant, rows)
+
+
+def form(rule: Rule, kind: Kind | None = None, variant: str = "") -> Entry:
+    """A GET+POST form: the GET is checked (the POST runs the same access check first)."""
+    return Entry(FORM, rule, kind, variant)
+
+
+def action(rule: Rule, kind: Kind | None = None) -> Entry:
+    return Entry(ACTION, rule, kind)
+
+
+def redirect(rule: Rule, kind: Kind | None = None, variant: str = "") -> Entry:
+    """A page that sends an allowed user on to another (302)."""
+    return Entry(VIEW, rule, kind, variant, ok=302)
+
+
+def public(kind: Kind | None = None) -> Entry:
+    return Entry(PUBLIC, SIGNED_IN, kind)
+
+
+def admin() -> Entry:
+    """Django's admin: superusers only (none among the personas): its own login page."""
+    return Entry(ADMIN_SITE, NOBODY)
+
+
+# Page URL name → entry (or several, one per fixed argument).
+PAGES: dict[str, Entry | tuple[Entry, ...]] = {
+    "home": view(SIGNED_IN),
+    "set_language": public(),
+    "accounts:login": public(),
+    "accounts:logout": action(SIGNED_IN),  # everyone may (a POST would end the test's session)
+    "accounts:password_change": form(SIGNED_IN),
+    "accounts:password_change_done": view(SIGNED_IN),
+    "schools:list": view(DISTRICT_READ),
+    "schools:create": form(BUREAU_ADMIN_ONLY),
+    "schools:export": view(DISTRICT_READ),
+    "schools:import": form(BUREAU_ADMIN_ONLY),
+    "schools:organisations": view(DISTRICT_READ),
+    "schools:detail": view(DISTRICT_READ, SCHOOL),
+    "schools:update": form(BUREAU_ADMIN_ONLY, SCHOOL),
+    "hazards:list": listing(HAZARD),
+    "hazards:report": form(REPORTERS),
+    "hazards:export": listing(HAZARD),
+    "hazards:board": listing(HAZARD),
+    "hazards:areas": view(DISTRICT_READ),
+    "hazards:area_edit": form(BUREAU_ADMIN_ONLY, AREA),
+    "hazards:school": view(DISTRICT_READ, SCHOOL_BY_SCHOOL_PK, rows=HAZARD),
+    "hazards:photo": view(DISTRICT_READ, HAZARD_PHOTO),
+    "hazards:thumbnail": view(DISTRICT_READ, HAZARD_PHOTO),
+    "hazards:detail": view(DISTRICT_READ, HAZARD),
+    "hazards:edit": form(SCHOOL_OR_BUREAU_ADMIN, HAZARD),
+    "hazards:assign": action(MANAGERS, HAZARD),
+    "hazards:start": action(SCHOOL_ADMIN_ACTION, HAZARD),
+    "hazards:submit": action(SCHOOL_ADMIN_ACTION, HAZARD),
+    "hazards:verify": action(MANAGERS, HAZARD),
+    "hazards:reject": action(MANAGERS, HAZARD),
+    "hazards:extend": action(SCHOOL_ADMIN_ACTION, HAZARD),
+    "hazards:decide_extension": action(MANAGERS, HAZARD),
+    "hazards:supervise": action(LEADER_ONLY, HAZARD),
+    "hazards:lift": action(LEADER_ONLY, HAZARD),
+    "hazards:add_photos": action(SCHOOL_ACTION, HAZARD),
+    "campaigns:list": view(DISTRICT_READ),
+    "campaigns:create": form(BUREAU_ADMIN_ONLY),
+    "campaigns:detail": view(DISTRICT_READ, CAMPAIGN),
+    "campaigns:edit": form(BUREAU_ADMIN_ONLY, CAMPAIGN),
+    "campaigns:start": action(BUREAU_ADMIN_ONLY, CAMPAIGN),
+    "campaigns:close": action(BUREAU_ADMIN_ONLY, CAMPAIGN),
+    "campaigns:remind": action(BUREAU_ADMIN_ONLY, CAMPAIGN),
+    "campaigns:plans_export": view(DISTRICT_READ, CAMPAIGN),
+    "campaigns:file": view(DISTRICT_READ, CAMPAIGN_FILE),
+    "campaigns:my_plan": redirect(SCHOOL_ACTION, CAMPAIGN),  # on to the school's own plan
+    "campaigns:plan": view(DISTRICT_READ, WORK_PLAN),
+    "campaigns:plan_edit": form(SCHOOL_ADMIN_ACTION, WORK_PLAN),
+    "campaigns:plan_submit": action(SCHOOL_ADMIN_ACTION, WORK_PLAN),
+    "campaigns:plan_accept": action(BUREAU_ADMIN_ONLY, WORK_PLAN),
+    "campaigns:plan_return": action(BUREAU_ADMIN_ONLY, WORK_PLAN),
+    "campaigns:plan_document": view(DISTRICT_READ, WORK_PLAN),
+    "inspections:list": view(DISTRICT_READ),
+    "inspections:export": view(DISTRICT_READ),
+    "inspections:start": form(INSPECTORS),
+    "inspections:checklists": view(DISTRICT_READ),
+    "inspections:checklist_revise": form(BUREAU_ADMIN_ONLY, CHECKLIST),
+    "inspections:schedules": view(DISTRICT_ROLES),
+    "inspections:schedule_create": form(BUREAU_ADMIN_ONLY),
+    "inspections:schedule": view(DISTRICT_ROLES, SCHEDULE),
+    "inspections:schedule_edit": form(BUREAU_ADMIN_ONLY, SCHEDULE),
+    "inspections:schedule_cancel": action(BUREAU_ADMIN_ONLY, SCHEDULE),
+    "inspections:schedule_reinstate": action(BUREAU_ADMIN_ONLY, SCHEDULE),
+    "inspections:schedule_export": view(DISTRICT_ROLES, SCHEDULE),
+    "inspections:school_history": view(DISTRICT_READ, SCHOOL_BY_SCHOOL_PK),
+    "inspections:detail": view(DISTRICT_READ, INSPECTION),
+    "inspections:submit": action(INSPECTORS, INSPECTION),
+    "inspections:print": view(DISTRICT_READ, INSPECTION),
+    "inspections:docx": view(DISTRICT_READ, INSPECTION),
+    "inspections:answer": action(INSPECTORS, ANSWER),
+    # The demo's inspections are submitted (locked): an inspector is sent back to the record.
+    "inspections:raise_hazard": Entry(FORM, INSPECTORS, ANSWER, ok=302),
+    "inspections:photo": view(DISTRICT_READ, ANSWER),
+    "registers:index": view(DISTRICT_READ),
+    "registers:gate": listing(VISITOR),
+    "registers:visitor-sign-out": action(SCHOOL_ACTION, VISITOR),
+    "registers:duty-gaps": view(DISTRICT_READ),
+    "registers:special-counts": view(DISTRICT_READ),
+    "registers:papers": view(DISTRICT_READ),
+    "registers:surroundings-follow-up": action(SCHOOL_OR_BUREAU_ADMIN, SURROUNDINGS),
+    "registers:assessments": view(DISTRICT_READ),
+    "registers:assessments-export": view(DISTRICT_READ),
+    "registers:assessments-open": action(BUREAU_ADMIN_ONLY),
+    "registers:assessment": view(DISTRICT_READ, ASSESSMENT),
+    "registers:assessment-compute": action(BUREAU_ADMIN_ONLY, ASSESSMENT),
+    "registers:assessment-score": action(BUREAU_ADMIN_ONLY, ASSESSMENT),
+    "registers:assessment-veto": action(LEADER_ONLY, ASSESSMENT),
+    "registers:assessment-lift-veto": action(LEADER_ONLY, ASSESSMENT),
+    # registers:list, :export, :create and :edit: one line per register, below.
+    "reports:monthly_list": view(DISTRICT_READ),
+    "reports:monthly_export": view(DISTRICT_READ),
+    "reports:monthly_start": action(SCHOOL_ADMIN_ACTION),
+    "reports:monthly_detail": view(DISTRICT_READ, MONTHLY),
+    "reports:monthly_compile": action(SCHOOL_ADMIN_ACTION, MONTHLY),
+    "reports:monthly_submit": action(SCHOOL_ADMIN_ACTION, MONTHLY),
+    "reports:monthly_return": action(BUREAU_ADMIN_ONLY, MONTHLY),
+    "reports:monthly_accept": action(BUREAU_ADMIN_ONLY, MONTHLY),
+    "reports:compliance": view(BUREAU_READ),
+    "reports:compliance_remind": action(BUREAU_ADMIN_ONLY),
+    "reports:official_list": view(BUREAU_READ),
+    "reports:official_generate": action(BUREAU_ADMIN_ONLY),
+    "reports:official_detail": view(BUREAU_READ, OFFICIAL_ISSUED),
+    "reports:official_edit": action(BUREAU_ADMIN_ONLY, OFFICIAL_DRAFT),
+    "reports:official_issue": action(BUREAU_ADMIN_ONLY, OFFICIAL_DRAFT),
+    "reports:official_download": view(BUREAU_READ, OFFICIAL_DOWNLOAD),
+    "reports:dashboard": view(DISTRICT_READ),
+    "reports:notifications": view(SIGNED_IN),
+    "reports:notification_read": action(SIGNED_IN, NOTIFICATION),
+    "reports:notifications_read_all": action(SIGNED_IN),
+    # The API's own pages outside the schema.
+    "api:api-root": view(SIGNED_IN),
+    "api:schema": public(),
+    "api:docs": public(),
+    # Django's admin (superusers only): two samples stand for the namespace.
+    "admin:index": admin(),
+    "admin:hazards_hazard_changelist": admin(),
+}
+
+# Each register: who reads its rows (the list and export show them only those rows; a row's
+# edit page is hidden from the rest) and who writes (the forms and the API's writes).
+REGISTERS: dict[str, Rule] = {
+    "duty": SCHOOL_ACTION,
+    "duty-log": SCHOOL_ACTION,
+    "visitors": SCHOOL_ACTION,
+    "watch-list": SCHOOL_ADMIN_ACTION,
+    "police-rooms": SCHOOL_ADMIN_ACTION,
+    "security-staff": SCHOOL_ADMIN_ACTION,
+    "equipment": SCHOOL_ADMIN_ACTION,
+    "funding": SCHOOL_ADMIN_ACTION,
+    "vehicles": SCHOOL_ADMIN_ACTION,
+    "drivers": SCHOOL_ADMIN_ACTION,
+    "routes": SCHOOL_ADMIN_ACTION,
+    "checks": SCHOOL_ADMIN_ACTION,
+    "escort-teams": SCHOOL_ADMIN_ACTION,
+    "escort-shifts": SCHOOL_ADMIN_ACTION,
+    "activities": SCHOOL_ADMIN_ACTION,
+    "acknowledgements": SCHOOL_ADMIN_ACTION,
+    "special-groups": SCHOOL_ADMIN_ACTION,
+    "surroundings": SCHOOL_OR_BUREAU_ADMIN,
+    "incidents": SCHOOL_OR_BUREAU_ADMIN,
+    "letters": SCHOOL_OR_BUREAU_ADMIN,
+}
+PAGES["registers:list"] = tuple(
+    view(SIGNED_IN, register_slug(s), rows=register_row(s), variant=s) for s in REGISTERS
+)
+PAGES["registers:export"] = PAGES["registers:list"]
+PAGES["registers:create"] = tuple(
+    # Visitors are registered at the gate (ID checked): the plain form sends everyone there.
+    redirect(SIGNED_IN, register_slug(s), s) if s == "visitors" else form(w, register_slug(s), s)
+    for s, w in REGISTERS.items()
+)
+PAGES["registers:edit"] = tuple(form(w, register_row(s), s) for s, w in REGISTERS.items())
+
+
+# API operation ("METHOD /path") → entry. GET reads; any other method is a step or a write.
+API: dict[str, Entry] = {
+    "POST /api/v1/auth/token/": public(),
+    "GET /api/v1/schools/": view(DISTRICT_READ),
+    "GET /api/v1/schools/{id}/": view(DISTRICT_READ, SCHOOL),
+    "GET /api/v1/hazards/": listing(HAZARD),
+    "POST /api/v1/hazards/": action(REPORTERS),
+    "GET /api/v1/hazards/{id}/": view(DISTRICT_READ, HAZARD),
+    "PATCH /api/v1/hazards/{id}/": action(SCHOOL_OR_BUREAU_ADMIN, HAZARD),
+    "POST /api/v1/hazards/{id}/assign/": action(MANAGERS, HAZARD),
+    "POST /api/v1/hazards/{id}/decide-extension/": action(MANAGERS, HAZARD),
+    "POST /api/v1/hazards/{id}/extend/": action(SCHOOL_ADMIN_ACTION, HAZARD),
+    "POST /api/v1/hazards/{id}/lift-supervision/": action(LEADER_ONLY, HAZARD),
+    "POST /api/v1/hazards/{id}/photos/": action(SCHOOL_ACTION, HAZARD),
+    "POST /api/v1/hazards/{id}/reject/": action(MANAGERS, HAZARD),
+    "POST /api/v1/hazards/{id}/start/": action(SCHOOL_ADMIN_ACTION, HAZARD),
+    "POST /api/v1/hazards/{id}/submit/": action(SCHOOL_ADMIN_ACTION, HAZARD),
+    "POST /api/v1/hazards/{id}/supervise/": action(LEADER_ONLY, HAZARD),
+    "POST /api/v1/hazards/{id}/verify/": action(MANAGERS, HAZARD),
+    "GET /api/v1/stats/summary/": view(DISTRICT_READ),
+    "GET /api/v1/stats/by-area/": view(DISTRICT_READ),
+    "GET /api/v1/stats/funnel/": view(DISTRICT_READ),
+    "GET /api/v1/stats/trend/": view(DISTRICT_READ),
+    "GET /api/v1/stats/ranking/": view(DISTRICT_READ),
+    "GET /api/v1/stats/compliance/": view(BUREAU_READ),  # as the compliance board
+    "GET /api/v1/campaigns/": view(DISTRICT_READ),
+    "GET /api/v1/campaigns/{id}/": view(DISTRICT_READ, CAMPAIGN),
+    "POST /api/v1/campaigns/{id}/close/": action(BUREAU_ADMIN_ONLY, CAMPAIGN),
+    "GET /api/v1/campaigns/{id}/missing/": view(DISTRICT_READ, CAMPAIGN),
+    "GET /api/v1/campaigns/{id}/notice-file/": view(DISTRICT_READ, CAMPAIGN),
+    "GET /api/v1/campaigns/{id}/plan-file/": view(DISTRICT_READ, CAMPAIGN),
+    "POST /api/v1/campaigns/{id}/remind/": action(BUREAU_ADMIN_ONLY, CAMPAIGN),
+    "POST /api/v1/campaigns/{id}/start/": action(BUREAU_ADMIN_ONLY, CAMPAIGN),
+    "GET /api/v1/work-plans/": view(DISTRICT_READ),
+    "GET /api/v1/work-plans/{id}/": view(DISTRICT_READ, WORK_PLAN),
+    "POST /api/v1/work-plans/{id}/accept/": action(BUREAU_ADMIN_ONLY, WORK_PLAN),
+    "GET /api/v1/work-plans/{id}/document/": view(DISTRICT_READ, WORK_PLAN),
+    "POST /api/v1/work-plans/{id}/draft/": action(SCHOOL_ADMIN_ACTION, WORK_PLAN),
+    "POST /api/v1/work-plans/{id}/return/": action(BUREAU_ADMIN_ONLY, WORK_PLAN),
+    "POST /api/v1/work-plans/{id}/submit/": action(SCHOOL_ADMIN_ACTION, WORK_PLAN),
+    "GET /api/v1/checklists/": view(DISTRICT_READ),
+    "GET /api/v1/checklists/{id}/": view(DISTRICT_READ, CHECKLIST),
+    "POST /api/v1/checklists/{id}/revise/": action(BUREAU_ADMIN_ONLY, CHECKLIST),
+    "GET /api/v1/inspections/": view(DISTRICT_READ),
+    "POST /api/v1/inspections/": action(INSPECTORS),
+    "GET /api/v1/inspections/{id}/": view(DISTRICT_READ, INSPECTION),
+    "POST /api/v1/inspections/{id}/answer/": action(INSPECTORS, INSPECTION),
+    "POST /api/v1/inspections/{id}/raise-hazard/": action(INSPECTORS, INSPECTION),
+    "POST /api/v1/inspections/{id}/submit/": action(INSPECTORS, INSPECTION),
+    "GET /api/v1/inspection-schedules/": view(DISTRICT_ROLES),
+    "POST /api/v1/inspection-schedules/": action(BUREAU_ADMIN_ONLY),
+    "GET /api/v1/inspection-schedules/{id}/": view(DISTRICT_ROLES, SCHEDULE),
+    "PUT /api/v1/inspection-schedules/{id}/": action(BUREAU_ADMIN_ONLY, SCHEDULE),
+    "PATCH /api/v1/inspection-schedules/{id}/": action(BUREAU_ADMIN_ONLY, SCHEDULE),
+    "POST /api/v1/inspection-schedules/{id}/cancel/": action(BUREAU_ADMIN_ONLY, SCHEDULE),
+    "GET /api/v1/inspection-schedules/{id}/coverage/": view(DISTRICT_ROLES, SCHEDULE),
+    "POST /api/v1/inspection-schedules/{id}/reinstate/": action(BUREAU_ADMIN_ONLY, SCHEDULE),
+    "GET /api/v1/monthly-reports/": view(DISTRICT_READ),
+    "POST /api/v1/monthly-reports/": action(SCHOOL_ADMIN_ACTION),
+    "GET /api/v1/monthly-reports/{id}/": view(DISTRICT_READ, MONTHLY),
+    "POST /api/v1/monthly-reports/{id}/accept/": action(BUREAU_ADMIN_ONLY, MONTHLY),
+    "POST /api/v1/monthly-reports/{id}/compile/": action(SCHOOL_ADMIN_ACTION, MONTHLY),
+    "POST /api/v1/monthly-reports/{id}/return/": action(BUREAU_ADMIN_ONLY, MONTHLY),
+    "POST /api/v1/monthly-reports/{id}/submit/": action(SCHOOL_ADMIN_ACTION, MONTHLY),
+    "GET /api/v1/official-reports/": view(BUREAU_READ),
+    "GET /api/v1/official-reports/{id}/": view(BUREAU_READ, OFFICIAL_ISSUED),
+    "GET /api/v1/official-reports/{id}/download/{fmt}/": view(BUREAU_READ, OFFICIAL_DOWNLOAD),
+    "POST /api/v1/official-reports/generate/": action(BUREAU_ADMIN_ONLY),
+    "GET /api/v1/registers/duty-gaps/": view(DISTRICT_READ),
+    "GET /api/v1/registers/special-group-counts/": view(DISTRICT_READ),
+    "GET /api/v1/registers/expiring-papers/": view(DISTRICT_READ),
+    "GET /api/v1/registers/assessments/": view(DISTRICT_READ),
+    "GET /api/v1/registers/assessments/{id}/": view(DISTRICT_READ, ASSESSMENT),
+    "POST /api/v1/registers/assessments/{id}/compute/": action(BUREAU_ADMIN_ONLY, ASSESSMENT),
+    "GET /api/v1/registers/assessments/{id}/events/": view(DISTRICT_READ, ASSESSMENT),
+    "POST /api/v1/registers/assessments/{id}/lift-veto/": action(LEADER_ONLY, ASSESSMENT),
+    "POST /api/v1/registers/assessments/{id}/score/": action(BUREAU_ADMIN_ONLY, ASSESSMENT),
+    "POST /api/v1/registers/assessments/{id}/veto/": action(LEADER_ONLY, ASSESSMENT),
+    "POST /api/v1/registers/visitors/{id}/sign-out/": action(SCHOOL_ACTION, VISITOR),
+    "POST /api/v1/registers/surroundings/{id}/follow-up/": action(
+        SCHOOL_OR_BUREAU_ADMIN, SURROUNDINGS
+    ),
+}
+for _slug, _writers in REGISTERS.items():
+    _row = register_row(_slug, page=False)
+    _path = f"/api/v1/registers/{_slug}/"
+    API[f"GET {_path}"] = listing(_row)
+    API[f"POST {_path}"] = action(_writers)
+    API[f"GET {_path}{{id}}/"] = view(SIGNED_IN, _row)
+    API[f"PUT {_path}{{id}}/"] = action(_writers, _row)
+    API[f"PATCH {_path}{{id}}/"] = action(_writers, _row)
+
+
+# ---- cells where today's code answers otherwise -----------------------------------------------
+
+# Cell id (shell-style wildcards allowed) → why the code is wrong. Fix the code, delete the line.
+# Why a cell fails today (each is a bug to fix in the app, not in this table).
+FORM_FIRST = (
+    "the page step validates its form before the role: an empty POST by a role that may not "
+    "act is sent back with a message (302) instead of 403"
+)
+BODY_FIRST = (
+    "the API step validates the request body before the role: a role that may not act gets 400 "
+    "instead of 403"
+)
+STATE_FIRST = (
+    "the step checks the state before the role: a role that may not act is sent back (302) "
+    "instead of 403 (the hazard is not in the step's state, the inspection is locked)"
+)
+STATE_FIRST_API = "the API step checks the state before the role: 409 instead of 403"
+RETURN_FIRST = (
+    "WorkPlan.return_to_school checks the state and the comment before the role: 302 instead of 403"
+)
+ROLE_BEFORE_OBJECT = (
+    "the role is checked before the object is loaded through for_user: another school's object "
+    "answers 403, not 404"
+)
+PERSONAL = (
+    "visitors and the watch list reach leader, gov and fire (names, IDs, court orders): they are "
+    "the school's and the bureau safety officer's only (issue 10, item 6)"
+)
+API_LISTS = "the API lists (empty) what the page refuses the role (403)"
+API_HIDES_SCHEDULES = (
+    "the API hides the bureau's inspection schedules from schools (404) where the pages refuse "
+    "them (403)"
+)
+API_COMPLIANCE = (
+    "GET /api/v1/stats/compliance/ answers every role; the compliance board refuses all but the "
+    "bureau, the leader and the government (403)"
+)
+
+# "{a,b}" stands for a or b, as in a shell.
+KNOWN_FAILURES: dict[str, str] = {
+    # ROLE_BEFORE_OBJECT
+    "schools:update GET {school001,school002,staff001} other": ROLE_BEFORE_OBJECT,
+    "POST /api/v1/registers/assessments/{id}/lift-veto/ POST {school001,school002,staff001} other": ROLE_BEFORE_OBJECT,
+    "POST /api/v1/registers/assessments/{id}/score/ POST {school001,school002,staff001} other": ROLE_BEFORE_OBJECT,
+    "POST /api/v1/registers/assessments/{id}/veto/ POST {school001,school002,staff001} other": ROLE_BEFORE_OBJECT,
+    # FORM_FIRST
+    "hazards:assign POST {leader,gov} {own,other}": FORM_FIRST,
+    "hazards:assign POST {school001,school002,staff001} own": FORM_FIRST,
+    "hazards:submit POST {bureau,leader,gov} {own,other}": FORM_FIRST,
+    "hazards:submit POST {fire,staff001} own": FORM_FIRST,
+    "hazards:verify POST {leader,gov} {own,other}": FORM_FIRST,
+    "hazards:verify POST {school001,school002,staff001} own": FORM_FIRST,
+    "hazards:reject POST {leader,gov} {own,other}": FORM_FIRST,
+    "hazards:reject POST {school001,school002,staff001} own": FORM_FIRST,
+    "hazards:extend POST {bureau,leader,gov} {own,other}": FORM_FIRST,
+    "hazards:extend POST {fire,staff001} own": FORM_FIRST,
+    "hazards:decide_extension POST {leader,gov} {own,other}": FORM_FIRST,
+    "hazards:decide_extension POST {school001,school002,staff001} own": FORM_FIRST,
+    "hazards:add_photos POST {bureau,leader,gov} {own,other}": FORM_FIRST,
+    "hazards:add_photos POST fire own": FORM_FIRST,
+    # STATE_FIRST
+    "hazards:start POST {bureau,leader,gov} other": STATE_FIRST,
+    "inspections:submit POST gov {own,other}": STATE_FIRST,
+    "inspections:submit POST staff001 own": STATE_FIRST,
+    "inspections:answer POST gov {own,other}": STATE_FIRST,
+    "inspections:answer POST staff001 own": STATE_FIRST,
+    "inspections:raise_hazard GET gov {own,other}": STATE_FIRST,
+    "inspections:raise_hazard GET staff001 own": STATE_FIRST,
+    # RETURN_FIRST
+    "campaigns:plan_return POST {leader,gov,fire} {own,other}": RETURN_FIRST,
+    "campaigns:plan_return POST {school001,school002,staff001} own": RETURN_FIRST,
+    # PERSONAL
+    "registers:visitor-sign-out POST {leader,gov,fire} {own,other}": PERSONAL,
+    "registers:list/visitors GET {leader,gov,fire} -": PERSONAL,
+    "registers:list/watch-list GET {leader,gov,fire} -": PERSONAL,
+    "registers:edit/visitors GET {leader,gov,fire} {own,other}": PERSONAL,
+    "registers:edit/watch-list GET {leader,gov,fire} {own,other}": PERSONAL,
+    "POST /api/v1/registers/visitors/{id}/sign-out/ POST {leader,gov,fire} {own,other}": PERSONAL,
+    "GET /api/v1/registers/visitors/ GET {leader,gov,fire} -": PERSONAL,
+    "GET /api/v1/registers/visitors/{id}/ GET {leader,gov,fire} {own,other}": PERSONAL,
+    "PUT /api/v1/registers/visitors/{id}/ PUT {leader,gov,fire} {own,other}": PERSONAL,
+    "PATCH /api/v1/registers/visitors/{id}/ PATCH {leader,gov,fire} {own,other}": PERSONAL,
+    "GET /api/v1/registers/watch-list/ GET {leader,gov,fire} -": PERSONAL,
+    "GET /api/v1/registers/watch-list/{id}/ GET {leader,gov,fire} {own,other}": PERSONAL,
+    "PUT /api/v1/registers/watch-list/{id}/ PUT {leader,gov,fire} {own,other}": PERSONAL,
+    "PATCH /api/v1/registers/watch-list/{id}/ PATCH {leader,gov,fire} {own,other}": PERSONAL,
+    # BODY_FIRST
+    "POST /api/v1/hazards/ POST gov -": BODY_FIRST,
+    "PATCH /api/v1/hazards/{id}/ PATCH {leader,gov} {own,other}": BODY_FIRST,
+    "PATCH /api/v1/hazards/{id}/ PATCH {fire,staff001} own": BODY_FIRST,
+    "POST /api/v1/hazards/{id}/assign/ POST {leader,gov} {own,other}": BODY_FIRST,
+    "POST /api/v1/hazards/{id}/assign/ POST {school001,school002,staff001} own": BODY_FIRST,
+    "POST /api/v1/hazards/{id}/decide-extension/ POST {leader,gov} {own,other}": BODY_FIRST,
+    "POST /api/v1/hazards/{id}/decide-extension/ POST {school001,school002,staff001} own": BODY_FIRST,
+    "POST /api/v1/hazards/{id}/extend/ POST {bureau,leader,gov} {own,other}": BODY_FIRST,
+    "POST /api/v1/hazards/{id}/extend/ POST {fire,staff001} own": BODY_FIRST,
+    "POST /api/v1/hazards/{id}/photos/ POST {bureau,leader,gov} {own,other}": BODY_FIRST,
+    "POST /api/v1/hazards/{id}/photos/ POST fire own": BODY_FIRST,
+    "POST /api/v1/hazards/{id}/reject/ POST {leader,gov} {own,other}": BODY_FIRST,
+    "POST /api/v1/hazards/{id}/reject/ POST {school001,school002,staff001} own": BODY_FIRST,
+    "POST /api/v1/hazards/{id}/submit/ POST {bureau,leader,gov} {own,other}": BODY_FIRST,
+    "POST /api/v1/hazards/{id}/submit/ POST {fire,staff001} own": BODY_FIRST,
+    "POST /api/v1/hazards/{id}/verify/ POST {leader,gov} {own,other}": BODY_FIRST,
+    "POST /api/v1/hazards/{id}/verify/ POST {school001,school002,staff001} own": BODY_FIRST,
+    "POST /api/v1/checklists/{id}/revise/ POST {leader,gov,fire,school001,school002,staff001} -": BODY_FIRST,
+    "POST /api/v1/inspections/ POST {gov,staff001} -": BODY_FIRST,
+    "POST /api/v1/inspections/{id}/answer/ POST gov {own,other}": BODY_FIRST,
+    "POST /api/v1/inspections/{id}/answer/ POST staff001 own": BODY_FIRST,
+    "POST /api/v1/inspections/{id}/raise-hazard/ POST gov {own,other}": BODY_FIRST,
+    "POST /api/v1/inspections/{id}/raise-hazard/ POST staff001 own": BODY_FIRST,
+    "POST /api/v1/inspections/{id}/submit/ POST gov {own,other}": BODY_FIRST,
+    "POST /api/v1/inspections/{id}/submit/ POST staff001 own": BODY_FIRST,
+    "POST /api/v1/inspection-schedules/ POST {leader,gov,fire,school001,school002,staff001} -": BODY_FIRST,
+    "PUT /api/v1/inspection-schedules/{id}/ PUT {leader,gov,fire} -": BODY_FIRST,
+    # STATE_FIRST_API
+    "POST /api/v1/hazards/{id}/start/ POST {bureau,leader,gov} other": STATE_FIRST_API,
+    "POST /api/v1/work-plans/{id}/return/ POST {leader,gov,fire} {own,other}": STATE_FIRST_API,
+    "POST /api/v1/work-plans/{id}/return/ POST {school001,school002,staff001} own": STATE_FIRST_API,
+    # API_COMPLIANCE
+    "GET /api/v1/stats/compliance/ GET {fire,school001,school002,staff001} -": API_COMPLIANCE,
+    # API_LISTS
+    "GET /api/v1/inspection-schedules/ GET {school001,school002,staff001} -": API_LISTS,
+    "GET /api/v1/official-reports/ GET {fire,school001,school002,staff001} -": API_LISTS,
+    # API_HIDES_SCHEDULES
+    "GET /api/v1/inspection-schedules/{id}/ GET {school001,school002,staff001} -": API_HIDES_SCHEDULES,
+    "PUT /api/v1/inspection-schedules/{id}/ PUT {school001,school002,staff001} -": API_HIDES_SCHEDULES,
+    "PATCH /api/v1/inspection-schedules/{id}/ PATCH {school001,school002,staff001} -": API_HIDES_SCHEDULES,
+    "POST /api/v1/inspection-schedules/{id}/cancel/ POST {school001,school002,staff001} -": API_HIDES_SCHEDULES,
+    "GET /api/v1/inspection-schedules/{id}/coverage/ GET {school001,school002,staff001} -": API_HIDES_SCHEDULES,
+    "POST /api/v1/inspection-schedules/{id}/reinstate/ POST {school001,school002,staff001} -": API_HIDES_SCHEDULES,
+}
+
+
+def _expand(pattern: str) -> list[str]:
+    match = re.search(r"\{([^{}]*,[^{}]*)\}", pattern)  # "{id}" in a path stays
+    if match is None:
+        return [pattern]
+    head, tail = pattern[: match.start()], pattern[match.end() :]
+    return [p for choice in match.group(1).split(",") for p in _expand(head + choice + tail)]
+
+
+def known_failure(cell_id: str) -> str | None:
+    for pattern, reason in _known_patterns():
+        if pattern.match(cell_id):
+            return reason
+    return None
+
+
+@cache
+def _known_patterns() -> list[tuple[re.Pattern[str], str]]:
+    return [
+        (re.compile(fnmatch.translate(p)), reason)
+        for key, reason in KNOWN_FAILURES.items()
+        for p in _expand(key)
+    ]
+
+
+# ---- cells and what each expects ---------------------------------------------------------------
+
+
+def is_operation(key: str) -> bool:
+    """An API operation ("GET /api/v1/…") rather than a URL name."""
+    return key.split(" ", 1)[0] in {"GET", "POST", "PUT", "PATCH", "DELETE"}
+
+
+def is_api(key: str) -> bool:
+    return is_operation(key) or key.startswith("api:")
+
+
+OK, FORBIDDEN, HIDDEN, ANONYMOUS = "ok", "forbidden", "hidden", "anonymous"
+LOGIN_URL = "accounts:login"
+
+
+@dataclass(frozen=True)
+class Cell:
+    key: str  # "hazards:detail" or "GET /api/v1/hazards/{id}/"
+    variant: str
+    persona: str
+    side: str  # "own", "other", or "-" (a URL without a school's object)
+    method: str
+
+    @property
+    def id(self) -> str:
+        key = f"{self.key}/{self.variant}" if self.variant else self.key
+        return f"{key} {self.method} {self.persona} {self.side}"
+
+    @property
+    def is_api(self) -> bool:
+        return is_api(self.key)
+
+    @property
+    def entry(self) -> Entry:
+        if is_operation(self.key):
+            return API[self.key]
+        found = PAGES[self.key]
+        entries = found if isinstance(found, tuple) else (found,)
+        return next(e for e in entries if e.variant == self.variant)
+
+
+@dataclass(frozen=True)
+class Expect:
+    statuses: frozenset[int]
+    to: str = ""  # where a 302 must lead (a login page)
+
+    def __str__(self) -> str:
+        text = "/".join(str(s) for s in sorted(self.statuses))
+        return f"{text} to {self.to}" if self.to else text
+
+
+def outcome(entry: Entry, persona: Persona, obj: Any) -> str:
+    if persona.role is None:
+        return ANONYMOUS
+    if entry.kind is not None and obj is not None and not entry.kind.sees(persona, obj):
+        return HIDDEN
+    return OK if persona.role in entry.rule.roles else FORBIDDEN
+
+
+STATUS = {OK: 200, FORBIDDEN: 403, HIDDEN: 404}
+
+
+def expect(cell: Cell, obj: Any) -> Expect:
+    entry, persona = cell.entry, BY_NAME[cell.persona]
+    verdict = outcome(entry, persona, obj)
+    if entry.how == ADMIN_SITE:
+        return Expect(frozenset({302}), to=reverse("admin:login"))
+    if entry.how == PUBLIC:
+        # The login page, the language switch, the token (an empty POST is invalid input).
+        return Expect(frozenset({200, 204, 302} if cell.method == "GET" else {200, 400}))
+    wrong_method = entry.how == ACTION and cell.method == "GET"
+    if verdict == ANONYMOUS:
+        if cell.is_api:
+            return Expect(frozenset({401, 403}))
+        # A step's method is checked before or after the login: both are fine.
+        return Expect(frozenset({302, 405} if wrong_method else {302}), to=reverse(LOGIN_URL))
+    if wrong_method:
+        return Expect(frozenset({405}))
+    return Expect(frozenset({entry.ok if verdict == OK else STATUS[verdict]}))
+
+
+def sides(entry: Entry) -> tuple[str, ...]:
+    return ("own", "other") if entry.kind is not None and entry.kind.per_school else ("-",)
+
+
+def _entries(found: Entry | tuple[Entry, ...]) -> tuple[Entry, ...]:
+    return found if isinstance(found, tuple) else (found,)
+
+
+def _may_be_refused(entry: Entry, persona: Persona, side: str) -> bool:
+    """Whether a step's POST is refused (so it is safe to post): an anonymous user, a role that
+    may not, or another school's object (or one its department did not find)."""
+    if persona.role is None or persona.role not in entry.rule.roles:
+        return True
+    return side == "other" and (persona.school is not None or persona.role == INSPECTOR)
+
+
+def cells() -> Iterator[Cell]:
+    """Every cell: GET for what is read; for a step, GET (405) and a POST by each persona that
+    may not take it (an allowed POST would change the demo data)."""
+    table: list[tuple[str, Entry]] = [(k, e) for k, f in PAGES.items() for e in _entries(f)]
+    table += list(API.items())
+    for key, entry in table:
+        method, _, path = key.partition(" ") if is_operation(key) else ("", "", "")
+        for persona in PERSONAS:
+            if entry.how in (PUBLIC, ADMIN_SITE) and persona.name not in ("anonymous", "bureau"):
+                continue  # the same for everyone: asked once signed in and once not
+            for side in sides(entry):
+                cell = partial(Cell, key, entry.variant, persona.name, side)
+                if entry.how == PUBLIC and method:
+                    yield cell(method)
+                elif entry.how != ACTION:
+                    yield cell("GET")
+                else:
+                    # GET on a step is a wrong method (unless the path also reads: an API list);
+                    # asked once signed in and once not.
+                    wrong = persona.name in ("anonymous", "bureau") and side != "other"
+                    if wrong and f"GET {path}" not in API:
+                        yield cell("GET")
+                    if _may_be_refused(entry, persona, side):
+                        yield cell(method or "POST")
+
+
+# ---- another school's data in a body -----------------------------------------------------------
+
+
+def body_text(response: Any) -> str:
+    """The text of a page, a JSON answer, or the XML inside an Excel or Word file."""
+    content_type = response.get("Content-Type", "")
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    if "openxmlformats" in content_type or data[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = [n for n in archive.namelist() if n.endswith(".xml")]
+            return "".join(archive.read(n).decode("utf-8", "replace") for n in parts)
+    if content_type.startswith(("text/", "application/json")):
+        return data.decode("utf-8", "replace")
+    return ""  # images and PDF: nothing to read
+
+
+@dataclass
+class Markers:
+    """What only another school's data contains: its name and its objects' codes."""
+
+    by_school: dict[str, set[str]] = field(default_factory=dict)
+
+    def of_other(self, persona: Persona) -> set[str]:
+        if persona.school is None:
+            return set()
+        return self.by_school[S002 if persona.school == S001 else S001]
