@@ -79,6 +79,7 @@ def test_a_pass_and_a_fail_at_once_one_wins(transactional_db, make_hazard, burea
     hazard.refresh_from_db()
     verdicts = hazard.events.filter(kind__in=["verified", "verification_failed"])
     assert verdicts.count() == 1
-    assert hazard.status == {"verified": "closed", "verification_failed": "rectifying"}[
-        verdicts.get().kind
-    ]
+    assert (
+        hazard.status
+        == {"verified": "closed", "verification_failed": "rectifying"}[verdicts.get().kind]
+    )

@@ -21,9 +21,7 @@ pytestmark = pytest.mark.django_db
 def _log(record) -> list[ChangeLog]:
     model = record._meta.model_name
     return list(
-        ChangeLog.objects.filter(content_type__model=model, object_id=str(record.pk)).order_by(
-            "id"
-        )
+        ChangeLog.objects.filter(content_type__model=model, object_id=str(record.pk)).order_by("id")
     )
 
 
@@ -82,7 +80,11 @@ def test_the_inspection_and_schedule_pages_have_their_history_card(
     from xiaoan.inspections.models import Inspection, InspectionSchedule
 
     inspection = Inspection.objects.start(
-        bureau_admin, school=school_a, kind="spot", date=datetime.date(2014, 9, 2), areas=[fire_area]
+        bureau_admin,
+        school=school_a,
+        kind="spot",
+        date=datetime.date(2014, 9, 2),
+        areas=[fire_area],
     )
     schedule = InspectionSchedule.objects.plan(
         bureau_admin,

@@ -122,7 +122,9 @@ def test_api_inspection_rows_carry_the_models_allowed_actions(
     request, draft, bureau_admin, fire, school_b, fire_area, persona
 ):
     day = datetime.date(2014, 9, 4)
-    Inspection.objects.start(bureau_admin, school=school_b, kind="spot", date=day, areas=[fire_area])
+    Inspection.objects.start(
+        bureau_admin, school=school_b, kind="spot", date=day, areas=[fire_area]
+    )
     Inspection.objects.start(fire, school=school_b, kind="joint", date=day, areas=[fire_area])
     user = request.getfixturevalue(persona)
     rows = api(user).get("/api/v1/inspections/").json()["results"]
@@ -166,7 +168,7 @@ def test_a_stale_answer_is_refused_on_the_page_with_what_was_typed_kept(as_user,
     assert stale_message() in page and 'value="灭火器压力不足"' in page
     answer.refresh_from_db()
     assert (answer.result, answer.version) == ("pass", 2)
-    assert f'name="version" value="2"' in page  # the card now holds the saved version
+    assert 'name="version" value="2"' in page  # the card now holds the saved version
 
 
 def test_a_stale_answer_is_refused_by_the_api_with_409(draft, alice, bureau_admin):
