@@ -724,22 +724,25 @@ class HazardEvent(WorkflowEvent):
             return []
         before, after = self.data.get("before", {}), self.data.get("after", {})
         return [
-            (
-                str(Hazard._meta.get_field(name).verbose_name),
-                *_readable(name, before.get(name), new),
-            )
+            (_label(name), *_readable(name, before.get(name), new))
             for name, new in after.items()
             if before.get(name) != new and name in Hazard.EDITABLE_FIELDS
         ]
 
 
-def _readable(name: str, *values: Any) -> tuple[Any, ...]:
+def _label(name: str) -> str:
+    field = Hazard._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
+
+
+def _readable(name: str, old: Any, new: Any) -> tuple[Any, Any]:
     if name == "area":
-        names = {a.pk: a.name for a in Area.objects.filter(pk__in=values)}
-        return tuple(names.get(v, v) for v in values)
+        names = {a.pk: a.name for a in Area.objects.filter(pk__in=[old, new])}
+        return names.get(old, old), names.get(new, new)
     if name == "level":
-        return tuple(HazardLevel(v).label if v in HazardLevel.values else v for v in values)
-    return tuple(v if v not in ("", None) else None for v in values)
+        labels = dict(HazardLevel.choices)
+        return labels.get(old, old), labels.get(new, new)
+    return old or None, new or None
 
 
 def _photo_name(hazard: Hazard, suffix: str) -> str:
