@@ -147,6 +147,8 @@ class HazardReportSerializer(serializers.Serializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if "request" not in self.context:
+            return  # described for the schema, not bound to a request
         user = self.context["request"].user
         membership = membership_of(user)
         # Only the schools and campaigns the user can see exist for this request.

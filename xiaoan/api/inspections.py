@@ -169,6 +169,8 @@ class InspectionStartInputSerializer(serializers.Serializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if "request" not in self.context:
+            return  # described for the schema, not bound to a request
         user = self.context["request"].user
         # Out-of-reach schools and campaigns are "not found", like everywhere else.
         fields: Any = self.fields
@@ -386,6 +388,8 @@ class ScheduleInputSerializer(serializers.Serializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if "request" not in self.context:
+            return  # described for the schema, not bound to a request
         user = self.context["request"].user
         fields: Any = self.fields
         fields["campaign"].queryset = Campaign.objects.for_user(user)
