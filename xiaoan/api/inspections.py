@@ -497,7 +497,7 @@ class ScheduleViewSet(
         )
 
     @extend_schema(request=None, responses=CoverageRowSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def coverage(self, request: Request, pk: int) -> Response:
         """Every target school: inspected (when, by whom, with which departments) or still due."""
         schedule = self.get_object()
