@@ -36,6 +36,8 @@ from xiaoan.hazards.querysets import HazardQuerySet
 from xiaoan.hazards.stats import summary
 from xiaoan.schools.models import School
 
+from .serializers import AllowedActionsField, error_responses
+
 # ---- serializers ----------------------------------------------------------------------------
 
 
@@ -80,9 +82,13 @@ class HazardSerializer(serializers.ModelSerializer):
     level_display = serializers.CharField(source="get_level_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     reported_by = serializers.CharField(source="reported_by.username", read_only=True)
-    department_name = serializers.CharField(source="department.name", default=None, read_only=True)
+    department_name = serializers.CharField(
+        source="department.name", default=None, read_only=True, allow_null=True
+    )
     is_overdue = serializers.BooleanField(read_only=True)
-    allowed_actions = serializers.SerializerMethodField()
+    allowed_actions = AllowedActionsField(
+        help_text="The steps the caller may take now (`Hazard.allowed_actions`)."
+    )
 
     class Meta:
         model = Hazard
@@ -118,10 +124,6 @@ class HazardSerializer(serializers.ModelSerializer):
             "allowed_actions",
         ]
         read_only_fields = fields
-
-    def get_allowed_actions(self, hazard: Hazard) -> list[str]:
-        """The steps the caller may take now (`Hazard.allowed_actions`)."""
-        return hazard.allowed_actions(self.context["request"].user)
 
 
 class HazardDetailSerializer(HazardSerializer):
@@ -264,7 +266,11 @@ class HazardEditInputSerializer(serializers.Serializer):
 
 
 def _step_schema(request: type[serializers.Serializer]) -> Any:
-    return extend_schema(request=request, responses=HazardDetailSerializer)
+    """A step's real input, the hazard it answers, and its refusals."""
+    return extend_schema(
+        request=request,
+        responses={200: HazardDetailSerializer, **error_responses(400, 403, 404, 409)},
+    )
 
 
 # ---- the viewset ----------------------------------------------------------------------------
@@ -296,7 +302,10 @@ class HazardViewSet(
             "partial_update": HazardEditInputSerializer,
         }.get(self.action, HazardSerializer)
 
-    @extend_schema(request=HazardReportSerializer, responses={201: HazardDetailSerializer})
+    @extend_schema(
+        request=HazardReportSerializer,
+        responses={201: HazardDetailSerializer, **error_responses(400, 403)},
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -36,6 +36,10 @@ from xiaoan.inspections.models import (
 from xiaoan.schools.choices import SchoolKind
 from xiaoan.schools.models import Department, School
 
+from .serializers import AllowedActionsField, error_responses
+
+STEP_ERRORS = error_responses(400, 403, 404, 409)
+
 
 class ChecklistItemSerializer(serializers.ModelSerializer):
     class Meta:
@@ -96,7 +100,9 @@ class InspectionSerializer(serializers.ModelSerializer):
     areas: Any = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     departments: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     inspectors = serializers.CharField(source="inspector_list", read_only=True)
-    allowed_actions = serializers.SerializerMethodField()
+    allowed_actions = AllowedActionsField(
+        help_text="The steps the caller may take now (`Inspection.allowed_actions`)."
+    )
 
     class Meta:
         model = Inspection
@@ -119,10 +125,6 @@ class InspectionSerializer(serializers.ModelSerializer):
             "version",
             "allowed_actions",
         ]
-
-    def get_allowed_actions(self, inspection: Inspection) -> list[str]:
-        """The steps the caller may take now (`Inspection.allowed_actions`)."""
-        return inspection.allowed_actions(self.context["request"].user)
 
 
 def visible_hazards(request: Any, answers: Any) -> set[int]:
@@ -232,7 +234,9 @@ class ChecklistViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[ChecklistTemplate]:
         return ChecklistTemplate.objects.select_related("area").prefetch_related("items")
 
-    @extend_schema(request=ChecklistReviseInputSerializer, responses={201: ChecklistSerializer})
+    @extend_schema(
+        request=ChecklistReviseInputSerializer, responses={201: ChecklistSerializer, **STEP_ERRORS}
+    )
     @action(detail=True, methods=["post"], serializer_class=ChecklistReviseInputSerializer)
     def revise(self, request: Request, pk: int) -> Response:
         """Publish the next version of the current checklist (bureau_admin); recorded
@@ -266,7 +270,8 @@ class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return InspectionSerializer
 
     @extend_schema(
-        request=InspectionStartInputSerializer, responses={201: InspectionDetailSerializer}
+        request=InspectionStartInputSerializer,
+        responses={201: InspectionDetailSerializer, **STEP_ERRORS},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = InspectionStartInputSerializer(data=request.data, context={"request": request})
@@ -289,7 +294,10 @@ class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def _answer(self, inspection: Inspection, answer_id: int) -> InspectionAnswer:
         return get_object_or_404(inspection.answers.select_related("area"), pk=answer_id)
 
-    @extend_schema(request=InspectionAnswerInputSerializer, responses=InspectionAnswerSerializer)
+    @extend_schema(
+        request=InspectionAnswerInputSerializer,
+        responses={200: InspectionAnswerSerializer, **STEP_ERRORS},
+    )
     @action(detail=True, methods=["post"], serializer_class=InspectionAnswerInputSerializer)
     def answer(self, request: Request, pk: int) -> Response:
         """Answer one item: `answer` (id), `result` (pass/fail/na), `note`, optional `photo`."""
@@ -302,7 +310,8 @@ class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self._answer_data(answer))
 
     @extend_schema(
-        request=InspectionRaiseHazardInputSerializer, responses={201: InspectionAnswerSerializer}
+        request=InspectionRaiseHazardInputSerializer,
+        responses={201: InspectionAnswerSerializer, **STEP_ERRORS},
     )
     @action(
         detail=True,
@@ -319,7 +328,10 @@ class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         inspection.raise_hazard(request.user, answer, **values)
         return Response(self._answer_data(answer), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=InspectionSubmitInputSerializer, responses=InspectionDetailSerializer)
+    @extend_schema(
+        request=InspectionSubmitInputSerializer,
+        responses={200: InspectionDetailSerializer, **STEP_ERRORS},
+    )
     @action(detail=True, methods=["post"], serializer_class=InspectionSubmitInputSerializer)
     def submit(self, request: Request, pk: int) -> Response:
         inspection = self.get_object()
@@ -333,7 +345,9 @@ class ScheduleSerializer(serializers.ModelSerializer):
     figures = serializers.SerializerMethodField()
     schools: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     departments: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    allowed_actions = serializers.SerializerMethodField()
+    allowed_actions = AllowedActionsField(
+        help_text="The steps the caller may take now (`InspectionSchedule.allowed_actions`)."
+    )
 
     class Meta:
         model = InspectionSchedule
@@ -357,10 +371,6 @@ class ScheduleSerializer(serializers.ModelSerializer):
 
     def get_figures(self, schedule: InspectionSchedule) -> dict[str, int]:
         return schedule.figures()
-
-    def get_allowed_actions(self, schedule: InspectionSchedule) -> list[str]:
-        """The steps the caller may take now (`InspectionSchedule.allowed_actions`)."""
-        return schedule.allowed_actions(self.context["request"].user)
 
 
 class ScheduleInputSerializer(serializers.Serializer):
@@ -463,25 +473,33 @@ class ScheduleViewSet(
         run(schedule, data.validated_data)
         return self._respond(schedule)
 
-    @extend_schema(request=ScheduleInputSerializer, responses={201: ScheduleSerializer})
+    @extend_schema(
+        request=ScheduleInputSerializer, responses={201: ScheduleSerializer, **STEP_ERRORS}
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         values = self._input(request, partial=False)
         values.pop("version", None)
         schedule = InspectionSchedule.objects.plan(request.user, **values)
         return self._respond(schedule, status.HTTP_201_CREATED)
 
-    @extend_schema(request=ScheduleInputSerializer, responses=ScheduleSerializer)
+    @extend_schema(
+        request=ScheduleInputSerializer, responses={200: ScheduleSerializer, **STEP_ERRORS}
+    )
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         schedule = self.get_object()
         values = self._input(request, partial=kwargs.get("partial", False))
         schedule.replan(request.user, **values)
         return self._respond(schedule)
 
-    @extend_schema(request=ScheduleInputSerializer, responses=ScheduleSerializer)
+    @extend_schema(
+        request=ScheduleInputSerializer, responses={200: ScheduleSerializer, **STEP_ERRORS}
+    )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().partial_update(request, *args, **kwargs)
 
-    @extend_schema(request=ScheduleCancelInputSerializer, responses=ScheduleSerializer)
+    @extend_schema(
+        request=ScheduleCancelInputSerializer, responses={200: ScheduleSerializer, **STEP_ERRORS}
+    )
     @action(detail=True, methods=["post"], serializer_class=ScheduleCancelInputSerializer)
     def cancel(self, request: Request, pk: int) -> Response:
         # Without a reason the model answers, in the user's language.
@@ -489,14 +507,18 @@ class ScheduleViewSet(
             request, ScheduleCancelInputSerializer, lambda s, d: s.cancel(request.user, d["reason"])
         )
 
-    @extend_schema(request=ScheduleReinstateInputSerializer, responses=ScheduleSerializer)
+    @extend_schema(
+        request=ScheduleReinstateInputSerializer, responses={200: ScheduleSerializer, **STEP_ERRORS}
+    )
     @action(detail=True, methods=["post"], serializer_class=ScheduleReinstateInputSerializer)
     def reinstate(self, request: Request, pk: int) -> Response:
         return self._step(
             request, ScheduleReinstateInputSerializer, lambda s, d: s.reinstate(request.user)
         )
 
-    @extend_schema(request=None, responses=CoverageRowSerializer(many=True))
+    @extend_schema(
+        request=None, responses={200: CoverageRowSerializer(many=True), **error_responses(404)}
+    )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def coverage(self, request: Request, pk: int) -> Response:
         """Every target school: inspected (when, by whom, with which departments) or still due."""
