@@ -1,7 +1,9 @@
 """Hazard API: the ledger with the page's filters, the workflow steps as POST actions, stats.
 
-Steps call the model's transition methods; the model's refusals map to HTTP: wrong state or a
-stale version 409, incomplete input 400, wrong role 403, another school's hazard 404.
+Steps call the model's transition methods and let their refusals through: `core.errors` are
+mapped once, in `api.views.exception_handler` (wrong state or a stale version 409, incomplete
+input 400, wrong role 403); another school's hazard is 404. Every row carries the caller's
+`allowed_actions`, the same list the page's buttons come from.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ import datetime
 import re
 from typing import Any, cast
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -19,7 +20,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -31,16 +31,12 @@ from xiaoan.campaigns.models import Campaign
 from xiaoan.core.dates import local_today
 from xiaoan.hazards.choices import HazardLevel, HazardSource, PhotoKind
 from xiaoan.hazards.filters import HazardFilter
-from xiaoan.hazards.models import Area, Hazard, HazardError, HazardEvent, HazardPhoto, InvalidStep
+from xiaoan.hazards.models import Area, Hazard, HazardEvent, HazardPhoto
 from xiaoan.hazards.querysets import HazardQuerySet
 from xiaoan.hazards.stats import summary
 from xiaoan.schools.models import School
 
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-
+from .serializers import AllowedActionsField, error_responses
 
 # ---- serializers ----------------------------------------------------------------------------
 
@@ -86,8 +82,13 @@ class HazardSerializer(serializers.ModelSerializer):
     level_display = serializers.CharField(source="get_level_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     reported_by = serializers.CharField(source="reported_by.username", read_only=True)
-    department_name = serializers.CharField(source="department.name", default=None, read_only=True)
+    department_name = serializers.CharField(
+        source="department.name", default=None, read_only=True, allow_null=True
+    )
     is_overdue = serializers.BooleanField(read_only=True)
+    allowed_actions = AllowedActionsField(
+        help_text="The steps the caller may take now (`Hazard.allowed_actions`)."
+    )
 
     class Meta:
         model = Hazard
@@ -120,6 +121,7 @@ class HazardSerializer(serializers.ModelSerializer):
             "supervised",
             "is_overdue",
             "version",
+            "allowed_actions",
         ]
         read_only_fields = fields
 
@@ -127,14 +129,10 @@ class HazardSerializer(serializers.ModelSerializer):
 class HazardDetailSerializer(HazardSerializer):
     events = HazardEventSerializer(many=True, read_only=True)
     photos = HazardPhotoSerializer(many=True, read_only=True)
-    allowed_actions = serializers.SerializerMethodField()
 
     class Meta(HazardSerializer.Meta):
-        fields = [*HazardSerializer.Meta.fields, "allowed_actions", "events", "photos"]
+        fields = [*HazardSerializer.Meta.fields, "events", "photos"]
         read_only_fields = fields
-
-    def get_allowed_actions(self, hazard: Hazard) -> list[str]:
-        return hazard.allowed_actions(self.context["request"].user)
 
 
 class HazardReportSerializer(serializers.Serializer):
@@ -151,6 +149,8 @@ class HazardReportSerializer(serializers.Serializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if "request" not in self.context:
+            return  # described for the schema, not bound to a request
         user = self.context["request"].user
         membership = membership_of(user)
         # Only the schools and campaigns the user can see exist for this request.
@@ -169,24 +169,35 @@ class HazardReportSerializer(serializers.Serializer):
         return attrs
 
 
-class VersionedSerializer(serializers.Serializer):
+# One input per step: what the step really takes. `version` (optional) is the client's copy of
+# the hazard; if someone saved since, the step is refused with 409 and nothing changes.
+
+
+class HazardStepInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1)
 
 
-class CommentSerializer(VersionedSerializer):
+class HazardCommentInputSerializer(HazardStepInputSerializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class AssignSerializer(CommentSerializer):
+class HazardAssignInputSerializer(HazardCommentInputSerializer):
+    """Issue the rectification opinion and deadline (reported → assigned)."""
+
     opinion = serializers.CharField()
     deadline = serializers.DateField()
     responsible_person = serializers.CharField(required=False, allow_blank=True, default="")
     interim_control = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class SubmitSerializer(CommentSerializer):
-    """`photos`: after-rectification photos (multipart, the field repeated); at least one is
-    needed unless an after-photo is already on the hazard."""
+class HazardStartInputSerializer(HazardCommentInputSerializer):
+    """The school starts rectifying (assigned → rectifying)."""
+
+
+class HazardSubmitInputSerializer(HazardCommentInputSerializer):
+    """The work done, for verification (rectifying → awaiting_verification). `photos`: the
+    after-rectification photos (multipart, the field repeated); at least one is needed unless
+    an after-photo is already on the hazard."""
 
     measures = serializers.CharField()
     cost = serializers.DecimalField(
@@ -195,15 +206,21 @@ class SubmitSerializer(CommentSerializer):
     photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
-class VerifySerializer(CommentSerializer):
+class HazardVerifyInputSerializer(HazardCommentInputSerializer):
+    """Passed closes the hazard; failed (a comment required) sends it back to rectifying."""
+
     passed = serializers.BooleanField()
 
 
-class RejectSerializer(VersionedSerializer):
+class HazardRejectInputSerializer(HazardStepInputSerializer):
+    """Not a hazard after all (reported or assigned → rejected)."""
+
     reason = serializers.CharField()
 
 
-class ExtendSerializer(VersionedSerializer):
+class HazardExtendInputSerializer(HazardStepInputSerializer):
+    """The school asks for a later deadline (not in the past, later than the current one)."""
+
     new_deadline = serializers.DateField()
     reason = serializers.CharField()
 
@@ -213,16 +230,30 @@ class ExtendSerializer(VersionedSerializer):
         return value
 
 
-class DecideExtensionSerializer(CommentSerializer):
+class HazardDecideExtensionInputSerializer(HazardCommentInputSerializer):
+    """Approve (the deadline moves) or refuse (a comment required) the pending request."""
+
     approve = serializers.BooleanField()
 
 
-class PhotoUploadSerializer(VersionedSerializer):
+class HazardSuperviseInputSerializer(HazardCommentInputSerializer):
+    """Put a major open hazard under the leaders' supervision (bureau leader)."""
+
+
+class HazardLiftInputSerializer(HazardCommentInputSerializer):
+    """End the supervision (bureau leader)."""
+
+
+class HazardPhotoInputSerializer(HazardStepInputSerializer):
+    """One photo (multipart), before or after rectification."""
+
     image = serializers.FileField()
     kind = serializers.ChoiceField(choices=PhotoKind.choices, default=PhotoKind.BEFORE)
 
 
-class EditSerializer(serializers.Serializer):
+class HazardEditInputSerializer(serializers.Serializer):
+    """Correct the report's details; `version` (the copy edited) is required."""
+
     version = serializers.IntegerField(min_value=1)
     area = serializers.SlugRelatedField(
         slug_field="code", queryset=Area.objects.all(), required=False
@@ -232,6 +263,14 @@ class EditSerializer(serializers.Serializer):
     location = serializers.CharField(required=False, allow_blank=True, max_length=200)
     interim_control = serializers.CharField(required=False, allow_blank=True)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def _step_schema(request: type[serializers.Serializer]) -> Any:
+    """A step's real input, the hazard it answers, and its refusals."""
+    return extend_schema(
+        request=request,
+        responses={200: HazardDetailSerializer, **error_responses(400, 403, 404, 409)},
+    )
 
 
 # ---- the viewset ----------------------------------------------------------------------------
@@ -251,6 +290,7 @@ class HazardViewSet(
 
     def get_queryset(self) -> QuerySet[Hazard]:
         queryset = Hazard.objects.for_user(self.request.user).with_related()
+        queryset = queryset.with_pending_extension()
         if self.action == "retrieve":
             queryset = queryset.prefetch_related("events__actor", "photos")
         return queryset
@@ -259,24 +299,29 @@ class HazardViewSet(
         return {
             "retrieve": HazardDetailSerializer,
             "create": HazardReportSerializer,
-            "partial_update": EditSerializer,
+            "partial_update": HazardEditInputSerializer,
         }.get(self.action, HazardSerializer)
 
+    @extend_schema(
+        request=HazardReportSerializer,
+        responses={201: HazardDetailSerializer, **error_responses(400, 403)},
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _refusals():
-            hazard = Hazard.objects.report(reported_by=request.user, **serializer.validated_data)
+        hazard = Hazard.objects.report(reported_by=request.user, **serializer.validated_data)
         return Response(self._detail(hazard), status=status.HTTP_201_CREATED)
 
+    @_step_schema(HazardEditInputSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Correct the report's details; `version` is required and must be current."""
         hazard = self.get_object()
-        serializer = EditSerializer(data=request.data, context=self.get_serializer_context())
+        serializer = HazardEditInputSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        with _refusals():
-            hazard.edit(request.user, version=data.pop("version"), **data)
+        hazard.edit(request.user, version=data.pop("version"), **data)
         return Response(self._detail(hazard))
 
     def _detail(self, hazard: Hazard) -> dict[str, Any]:
@@ -291,88 +336,93 @@ class HazardViewSet(
         version = data.pop("version", None)
         if version is not None:
             hazard.version = version  # the client's copy: refused if it is stale
-        with _refusals():
+        with transaction.atomic():
             run(hazard, data)
         return Response(self._detail(hazard))
 
-    @action(detail=True, methods=["post"], serializer_class=AssignSerializer)
+    @_step_schema(HazardAssignInputSerializer)
+    @action(detail=True, methods=["post"], serializer_class=HazardAssignInputSerializer)
     def assign(self, request: Request, pk: str | None = None) -> Response:
-        return self._step(request, AssignSerializer, lambda h, d: h.assign(request.user, **d))
+        return self._step(
+            request, HazardAssignInputSerializer, lambda h, d: h.assign(request.user, **d)
+        )
 
-    @action(detail=True, methods=["post"], serializer_class=CommentSerializer)
+    @_step_schema(HazardStartInputSerializer)
+    @action(detail=True, methods=["post"], serializer_class=HazardStartInputSerializer)
     def start(self, request: Request, pk: str | None = None) -> Response:
-        return self._step(request, CommentSerializer, lambda h, d: h.start(request.user, **d))
+        return self._step(
+            request, HazardStartInputSerializer, lambda h, d: h.start(request.user, **d)
+        )
 
-    @action(detail=True, methods=["post"], serializer_class=SubmitSerializer)
+    @_step_schema(HazardSubmitInputSerializer)
+    @action(detail=True, methods=["post"], serializer_class=HazardSubmitInputSerializer)
     def submit(self, request: Request, pk: str | None = None) -> Response:
-        return self._step(request, SubmitSerializer, lambda h, d: h.submit(request.user, **d))
+        return self._step(
+            request, HazardSubmitInputSerializer, lambda h, d: h.submit(request.user, **d)
+        )
 
-    @action(detail=True, methods=["post"], serializer_class=VerifySerializer)
+    @_step_schema(HazardVerifyInputSerializer)
+    @action(detail=True, methods=["post"], serializer_class=HazardVerifyInputSerializer)
     def verify(self, request: Request, pk: str | None = None) -> Response:
-        return self._step(request, VerifySerializer, lambda h, d: h.verify(request.user, **d))
+        return self._step(
+            request, HazardVerifyInputSerializer, lambda h, d: h.verify(request.user, **d)
+        )
 
-    @action(detail=True, methods=["post"], serializer_class=RejectSerializer)
+    @_step_schema(HazardRejectInputSerializer)
+    @action(detail=True, methods=["post"], serializer_class=HazardRejectInputSerializer)
     def reject(self, request: Request, pk: str | None = None) -> Response:
-        return self._step(request, RejectSerializer, lambda h, d: h.reject(request.user, **d))
+        return self._step(
+            request, HazardRejectInputSerializer, lambda h, d: h.reject(request.user, **d)
+        )
 
-    @action(detail=True, methods=["post"], serializer_class=ExtendSerializer)
+    @_step_schema(HazardExtendInputSerializer)
+    @action(detail=True, methods=["post"], serializer_class=HazardExtendInputSerializer)
     def extend(self, request: Request, pk: str | None = None) -> Response:
         def run(h: Hazard, d: dict[str, Any]) -> None:
             h.request_extension(request.user, **d)
 
-        return self._step(request, ExtendSerializer, run)
+        return self._step(request, HazardExtendInputSerializer, run)
 
+    @_step_schema(HazardDecideExtensionInputSerializer)
     @action(
         detail=True,
         methods=["post"],
         url_path="decide-extension",
-        serializer_class=DecideExtensionSerializer,
+        serializer_class=HazardDecideExtensionInputSerializer,
     )
     def decide_extension(self, request: Request, pk: str | None = None) -> Response:
         def run(h: Hazard, d: dict[str, Any]) -> None:
             h.decide_extension(request.user, **d)
 
-        return self._step(request, DecideExtensionSerializer, run)
+        return self._step(request, HazardDecideExtensionInputSerializer, run)
 
-    @action(detail=True, methods=["post"], serializer_class=CommentSerializer)
+    @_step_schema(HazardSuperviseInputSerializer)
+    @action(detail=True, methods=["post"], serializer_class=HazardSuperviseInputSerializer)
     def supervise(self, request: Request, pk: str | None = None) -> Response:
-        return self._step(request, CommentSerializer, lambda h, d: h.supervise(request.user, **d))
+        return self._step(
+            request, HazardSuperviseInputSerializer, lambda h, d: h.supervise(request.user, **d)
+        )
 
+    @_step_schema(HazardLiftInputSerializer)
     @action(
         detail=True,
         methods=["post"],
         url_path="lift-supervision",
-        serializer_class=CommentSerializer,
+        serializer_class=HazardLiftInputSerializer,
     )
     def lift_supervision(self, request: Request, pk: str | None = None) -> Response:
         def run(h: Hazard, d: dict[str, Any]) -> None:
             h.lift_supervision(request.user, **d)
 
-        return self._step(request, CommentSerializer, run)
+        return self._step(request, HazardLiftInputSerializer, run)
 
-    @action(detail=True, methods=["post"], serializer_class=PhotoUploadSerializer)
+    @_step_schema(HazardPhotoInputSerializer)
+    @action(detail=True, methods=["post"], serializer_class=HazardPhotoInputSerializer)
     def photos(self, request: Request, pk: str | None = None) -> Response:
         def run(h: Hazard, d: dict[str, Any]) -> None:
             h.add_photo(request.user, d["image"], d["kind"])
 
-        return self._step(request, PhotoUploadSerializer, run)
-
-
-class _refusals:
-    """Turn the model's refusals into HTTP answers; the transaction is rolled back."""
-
-    def __enter__(self) -> None:
-        self.atomic = transaction.atomic()
-        self.atomic.__enter__()
-
-    def __exit__(self, kind: Any, exc: Any, tb: Any) -> None:
-        self.atomic.__exit__(kind, exc, tb)
-        if isinstance(exc, InvalidStep):
-            raise APIValidationError({"detail": exc.message})
-        if isinstance(exc, HazardError):
-            raise Conflict(exc.message)
-        if isinstance(exc, DjangoValidationError):
-            raise APIValidationError({"detail": exc.messages})
+        return self._step(request, HazardPhotoInputSerializer, run)
 
 
 # ---- stats ----------------------------------------------------------------------------------

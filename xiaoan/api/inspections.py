@@ -1,19 +1,21 @@
 """Inspection API: checklists, inspections (start, answer items, raise a hazard, submit),
 schedules with their coverage. Same access rules as the pages: `for_user` first.
 
-A locked inspection or a wrong state answers 409, incomplete input 400, wrong role 403.
+The model methods refuse; `api.views.exception_handler` maps their errors once: a locked
+inspection, a wrong state or a stale version 409, incomplete input 400, wrong role 403.
+Inspection and schedule rows carry the caller's `allowed_actions`, as the pages' buttons.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,7 +23,7 @@ from rest_framework.response import Response
 from xiaoan.campaigns.models import Campaign
 from xiaoan.core.dates import local_today
 from xiaoan.hazards.choices import HazardLevel
-from xiaoan.hazards.models import Area, Hazard, HazardError
+from xiaoan.hazards.models import Area, Hazard
 from xiaoan.inspections.choices import AnswerResult, FailRequirement, InspectionKind
 from xiaoan.inspections.filters import InspectionFilter
 from xiaoan.inspections.models import (
@@ -29,20 +31,17 @@ from xiaoan.inspections.models import (
     ChecklistTemplate,
     Inspection,
     InspectionAnswer,
-    InspectionError,
-    InspectionLocked,
     InspectionSchedule,
 )
 from xiaoan.schools.choices import SchoolKind
 from xiaoan.schools.models import Department, School
 
+from .serializers import AllowedActionsField, error_responses
 
-class Locked(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "locked"
+STEP_ERRORS = error_responses(400, 403, 404, 409)
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class ChecklistItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = ChecklistItem
         fields = ["id", "order", "text", "legal_basis", "on_fail", "default_level"]
@@ -50,14 +49,14 @@ class ItemSerializer(serializers.ModelSerializer):
 
 class ChecklistSerializer(serializers.ModelSerializer):
     area = serializers.CharField(source="area.code")
-    items = ItemSerializer(many=True, read_only=True)
+    items = ChecklistItemSerializer(many=True, read_only=True)
 
     class Meta:
         model = ChecklistTemplate
         fields = ["id", "area", "name", "version", "is_current", "items"]
 
 
-class AnswerSerializer(serializers.ModelSerializer):
+class InspectionAnswerSerializer(serializers.ModelSerializer):
     area = serializers.CharField(source="area.code")
     hazard = serializers.SerializerMethodField()
     hazard_raised = serializers.SerializerMethodField()
@@ -67,6 +66,7 @@ class AnswerSerializer(serializers.ModelSerializer):
         model = InspectionAnswer
         fields = [
             "id",
+            "version",
             "area",
             "item_text",
             "legal_basis",
@@ -100,6 +100,9 @@ class InspectionSerializer(serializers.ModelSerializer):
     areas: Any = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     departments: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     inspectors = serializers.CharField(source="inspector_list", read_only=True)
+    allowed_actions = AllowedActionsField(
+        help_text="The steps the caller may take now (`Inspection.allowed_actions`)."
+    )
 
     class Meta:
         model = Inspection
@@ -119,6 +122,8 @@ class InspectionSerializer(serializers.ModelSerializer):
             "notes",
             "signed_by",
             "signed_at",
+            "version",
+            "allowed_actions",
         ]
 
 
@@ -133,7 +138,7 @@ def visible_hazards(request: Any, answers: Any) -> set[int]:
 
 
 class InspectionDetailSerializer(InspectionSerializer):
-    answers = AnswerSerializer(many=True, read_only=True)
+    answers = InspectionAnswerSerializer(many=True, read_only=True)
 
     def to_representation(self, instance: Inspection) -> Any:
         request = self.context.get("request")
@@ -147,7 +152,9 @@ class InspectionDetailSerializer(InspectionSerializer):
         fields = [*InspectionSerializer.Meta.fields, "answers"]
 
 
-class StartSerializer(serializers.Serializer):
+class InspectionStartInputSerializer(serializers.Serializer):
+    """A draft inspection with one answer per item of the areas' current checklists."""
+
     school = serializers.PrimaryKeyRelatedField(queryset=School.objects.all())
     kind = serializers.ChoiceField(choices=InspectionKind.choices)
     date = serializers.DateField()
@@ -164,6 +171,8 @@ class StartSerializer(serializers.Serializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if "request" not in self.context:
+            return  # described for the schema, not bound to a request
         user = self.context["request"].user
         # Out-of-reach schools and campaigns are "not found", like everywhere else.
         fields: Any = self.fields
@@ -177,46 +186,45 @@ class StartSerializer(serializers.Serializer):
         return value
 
 
-class AnswerInputSerializer(serializers.Serializer):
+class InspectionAnswerInputSerializer(serializers.Serializer):
+    """One item's result; `version` (optional): the answer as read, refused with 409 if
+    someone saved it since."""
+
     answer = serializers.IntegerField()
+    version = serializers.IntegerField(required=False, min_value=1)
     result = serializers.ChoiceField(choices=AnswerResult.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
     photo = serializers.FileField(required=False)
 
 
-class HazardInputSerializer(serializers.Serializer):
+class InspectionRaiseHazardInputSerializer(serializers.Serializer):
+    """Fail the item and report a hazard linked to it (prefilled from the item)."""
+
     answer = serializers.IntegerField()
     description = serializers.CharField(required=False, allow_blank=True, default="")
     level = serializers.ChoiceField(choices=HazardLevel.choices, required=False, default="")
     location = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class SubmitInputSerializer(serializers.Serializer):
+class InspectionSubmitInputSerializer(serializers.Serializer):
+    """Sign and lock the inspection (every item answered as its rule requires)."""
+
     signed_by = serializers.CharField()
     notes = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
 
 
-def _guard(step: Any) -> Any:
-    try:
-        return step()
-    except InspectionLocked as exc:
-        raise Locked(exc.message) from exc
-    except (InspectionError, HazardError) as exc:
-        raise serializers.ValidationError({"detail": exc.message}) from exc
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError({"detail": exc.messages}) from exc
-
-
-class ItemInputSerializer(serializers.Serializer):
+class ChecklistItemInputSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=300)
     legal_basis = serializers.CharField(max_length=300, required=False, allow_blank=True)
     on_fail = serializers.ChoiceField(choices=FailRequirement.choices, default="note")
     default_level = serializers.ChoiceField(choices=HazardLevel.choices, default="general")
 
 
-class ReviseSerializer(serializers.Serializer):
+class ChecklistReviseInputSerializer(serializers.Serializer):
+    """The next version's items; recorded inspections keep the items they were made with."""
+
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    items = ItemInputSerializer(many=True)
+    items = ChecklistItemInputSerializer(many=True)
 
 
 class ChecklistViewSet(viewsets.ReadOnlyModelViewSet):
@@ -226,16 +234,18 @@ class ChecklistViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[ChecklistTemplate]:
         return ChecklistTemplate.objects.select_related("area").prefetch_related("items")
 
-    @action(detail=True, methods=["post"], serializer_class=ReviseSerializer)
+    @extend_schema(
+        request=ChecklistReviseInputSerializer, responses={201: ChecklistSerializer, **STEP_ERRORS}
+    )
+    @action(detail=True, methods=["post"], serializer_class=ChecklistReviseInputSerializer)
     def revise(self, request: Request, pk: int) -> Response:
         """Publish the next version of the current checklist (bureau_admin); recorded
         inspections keep the items they were made with."""
         template = self.get_object()
-        data = ReviseSerializer(data=request.data)
+        data = ChecklistReviseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         items = [dict(item) for item in data.validated_data["items"]]
-        name = data.validated_data["name"]
-        new = _guard(lambda: template.revise(request.user, items, name=name))
+        new = template.revise(request.user, items, name=data.validated_data["name"])
         body = ChecklistSerializer(self.get_queryset().get(pk=new.pk)).data
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -254,65 +264,80 @@ class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         if self.action == "create":
-            return StartSerializer
+            return InspectionStartInputSerializer
         if self.action == "retrieve":
             return InspectionDetailSerializer
         return InspectionSerializer
 
+    @extend_schema(
+        request=InspectionStartInputSerializer,
+        responses={201: InspectionDetailSerializer, **STEP_ERRORS},
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = StartSerializer(data=request.data, context={"request": request})
+        data = InspectionStartInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        values = data.validated_data
-        inspection = _guard(lambda: Inspection.objects.start(request.user, **values))
+        inspection = Inspection.objects.start(request.user, **data.validated_data)
         return Response(self._detail(inspection), status=status.HTTP_201_CREATED)
 
     def _detail(self, inspection: Inspection) -> Any:
-        fresh = Inspection.objects.prefetch_related("answers__area", "answers__hazard")
+        fresh = Inspection.objects.select_related("school").prefetch_related(
+            "answers__area", "answers__hazard"
+        )
         return InspectionDetailSerializer(
             fresh.get(pk=inspection.pk), context=self.get_serializer_context()
         ).data
 
     def _answer_data(self, answer: InspectionAnswer) -> Any:
         context = {"visible_hazards": visible_hazards(self.request, [answer])}
-        return AnswerSerializer(answer, context=context).data
+        return InspectionAnswerSerializer(answer, context=context).data
 
     def _answer(self, inspection: Inspection, answer_id: int) -> InspectionAnswer:
-        from django.shortcuts import get_object_or_404
-
         return get_object_or_404(inspection.answers.select_related("area"), pk=answer_id)
 
-    @action(detail=True, methods=["post"], serializer_class=AnswerInputSerializer)
+    @extend_schema(
+        request=InspectionAnswerInputSerializer,
+        responses={200: InspectionAnswerSerializer, **STEP_ERRORS},
+    )
+    @action(detail=True, methods=["post"], serializer_class=InspectionAnswerInputSerializer)
     def answer(self, request: Request, pk: int) -> Response:
         """Answer one item: `answer` (id), `result` (pass/fail/na), `note`, optional `photo`."""
         inspection = self.get_object()
-        data = AnswerInputSerializer(data=request.data)
+        data = InspectionAnswerInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         answer = self._answer(inspection, values.pop("answer"))
-        _guard(lambda: inspection.answer(request.user, answer, **values))
+        inspection.answer(request.user, answer, **values)
         return Response(self._answer_data(answer))
 
+    @extend_schema(
+        request=InspectionRaiseHazardInputSerializer,
+        responses={201: InspectionAnswerSerializer, **STEP_ERRORS},
+    )
     @action(
         detail=True,
         methods=["post"],
         url_path="raise-hazard",
-        serializer_class=HazardInputSerializer,
+        serializer_class=InspectionRaiseHazardInputSerializer,
     )
     def raise_hazard(self, request: Request, pk: int) -> Response:
         inspection = self.get_object()
-        data = HazardInputSerializer(data=request.data)
+        data = InspectionRaiseHazardInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         answer = self._answer(inspection, values.pop("answer"))
-        _guard(lambda: inspection.raise_hazard(request.user, answer, **values))
+        inspection.raise_hazard(request.user, answer, **values)
         return Response(self._answer_data(answer), status=status.HTTP_201_CREATED)
 
-    @action(detail=True, methods=["post"], serializer_class=SubmitInputSerializer)
+    @extend_schema(
+        request=InspectionSubmitInputSerializer,
+        responses={200: InspectionDetailSerializer, **STEP_ERRORS},
+    )
+    @action(detail=True, methods=["post"], serializer_class=InspectionSubmitInputSerializer)
     def submit(self, request: Request, pk: int) -> Response:
         inspection = self.get_object()
-        data = SubmitInputSerializer(data=request.data)
+        data = InspectionSubmitInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _guard(lambda: inspection.submit(request.user, **data.validated_data))
+        inspection.submit(request.user, **data.validated_data)
         return Response(self._detail(inspection))
 
 
@@ -320,6 +345,9 @@ class ScheduleSerializer(serializers.ModelSerializer):
     figures = serializers.SerializerMethodField()
     schools: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     departments: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    allowed_actions = AllowedActionsField(
+        help_text="The steps the caller may take now (`InspectionSchedule.allowed_actions`)."
+    )
 
     class Meta:
         model = InspectionSchedule
@@ -337,6 +365,8 @@ class ScheduleSerializer(serializers.ModelSerializer):
             "status",
             "cancel_reason",
             "figures",
+            "version",
+            "allowed_actions",
         ]
 
     def get_figures(self, schedule: InspectionSchedule) -> dict[str, int]:
@@ -344,8 +374,10 @@ class ScheduleSerializer(serializers.ModelSerializer):
 
 
 class ScheduleInputSerializer(serializers.Serializer):
-    """The plan's fields; on a partial update only those sent change."""
+    """The plan's fields; on a partial update only those sent change. `version` (optional):
+    the plan as read, refused with 409 if someone saved it since."""
 
+    version = serializers.IntegerField(required=False, min_value=1)
     title = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=InspectionKind.choices)
     campaign = serializers.PrimaryKeyRelatedField(
@@ -366,6 +398,8 @@ class ScheduleInputSerializer(serializers.Serializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if "request" not in self.context:
+            return  # described for the schema, not bound to a request
         user = self.context["request"].user
         fields: Any = self.fields
         fields["campaign"].queryset = Campaign.objects.for_user(user)
@@ -373,12 +407,33 @@ class ScheduleInputSerializer(serializers.Serializer):
         fields["departments"].child_relation.queryset = Department.objects.for_user(user)
 
 
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+class ScheduleStepInputSerializer(serializers.Serializer):
+    """`version` (optional): the schedule as read, refused with 409 if someone saved since."""
+
+    version = serializers.IntegerField(required=False, min_value=1)
 
 
-class NoInputSerializer(serializers.Serializer):
-    pass
+class ScheduleCancelInputSerializer(ScheduleStepInputSerializer):
+    """Call the round off; the reason is required."""
+
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ScheduleReinstateInputSerializer(ScheduleStepInputSerializer):
+    """Put a cancelled round back on the plan."""
+
+
+class CoverageRowSerializer(serializers.Serializer):
+    """One target school of a round: inspected (when, by whom) or still due."""
+
+    school = serializers.CharField(help_text="the school's code")
+    name = serializers.CharField()
+    inspected = serializers.BooleanField()
+    inspection = serializers.IntegerField(allow_null=True)
+    date = serializers.DateField(allow_null=True)
+    inspectors = serializers.CharField()
+    departments = serializers.ListField(child=serializers.CharField())
+    signed_by = serializers.CharField()
 
 
 class ScheduleViewSet(
@@ -406,35 +461,65 @@ class ScheduleViewSet(
         return dict(data.validated_data)
 
     def _respond(self, schedule: InspectionSchedule, code: int = status.HTTP_200_OK) -> Response:
-        return Response(ScheduleSerializer(self.get_queryset().get(pk=schedule.pk)).data, code)
+        fresh = self.get_queryset().get(pk=schedule.pk)
+        return Response(ScheduleSerializer(fresh, context=self.get_serializer_context()).data, code)
 
+    def _step(self, request: Request, serializer_class: type, run: Any) -> Response:
+        schedule = self.get_object()
+        data = serializer_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        if data.validated_data.get("version") is not None:
+            schedule.version = data.validated_data["version"]  # the client's copy
+        run(schedule, data.validated_data)
+        return self._respond(schedule)
+
+    @extend_schema(
+        request=ScheduleInputSerializer, responses={201: ScheduleSerializer, **STEP_ERRORS}
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         values = self._input(request, partial=False)
-        schedule = _guard(lambda: InspectionSchedule.objects.plan(request.user, **values))
+        values.pop("version", None)
+        schedule = InspectionSchedule.objects.plan(request.user, **values)
         return self._respond(schedule, status.HTTP_201_CREATED)
 
+    @extend_schema(
+        request=ScheduleInputSerializer, responses={200: ScheduleSerializer, **STEP_ERRORS}
+    )
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         schedule = self.get_object()
         values = self._input(request, partial=kwargs.get("partial", False))
-        _guard(lambda: schedule.replan(request.user, **values))
+        schedule.replan(request.user, **values)
         return self._respond(schedule)
 
-    @action(detail=True, methods=["post"], serializer_class=ReasonSerializer)
+    @extend_schema(
+        request=ScheduleInputSerializer, responses={200: ScheduleSerializer, **STEP_ERRORS}
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().partial_update(request, *args, **kwargs)
+
+    @extend_schema(
+        request=ScheduleCancelInputSerializer, responses={200: ScheduleSerializer, **STEP_ERRORS}
+    )
+    @action(detail=True, methods=["post"], serializer_class=ScheduleCancelInputSerializer)
     def cancel(self, request: Request, pk: int) -> Response:
-        schedule = self.get_object()
-        data = ReasonSerializer(data=request.data)
         # Without a reason the model answers, in the user's language.
-        reason = data.validated_data["reason"] if data.is_valid() else ""
-        _guard(lambda: schedule.cancel(request.user, reason))
-        return self._respond(schedule)
+        return self._step(
+            request, ScheduleCancelInputSerializer, lambda s, d: s.cancel(request.user, d["reason"])
+        )
 
-    @action(detail=True, methods=["post"], serializer_class=NoInputSerializer)
+    @extend_schema(
+        request=ScheduleReinstateInputSerializer, responses={200: ScheduleSerializer, **STEP_ERRORS}
+    )
+    @action(detail=True, methods=["post"], serializer_class=ScheduleReinstateInputSerializer)
     def reinstate(self, request: Request, pk: int) -> Response:
-        schedule = self.get_object()
-        _guard(lambda: schedule.reinstate(request.user))
-        return self._respond(schedule)
+        return self._step(
+            request, ScheduleReinstateInputSerializer, lambda s, d: s.reinstate(request.user)
+        )
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(
+        request=None, responses={200: CoverageRowSerializer(many=True), **error_responses(404)}
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def coverage(self, request: Request, pk: int) -> Response:
         """Every target school: inspected (when, by whom, with which departments) or still due."""
         schedule = self.get_object()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoan.accounts.access import membership_of
 from xiaoan.campaigns.models import Campaign
 from xiaoan.core.dates import local_today
-from xiaoan.core.forms import BootstrapMixin
+from xiaoan.core.forms import BootstrapMixin, VersionedFormMixin
 from xiaoan.schools.models import School
 
 from .choices import HazardLevel, HazardSource
@@ -92,8 +92,9 @@ def _current_campaign(campaigns: Any) -> Campaign | None:
     return campaigns.filter(start_date__lte=today, end_date__gte=today).first()
 
 
-class EditForm(BootstrapMixin, forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class EditForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
+    """The details a report may be corrected in; `Hazard.edit` saves them (the version read
+    travels with the form, so a save after someone else's is refused)."""
 
     class Meta:
         model = Hazard
@@ -108,8 +109,6 @@ class EditForm(BootstrapMixin, forms.ModelForm):
         cast(forms.ModelChoiceField, self.fields["area"]).queryset = Area.objects.filter(
             is_active=True
         )
-        if not self.is_bound:
-            self.fields["version"].initial = self.instance.version
 
 
 class AssignForm(BootstrapMixin, forms.Form):
@@ -200,7 +199,7 @@ class PhotoForm(BootstrapMixin, forms.Form):
     )
 
 
-class AreaForm(BootstrapMixin, forms.ModelForm):
+class AreaForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Area
         fields = ["name_zh", "name_en", "order", "is_active"]

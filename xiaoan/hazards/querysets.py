@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any, Self
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from xiaoan.accounts.access import membership_of
 from xiaoan.accounts.choices import Role
 from xiaoan.schools.querysets import SchoolOwnedQuerySet
 
-from .choices import HazardStatus
+from .choices import ExtensionStatus, HazardStatus
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -77,6 +77,16 @@ class HazardQuerySet(HazardOwnedQuerySet):
     def with_related(self) -> Self:
         """What a list row shows, in a fixed number of queries."""
         return self.select_related("school", "area", "campaign", "department", "reported_by")
+
+    def with_pending_extension(self) -> Self:
+        """Each row knows whether an extension request waits (`has_pending_extension`), so
+        `allowed_actions` of a list answers without a query per row."""
+        from .models import ExtensionRequest
+
+        pending = ExtensionRequest.objects.filter(
+            hazard=OuterRef("pk"), status=ExtensionStatus.PENDING
+        )
+        return self.annotate(has_pending_extension=Exists(pending))
 
 
 class HazardChildQuerySet(HazardOwnedQuerySet):

@@ -1,7 +1,10 @@
 """Ledger pages: list, detail with timeline, report, the workflow actions, files, boards.
 
 Action views load the hazard through `for_user` (404 for another school's), call one model
-method and redirect; the model decides whether the step is allowed.
+method and redirect; the model decides whether the step is allowed. A role that may not take
+the step gets the 403 page with the reason (`core.middleware.DomainErrorMiddleware`); a step
+refused in this state, with incomplete input or on a stale page goes back to the hazard with
+the reason as a message.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -24,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from xiaoan.accounts.access import has_role
 from xiaoan.accounts.choices import Role
+from xiaoan.core.errors import DomainError, Invalid, NotAllowed, Refused
 from xiaoan.core.excel import workbook_response
 from xiaoan.schools.models import School
 
@@ -31,7 +35,7 @@ from . import forms
 from .choices import ExtensionStatus, HazardStatus, PhotoKind
 from .exports import ledger_workbook
 from .filters import HazardFilter
-from .models import Area, ExtensionRequest, Hazard, HazardError, HazardPhoto, NotAllowed
+from .models import Area, ExtensionRequest, Hazard, HazardPhoto
 from .querysets import HazardQuerySet
 
 REPORTER_ROLES = (
@@ -141,7 +145,7 @@ def found_in_inspection(hazard: Hazard, user: Any) -> Any:
 def hazard_report(request: HttpRequest) -> HttpResponse:
     """Report a hazard: quick on a phone, the school fixed for school users, photos at once."""
     if not has_role(request.user, *REPORTER_ROLES):
-        return _forbidden(request, _("Your role may not report hazards."))
+        raise NotAllowed(_("Your role may not report hazards."))
     form = forms.ReportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -160,8 +164,8 @@ def hazard_report(request: HttpRequest) -> HttpResponse:
                 )
                 for photo in data["photos"]:
                     hazard.add_photo(request.user, photo, PhotoKind.BEFORE)
-        except HazardError as exc:
-            form.add_error(None, exc.message)
+        except DomainError as error:
+            form.add_error(None, error.message)
         else:
             messages.success(
                 request, _("Hazard %(code)s is in the ledger.") % {"code": hazard.code}
@@ -172,21 +176,21 @@ def hazard_report(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def hazard_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct the details; a save after someone else's is refused at the form, which keeps
+    what was typed (a role that may not edit gets the 403 page from the model's check)."""
     hazard = _get_hazard(request, pk)
     try:
         hazard.check_edit(request.user)
-    except HazardError as exc:
-        messages.error(request, exc.message)
+    except Refused as error:
+        messages.error(request, error.message)
         return redirect(hazard)
-    except NotAllowed as exc:
-        return _forbidden(request, exc.message, hazard)
     form = forms.EditForm(request.POST or None, instance=Hazard.objects.get(pk=hazard.pk))
     if request.method == "POST" and form.is_valid():
         values = {f: form.cleaned_data[f] for f in Hazard.EDITABLE_FIELDS}
         try:
             hazard.edit(request.user, version=form.cleaned_data["version"], **values)
-        except HazardError as exc:
-            form.add_error(None, exc.message)
+        except DomainError as error:
+            form.add_error(None, error.message)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(hazard)
@@ -213,21 +217,14 @@ def _step(
     try:
         with transaction.atomic():
             run(hazard, form.cleaned_data)
-    except NotAllowed as exc:
-        return _forbidden(request, exc.message, hazard)
-    except HazardError as exc:
-        messages.error(request, exc.message)
+    except (Refused, Invalid) as error:
+        # Back to the hazard (not to this POST-only address) with the reason.
+        messages.error(request, error.message)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, done)
     return redirect(hazard)
-
-
-def _forbidden(request: HttpRequest, message: str, hazard: Hazard | None = None) -> HttpResponse:
-    """403 with the reason in words, and the way back."""
-    context = {"message": message, "hazard": hazard}
-    return render(request, "hazards/forbidden.html", context, status=403)
 
 
 def _form_errors(form: Any) -> str:
@@ -429,9 +426,12 @@ class AreaUpdateView(LoginRequiredMixin, generic.UpdateView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if request.user.is_authenticated and not has_role(request.user, Role.BUREAU_ADMIN):
-            raise PermissionDenied
+            raise NotAllowed(_("Only the bureau safety section may change the areas."))
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form: Any) -> HttpResponse:
+        # A rename saved after someone else's is refused at the form (the change log keeps both).
+        if form.save_or_error() is None:
+            return self.form_invalid(form)
         messages.success(self.request, _("Changes saved."))
-        return super().form_valid(form)
+        return redirect(self.success_url)

@@ -274,7 +274,10 @@ class _Context:
     def _planned(self, schedule: Any) -> None:
         """The round's history starts when the bureau planned it, a week before it began."""
         event = ScheduleEvent.objects.create(
-            schedule=schedule, actor=self.users["bureau"], kind=ScheduleEventKind.PLANNED
+            schedule=schedule,
+            actor=self.users["bureau"],
+            kind=ScheduleEventKind.PLANNED,
+            to_status=schedule.status,
         )
         moment = datetime.datetime.combine(schedule.start_date, datetime.time(9), ZONE)
         ScheduleEvent.objects.filter(pk=event.pk).update(
@@ -323,11 +326,22 @@ class _Context:
         inspection.areas.set([self.areas[c] for c in areas])
         inspection.departments.set(departments)
         inspection.inspectors.set([user])
-        for kind_, moment in (
-            (InspectionEventKind.CREATED, signed.replace(hour=9)),
-            (InspectionEventKind.SUBMITTED, signed),
+        for kind_, before, after, moment in (
+            (InspectionEventKind.CREATED, "", InspectionStatus.DRAFT, signed.replace(hour=9)),
+            (
+                InspectionEventKind.SUBMITTED,
+                InspectionStatus.DRAFT,
+                InspectionStatus.SUBMITTED,
+                signed,
+            ),
         ):
-            event = InspectionEvent.objects.create(inspection=inspection, actor=user, kind=kind_)
+            event = InspectionEvent.objects.create(
+                inspection=inspection,
+                actor=user,
+                kind=kind_,
+                from_status=before,
+                to_status=after,
+            )
             InspectionEvent.objects.filter(pk=event.pk).update(created_at=moment)
         Inspection.objects.filter(pk=inspection.pk).update(created_at=signed.replace(hour=9))
         return inspection

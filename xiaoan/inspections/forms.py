@@ -115,6 +115,8 @@ class AnswerForm(forms.Form):
     result = forms.ChoiceField(choices=AnswerResult.choices, label=_("Result"))
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
     photo = forms.FileField(label=_("Photo"), required=False)
+    # The answer's version as the page showed it: a save after someone else's is refused.
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
 class RaiseHazardForm(BootstrapMixin, forms.Form):
@@ -133,8 +135,10 @@ class SubmitForm(BootstrapMixin, forms.Form):
 
 
 class ScheduleForm(BootstrapMixin, forms.ModelForm):
-    """The plan's fields; bound without an instance, the model's `plan` / `replan` save it."""
+    """The plan's fields; bound without an instance, the model's `plan` / `replan` save it
+    (`version`: the plan as the page showed it, so a re-plan after someone else's is refused)."""
 
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     school_kinds = forms.MultipleChoiceField(
         choices=SchoolKind.choices,
         required=False,

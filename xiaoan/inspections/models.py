@@ -4,28 +4,43 @@ bureau's inspection schedules and their coverage.
 An inspection copies each checklist item's text, legal basis and failure rule into its answers
 when it is started, so a template revised later never changes a record already made. A
 submitted inspection is locked: every change goes through a method that refuses it.
+
+Inspections and schedules answer `allowed_actions(user)` (`core.workflow.Actions`); each step
+method runs its own check first. Every change of an inspection, a schedule or an answer is a
+guarded update (`core.changelog.guarded_update`; `InspectionAnswer.write`): refused with
+`core.errors.Stale` if someone saved since the version read, written to the change log with
+the acting user, with its event row for a step. Checklist items are `Versioned`.
 """
 
 from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import models, transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.accounts.access import has_role, membership_of, role_of
+from xiaoan.accounts.access import has_role, is_superuser, member, membership_of, role_of
 from xiaoan.accounts.choices import Role
-from xiaoan.core.models import TimeStampedModel
+from xiaoan.core.changelog import guarded_update, record_change, snapshot
+from xiaoan.core.errors import Invalid, NotAllowed, Refused, Stale
+from xiaoan.core.models import (
+    ChangeAction,
+    TimeStampedModel,
+    Versioned,
+    WorkflowEvent,
+    stale_message,
+)
+from xiaoan.core.workflow import Actions
 from xiaoan.hazards.choices import HazardLevel, HazardSource
 
 from .choices import (
@@ -38,19 +53,6 @@ from .choices import (
     ScheduleStatus,
 )
 from .querysets import AnswerQuerySet, InspectionQuerySet, ScheduleQuerySet
-
-
-class InspectionError(Exception):
-    """The step is not possible now; the message is for the user (API: 409)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class InspectionLocked(InspectionError):
-    """The inspection has been submitted and can no longer be changed."""
-
 
 # ---- checklists ---------------------------------------------------------------------------
 
@@ -91,30 +93,35 @@ class ChecklistTemplate(TimeStampedModel):
         Inspections already started keep their copied items, so nothing recorded changes.
         """
         if not has_role(user, Role.BUREAU_ADMIN):
-            raise PermissionDenied(gettext("Only the bureau safety section may edit checklists."))
+            raise NotAllowed(gettext("Only the bureau safety section may edit checklists."))
         if not self.is_current:
-            raise InspectionError(
-                gettext("Only the current version of a checklist can be revised.")
-            )
+            raise Refused(gettext("Only the current version of a checklist can be revised."))
         if not items:
-            raise InspectionError(gettext("A checklist needs at least one item."))
+            raise Invalid(gettext("A checklist needs at least one item."))
         with transaction.atomic():
-            latest = ChecklistTemplate.objects.filter(area=self.area).aggregate(v=Max("version"))
-            ChecklistTemplate.objects.filter(area=self.area, is_current=True).update(
-                is_current=False
+            # Guarded: of two revisions of the same version, the second is refused.
+            retired = ChecklistTemplate.objects.filter(pk=self.pk, is_current=True).update(
+                is_current=False, updated_at=timezone.now()
             )
+            if not retired:
+                raise Stale(gettext("Someone else revised this checklist first: reload it."))
+            self.is_current = False
+            record_change(
+                self, user, ChangeAction.UPDATE, {"is_current": True}, {"is_current": False}
+            )
+            latest = ChecklistTemplate.objects.filter(area=self.area).aggregate(v=Max("version"))
             new = ChecklistTemplate.objects.create(
                 area=self.area, version=(latest["v"] or 0) + 1, name=name or self.name
             )
-            ChecklistItem.objects.bulk_create(
-                ChecklistItem(template=new, order=index, **item)
-                for index, item in enumerate(items, start=1)
-            )
+            record_change(new, user, ChangeAction.CREATE)
+            for index, item in enumerate(items, start=1):
+                ChecklistItem.objects.create(template=new, order=index, **item)
         return new
 
 
-class ChecklistItem(TimeStampedModel):
-    """One question of a checklist version, with its legal basis and what a failure requires."""
+class ChecklistItem(Versioned, TimeStampedModel):
+    """One question of a checklist version, with its legal basis and what a failure requires
+    (never edited once an inspection used it: a revision publishes new items)."""
 
     template = models.ForeignKey(
         ChecklistTemplate, models.CASCADE, related_name="items", verbose_name=_("checklist")
@@ -194,9 +201,11 @@ class InspectionManager(models.Manager.from_queryset(InspectionQuerySet)):  # ty
     ) -> Inspection:
         """Open a draft inspection with one answer per item of the areas' current checklists."""
         _check_may_record(user, school, kind)
+        if schedule is not None:
+            schedule.check_record(user)
         templates = list(ChecklistTemplate.current_for(areas).prefetch_related("items"))
         if not templates:
-            raise InspectionError(gettext("Choose at least one area to inspect."))
+            raise Invalid(gettext("Choose at least one area to inspect."))
         membership = membership_of(user)
         with transaction.atomic():
             inspection = self.create(
@@ -215,7 +224,8 @@ class InspectionManager(models.Manager.from_queryset(InspectionQuerySet)):  # ty
             inspection.departments.set(departments)
             inspection.inspectors.set([user, *inspectors])
             InspectionAnswer.objects.bulk_create(_answers_for(inspection, templates))
-            inspection._event(user, InspectionEventKind.CREATED)
+            record_change(inspection, user, ChangeAction.CREATE)
+            inspection._event(user, InspectionEventKind.CREATED, to_status=inspection.status)
         return inspection
 
 
@@ -223,9 +233,9 @@ def _check_may_record(user: Any, school: Any, kind: str) -> None:
     from xiaoan.schools.models import School
 
     if not School.objects.for_user(user).filter(pk=school.pk).exists():
-        raise PermissionDenied(gettext("You may not record inspections at this school."))
+        raise NotAllowed(gettext("You may not record inspections at this school."))
     if kind not in kinds_for(user):
-        raise PermissionDenied(gettext("Your role may not record this kind of inspection."))
+        raise NotAllowed(gettext("Your role may not record this kind of inspection."))
 
 
 def _answers_for(inspection: Inspection, templates: list[ChecklistTemplate]) -> list[Any]:
@@ -247,8 +257,11 @@ def _answers_for(inspection: Inspection, templates: list[ChecklistTemplate]) -> 
     return answers
 
 
-class Inspection(TimeStampedModel):
-    """One inspection of one school, answered against the checklists of the chosen areas."""
+class Inspection(Actions, TimeStampedModel):
+    """One inspection of one school, answered against the checklists of the chosen areas.
+
+    Steps: `answer` an item, `raise_hazard` from a failed item, `submit` (sign and lock).
+    """
 
     school = models.ForeignKey(
         "schools.School", models.PROTECT, related_name="inspections", verbose_name=_("school")
@@ -299,6 +312,7 @@ class Inspection(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     objects = InspectionManager()
 
@@ -331,65 +345,112 @@ class Inspection(TimeStampedModel):
     def is_locked(self) -> bool:
         return self.status == InspectionStatus.SUBMITTED
 
-    def can_edit(self, user: Any) -> bool:
-        """Who may fill in the draft: its recorder, the bureau, the school for a self-check."""
-        if self.is_locked or not user.is_authenticated:
-            return False
-        if user.is_superuser or user.pk == self.created_by_id:
+    def action_checks(self) -> dict[str, Callable[[Any], object]]:
+        # Filling in, raising a hazard and signing are open to the same people, while a draft.
+        return {
+            "answer": self.check_fill,
+            "raise_hazard": self.check_fill,
+            "submit": self.check_fill,
+        }
+
+    def check_fill(self, user: Any) -> None:
+        """Raise unless `user` may fill in this draft now: its recorder, the bureau safety
+        section, the school itself for a self-inspection (and superusers)."""
+        if self.is_locked:
+            raise Refused(gettext("This inspection has been submitted and is locked."))
+        if not self._may_fill(user):
+            raise NotAllowed(gettext("You may not change this inspection."))
+
+    def _may_fill(self, user: Any) -> bool:
+        if is_superuser(user):
             return True
         membership = membership_of(user)
         if membership is None or membership.bureau_id != self.school.bureau_id:
             return False
-        if membership.role == Role.BUREAU_ADMIN:
+        if user.pk == self.created_by_id or membership.role == Role.BUREAU_ADMIN:
             return True
         own_school = membership.school_id == self.school_id
         return own_school and membership.role == Role.SCHOOL_ADMIN and self.kind == "self"
 
-    def _require_edit(self, user: Any) -> None:
-        if self.is_locked:
-            raise InspectionLocked(gettext("This inspection has been submitted and is locked."))
-        if not self.can_edit(user):
-            raise PermissionDenied(gettext("You may not change this inspection."))
+    def _lock_draft(self) -> None:
+        """Inside a transaction: hold the inspection's row while an answer is written, and
+        refuse if it was submitted meanwhile (a submit waits for the lock, and vice versa)."""
+        still_draft = Inspection.objects.select_for_update().filter(
+            pk=self.pk, status=InspectionStatus.DRAFT
+        )
+        if not still_draft.values_list("pk", flat=True):
+            raise Refused(gettext("This inspection has been submitted and is locked."))
 
-    def _event(self, user: Any, kind: str, comment: str = "", answer: Any = None) -> Any:
+    def _event(
+        self,
+        user: Any,
+        kind: str,
+        comment: str = "",
+        answer: Any = None,
+        *,
+        from_status: str = "",
+        to_status: str = "",
+    ) -> InspectionEvent:
         return InspectionEvent.objects.create(
-            inspection=self, actor=user, kind=kind, comment=comment, answer=answer
+            inspection=self,
+            actor=user,
+            kind=kind,
+            comment=comment,
+            answer=answer,
+            from_status=from_status,
+            to_status=to_status or self.status,
         )
 
     def update_header(self, user: Any, **fields: Any) -> None:
         """Change the draft's notes, other inspectors or date."""
-        self._require_edit(user)
+        self.check_fill(user)
         allowed = {"notes", "inspector_names", "date"}
-        for name, value in fields.items():
-            if name not in allowed:
-                raise ValueError(name)
-            setattr(self, name, value.strip() if isinstance(value, str) else value)
-        self.save(update_fields=[*fields, "updated_at"])
+        if set(fields) - allowed:
+            raise ValueError(", ".join(sorted(set(fields) - allowed)))
+        changes = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
+        expect = {"status": InspectionStatus.DRAFT}
+        guarded_update(self, changes, user=user, expect=expect, action=ChangeAction.UPDATE)
 
     def answer(
-        self, user: Any, answer: InspectionAnswer, *, result: str, note: str = "", photo: Any = None
+        self,
+        user: Any,
+        answer: InspectionAnswer,
+        *,
+        result: str,
+        note: str = "",
+        photo: Any = None,
+        version: int | None = None,
     ) -> InspectionAnswer:
-        """Record one item's result; a photo is checked and re-encoded (ValidationError if bad)."""
-        self._require_edit(user)
+        """Record one item's result; a photo is checked and re-encoded (ValidationError if bad).
+
+        `version`: the answer as the user read it; if someone saved it since, `Stale`.
+        """
+        self.check_fill(user)
         if answer.inspection_id != self.pk:
             raise ValueError("answer of another inspection")
         if result not in AnswerResult.values:
-            raise InspectionError(gettext("Choose pass, fail or not applicable."))
+            raise Invalid(gettext("Choose pass, fail or not applicable."))
         if answer.hazard_id and result != AnswerResult.FAIL:
-            raise InspectionError(gettext("A hazard was raised from this item: it stays failed."))
+            raise Refused(gettext("A hazard was raised from this item: it stays failed."))
         processed = None
         if photo is not None:
             from xiaoan.hazards.photos import process_upload
 
             processed = process_upload(photo)
+        if version is not None:
+            answer.version = version
+        changes = {
+            "result": result,
+            "note": note.strip(),
+            "answered_by": user,
+            "answered_at": timezone.now(),
+        }
         with transaction.atomic():
-            answer.result = result
-            answer.note = note.strip()
-            answer.answered_by = user
-            answer.answered_at = timezone.now()
+            self._lock_draft()
             if processed is not None:
                 answer.photo.save("photo.jpg", ContentFile(processed.jpeg), save=False)
-            answer.save()
+                changes["photo"] = answer.photo.name
+            answer.write(user, changes)
         return answer
 
     def raise_hazard(
@@ -408,13 +469,14 @@ class Inspection(TimeStampedModel):
         from xiaoan.hazards.choices import PhotoKind
         from xiaoan.hazards.models import Hazard
 
-        self._require_edit(user)
+        self.check_fill(user)
         if answer.inspection_id != self.pk:
             raise ValueError("answer of another inspection")
         if answer.hazard_id:
-            raise InspectionError(gettext("A hazard has already been raised from this item."))
+            raise Refused(gettext("A hazard has already been raised from this item."))
         description = description.strip() or answer.note or answer.item_text
         with transaction.atomic():
+            self._lock_draft()
             hazard = Hazard.objects.report(
                 school=self.school,
                 area=answer.area,
@@ -426,12 +488,14 @@ class Inspection(TimeStampedModel):
                 source=HazardSource.INSPECTION,
                 campaign=self.campaign,
             )
-            answer.hazard = hazard
-            answer.result = AnswerResult.FAIL
-            answer.note = answer.note or description
-            answer.answered_by = user
-            answer.answered_at = timezone.now()
-            answer.save()
+            changes = {
+                "hazard": hazard,
+                "result": AnswerResult.FAIL,
+                "note": answer.note or description,
+                "answered_by": user,
+                "answered_at": timezone.now(),
+            }
+            answer.write(user, changes)
             if answer.photo:
                 with answer.photo.open("rb") as handle:
                     hazard.add_photo(
@@ -450,28 +514,28 @@ class Inspection(TimeStampedModel):
         return problems
 
     def submit(self, user: Any, *, signed_by: str, notes: str | None = None) -> Any:
-        """Sign and lock the inspection once every item is answered as its rule requires."""
-        self._require_edit(user)
+        """Sign and lock the inspection once every item is answered as its rule requires
+        (draft → submitted: a guarded update, its change-log row and its event)."""
+        self.check_fill(user)
         if not signed_by.strip():
-            raise InspectionError(gettext("Sign the record with your name."))
+            raise Invalid(gettext("Sign the record with your name."))
         problems = self.missing()
         if problems:
-            raise InspectionError(
+            raise Invalid(
                 gettext("The inspection is not complete: %(problems)s")
                 % {"problems": "; ".join(problems[:5])}
             )
+        changes = {
+            "status": InspectionStatus.SUBMITTED,
+            "signed_by": signed_by.strip(),
+            "signed_at": timezone.now(),
+            "notes": self.notes if notes is None else notes.strip(),
+        }
         with transaction.atomic():
-            updated = Inspection.objects.filter(pk=self.pk, status=InspectionStatus.DRAFT).update(
-                status=InspectionStatus.SUBMITTED,
-                signed_by=signed_by.strip(),
-                signed_at=timezone.now(),
-                notes=self.notes if notes is None else notes.strip(),
-                updated_at=timezone.now(),
+            guarded_update(self, changes, user=user, expect={"status": InspectionStatus.DRAFT})
+            return self._event(
+                user, InspectionEventKind.SUBMITTED, from_status=InspectionStatus.DRAFT
             )
-            if not updated:
-                raise InspectionLocked(gettext("This inspection has been submitted and is locked."))
-            self.refresh_from_db()
-            return self._event(user, InspectionEventKind.SUBMITTED)
 
     def inspector_list(self) -> str:
         """Everyone who inspected: account holders, then the free-text names."""
@@ -495,7 +559,11 @@ def answer_photo_path(instance: Any, filename: str) -> str:
 
 
 class InspectionAnswer(TimeStampedModel):
-    """One checklist item as it stood when the inspection began, and what was found."""
+    """One checklist item as it stood when the inspection began, and what was found.
+
+    Written only by `write`: saved from the version the user read (else `Stale`), every change
+    in the change log.
+    """
 
     inspection = models.ForeignKey(
         Inspection, models.CASCADE, related_name="answers", verbose_name=_("inspection")
@@ -536,6 +604,8 @@ class InspectionAnswer(TimeStampedModel):
         verbose_name=_("hazard raised"),
     )
 
+    version = models.PositiveIntegerField(_("version"), default=1)
+
     objects = AnswerQuerySet.as_manager()
 
     class Meta:
@@ -553,6 +623,33 @@ class InspectionAnswer(TimeStampedModel):
     def __str__(self) -> str:
         return self.item_text
 
+    def write(self, user: Any, changes: dict[str, Any]) -> None:
+        """Save `changes` only where the answer is still at this object's version (else
+        `Stale`, nothing written), with its change-log row, in one transaction.
+
+        `core.changelog.guarded_update` in all but the snapshot: the change log cannot read a
+        file field yet, so the photo is logged by its stored name.
+        """
+        before = self._logged_values()
+        with transaction.atomic():
+            updated = InspectionAnswer.objects.filter(pk=self.pk, version=self.version).update(
+                **changes, version=F("version") + 1, updated_at=timezone.now()
+            )
+            if not updated:
+                raise Stale(stale_message())
+            for name, value in changes.items():
+                setattr(self, name, value)
+            self.version += 1
+            after = self._logged_values()
+            changed = [name for name in after if before.get(name) != after[name]]
+            old, new = {n: before.get(n) for n in changed}, {n: after[n] for n in changed}
+            record_change(self, user, ChangeAction.UPDATE, old, new)
+
+    def _logged_values(self) -> dict[str, Any]:
+        values = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
+        values["photo"] = self.photo.name or ""
+        return snapshot(self, values)
+
     def problem(self) -> str:
         """Why this answer is not complete yet ("" when it is)."""
         if not self.result:
@@ -568,7 +665,7 @@ class InspectionAnswer(TimeStampedModel):
         return ""
 
 
-class InspectionEvent(TimeStampedModel):
+class InspectionEvent(WorkflowEvent):
     """A step in an inspection's life (never edited)."""
 
     inspection = models.ForeignKey(
@@ -582,16 +679,11 @@ class InspectionEvent(TimeStampedModel):
         related_name="+",
         verbose_name=_("item"),
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("by")
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=InspectionEventKind.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    kind = models.CharField(_("kind"), max_length=25, choices=InspectionEventKind.choices)
 
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("inspection event")
         verbose_name_plural = _("inspection events")
-        ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.inspection} · {self.get_kind_display()}"
@@ -610,25 +702,36 @@ SCHEDULE_FIELDS = ("title", "kind", "campaign", "start_date", "due_date", "schoo
 SCHEDULE_M2M = ("schools", "departments")
 
 
-def _require_planner(user: Any) -> Any:
-    if not has_role(user, Role.BUREAU_ADMIN):
-        raise PermissionDenied(gettext("Only the bureau safety section may plan inspections."))
-    return membership_of(user)
+def _planner_message() -> str:
+    return gettext("Only the bureau safety section may plan inspections.")
 
 
 class ScheduleManager(models.Manager.from_queryset(ScheduleQuerySet)):  # type: ignore[misc]
     def plan(self, user: Any, **values: Any) -> InspectionSchedule:
         """A new round of inspections in the planner's district (`values`: the form's fields)."""
-        membership = _require_planner(user)
-        schedule = self.model(bureau_id=membership.bureau_id if membership else None)
+        if not has_role(user, Role.BUREAU_ADMIN):
+            raise NotAllowed(_planner_message())
+        schedule = self.model(bureau_id=member(user).bureau_id)
+        schedule._check_plan(values)
+        for name in SCHEDULE_FIELDS:
+            if name in values:
+                setattr(schedule, name, values[name])
         with transaction.atomic():
-            schedule._apply(values)
+            schedule.save()
+            for name in SCHEDULE_M2M:
+                if name in values:
+                    getattr(schedule, name).set(values[name])
+            record_change(schedule, user, ChangeAction.CREATE)
             schedule._event(user, ScheduleEventKind.PLANNED)
         return schedule
 
 
-class InspectionSchedule(TimeStampedModel):
-    """A planned round of inspections ("joint inspection of all kindergartens before 1 Sept")."""
+class InspectionSchedule(Actions, TimeStampedModel):
+    """A planned round of inspections ("joint inspection of all kindergartens before 1 Sept").
+
+    Steps: `replan`, `cancel`, `reinstate` (the bureau safety section), and `record` an
+    inspection against it (those who may record its kind).
+    """
 
     bureau = models.ForeignKey(
         "schools.Bureau", models.PROTECT, related_name="+", verbose_name=_("bureau")
@@ -669,6 +772,7 @@ class InspectionSchedule(TimeStampedModel):
         default=ScheduleStatus.PLANNED,
     )
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     objects = ScheduleManager()
 
@@ -695,68 +799,150 @@ class InspectionSchedule(TimeStampedModel):
     def is_cancelled(self) -> bool:
         return self.status == ScheduleStatus.CANCELLED
 
-    def _event(self, user: Any, kind: str, comment: str = "") -> ScheduleEvent:
-        return ScheduleEvent.objects.create(schedule=self, actor=user, kind=kind, comment=comment)
+    # ---- who may do what -----------------------------------------------------------------
 
-    def _apply(self, values: dict[str, Any]) -> list[str]:
-        """Set the plan's fields and save; the names of those that changed."""
+    def action_checks(self) -> dict[str, Callable[[Any], object]]:
+        return {
+            "replan": self.check_replan,
+            "cancel": self._check_cancel,
+            "reinstate": self._check_reinstate,
+            "record": self.check_record,
+        }
+
+    def _require_planner(self, user: Any) -> None:
+        if is_superuser(user):
+            return
+        membership = membership_of(user)
+        if (
+            membership is None
+            or membership.role != Role.BUREAU_ADMIN
+            or membership.bureau_id != self.bureau_id
+        ):
+            raise NotAllowed(_planner_message())
+
+    def check_replan(self, user: Any) -> None:
+        if self.is_cancelled:
+            raise Refused(gettext("This schedule was cancelled: reinstate it first."))
+        self._require_planner(user)
+
+    def _check_cancel(self, user: Any) -> None:
+        if self.is_cancelled:
+            raise Refused(gettext("This schedule has already been cancelled."))
+        self._require_planner(user)
+
+    def _check_reinstate(self, user: Any) -> None:
+        if not self.is_cancelled:
+            raise Refused(gettext("Only a cancelled schedule can be reinstated."))
+        self._require_planner(user)
+
+    def check_record(self, user: Any) -> None:
+        """Record an inspection for this round: while it is planned, by those who may record
+        its kind in its district."""
+        if self.is_cancelled:
+            raise Refused(gettext("This schedule was cancelled: reinstate it first."))
+        membership = membership_of(user)
+        in_district = is_superuser(user) or (
+            membership is not None and membership.bureau_id == self.bureau_id
+        )
+        if not in_district or self.kind not in kinds_for(user):
+            raise NotAllowed(gettext("Your role may not record this kind of inspection."))
+
+    # ---- the steps -----------------------------------------------------------------------
+
+    def _event(
+        self,
+        user: Any,
+        kind: str,
+        comment: str = "",
+        *,
+        from_status: str = "",
+        data: dict[str, Any] | None = None,
+    ) -> ScheduleEvent:
+        return ScheduleEvent.objects.create(
+            schedule=self,
+            actor=user,
+            kind=kind,
+            comment=comment,
+            from_status=from_status,
+            to_status=self.status,
+            data=data or {},
+        )
+
+    def _check_plan(self, values: dict[str, Any]) -> None:
         unknown = set(values) - {*SCHEDULE_FIELDS, *SCHEDULE_M2M}
         if unknown:
             raise ValueError(", ".join(sorted(unknown)))
         start = values.get("start_date", self.start_date)
         due = values.get("due_date", self.due_date)
         if start and due and due < start:
-            raise InspectionError(gettext("The due date cannot be before the start."))
-        changed = [n for n in SCHEDULE_FIELDS if n in values and getattr(self, n) != values[n]]
-        for name in SCHEDULE_FIELDS:
-            if name in values:
-                setattr(self, name, values[name])
-        self.save()
-        for name in SCHEDULE_M2M:
-            if name in values:
-                manager = getattr(self, name)
-                before = set(manager.values_list("pk", flat=True))
-                manager.set(values[name])
-                if before != {obj.pk for obj in values[name]}:
-                    changed.append(name)
-        return changed
+            raise Invalid(gettext("The due date cannot be before the start."))
 
-    def replan(self, user: Any, **values: Any) -> ScheduleEvent | None:
-        """Change the plan (name, period, kind, schools…); the change is logged by field name.
+    def _changed_relations(self, values: dict[str, Any]) -> list[str]:
+        """Of the schools and departments given, the names of those that differ."""
+        return [
+            name
+            for name in SCHEDULE_M2M
+            if name in values
+            and set(getattr(self, name).values_list("pk", flat=True))
+            != {o.pk for o in values[name]}
+        ]
 
+    def replan(
+        self, user: Any, *, version: int | None = None, **values: Any
+    ) -> ScheduleEvent | None:
+        """Change the plan (name, period, kind, schools…); the event names the changed fields.
+
+        `version`: the plan as the user read it (refused with `Stale` if someone saved since).
         Inspections already recorded stay; coverage is worked out again from the new plan.
         """
-        _require_planner(user)
-        if self.is_cancelled:
-            raise InspectionError(gettext("This schedule was cancelled: reinstate it first."))
+        self.check_replan(user)
+        self._check_plan(values)
+        if version is not None:
+            self.version = version
+        changes = {n: values[n] for n in SCHEDULE_FIELDS if n in values}
+        changes = {n: v for n, v in changes.items() if getattr(self, n) != v}
+        relations = self._changed_relations(values)
+        if not changes and not relations:
+            return None
         with transaction.atomic():
-            changed = self._apply(values)
-            if not changed:
-                return None
+            # Even a change of schools alone moves the version: nobody re-plans a stale copy.
+            guarded_update(
+                self,
+                changes,
+                user=user,
+                expect={"status": ScheduleStatus.PLANNED},
+                action=ChangeAction.UPDATE,
+            )
+            for name in relations:
+                getattr(self, name).set(values[name])
+            changed = [*changes, *relations]
             # Field names, not labels: the history is shown in the reader's language.
-            return self._event(user, ScheduleEventKind.CHANGED, ",".join(changed))
+            return self._event(user, ScheduleEventKind.CHANGED, data={"fields": changed})
 
     def cancel(self, user: Any, reason: str) -> ScheduleEvent:
         """Call the round off (it no longer counts as due); the reason is required."""
-        _require_planner(user)
-        if self.is_cancelled:
-            raise InspectionError(gettext("This schedule has already been cancelled."))
+        self._check_cancel(user)
         if not reason.strip():
-            raise InspectionError(gettext("Give a reason for cancelling."))
+            raise Invalid(gettext("Give a reason for cancelling."))
+        changes = {"status": ScheduleStatus.CANCELLED, "cancel_reason": reason.strip()}
         with transaction.atomic():
-            self.status = ScheduleStatus.CANCELLED
-            self.cancel_reason = reason.strip()
-            self.save(update_fields=["status", "cancel_reason", "updated_at"])
-            return self._event(user, ScheduleEventKind.CANCELLED, self.cancel_reason)
+            guarded_update(self, changes, user=user, expect={"status": ScheduleStatus.PLANNED})
+            return self._event(
+                user,
+                ScheduleEventKind.CANCELLED,
+                self.cancel_reason,
+                from_status=ScheduleStatus.PLANNED,
+            )
 
     def reinstate(self, user: Any) -> ScheduleEvent:
-        _require_planner(user)
-        if not self.is_cancelled:
-            raise InspectionError(gettext("Only a cancelled schedule can be reinstated."))
+        """Put a cancelled round back on the plan."""
+        self._check_reinstate(user)
+        changes = {"status": ScheduleStatus.PLANNED}
         with transaction.atomic():
-            self.status = ScheduleStatus.PLANNED
-            self.save(update_fields=["status", "updated_at"])
-            return self._event(user, ScheduleEventKind.REINSTATED)
+            guarded_update(self, changes, user=user, expect={"status": ScheduleStatus.CANCELLED})
+            return self._event(
+                user, ScheduleEventKind.REINSTATED, from_status=ScheduleStatus.CANCELLED
+            )
 
     def target_schools(self) -> models.QuerySet:
         from xiaoan.schools.models import School
@@ -805,22 +991,18 @@ class InspectionSchedule(TimeStampedModel):
         }
 
 
-class ScheduleEvent(TimeStampedModel):
-    """A step in a schedule's life: planned, re-planned (which fields), cancelled, reinstated."""
+class ScheduleEvent(WorkflowEvent):
+    """A step in a schedule's life: planned, re-planned (`data["fields"]`: which fields),
+    cancelled (the reason as comment), reinstated."""
 
     schedule = models.ForeignKey(
         InspectionSchedule, models.CASCADE, related_name="events", verbose_name=_("schedule")
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("by")
-    )
-    kind = models.CharField(_("kind"), max_length=12, choices=ScheduleEventKind.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    kind = models.CharField(_("kind"), max_length=25, choices=ScheduleEventKind.choices)
 
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("schedule event")
         verbose_name_plural = _("schedule events")
-        ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.schedule} · {self.get_kind_display()}"
@@ -829,6 +1011,6 @@ class ScheduleEvent(TimeStampedModel):
         """The comment for the reader: a re-plan names the changed fields in their language."""
         if self.kind != ScheduleEventKind.CHANGED:
             return self.comment
-        names = [n for n in self.comment.split(",") if n]
         meta = InspectionSchedule._meta
+        names = self.data.get("fields", [])
         return "、".join(str(getattr(meta.get_field(n), "verbose_name", n)) for n in names)

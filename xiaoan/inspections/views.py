@@ -2,7 +2,10 @@
 the school's history, checklists and schedules with coverage.
 
 Every view starts from `for_user` (another school's inspection answers 404) and lets the model
-methods decide whether a change is allowed (403 for the wrong role, a message when locked).
+methods decide whether a change is allowed: the pages show exactly the steps of
+`allowed_actions(user)`; a step refused for the role answers the 403 page with the reason
+(`core.middleware.DomainErrorMiddleware`), one refused in this state or on a stale page a
+message (at the form, keeping what was typed, where there is one).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -23,8 +26,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from xiaoan.accounts.access import has_role
 from xiaoan.accounts.choices import Role
+from xiaoan.core.errors import DomainError, Invalid, NotAllowed, Refused
 from xiaoan.core.excel import workbook_response
-from xiaoan.hazards.models import Hazard, HazardError
+from xiaoan.hazards.models import Hazard
 from xiaoan.schools.models import School
 
 from . import forms
@@ -34,7 +38,6 @@ from .models import (
     ChecklistTemplate,
     Inspection,
     InspectionAnswer,
-    InspectionError,
     InspectionSchedule,
     kinds_for,
 )
@@ -90,7 +93,7 @@ def inspection_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def inspection_start(request: HttpRequest) -> HttpResponse:
     if not kinds_for(request.user):
-        raise PermissionDenied
+        raise NotAllowed(_("Your role may not record inspections."))
     # A link from a schedule's coverage ("still due") fills in the round, its kind and school.
     initial = {k: v for k, v in request.GET.items() if k in ("kind", "schedule", "school")}
     form = forms.StartForm(request.POST or None, user=request.user, initial=initial)
@@ -109,8 +112,8 @@ def inspection_start(request: HttpRequest) -> HttpResponse:
                 inspectors=data.get("inspectors") or [],
                 inspector_names=data["inspector_names"],
             )
-        except InspectionError as exc:
-            form.add_error(None, exc.message)
+        except DomainError as error:
+            form.add_error(None, error.message)
         else:
             return redirect(inspection)
     return render(request, "inspections/inspection_start.html", {"form": form})
@@ -134,12 +137,11 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(pk__in=[a.hazard_id for a in answers if a.hazard_id])
         .values_list("pk", flat=True)
     )
-    editable = inspection.can_edit(request.user)
     context = {
         "inspection": inspection,
         "answers": answers,
         "visible_hazards": visible_hazards,
-        "editable": editable,
+        "actions": set(inspection.allowed_actions(request.user)),
         "counts": inspection.counts(),
         "submit_form": forms.SubmitForm(
             initial={
@@ -147,7 +149,6 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "signed_by": getattr(request.user, "get_full_name", str)() or request.user.username,
             }
         ),
-        "events": inspection.events.select_related("actor"),
     }
     return render(request, "inspections/inspection_detail.html", context)
 
@@ -165,7 +166,7 @@ def _answer_card(request: HttpRequest, inspection: Inspection, answer: Any, **ex
     context = {
         "inspection": inspection,
         "answer": answer,
-        "editable": inspection.can_edit(request.user),
+        "actions": set(inspection.allowed_actions(request.user)),
         "visible_hazards": {answer.hazard_id} if hazard_ok else set(),
         **extra,
     }
@@ -181,15 +182,11 @@ def answer_item(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
     error = ""
     if form.is_valid():
         try:
-            inspection.answer(
-                request.user,
-                answer,
-                result=form.cleaned_data["result"],
-                note=form.cleaned_data["note"],
-                photo=form.cleaned_data["photo"],
-            )
-        except InspectionError as exc:
-            error = exc.message
+            inspection.answer(request.user, answer, **form.cleaned_data)
+        except (Refused, Invalid) as refusal:
+            error = refusal.message
+            # The card shows what is saved now (and its version), with what was typed.
+            answer = _answers(inspection).get(pk=answer.pk)
         except ValidationError as exc:
             error = " ".join(exc.messages)
     else:
@@ -210,11 +207,11 @@ def answer_item(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
 def raise_hazard(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
     """One step from a failed item to a hazard: the form comes prefilled from the item."""
     inspection, answer = _get_answer(request, pk, answer_pk)
-    if not inspection.can_edit(request.user):
-        if inspection.is_locked:
-            messages.error(request, _("This inspection has been submitted and is locked."))
-            return redirect(inspection)
-        raise PermissionDenied
+    try:
+        inspection.check_fill(request.user)
+    except Refused as refusal:
+        messages.error(request, refusal.message)
+        return redirect(inspection)
     initial = {
         "description": answer.note or answer.item_text,
         "level": answer.default_level,
@@ -223,8 +220,8 @@ def raise_hazard(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             hazard = inspection.raise_hazard(request.user, answer, **form.cleaned_data)
-        except (InspectionError, HazardError) as exc:
-            form.add_error(None, exc.message)
+        except DomainError as error:
+            form.add_error(None, error.message)
         else:
             messages.success(request, _("Hazard %(code)s recorded.") % {"code": hazard.code})
             return redirect(f"{inspection.get_absolute_url()}#answer-{answer.pk}")
@@ -244,8 +241,8 @@ def inspection_submit(request: HttpRequest, pk: int) -> HttpResponse:
         inspection.submit(
             request.user, signed_by=form.cleaned_data["signed_by"], notes=form.cleaned_data["notes"]
         )
-    except InspectionError as exc:
-        messages.error(request, exc.message)
+    except (Refused, Invalid) as refusal:
+        messages.error(request, refusal.message)
     else:
         messages.success(request, _("Inspection submitted and locked."))
     return redirect(inspection)
@@ -311,7 +308,7 @@ def checklist_list(request: HttpRequest) -> HttpResponse:
 def checklist_revise(request: HttpRequest, pk: int) -> HttpResponse:
     """Publish the next version of an area's checklist; recorded inspections keep theirs."""
     if not has_role(request.user, Role.BUREAU_ADMIN):
-        raise PermissionDenied
+        raise NotAllowed(_("Only the bureau safety section may edit checklists."))
     template = get_object_or_404(ChecklistTemplate.objects.select_related("area"), pk=pk)
     if not template.is_current:
         raise Http404
@@ -325,8 +322,8 @@ def checklist_revise(request: HttpRequest, pk: int) -> HttpResponse:
         ]
         try:
             new = template.revise(request.user, items)
-        except InspectionError as exc:
-            messages.error(request, exc.message)
+        except (Refused, Invalid) as refusal:
+            messages.error(request, refusal.message)
         else:
             messages.success(
                 request, _("Version %(v)s of the checklist is now in use.") % {"v": new.version}
@@ -341,7 +338,7 @@ def checklist_revise(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _require_district(request: HttpRequest) -> None:
     if not has_role(request.user, *Role.district_wide()):
-        raise PermissionDenied
+        raise NotAllowed(_("Inspection schedules are the bureau's plans for the district."))
 
 
 @login_required
@@ -354,20 +351,16 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
     return render(request, "inspections/schedule_list.html", context)
 
 
-def _require_planner(request: HttpRequest) -> None:
-    if not has_role(request.user, Role.BUREAU_ADMIN):
-        raise PermissionDenied
-
-
 @login_required
 def schedule_create(request: HttpRequest) -> HttpResponse:
-    _require_planner(request)
+    if not has_role(request.user, Role.BUREAU_ADMIN):
+        raise NotAllowed(_("Only the bureau safety section may plan inspections."))
     form = forms.ScheduleForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             schedule = InspectionSchedule.objects.plan(request.user, **form.plan_values())
-        except InspectionError as exc:
-            form.add_error(None, exc.message)
+        except DomainError as error:
+            form.add_error(None, error.message)
         else:
             messages.success(request, _("Schedule saved."))
             return redirect(schedule)
@@ -376,19 +369,24 @@ def schedule_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Re-plan a round: name, period, kind, schools; what was recorded stays."""
+    """Re-plan a round: name, period, kind, schools; what was recorded stays. A save made after
+    someone else's is refused at the form, which keeps what was typed."""
     schedule = _get_schedule(request, pk)
-    _require_planner(request)
-    if schedule.is_cancelled:
-        messages.error(request, _("This schedule was cancelled: reinstate it first."))
+    try:
+        schedule.check_replan(request.user)
+    except Refused as refusal:
+        messages.error(request, refusal.message)
         return redirect(schedule)
     initial = model_to_dict(schedule, fields=forms.ScheduleForm.Meta.fields)
+    initial["version"] = schedule.version
     form = forms.ScheduleForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            schedule.replan(request.user, **form.plan_values())
-        except InspectionError as exc:
-            form.add_error(None, exc.message)
+            schedule.replan(
+                request.user, version=form.cleaned_data["version"], **form.plan_values()
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
         else:
             messages.success(request, _("Schedule saved."))
             return redirect(schedule)
@@ -396,33 +394,38 @@ def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "inspections/schedule_form.html", context)
 
 
+def _schedule_step(request: HttpRequest, pk: int, run: Any, done: str) -> HttpResponse:
+    """Run a step on the schedule as the page showed it (its posted version); a refusal in
+    this state, incomplete input or a stale page goes back to the schedule with the reason."""
+    schedule = _get_schedule(request, pk)
+    posted_version = request.POST.get("version", "")
+    if posted_version.isdigit():
+        schedule.version = int(posted_version)
+    try:
+        run(schedule)
+    except (Refused, Invalid) as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, done)
+    return redirect(schedule)
+
+
 @login_required
 @require_POST
 def schedule_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    schedule = _get_schedule(request, pk)
-    _require_planner(request)
-    form = forms.CancelScheduleForm(request.POST)
-    try:
-        schedule.cancel(request.user, form.data.get("reason", ""))
-    except InspectionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Schedule cancelled."))
-    return redirect(schedule)
+    def run(schedule: InspectionSchedule) -> None:
+        schedule.cancel(request.user, request.POST.get("reason", ""))
+
+    return _schedule_step(request, pk, run, _("Schedule cancelled."))
 
 
 @login_required
 @require_POST
 def schedule_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
-    schedule = _get_schedule(request, pk)
-    _require_planner(request)
-    try:
+    def run(schedule: InspectionSchedule) -> None:
         schedule.reinstate(request.user)
-    except InspectionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Schedule reinstated."))
-    return redirect(schedule)
+
+    return _schedule_step(request, pk, run, _("Schedule reinstated."))
 
 
 def _get_schedule(request: HttpRequest, pk: int) -> InspectionSchedule:
@@ -445,8 +448,7 @@ def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": rows,
         "figures": schedule.figures(),
         "show": show,
-        "can_plan": has_role(request.user, Role.BUREAU_ADMIN),
-        "can_record": schedule.kind in kinds_for(request.user) and not schedule.is_cancelled,
+        "actions": set(schedule.allowed_actions(request.user)),
         "cancel_form": forms.CancelScheduleForm(),
         "events": schedule.events.select_related("actor"),
     }

@@ -83,7 +83,7 @@ def test_create_refuses_a_future_date(alice):
         "/api/v1/hazards/", {**data, "found_on": "2999-01-01"}, format="json"
     )
     assert response.status_code == 400
-    assert response.json() == {"detail": "日期不能晚于今天。"}
+    assert response.json() == {"detail": "日期不能晚于今天。", "code": "invalid"}
     assert not Hazard.objects.exists()
 
 
@@ -135,7 +135,7 @@ def test_submit_without_an_after_photo_gives_400_and_changes_nothing(bureau_admi
     url = f"/api/v1/hazards/{hazard.pk}/submit/"
     response = api_for(alice).post(url, {"measures": "已更换"}, format="json")
     assert response.status_code == 400
-    assert response.json() == {"detail": "请至少上传一张整改后照片。"}
+    assert response.json() == {"detail": "请至少上传一张整改后照片。", "code": "invalid"}
     response = api_for(alice).post(url, {"photos": [jpeg_upload()]}, format="multipart")
     assert response.status_code == 400 and "measures" in response.json()
     fake = SimpleUploadedFile("after.jpg", b"plain text", content_type="image/jpeg")
@@ -177,7 +177,7 @@ def test_stale_version_gives_409_and_changes_nothing(bureau_admin, alice, school
     first = api_for(alice).patch(url, {"version": 1, "location": "一楼"}, format="json")
     assert first.status_code == 200 and first.json()["version"] == 2
     second = api_for(bureau_admin).patch(url, {"version": 1, "location": "二楼"}, format="json")
-    assert second.status_code == 409
+    assert second.status_code == 409 and second.json()["code"] == "stale"
     step = api_for(bureau_admin).post(
         f"{url}reject/", {"reason": "不属实", "version": 1}, format="json"
     )

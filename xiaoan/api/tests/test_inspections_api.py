@@ -247,7 +247,8 @@ def test_bureau_revises_a_checklist_through_the_api_and_records_keep_their_items
     assert r.json()["version"] == current.version + 1
     assert [i["text"] for i in r.json()["items"]] == ["消防安全责任人已公示"]
     assert r.json()["items"][0]["default_level"] == "general"
-    assert api(bureau_admin).post(url, {"items": items}, format="json").status_code == 400
+    retired = api(bureau_admin).post(url, {"items": items}, format="json")
+    assert retired.status_code == 409 and retired.json()["code"] == "refused"
     assert list(recorded.answers.values_list("item_text", flat=True)) == before
 
 

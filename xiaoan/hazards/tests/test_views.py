@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from xiaoan.core.models import stale_message
 from xiaoan.hazards.choices import HazardStatus
 from xiaoan.hazards.models import Hazard
 
@@ -139,7 +140,7 @@ def test_pressing_a_button_on_a_stale_page_is_refused(as_user, hazard, bureau_ad
         {"opinion": "整改", "deadline": "2014-09-20", "version": stale_version},
         follow=True,
     )
-    assert "其他人" in response.content.decode()
+    assert stale_message() in response.content.decode()
     assert Hazard.objects.get().status == HazardStatus.REPORTED
 
 
@@ -150,7 +151,7 @@ def test_edit_form_refuses_the_second_of_two_concurrent_saves(as_user, hazard, a
     assert first.status_code == 302
     second = as_user(bureau_admin).post(url, {**form, "description": "乙的描述", "version": 1})
     assert second.status_code == 200
-    assert "其他人" in second.content.decode()
+    assert stale_message() in second.content.decode()
     assert Hazard.objects.get().description == "甲的描述"
 
 
@@ -300,7 +301,13 @@ def test_school_ledger_counts_and_isolation(
 
 def test_bureau_renames_an_area_and_others_may_not(as_user, bureau_admin, alice, gov, fire_area):
     url = reverse("hazards:area_edit", args=[fire_area.pk])
-    data = {"name_zh": "消防安全管理", "name_en": "Fire safety", "order": 3, "is_active": "on"}
+    data = {
+        "name_zh": "消防安全管理",
+        "name_en": "Fire safety",
+        "order": 3,
+        "is_active": "on",
+        "version": fire_area.version,
+    }
     assert as_user(alice).post(url, data).status_code == 403
     assert as_user(gov).get(url).status_code == 403
     assert as_user(bureau_admin).post(url, data).status_code == 302

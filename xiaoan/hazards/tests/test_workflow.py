@@ -9,16 +9,9 @@ import pytest
 import time_machine
 from django.db import connection
 
+from xiaoan.core.errors import Invalid, NotAllowed, Refused, Stale
 from xiaoan.hazards.choices import EventKind, HazardLevel, HazardStatus, PhotoKind
-from xiaoan.hazards.models import (
-    Hazard,
-    HazardCounter,
-    HazardEvent,
-    InvalidStep,
-    NotAllowed,
-    StaleHazard,
-    WrongState,
-)
+from xiaoan.hazards.models import Hazard, HazardCounter, HazardEvent
 
 from .conftest import after_photo, to_stage
 
@@ -64,7 +57,7 @@ def test_report_refused_for_roles_outside_the_school(request, make_hazard, perso
 
 
 def test_report_needs_a_description(make_hazard):
-    with pytest.raises(InvalidStep):
+    with pytest.raises(Invalid):
         make_hazard(description="   ")
 
 
@@ -90,7 +83,7 @@ def test_full_loop_closes_with_events(hazard, bureau_admin, alice):
 
 def test_failed_verification_goes_back_to_rectifying_with_reason(hazard, bureau_admin, alice):
     to_stage(hazard, "awaiting_verification", bureau_admin, alice)
-    with pytest.raises(InvalidStep):
+    with pytest.raises(Invalid):
         hazard.verify(bureau_admin, passed=False, comment="")
     hazard.verify(bureau_admin, passed=False, comment="杂物未清理干净")
     hazard.refresh_from_db()
@@ -159,7 +152,7 @@ def test_step_from_wrong_state_is_refused_and_changes_nothing(
     hazard = to_stage(make_hazard(), state, bureau_admin, alice)
     user = alice if step in ("start", "submit") else bureau_admin
     before = (hazard.status, hazard.version, hazard.events.count())
-    with pytest.raises(WrongState):
+    with pytest.raises(Refused):
         _call(hazard, step, user)
     hazard.refresh_from_db()
     assert (hazard.status, hazard.version, hazard.events.count()) == before
@@ -168,7 +161,7 @@ def test_step_from_wrong_state_is_refused_and_changes_nothing(
 def test_rejected_hazard_accepts_no_further_step(hazard, bureau_admin, alice):
     hazard.reject(bureau_admin, reason="经核实不属实")
     for step in STEPS:
-        with pytest.raises((WrongState, NotAllowed)):
+        with pytest.raises((Refused, NotAllowed)):
             _call(hazard, step, alice if step in ("start", "submit") else bureau_admin)
     assert hazard.allowed_actions(bureau_admin) == []
 
@@ -179,7 +172,7 @@ def test_inspector_cannot_assign_a_hazard_found_by_the_school(hazard, fire):
 
 
 def test_assign_refuses_deadline_before_found_on(hazard, bureau_admin):
-    with pytest.raises(InvalidStep):
+    with pytest.raises(Invalid):
         hazard.assign(bureau_admin, opinion="整改", deadline=datetime.date(2014, 8, 1))
     assert Hazard.objects.get().status == HazardStatus.REPORTED
 
@@ -188,9 +181,9 @@ def test_second_save_from_a_stale_copy_is_refused(hazard, bureau_admin, alice):
     first = Hazard.objects.get(pk=hazard.pk)
     second = Hazard.objects.get(pk=hazard.pk)
     first.edit(alice, version=first.version, description="消防通道堆放桌椅")
-    with pytest.raises(StaleHazard):
+    with pytest.raises(Stale):
         second.edit(bureau_admin, version=second.version, description="另一种描述")
-    with pytest.raises(StaleHazard):
+    with pytest.raises(Stale):
         second.assign(bureau_admin, opinion="整改", deadline=DEADLINE)
     hazard.refresh_from_db()
     assert hazard.description == "消防通道堆放桌椅"
@@ -213,7 +206,7 @@ def test_extension_approved_moves_the_deadline(hazard, bureau_admin, alice):
     to_stage(hazard, "rectifying", bureau_admin, alice)
     later = datetime.date(2014, 10, 15)
     hazard.request_extension(alice, new_deadline=later, reason="需采购设备")
-    with pytest.raises(WrongState):
+    with pytest.raises(Refused):
         hazard.request_extension(alice, new_deadline=later, reason="再次申请")
     with pytest.raises(NotAllowed):
         hazard.decide_extension(alice, approve=True)
@@ -226,7 +219,7 @@ def test_extension_approved_moves_the_deadline(hazard, bureau_admin, alice):
 def test_extension_refused_keeps_the_deadline_and_needs_a_reason(hazard, bureau_admin, alice):
     to_stage(hazard, "assigned", bureau_admin, alice)
     hazard.request_extension(alice, new_deadline=datetime.date(2014, 10, 1), reason="资金未到位")
-    with pytest.raises(InvalidStep):
+    with pytest.raises(Invalid):
         hazard.decide_extension(bureau_admin, approve=False)
     hazard.decide_extension(bureau_admin, approve=False, comment="可先行临时管控")
     hazard.refresh_from_db()
@@ -235,25 +228,25 @@ def test_extension_refused_keeps_the_deadline_and_needs_a_reason(hazard, bureau_
 
 
 def test_extension_must_be_later_and_only_while_rectification_runs(hazard, bureau_admin, alice):
-    with pytest.raises(WrongState):
+    with pytest.raises(Refused):
         hazard.request_extension(alice, new_deadline=datetime.date(2014, 12, 1), reason="x")
     to_stage(hazard, "assigned", bureau_admin, alice)
-    with pytest.raises(InvalidStep):
+    with pytest.raises(Invalid):
         hazard.request_extension(alice, new_deadline=DEADLINE, reason="x")
 
 
 def test_only_leader_supervises_major_open_hazards(make_hazard, leader, bureau_admin, alice):
     general = make_hazard()
-    with pytest.raises(WrongState):
+    with pytest.raises(Refused):
         general.supervise(leader)
     major = make_hazard(level=HazardLevel.MAJOR)
     with pytest.raises(NotAllowed):
         major.supervise(bureau_admin)
     major.supervise(leader, comment="挂牌督办")
     assert Hazard.objects.supervised().get() == major
-    with pytest.raises(WrongState):
+    with pytest.raises(Refused):
         major.supervise(leader)
-    with pytest.raises(InvalidStep):
+    with pytest.raises(Invalid):
         major.edit(alice, version=major.version, level=HazardLevel.GENERAL)
     major.lift_supervision(leader)
     assert not Hazard.objects.supervised().exists()
@@ -310,9 +303,9 @@ def test_submit_without_an_after_photo_is_refused_and_changes_nothing(hazard, bu
     to_stage(hazard, "rectifying", bureau_admin, alice)
     hazard.add_photo(alice, after_photo(), PhotoKind.BEFORE)  # a before-photo does not count
     before = (hazard.version, hazard.events.count())
-    with pytest.raises(InvalidStep, match="整改后"):
+    with pytest.raises(Invalid, match="整改后"):
         hazard.submit(alice, measures="已清理")
-    with pytest.raises(InvalidStep):
+    with pytest.raises(Invalid):
         hazard.submit(alice, measures="  ", photos=[after_photo()])
     hazard.refresh_from_db()
     assert (hazard.status, hazard.version, hazard.events.count()) == (
@@ -442,14 +435,14 @@ def test_side_steps_from_a_wrong_state_are_refused(make_hazard, bureau_admin, le
     hazard = to_stage(make_hazard(level=HazardLevel.MAJOR), state, bureau_admin, alice)
     version = hazard.version
     later = datetime.date(2014, 12, 1)
-    with pytest.raises(WrongState):
+    with pytest.raises(Refused):
         hazard.request_extension(alice, new_deadline=later, reason="待采购")
-    with pytest.raises(WrongState):
+    with pytest.raises(Refused):
         hazard.decide_extension(bureau_admin, approve=True)  # nothing pending
-    with pytest.raises(WrongState):
+    with pytest.raises(Refused):
         hazard.lift_supervision(leader)  # not under supervision
     if state == "closed":
-        with pytest.raises(WrongState):
+        with pytest.raises(Refused):
             hazard.supervise(leader)
     hazard.refresh_from_db()
     assert (hazard.version, hazard.supervised) == (version, False)
@@ -460,6 +453,6 @@ def test_report_refuses_a_date_in_the_future(make_hazard):
     with time_machine.travel(datetime.datetime(2014, 9, 1, 16, 30, tzinfo=datetime.UTC)):
         # 00:30 on 2 September in Shanghai: the 2nd is today, the 3rd is not yet.
         assert make_hazard(found_on=datetime.date(2014, 9, 2)).code == "YH-2014-0001"
-        with pytest.raises(InvalidStep):
+        with pytest.raises(Invalid):
             make_hazard(found_on=datetime.date(2014, 9, 3))
     assert Hazard.objects.count() == 1
