@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import F
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -75,6 +76,8 @@ def _plain(value: Any, encoder: DjangoJSONEncoder) -> Any:
         return {str(k): _plain(v, encoder) for k, v in value.items()}
     if isinstance(value, bytes | memoryview):
         return None
+    if isinstance(value, FieldFile):
+        return value.name or None
     return encoder.default(value)
 
 
@@ -103,11 +106,28 @@ def loaded_snapshot(instance: models.Model) -> dict[str, Any] | None:
 
 
 def _bureau_of(instance: models.Model) -> int | None:
-    """The district a record belongs to, so a bureau lists its own district's changes."""
-    bureau_id = getattr(instance, "bureau_id", None)
-    if bureau_id is None and getattr(instance, "school_id", None) is not None:
-        bureau_id = getattr(instance.school, "bureau_id", None)  # type: ignore[attr-defined]
-    return int(bureau_id) if bureau_id is not None else None
+    """The district a record belongs to, so a bureau lists its own district's changes: its own
+    bureau, its school's, or (one step up) that of the record it belongs to (an answer's
+    inspection, a photo's hazard)."""
+    for candidate in (instance, *_parents(instance)):
+        bureau_id = getattr(candidate, "bureau_id", None)
+        if bureau_id is None and getattr(candidate, "school_id", None) is not None:
+            bureau_id = getattr(candidate.school, "bureau_id", None)  # type: ignore[attr-defined]
+        if bureau_id is not None:
+            return int(bureau_id)
+    return None
+
+
+def _parents(instance: models.Model) -> list[models.Model]:
+    parents = []
+    for field in instance._meta.concrete_fields:
+        if not field.many_to_one or getattr(instance, field.attname, None) is None:
+            continue
+        related = field.related_model
+        names = {f.name for f in related._meta.concrete_fields}  # type: ignore[union-attr]
+        if names & {"bureau", "school"} and field.name not in {"bureau", "school"}:
+            parents.append(getattr(instance, field.name))
+    return parents
 
 
 def record_change(
@@ -191,7 +211,7 @@ def history(instance: models.Model) -> models.QuerySet[ChangeLog]:
     ).select_related("user")
 
 
-def _readable(field: Any, value: Any) -> Any:
+def readable(field: Any, value: Any) -> Any:
     """A stored value as the user reads it: a choice's label, a related record's name."""
     if value is None or value == "":
         return None
@@ -215,7 +235,7 @@ def described_history(instance: models.Model, limit: int = 50) -> list[dict[str,
             field = fields.get(name)
             label = str(field.verbose_name) if field is not None else name
             if field is not None:
-                old, new = _readable(field, old), _readable(field, new)
+                old, new = readable(field, old), readable(field, new)
             changes.append((label, old, new))
         described.append({"entry": entry, "changes": changes})
     return described

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoan.accounts.access import membership_of
 from xiaoan.accounts.choices import Role
-from xiaoan.core.changelog import guarded_update, record_change
+from xiaoan.core.changelog import guarded_update, readable, record_change
 from xiaoan.core.dates import local_today
 from xiaoan.core.errors import DomainError, Invalid, NotAllowed, Refused, Stale
 from xiaoan.core.models import ChangeAction, TimeStampedModel, Versioned, WorkflowEvent
@@ -723,26 +723,16 @@ class HazardEvent(WorkflowEvent):
         if self.kind != EventKind.EDITED:
             return []
         before, after = self.data.get("before", {}), self.data.get("after", {})
+        fields = [Hazard._meta.get_field(name) for name in after if name in Hazard.EDITABLE_FIELDS]
         return [
-            (_label(name), *_readable(name, before.get(name), new))
-            for name, new in after.items()
-            if before.get(name) != new and name in Hazard.EDITABLE_FIELDS
+            (
+                str(getattr(field, "verbose_name", field.name)),
+                readable(field, before.get(field.name)),
+                readable(field, new),
+            )
+            for field in fields
+            if before.get(field.name) != (new := after[field.name])
         ]
-
-
-def _label(name: str) -> str:
-    field = Hazard._meta.get_field(name)
-    return str(getattr(field, "verbose_name", name))
-
-
-def _readable(name: str, old: Any, new: Any) -> tuple[Any, Any]:
-    if name == "area":
-        names = {a.pk: a.name for a in Area.objects.filter(pk__in=[old, new])}
-        return names.get(old, old), names.get(new, new)
-    if name == "level":
-        labels = dict(HazardLevel.choices)
-        return labels.get(old, old), labels.get(new, new)
-    return old or None, new or None
 
 
 def _photo_name(hazard: Hazard, suffix: str) -> str:
