@@ -11,12 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoan.accounts.access import membership_of
 from xiaoan.core.dates import local_today
-from xiaoan.core.forms import BootstrapMixin
+from xiaoan.core.forms import BootstrapMixin, VersionedFormMixin
 from xiaoan.schools.models import School
 
 from . import models
 from .choices import IdType
-from .models.assessment import WEIGHTS
 
 
 class DateInput(forms.DateInput):
@@ -49,8 +48,12 @@ def _model_field(model: Any, name: str) -> Any:
 PAST_MOMENTS = ("occurred_at", "reported_at")
 
 
-class RegisterForm(BootstrapMixin, forms.ModelForm):
-    """A register row: the school is fixed for school users, chosen by the bureau."""
+class RegisterForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
+    """A register row: the school is fixed for school users, chosen by the bureau.
+
+    An edit carries the version read (`VersionedFormMixin`): saving over someone else's later
+    change is refused with a message at the form, and what was typed stays.
+    """
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -187,41 +190,6 @@ class WatchListForm(RegisterForm):
         if commit:
             row.save()
         return row
-
-
-class ScoreForm(BootstrapMixin, forms.Form):
-    """The bureau's scores for the items the data cannot measure."""
-
-    comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-    def __init__(self, *args: Any, assessment: models.Assessment, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name in WEIGHTS:
-            if name in assessment.computed_items:
-                continue
-            self.fields[name] = forms.DecimalField(
-                label=_verbose(assessment, name),
-                min_value=0,
-                max_value=100,
-                decimal_places=1,
-                required=False,
-                initial=getattr(assessment, name),
-            )
-        self.order_fields([*WEIGHTS, "comment"])
-
-
-def _verbose(instance: Any, name: str) -> str:
-    return str(getattr(instance._meta.get_field(name), "verbose_name", name))
-
-
-class ReasonForm(BootstrapMixin, forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class YearForm(BootstrapMixin, forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
 
 
 class DayForm(forms.Form):
