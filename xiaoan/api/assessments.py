@@ -77,7 +77,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         return assessment.allowed_actions(self.context["request"].user)
 
 
-class StepSerializer(serializers.Serializer):
+class AssessmentStepSerializer(serializers.Serializer):
     version = serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -85,11 +85,11 @@ class StepSerializer(serializers.Serializer):
     )
 
 
-class ReasonSerializer(StepSerializer):
+class ReasonSerializer(AssessmentStepSerializer):
     reason = serializers.CharField(allow_blank=True)
 
 
-class ScoresSerializer(StepSerializer):
+class ScoresSerializer(AssessmentStepSerializer):
     comment = serializers.CharField(required=False, default="", allow_blank=True)
     inspections_score = serializers.DecimalField(
         max_digits=5, decimal_places=1, min_value=0, max_value=100, required=False, allow_null=True
@@ -131,11 +131,11 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
     def _answer(self, assessment: Assessment) -> Response:
         return Response(self.get_serializer(assessment).data)
 
-    @extend_schema(request=StepSerializer, responses=AssessmentSerializer)
+    @extend_schema(request=AssessmentStepSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def compute(self, request: Request, pk: Any = None) -> Response:
         """Fill in every item the data can measure (bureau safety section)."""
-        data = _valid(StepSerializer, request)
+        data = _valid(AssessmentStepSerializer, request)
         assessment = self.get_object()
         assessment.compute(request.user, version=data.get("version"))
         return self._answer(assessment)

@@ -108,7 +108,12 @@ def rows(visitor_a, driver_a, child_a, school_a):
     entry = WatchListEntry(school=school_a, name="赵某", reason="法院禁止令")
     entry.set_id_number(VALID_ID)
     entry.save()
-    return {"visitors": visitor_a, "watch-list": entry, "drivers": driver_a, "special-groups": child_a}
+    return {
+        "visitors": visitor_a,
+        "watch-list": entry,
+        "drivers": driver_a,
+        "special-groups": child_a,
+    }
 
 
 def _stored(row, field: str):
