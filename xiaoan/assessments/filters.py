@@ -23,7 +23,9 @@ def _schools(request: Any) -> QuerySet[School]:
 class AssessmentFilter(StyledFilterSet):
     school = django_filters.ModelChoiceFilter(queryset=_schools, label=_("School"))
     year = django_filters.NumberFilter(label=_("Year"))
-    result = django_filters.ChoiceFilter(choices=AssessmentResult.choices, label=_("Assessment result"))
+    result = django_filters.ChoiceFilter(
+        choices=AssessmentResult.choices, label=_("Assessment result")
+    )
     vetoed = django_filters.BooleanFilter(label=_("One-vote veto"))
 
     class Meta:

@@ -215,3 +215,103 @@ def test_veto_api_roles_and_states(leader, bureau_admin, school_a, bob):
     assert response.status_code == 200 and response.json()["result"] == "fail"
     assert api(leader).post(url, {"reason": "again"}).status_code == 409
     assert api(bob).get(f"/api/v1/registers/assessments/{assessment.pk}/").status_code == 404
+
+
+# ---- one write path: versions, allowed steps, history ---------------------------------------
+
+
+def test_each_step_raises_the_version_and_writes_its_event_and_change(
+    school_a, bureau_admin, leader
+):
+    from xiaoan.core.changelog import history
+    from xiaoan.core.models import ChangeAction
+
+    assessment = Assessment.objects.create(school=school_a, year=2014)
+    assessment.score(bureau_admin, {"inspections_score": Decimal(80)}, "依据检查记录")
+    assessment.veto(leader, "重大责任事故")
+    assert assessment.version == 3
+    veto = assessment.events.get(kind="vetoed")
+    assert (veto.actor, veto.from_status, veto.to_status) == (leader, "", "fail")
+    step = history(assessment).filter(action=ChangeAction.STATE).first()
+    assert step.user == leader and step.after["vetoed"] is True and step.before["vetoed"] is False
+
+
+def test_a_step_on_a_stale_version_is_refused_and_changes_nothing(school_a, bureau_admin, leader):
+    from xiaoan.core.errors import Stale
+
+    assessment = Assessment.objects.create(school=school_a, year=2014)
+    read = assessment.version
+    Assessment.objects.get(pk=assessment.pk).score(bureau_admin, {"inspections_score": 70})
+    with pytest.raises(Stale):
+        assessment.veto(leader, "重大责任事故", version=read)
+    assessment.refresh_from_db()
+    assert not assessment.vetoed and assessment.events.count() == 1
+
+
+def test_two_leaders_vetoing_the_same_assessment_one_is_refused(school_a, leader):
+    first = Assessment.objects.create(school=school_a, year=2014)
+    second = Assessment.objects.get(pk=first.pk)
+    first.veto(leader, "重大责任事故")
+    with pytest.raises(DomainError):
+        second.veto(leader, "再次")
+    assert first.events.count() == 1
+
+
+def test_allowed_actions_say_who_may_take_which_step(school_a, bureau_admin, leader, gov, alice):
+    assessment = Assessment.objects.create(school=school_a, year=2014)
+    assert assessment.allowed_actions(bureau_admin) == ["compute", "score"]
+    assert assessment.allowed_actions(leader) == ["veto"]
+    assert assessment.allowed_actions(gov) == assessment.allowed_actions(alice) == []
+    assessment.veto(leader, "重大责任事故")
+    assert assessment.allowed_actions(leader) == ["lift_veto"]
+
+
+def test_the_page_shows_exactly_the_allowed_steps_and_the_history(
+    as_user, school_a, bureau_admin, leader
+):
+    assessment = Assessment.objects.create(school=school_a, year=2014)
+    url = reverse("assessments:detail", args=[assessment.pk])
+    veto = reverse("assessments:veto", args=[assessment.pk])
+    score = reverse("assessments:score", args=[assessment.pk])
+    leader_page = as_user(leader).get(url).content.decode()
+    assert veto in leader_page and score not in leader_page
+    bureau_page = as_user(bureau_admin).get(url).content.decode()
+    assert score in bureau_page and veto not in bureau_page
+    assert 'id="history"' in bureau_page
+
+
+def test_a_stale_step_on_the_page_is_refused_with_a_message(
+    as_user, school_a, leader, bureau_admin
+):
+    assessment = Assessment.objects.create(school=school_a, year=2014)
+    assessment.score(bureau_admin, {"inspections_score": Decimal(80)})
+    url = reverse("assessments:veto", args=[assessment.pk])
+    detail = reverse("assessments:detail", args=[assessment.pk])
+    response = as_user(leader).post(
+        url, {"reason": "重大责任事故", "version": 1}, HTTP_REFERER=f"http://testserver{detail}"
+    )
+    assert response.status_code == 302 and response["Location"].endswith(detail)
+    assessment.refresh_from_db()
+    assert not assessment.vetoed
+
+
+def test_api_steps_take_a_version_and_rows_carry_allowed_actions(school_a, leader, bureau_admin):
+    assessment = Assessment.objects.create(school=school_a, year=2014)
+    url = f"/api/v1/registers/assessments/{assessment.pk}/"
+    assert api(leader).get(url).json()["allowed_actions"] == ["veto"]
+    stale = api(leader).post(f"{url}veto/", {"reason": "x", "version": 7}, format="json")
+    assert stale.status_code == 409 and stale.json()["code"] == "stale"
+    done = api(leader).post(f"{url}veto/", {"reason": "x", "version": 1}, format="json")
+    assert done.status_code == 200 and done.json()["allowed_actions"] == ["lift_veto"]
+    scored = api(bureau_admin).post(
+        f"{url}score/", {"inspections_score": "80.0", "version": 2}, format="json"
+    )
+    assert scored.status_code == 200 and scored.json()["inspections_score"] == "80.0"
+    events = api(leader).get(f"{url}events/").json()
+    assert [(e["kind"], e["to_status"]) for e in events] == [("vetoed", "fail"), ("scored", "fail")]
+
+
+def test_the_assessment_pages_keep_their_addresses():
+    assert reverse("assessments:list") == "/registers/assessments/"
+    assert reverse("assessments:detail", args=[3]) == "/registers/assessments/3/"
+    assert reverse("assessments:lift-veto", args=[3]) == "/registers/assessments/3/lift-veto/"
