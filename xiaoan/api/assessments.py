@@ -85,11 +85,11 @@ class AssessmentStepSerializer(serializers.Serializer):
     )
 
 
-class ReasonSerializer(AssessmentStepSerializer):
+class AssessmentReasonSerializer(AssessmentStepSerializer):
     reason = serializers.CharField(allow_blank=True)
 
 
-class ScoresSerializer(AssessmentStepSerializer):
+class AssessmentScoresSerializer(AssessmentStepSerializer):
     comment = serializers.CharField(required=False, default="", allow_blank=True)
     inspections_score = serializers.DecimalField(
         max_digits=5, decimal_places=1, min_value=0, max_value=100, required=False, allow_null=True
@@ -140,35 +140,35 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
         assessment.compute(request.user, version=data.get("version"))
         return self._answer(assessment)
 
-    @extend_schema(request=ScoresSerializer, responses=AssessmentSerializer)
+    @extend_schema(request=AssessmentScoresSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def score(self, request: Request, pk: Any = None) -> Response:
         """Score the items the data cannot measure (bureau safety section); 400 for a computed
         item or a score outside 0–100."""
         assessment = self.get_object()
         assessment.check_score(request.user)
-        data = _valid(ScoresSerializer, request)
+        data = _valid(AssessmentScoresSerializer, request)
         version, comment = data.pop("version", None), data.pop("comment")
         assessment.score(request.user, data, comment, version=version)
         return self._answer(assessment)
 
-    @extend_schema(request=ReasonSerializer, responses=AssessmentSerializer)
+    @extend_schema(request=AssessmentReasonSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def veto(self, request: Request, pk: Any = None) -> Response:
         """Apply the one-vote veto (bureau leader, reason required); 409 if already applied."""
         assessment = self.get_object()
         assessment.check_veto(request.user)
-        data = _valid(ReasonSerializer, request)
+        data = _valid(AssessmentReasonSerializer, request)
         assessment.veto(request.user, data["reason"], version=data.get("version"))
         return self._answer(assessment)
 
-    @extend_schema(request=ReasonSerializer, responses=AssessmentSerializer)
+    @extend_schema(request=AssessmentReasonSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"], url_path="lift-veto")
     def lift_veto(self, request: Request, pk: Any = None) -> Response:
         """Lift the veto (bureau leader, reason required); 409 if none was applied."""
         assessment = self.get_object()
         assessment.check_lift_veto(request.user)
-        data = _valid(ReasonSerializer, request)
+        data = _valid(AssessmentReasonSerializer, request)
         assessment.lift_veto(request.user, data["reason"], version=data.get("version"))
         return self._answer(assessment)
 

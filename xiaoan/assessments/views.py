@@ -7,6 +7,8 @@ user may not do (`Assessment.allowed_actions`), and the page shows only the allo
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -129,7 +131,10 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _posted(form: forms.StepForm) -> forms.StepForm:
+StepFormT = TypeVar("StepFormT", bound=forms.StepForm)
+
+
+def _posted(form: StepFormT) -> StepFormT:
     if not form.is_valid():
         if isinstance(form, forms.ScoreForm):
             raise Invalid(_("A score lies between 0 and 100."))

@@ -41,4 +41,3 @@ for model in SIMPLE:
 class VisitorAdmin(SchoolRowAdmin):
     list_display = ["name", "school", "entered_at", "left_at", "refused"]
     readonly_fields = ["id_masked", "watch_hit"]
-

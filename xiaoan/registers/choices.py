@@ -73,4 +73,3 @@ class Severity(models.TextChoices):
 class LetterLevel(models.TextChoices):
     BUREAU_SCHOOL = "bureau_school", _("Bureau → school")
     SCHOOL_STAFF = "school_staff", _("School → staff")
-

@@ -483,4 +483,3 @@ def _letters(schools: list[School], bureau: Any, rng: random.Random) -> None:
             for post in ("班主任", "门卫", "食堂管理员", "校车照管员")
         ]
     ResponsibilityLetter.objects.bulk_create(letters)
-

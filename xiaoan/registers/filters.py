@@ -274,4 +274,3 @@ class LetterFilter(RegisterFilter):
     class Meta:
         model = models.ResponsibilityLetter
         fields = ["year", "level"]
-

@@ -17,13 +17,12 @@ from django.utils.translation import gettext
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
+from conftest import make_user
 from xiaoan.accounts.choices import Role
 from xiaoan.registers import identity
 from xiaoan.registers.models import WatchListEntry
-from xiaoan.registers.tables import BY_SLUG
 from xiaoan.schools.choices import DepartmentKind
 from xiaoan.schools.models import Department
-from conftest import make_user
 
 from .conftest import VALID_ID
 
