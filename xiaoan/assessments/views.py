@@ -81,7 +81,8 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def assessment_export(request: HttpRequest) -> HttpResponse:
     filterset = _assessments(request)
-    year = filterset.form.data.get("year", "")
+    asked = filterset.form.cleaned_data.get("year") if filterset.is_valid() else None
+    year = "" if asked is None else str(int(asked))
     return workbook_response(
         ranking_workbook(filterset.qs, year),
         _("Safety assessment %(year)s") % {"year": year} + ".xlsx",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -192,10 +193,20 @@ class WatchListForm(RegisterForm):
         return row
 
 
+FIRST_DAY, LAST_DAY = datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)
+
+
 class DayForm(forms.Form):
     """`?day=` of the gate and duty-gap pages and the API: a real date, default today."""
 
     day = forms.DateField(label=_("Date"), required=False)
+
+    def clean_day(self) -> Any:
+        day = self.cleaned_data.get("day")
+        # A day the calendar cannot step past (9999-12-31) is no day of the registers.
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise forms.ValidationError(_("Enter a date between 1900 and 2100."))
+        return day
 
     def day_or_today(self) -> Any:
         return (self.cleaned_data.get("day") if self.is_valid() else None) or local_today()
