@@ -22,6 +22,8 @@ from rest_framework.routers import BaseRouter
 from xiaoan.assessments.filters import AssessmentFilter
 from xiaoan.assessments.models import WEIGHTS, Assessment, AssessmentEvent
 
+from .serializers import AllowedActionsField, error_responses
+
 
 class AssessmentEventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", default=None, read_only=True)
@@ -46,7 +48,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
     veto_proposed = serializers.SerializerMethodField(
         help_text="A major liability accident at the school in the year flags it for the veto."
     )
-    allowed_actions = serializers.SerializerMethodField(
+    allowed_actions = AllowedActionsField(
         help_text="The steps the asking user may take now: compute, score, veto, lift_veto."
     )
 
@@ -72,9 +74,6 @@ class AssessmentSerializer(serializers.ModelSerializer):
     def get_veto_proposed(self, assessment: Assessment) -> bool:
         flag = getattr(assessment, "veto_flag", None)
         return assessment.veto_proposed() if flag is None else bool(flag)
-
-    def get_allowed_actions(self, assessment: Assessment) -> list[str]:
-        return assessment.allowed_actions(self.context["request"].user)
 
 
 class AssessmentStepSerializer(serializers.Serializer):
@@ -131,7 +130,10 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
     def _answer(self, assessment: Assessment) -> Response:
         return Response(self.get_serializer(assessment).data)
 
-    @extend_schema(request=AssessmentStepSerializer, responses=AssessmentSerializer)
+    @extend_schema(
+        request=AssessmentStepSerializer,
+        responses={200: AssessmentSerializer, **error_responses(403, 404, 409)},
+    )
     @action(detail=True, methods=["post"])
     def compute(self, request: Request, pk: Any = None) -> Response:
         """Fill in every item the data can measure (bureau safety section)."""
@@ -140,7 +142,10 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
         assessment.compute(request.user, version=data.get("version"))
         return self._answer(assessment)
 
-    @extend_schema(request=AssessmentScoresSerializer, responses=AssessmentSerializer)
+    @extend_schema(
+        request=AssessmentScoresSerializer,
+        responses={200: AssessmentSerializer, **error_responses(400, 403, 404, 409)},
+    )
     @action(detail=True, methods=["post"])
     def score(self, request: Request, pk: Any = None) -> Response:
         """Score the items the data cannot measure (bureau safety section); 400 for a computed
@@ -152,7 +157,10 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
         assessment.score(request.user, data, comment, version=version)
         return self._answer(assessment)
 
-    @extend_schema(request=AssessmentReasonSerializer, responses=AssessmentSerializer)
+    @extend_schema(
+        request=AssessmentReasonSerializer,
+        responses={200: AssessmentSerializer, **error_responses(400, 403, 404, 409)},
+    )
     @action(detail=True, methods=["post"])
     def veto(self, request: Request, pk: Any = None) -> Response:
         """Apply the one-vote veto (bureau leader, reason required); 409 if already applied."""
@@ -162,7 +170,10 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
         assessment.veto(request.user, data["reason"], version=data.get("version"))
         return self._answer(assessment)
 
-    @extend_schema(request=AssessmentReasonSerializer, responses=AssessmentSerializer)
+    @extend_schema(
+        request=AssessmentReasonSerializer,
+        responses={200: AssessmentSerializer, **error_responses(400, 403, 404, 409)},
+    )
     @action(detail=True, methods=["post"], url_path="lift-veto")
     def lift_veto(self, request: Request, pk: Any = None) -> Response:
         """Lift the veto (bureau leader, reason required); 409 if none was applied."""

@@ -45,16 +45,15 @@ from xiaoan.registers.models.education import counts_by_school
 from xiaoan.registers.tables import BY_SLUG, REGISTERS, Register
 from xiaoan.schools.models import School
 
+from .serializers import AllowedActionsField, error_responses
+
 HIDDEN = {"id_digest", "id_encrypted", "recorded_by"}
 
 
 class RowSerializer(serializers.ModelSerializer):
     """A register row: its steps for the asking user, its personal fields as they may read them."""
 
-    allowed_actions = serializers.SerializerMethodField()
-
-    def get_allowed_actions(self, row: Any) -> list[str]:
-        return list(row.allowed_actions(self.context["request"].user))
+    allowed_actions = AllowedActionsField()
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         data = super().to_representation(instance)
@@ -165,7 +164,9 @@ class FollowUpSerializer(serializers.Serializer):
 
 
 class SurroundingsViewSet(RegisterViewSet):
-    @extend_schema(request=None, responses={201: FollowUpSerializer})
+    @extend_schema(
+        request=None, responses={201: FollowUpSerializer, **error_responses(403, 404, 409)}
+    )
     @action(detail=True, methods=["post"], url_path="follow-up")
     def follow_up(self, request: Request, pk: Any = None) -> Response:
         """Put a check that fails any of the four no's on the hazard ledger (area security):
@@ -246,7 +247,10 @@ class VisitorViewSet(RegisterViewSet):
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         return VisitorRegisterSerializer if self.action == "create" else VisitorSerializer
 
-    @extend_schema(request=VisitorRegisterSerializer, responses={201: VisitorSerializer})
+    @extend_schema(
+        request=VisitorRegisterSerializer,
+        responses={201: VisitorSerializer, **error_responses(400, 403)},
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         membership = membership_of(request.user)
         if membership is None or membership.school_id is None:
@@ -259,7 +263,9 @@ class VisitorViewSet(RegisterViewSet):
         body = VisitorSerializer(visitor, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=VisitorSerializer)
+    @extend_schema(
+        request=None, responses={200: VisitorSerializer, **error_responses(403, 404, 409)}
+    )
     @action(detail=True, methods=["post"], url_path="sign-out")
     def sign_out(self, request: Request, pk: Any = None) -> Response:
         """The visitor leaves: 409 if already out or refused entry."""
