@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "xiaoan.inspections",
     "xiaoan.registers",
     "xiaoan.reports",
+    "xiaoan.assessments",
     "xiaoan.api",
     "django.contrib.admin",
     "django.contrib.auth",

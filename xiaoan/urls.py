@@ -15,6 +15,7 @@ urlpatterns = [
     path("hazards/", include("xiaoan.hazards.urls")),
     path("campaigns/", include("xiaoan.campaigns.urls")),
     path("inspections/", include("xiaoan.inspections.urls")),
+    path("registers/assessments/", include("xiaoan.assessments.urls")),
     path("registers/", include("xiaoan.registers.urls")),
     path("reports/", include("xiaoan.reports.urls")),
     path("api/v1/", include("xiaoan.api.urls")),

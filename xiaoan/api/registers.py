@@ -1,10 +1,13 @@
 """Registers API: every register readable with its page's filters, and written the way its
-page writes it; the gate and the assessment steps as actions that call the model methods.
+page writes it; the gate's sign-out and the surroundings follow-up as actions that call the
+model methods.
 
 Creates and updates go through the page's own form (`Register.form`), so the API checks exactly
 what the page checks: a driver against article 23, an ID number, a vehicle of the same school.
-Refusals map to HTTP: a step not possible now 409, invalid input 400, wrong role 403, another
-school's row 404. ID numbers follow the page's rule (`Visitor.id_for`).
+An update may carry the `version` it read: a row changed since answers 409. The model's
+refusals (`core.errors`) are mapped once in `api.views.exception_handler`: a step not possible
+now 409, invalid input 400, wrong role 403, another school's row 404. Every row carries its
+`allowed_actions`; personal fields follow `registers.visibility` (docs/visibility.md).
 """
 
 from __future__ import annotations
@@ -18,65 +21,68 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from xiaoan.accounts.access import has_role, membership_of
-from xiaoan.accounts.choices import Role
 from xiaoan.core.dates import local_today
-from xiaoan.hazards.models import HazardError
-from xiaoan.registers import reminders
+from xiaoan.registers import reminders, visibility
 from xiaoan.registers.choices import IdType
-from xiaoan.registers.filters import AssessmentFilter, VisitorFilter
+from xiaoan.registers.filters import VisitorFilter
 from xiaoan.registers.forms import DayForm, DaysForm
 from xiaoan.registers.identity import id_error
 from xiaoan.registers.models import (
-    Assessment,
-    AssessmentEvent,
     Driver,
     DutyShift,
-    RegisterError,
     SurroundingsCheck,
     Vehicle,
     Visitor,
     district_cover,
 )
-from xiaoan.registers.models.assessment import WEIGHTS
 from xiaoan.registers.models.education import counts_by_school
 from xiaoan.registers.tables import BY_SLUG, REGISTERS, Register
 from xiaoan.schools.models import School
 
+from .serializers import AllowedActionsField, error_responses
+
 HIDDEN = {"id_digest", "id_encrypted", "recorded_by"}
 
 
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
+class RowSerializer(serializers.ModelSerializer):
+    """A register row: its steps for the asking user, its personal fields as they may read them."""
+
+    allowed_actions = AllowedActionsField()
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        return visibility.redact(instance, self.context["request"].user, dict(data))
 
 
 def _serializer_for(register: Register) -> type[serializers.ModelSerializer]:
-    """All the row's fields; those the page's form does not write are read-only."""
+    """All the row's fields; those the page's form does not write are read-only; `version`
+    may be sent back with an update (a row changed since answers 409)."""
     fields = [
         f.name
         for f in register.model._meta.concrete_fields
         if f.name not in HIDDEN and f.name != "id_masked"
     ]
     form_fields: list[str] = list(register.form._meta.fields or [])
-    writable = {"school", *form_fields}
+    writable = {"school", "version", *form_fields}
     meta = type(
         "Meta",
         (),
         {
             "model": register.model,
-            "fields": [*fields, "school_name"],
+            "fields": [*fields, "school_name", "allowed_actions"],
             "read_only_fields": [f for f in fields if f not in writable],
+            "extra_kwargs": {"version": {"required": False}},
         },
     )
     attrs: dict[str, Any] = {"Meta": meta}
     attrs["school_name"] = serializers.CharField(source="school.name", read_only=True)
-    return type(f"{register.model.__name__}Serializer", (serializers.ModelSerializer,), attrs)
+    return type(f"{register.model.__name__}Serializer", (RowSerializer,), attrs)
 
 
 def _form_errors(form: Any) -> dict[str, list[str]]:
@@ -107,16 +113,21 @@ class RegisterViewSet(
         return self._save(request, self.get_object(), partial=kwargs.get("partial", False))
 
     def _save(self, request: Request, instance: Any, *, partial: bool) -> Response:
-        if not has_role(request.user, *self.register.writers):
+        if instance is not None:
+            instance.check_edit(request.user)
+        elif not has_role(request.user, *self.register.writers):
             raise PermissionDenied
         data: Any = request.data
         data = data.dict() if hasattr(data, "dict") else dict(data)
         if instance is None:
             # A field left out takes the model's default, as the page's blank form shows it.
             data = {**_defaults(self.register.form), **data}
-        elif partial:
-            fields = list(self.register.form._meta.fields or [])
-            data = {**model_to_dict(instance, fields=fields), **data}
+        else:
+            # Without a `version`, the update applies to the row as it is now.
+            data.setdefault("version", instance.version)
+            if partial:
+                fields = list(self.register.form._meta.fields or [])
+                data = {**model_to_dict(instance, fields=fields), **data}
         form = self.register.form(data=data, instance=instance, user=request.user)
         if not form.is_valid():
             raise serializers.ValidationError(_form_errors(form))
@@ -146,17 +157,22 @@ def _viewset_for(register: Register, base: type[RegisterViewSet] = RegisterViewS
     )
 
 
+class FollowUpSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The surroundings check.")
+    hazard = serializers.IntegerField(help_text="The hazard put on the ledger.")
+    hazard_code = serializers.CharField()
+
+
 class SurroundingsViewSet(RegisterViewSet):
+    @extend_schema(
+        request=None, responses={201: FollowUpSerializer, **error_responses(403, 404, 409)}
+    )
     @action(detail=True, methods=["post"], url_path="follow-up")
     def follow_up(self, request: Request, pk: Any = None) -> Response:
-        """Put a check that fails any of the four no's on the hazard ledger (area security)."""
+        """Put a check that fails any of the four no's on the hazard ledger (area security):
+        409 if it meets them or is already followed up."""
         check: SurroundingsCheck = self.get_object()
-        if not has_role(request.user, *self.register.writers):
-            raise PermissionDenied
-        try:
-            hazard = check.follow_up(request.user)
-        except (RegisterError, HazardError) as exc:
-            raise Conflict(exc.message) from exc
+        hazard = check.follow_up(request.user)
         return Response(
             {"id": check.pk, "hazard": hazard.pk, "hazard_code": hazard.code},
             status=status.HTTP_201_CREATED,
@@ -166,7 +182,7 @@ class SurroundingsViewSet(RegisterViewSet):
 # ---- visitors -------------------------------------------------------------------------------
 
 
-class VisitorSerializer(serializers.ModelSerializer):
+class VisitorSerializer(RowSerializer):
     id_number = serializers.SerializerMethodField()
     school_name = serializers.CharField(source="school.name", read_only=True)
     watch_list = serializers.CharField(source="watch_hit.reason", default="", read_only=True)
@@ -190,7 +206,11 @@ class VisitorSerializer(serializers.ModelSerializer):
             "refused",
             "refusal_reason",
             "watch_list",
+            "version",
+            "allowed_actions",
         ]
+        read_only_fields = ["school", "name", "id_type", "entered_at", "left_at", "refused"]
+        extra_kwargs = {"version": {"required": False}}
 
     def get_id_number(self, visitor: Visitor) -> str:
         return visitor.id_for(self.context["request"].user)
@@ -227,164 +247,31 @@ class VisitorViewSet(RegisterViewSet):
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         return VisitorRegisterSerializer if self.action == "create" else VisitorSerializer
 
+    @extend_schema(
+        request=VisitorRegisterSerializer,
+        responses={201: VisitorSerializer, **error_responses(400, 403)},
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         membership = membership_of(request.user)
         if membership is None or membership.school_id is None:
             raise PermissionDenied
         serializer = VisitorRegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            visitor = Visitor.register(
-                school=membership.school, user=request.user, **serializer.validated_data
-            )
-        except RegisterError as exc:
-            raise serializers.ValidationError({"detail": exc.message}) from exc
+        visitor = Visitor.register(
+            school=membership.school, user=request.user, **serializer.validated_data
+        )
         body = VisitorSerializer(visitor, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        request=None, responses={200: VisitorSerializer, **error_responses(403, 404, 409)}
+    )
     @action(detail=True, methods=["post"], url_path="sign-out")
     def sign_out(self, request: Request, pk: Any = None) -> Response:
+        """The visitor leaves: 409 if already out or refused entry."""
         visitor = self.get_object()
-        try:
-            visitor.sign_out(request.user)
-        except RegisterError as exc:
-            raise Conflict(exc.message) from exc
+        visitor.sign_out(request.user)
         return Response(VisitorSerializer(visitor, context=self.get_serializer_context()).data)
-
-
-# ---- assessments ----------------------------------------------------------------------------
-
-
-class AssessmentEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", read_only=True)
-
-    class Meta:
-        model = AssessmentEvent
-        fields = ["kind", "actor", "comment", "data", "total", "result", "created_at"]
-
-
-class AssessmentSerializer(serializers.ModelSerializer):
-    school_name = serializers.CharField(source="school.name", read_only=True)
-    veto_proposed = serializers.SerializerMethodField(
-        help_text="A major liability accident at the school in the year flags it for the veto."
-    )
-
-    class Meta:
-        model = Assessment
-        fields = [
-            "id",
-            "school",
-            "school_name",
-            "year",
-            *WEIGHTS,
-            "computed_items",
-            "total",
-            "veto_proposed",
-            "vetoed",
-            "veto_reason",
-            "vetoed_at",
-            "result",
-        ]
-
-    def get_veto_proposed(self, assessment: Assessment) -> bool:
-        flag = getattr(assessment, "veto_flag", None)
-        return assessment.veto_proposed() if flag is None else bool(flag)
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField()
-
-
-class ScoresSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, default="")
-
-    def get_fields(self) -> dict[str, serializers.Field]:
-        fields = super().get_fields()
-        for name in WEIGHTS:
-            fields[name] = serializers.DecimalField(
-                max_digits=5,
-                decimal_places=1,
-                min_value=0,
-                max_value=100,
-                required=False,
-                allow_null=True,
-            )
-        return fields
-
-
-class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
-    """Annual safety assessments, ranked; compute, score and veto as actions."""
-
-    serializer_class = AssessmentSerializer
-    filterset_class = AssessmentFilter
-
-    def get_queryset(self) -> QuerySet[Assessment]:
-        return (
-            Assessment.objects.for_user(self.request.user)
-            .select_related("school")
-            .with_veto_flag()
-            .ranked()
-        )
-
-    def _step(self, request: Request, run: Any) -> Response:
-        assessment = self.get_object()
-        try:
-            run(assessment)
-        except RegisterError as exc:
-            raise Conflict(exc.message) from exc
-        return Response(self.get_serializer(assessment).data)
-
-    @action(detail=True, methods=["post"])
-    def compute(self, request: Request, pk: Any = None) -> Response:
-        return self._step(request, lambda a: a.compute(request.user))
-
-    @action(detail=True, methods=["post"], serializer_class=ScoresSerializer)
-    def score(self, request: Request, pk: Any = None) -> Response:
-        if not has_role(request.user, Role.BUREAU_ADMIN):
-            raise PermissionDenied
-        data = ScoresSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        comment = values.pop("comment")
-        assessment = self.get_object()
-        try:
-            assessment.score(request.user, values, comment)
-        except RegisterError as exc:
-            raise serializers.ValidationError({"detail": exc.message}) from exc
-        return Response(AssessmentSerializer(assessment).data)
-
-    @action(detail=True, methods=["post"], serializer_class=ReasonSerializer)
-    def veto(self, request: Request, pk: Any = None) -> Response:
-        reason = _reason(request)
-        return self._veto(request, lambda a: a.veto(request.user, reason))
-
-    @action(detail=True, methods=["post"], url_path="lift-veto", serializer_class=ReasonSerializer)
-    def lift_veto(self, request: Request, pk: Any = None) -> Response:
-        reason = _reason(request)
-        return self._veto(request, lambda a: a.lift_veto(request.user, reason))
-
-    def _veto(self, request: Request, run: Any) -> Response:
-        if not has_role(request.user, Role.BUREAU_LEADER):
-            raise PermissionDenied
-        if not _reason(request).strip():
-            raise serializers.ValidationError({"reason": "required"})
-        assessment = self.get_object()
-        try:
-            run(assessment)
-        except RegisterError as exc:
-            raise Conflict(exc.message) from exc
-        return Response(AssessmentSerializer(assessment).data)
-
-    @action(detail=True, methods=["get"])
-    def events(self, request: Request, pk: Any = None) -> Response:
-        assessment = self.get_object()
-        events = assessment.events.select_related("actor")
-        return Response(AssessmentEventSerializer(events, many=True).data)
-
-
-def _reason(request: Request) -> str:
-    data: Any = request.data
-    return str(data.get("reason", "")) if hasattr(data, "get") else ""
 
 
 # ---- district views: duty cover, special-group counts, expiring papers ---------------------
@@ -505,7 +392,6 @@ def register_routes(router: BaseRouter) -> None:
         "registers/expiring-papers", ExpiringPapersViewSet, basename="register-expiring-papers"
     )
     router.register("registers/visitors", VisitorViewSet, basename="register-visitors")
-    router.register("registers/assessments", AssessmentViewSet, basename="register-assessments")
     special = {"surroundings": SurroundingsViewSet}
     for register in REGISTERS:
         if register.slug == "visitors":

@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from . import campaigns, changes, hazards, inspections, registers, reports, views
+from . import assessments, campaigns, changes, hazards, inspections, registers, reports, views
 
 app_name = "api"
 
@@ -10,6 +10,7 @@ router = DefaultRouter()
 router.register("schools", views.SchoolViewSet, basename="school")
 router.register("hazards", hazards.HazardViewSet, basename="hazard")
 registers.register_routes(router)
+assessments.register_routes(router)
 campaigns.register_routes(router)
 inspections.register_routes(router)
 reports.register_routes(router)

@@ -1,4 +1,4 @@
-"""Admin for the registers: read and correct rows; the assessment's history is read-only."""
+"""Admin for the registers: read and correct rows."""
 
 from django.contrib import admin
 
@@ -41,21 +41,3 @@ for model in SIMPLE:
 class VisitorAdmin(SchoolRowAdmin):
     list_display = ["name", "school", "entered_at", "left_at", "refused"]
     readonly_fields = ["id_masked", "watch_hit"]
-
-
-class AssessmentEventInline(admin.TabularInline):
-    model = models.AssessmentEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ["kind", "actor", "comment", "data", "total", "result", "created_at"]
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-
-@admin.register(models.Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
-    list_display = ["school", "year", "total", "vetoed", "result"]
-    list_filter = ["year", "result", "vetoed"]
-    readonly_fields = ["total", "result", "vetoed", "veto_reason", "vetoed_by", "vetoed_at"]
-    inlines = [AssessmentEventInline]

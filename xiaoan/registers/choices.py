@@ -73,16 +73,3 @@ class Severity(models.TextChoices):
 class LetterLevel(models.TextChoices):
     BUREAU_SCHOOL = "bureau_school", _("Bureau → school")
     SCHOOL_STAFF = "school_staff", _("School → staff")
-
-
-class AssessmentResult(models.TextChoices):
-    EXCELLENT = "excellent", _("Excellent")
-    PASS = "pass", _("Pass")
-    FAIL = "fail", _("Fail")
-
-
-class AssessmentEventKind(models.TextChoices):
-    COMPUTED = "computed", _("Computed from the data")
-    SCORED = "scored", _("Scored by the bureau")
-    VETOED = "vetoed", _("One-vote veto applied")
-    VETO_LIFTED = "veto_lifted", _("Veto lifted")

@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from xiaoan.schools.choices import SchoolKind
@@ -38,7 +37,6 @@ from .choices import (
 )
 from .models import (
     Acknowledgement,
-    Assessment,
     DefenceFunding,
     Driver,
     DutyLogEntry,
@@ -96,8 +94,6 @@ def load() -> None:
     schools = list(School.objects.filter(bureau=bureau).order_by("code"))
     by_code = {s.code: s for s in schools}
     main = [s for s in schools if s.kind != SchoolKind.KINDERGARTEN]
-    User = get_user_model()
-    officer = User.objects.get(username="bureau")
     rng = random.Random(2014)
     with transaction.atomic():
         _security(main, rng)
@@ -109,7 +105,6 @@ def load() -> None:
         _surroundings(main, bureau)
         _incidents(by_code)
         _letters(schools, bureau, rng)
-        _assessments(schools, officer)
 
 
 def _security(main: list[School], rng: random.Random) -> None:
@@ -488,18 +483,3 @@ def _letters(schools: list[School], bureau: Any, rng: random.Random) -> None:
             for post in ("班主任", "门卫", "食堂管理员", "校车照管员")
         ]
     ResponsibilityLetter.objects.bulk_create(letters)
-
-
-def _assessments(schools: list[School], officer: Any) -> None:
-    if Assessment.objects.filter(school=schools[0], year=YEAR).exists():
-        return
-    for index, school in enumerate(schools):
-        assessment = Assessment.objects.create(school=school, year=YEAR)
-        assessment.compute(officer)
-        manual = {
-            name: Decimal(80 + (index * 7) % 21)
-            for name in ("inspections_score", "monthly_score")
-            if name not in assessment.computed_items
-        }
-        if manual:
-            assessment.score(officer, manual, "依据检查记录评分")

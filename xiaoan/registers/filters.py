@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoan.schools.models import School
 
-from . import choices, models
+from . import models
 
 
 def _schools(request: Any) -> QuerySet[School]:
@@ -274,16 +274,3 @@ class LetterFilter(RegisterFilter):
     class Meta:
         model = models.ResponsibilityLetter
         fields = ["year", "level"]
-
-
-class AssessmentFilter(StyledFilterSet):
-    school = django_filters.ModelChoiceFilter(queryset=_schools, label=_("School"))
-    year = django_filters.NumberFilter(label=_("Year"))
-    result = django_filters.ChoiceFilter(
-        choices=choices.AssessmentResult.choices, label=_("Assessment result")
-    )
-    vetoed = django_filters.BooleanFilter(label=_("One-vote veto"))
-
-    class Meta:
-        model = models.Assessment
-        fields: list[str] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -11,12 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoan.accounts.access import membership_of
 from xiaoan.core.dates import local_today
-from xiaoan.core.forms import BootstrapMixin
+from xiaoan.core.forms import BootstrapMixin, VersionedFormMixin
 from xiaoan.schools.models import School
 
 from . import models
 from .choices import IdType
-from .models.assessment import WEIGHTS
 
 
 class DateInput(forms.DateInput):
@@ -49,8 +49,12 @@ def _model_field(model: Any, name: str) -> Any:
 PAST_MOMENTS = ("occurred_at", "reported_at")
 
 
-class RegisterForm(BootstrapMixin, forms.ModelForm):
-    """A register row: the school is fixed for school users, chosen by the bureau."""
+class RegisterForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
+    """A register row: the school is fixed for school users, chosen by the bureau.
+
+    An edit carries the version read (`VersionedFormMixin`): saving over someone else's later
+    change is refused with a message at the form, and what was typed stays.
+    """
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -189,45 +193,20 @@ class WatchListForm(RegisterForm):
         return row
 
 
-class ScoreForm(BootstrapMixin, forms.Form):
-    """The bureau's scores for the items the data cannot measure."""
-
-    comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-    def __init__(self, *args: Any, assessment: models.Assessment, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name in WEIGHTS:
-            if name in assessment.computed_items:
-                continue
-            self.fields[name] = forms.DecimalField(
-                label=_verbose(assessment, name),
-                min_value=0,
-                max_value=100,
-                decimal_places=1,
-                required=False,
-                initial=getattr(assessment, name),
-            )
-        self.order_fields([*WEIGHTS, "comment"])
-
-
-def _verbose(instance: Any, name: str) -> str:
-    return str(getattr(instance._meta.get_field(name), "verbose_name", name))
-
-
-class ReasonForm(BootstrapMixin, forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class YearForm(BootstrapMixin, forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+FIRST_DAY, LAST_DAY = datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)
 
 
 class DayForm(forms.Form):
     """`?day=` of the gate and duty-gap pages and the API: a real date, default today."""
 
     day = forms.DateField(label=_("Date"), required=False)
+
+    def clean_day(self) -> Any:
+        day = self.cleaned_data.get("day")
+        # A day the calendar cannot step past (9999-12-31) is no day of the registers.
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise forms.ValidationError(_("Enter a date between 1900 and 2100."))
+        return day
 
     def day_or_today(self) -> Any:
         return (self.cleaned_data.get("day") if self.is_valid() else None) or local_today()

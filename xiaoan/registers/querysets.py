@@ -1,12 +1,15 @@
-"""Access to the registers: every page, API view and export starts from `for_user(user)`."""
+"""Access to the registers: every page, API view and export starts from `for_user(user)`.
+
+Registers that name people the school protects (visitors, the watch list, special-group
+children) are read by need to know: `PersonalQuerySet.readers` lists the roles that see the
+rows at all (see docs/visibility.md); everybody else gets an empty list and 404.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
-from django.db import models
-
-from xiaoan.accounts.access import role_of
+from xiaoan.accounts.access import is_superuser, role_of
 from xiaoan.accounts.choices import Role
 from xiaoan.schools.querysets import SchoolOwnedQuerySet
 
@@ -18,26 +21,37 @@ class RegisterQuerySet(SchoolOwnedQuerySet):
     """A school's register row: the school sees its own, the district its bureau's."""
 
 
+# The gate's people: the school's own (the admin, the staff at the gate) and the bureau's
+# safety section; not the leaders, the government or the departments' inspectors.
+GATE_READERS = (Role.SCHOOL_ADMIN, Role.SCHOOL_STAFF, Role.BUREAU_ADMIN)
 # Who may read the children's names; the pages say so to everybody else.
 SPECIAL_GROUP_READERS = (Role.SCHOOL_ADMIN, Role.BUREAU_ADMIN)
 
 
-class SpecialGroupQuerySet(SchoolOwnedQuerySet):
+class PersonalQuerySet(RegisterQuerySet):
+    """Rows naming people: only `readers` (of the school or its district) see them."""
+
+    readers: ClassVar[tuple[str, ...]] = GATE_READERS
+
+    def for_user(self, user: Any) -> Self:
+        if is_superuser(user):
+            return self.all()
+        if role_of(user) not in self.readers:
+            return self.none()
+        return super().for_user(user)
+
+
+class SpecialGroupQuerySet(PersonalQuerySet):
     """Children's records: only the school's safety administrator and the bureau's officer.
 
     Leaders, the government, inspectors and school staff see nothing (so a detail page answers
     404 for them); they see the counts by school instead.
     """
 
-    def for_user(self, user: Any) -> Self:
-        if getattr(user, "is_superuser", False):
-            return self.all()
-        if role_of(user) not in SPECIAL_GROUP_READERS:
-            return self.none()
-        return super().for_user(user)
+    readers = SPECIAL_GROUP_READERS
 
 
-class VisitorQuerySet(SchoolOwnedQuerySet):
+class VisitorQuerySet(PersonalQuerySet):
     def on_day(self, day: datetime.date) -> Self:
         return self.filter(entered_at__date=day)
 
@@ -45,19 +59,5 @@ class VisitorQuerySet(SchoolOwnedQuerySet):
         return self.filter(left_at__isnull=True, refused=False)
 
 
-class LetterQuerySet(SchoolOwnedQuerySet):
+class LetterQuerySet(RegisterQuerySet):
     """Letters signed at school level belong to a school; bureau → school letters too."""
-
-
-class AssessmentQuerySet(SchoolOwnedQuerySet):
-    def with_veto_flag(self) -> Self:
-        """`veto_flag`: a major liability accident at the school in the assessment's year."""
-        from .models.incidents import Incident
-
-        accidents = Incident.objects.major_liability().filter(
-            school=models.OuterRef("school"), occurred_at__year=models.OuterRef("year")
-        )
-        return self.annotate(veto_flag=models.Exists(accidents))
-
-    def ranked(self) -> Self:
-        return self.order_by("vetoed", models.F("total").desc(nulls_last=True), "school__code")

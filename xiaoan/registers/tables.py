@@ -16,16 +16,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.accounts.choices import Role
 from xiaoan.core.dates import local_today
 
-from . import filters, forms, models
-from .querysets import SPECIAL_GROUP_READERS
+from . import filters, forms, models, visibility
+from .querysets import GATE_READERS, SPECIAL_GROUP_READERS
 
 Accessor = Callable[[Any, Any], Any]
-
-SCHOOL_WRITERS = (Role.SCHOOL_ADMIN,)
-GATE_WRITERS = (Role.SCHOOL_ADMIN, Role.SCHOOL_STAFF)
 
 
 @dataclass(frozen=True)
@@ -68,13 +64,17 @@ class Register:
     filterset: type[filters.RegisterFilter]
     form: type[forms.RegisterForm]
     columns: list[Column]
-    writers: tuple[str, ...] = SCHOOL_WRITERS
     related: tuple[str, ...] = ("school",)
     filter_fields: tuple[str, ...] = field(default_factory=tuple)
     # Visitors are registered at the gate (ID checked), never through the plain form.
     gate_only: bool = False
     # Roles that may read the rows (None: whoever the queryset lets see them).
     readers: tuple[str, ...] | None = None
+
+    @property
+    def writers(self) -> tuple[str, ...]:
+        """Who adds and corrects rows: the model's rule (`SchoolRecord.writers`)."""
+        return self.model.writers  # type: ignore[attr-defined,no-any-return]
 
     def headers(self) -> list[str]:
         return [str(_("School")), *(str(c.label) for c in self.columns)]
@@ -140,7 +140,6 @@ REGISTERS: list[Register] = [
             *_cols(M.DutyShift, "person", "phone", "starts_at", "ends_at"),
             _bool(M.DutyShift, "is_leader"),
         ],
-        writers=GATE_WRITERS,
     ),
     Register(
         "duty-log",
@@ -153,7 +152,6 @@ REGISTERS: list[Register] = [
             *_cols(M.DutyLogEntry, "occurred_at", "kind", "content"),
             attr("shift.person", _("Person on duty")),
         ],
-        writers=GATE_WRITERS,
         related=("school", "shift"),
     ),
     Register(
@@ -183,9 +181,9 @@ REGISTERS: list[Register] = [
                 _("Watch list"), lambda row, user: row.watch_hit.reason if row.watch_hit else ""
             ),
         ],
-        writers=GATE_WRITERS,
         related=("school", "watch_hit"),
         gate_only=True,
+        readers=GATE_READERS,
     ),
     Register(
         "watch-list",
@@ -199,6 +197,7 @@ REGISTERS: list[Register] = [
             Column(_("ID number"), lambda row, user: row.id_masked),
             _bool(M.WatchListEntry, "is_active"),
         ],
+        readers=GATE_READERS,
     ),
     Register(
         "police-rooms",
@@ -278,14 +277,12 @@ REGISTERS: list[Register] = [
         filters.DriverFilter,
         forms.DriverForm,
         [
-            *_cols(
-                M.Driver,
-                "name",
-                "licence_no",
-                "licence_class",
-                "licence_valid_until",
-                "driving_years",
-                "birth_date",
+            *_cols(M.Driver, "name"),
+            Column(_m(M.Driver, "licence_no"), visibility.driver_licence),
+            *_cols(M.Driver, "licence_class", "licence_valid_until", "driving_years"),
+            Column(
+                _m(M.Driver, "birth_date"),
+                lambda row, user: visibility.driver_birth_date(row, user) or "",
             ),
             attr("vehicle.plate", _("Vehicle")),
             Column(_("Article 23"), _qualification),
@@ -442,7 +439,6 @@ REGISTERS: list[Register] = [
             attr("department.name", _("Department responsible")),
             attr("hazard.code", _("Follow-up hazard")),
         ],
-        writers=(Role.SCHOOL_ADMIN, Role.BUREAU_ADMIN),
         related=("school", "department", "hazard"),
     ),
     Register(
@@ -487,7 +483,6 @@ REGISTERS: list[Register] = [
                 ),
             ),
         ],
-        writers=(Role.SCHOOL_ADMIN, Role.BUREAU_ADMIN),
     ),
     Register(
         "letters",
@@ -505,7 +500,6 @@ REGISTERS: list[Register] = [
                 lambda row, user: str(_("Signed")) if row.is_signed else str(_("Not signed")),
             ),
         ],
-        writers=(Role.SCHOOL_ADMIN, Role.BUREAU_ADMIN),
     ),
 ]
 

@@ -1,8 +1,9 @@
-"""Register pages: one list, export and form for every register; the gate, duty gaps,
-special-group counts, expiring papers and the assessments have their own views.
+"""Register pages: one list, export, detail and form for every register; the gate, duty gaps,
+special-group counts and expiring papers have their own views.
 
 Action views load the row through `for_user` (404 for another school's), call one model
-method and redirect; the model decides whether the step is allowed.
+method and redirect; the model decides whether the step is allowed (`allowed_actions`), and
+the pages show only the allowed steps.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -23,20 +24,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from xiaoan.accounts.access import has_role, membership_of, role_of
 from xiaoan.accounts.choices import Role
 from xiaoan.core.dates import local_today
+from xiaoan.core.errors import DomainError
 from xiaoan.core.excel import build_workbook, workbook_response
-from xiaoan.hazards.models import HazardError
 from xiaoan.schools.models import School
 
-from . import figures, forms, reminders
-from .filters import AssessmentFilter
-from .models import (
-    Assessment,
-    DutyShift,
-    RegisterError,
-    SurroundingsCheck,
-    Visitor,
-    district_cover,
-)
+from . import figures, forms, reminders, visibility
+from .models import DutyShift, SurroundingsCheck, Visitor, district_cover
 from .models.education import counts_by_school
 from .tables import BY_SLUG, Register, groups
 
@@ -90,11 +83,15 @@ def register_list(request: HttpRequest, slug: str) -> HttpResponse:
     register = _register(slug)
     filterset, rows = _rows(request, register)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    table = [(row, register.cells(row, request.user)) for row in page.object_list]
+    table = [
+        (row, register.cells(row, request.user), row.allowed_actions(request.user))
+        for row in page.object_list
+    ]
     headers = register.headers()
     if role_of(request.user) in Role.school_roles():
         # A school sees only its own rows: the school column would only narrow a phone's table.
-        headers, table = headers[1:], [(row, cells[1:]) for row, cells in table]
+        headers = headers[1:]
+        table = [(row, cells[1:], actions) for row, cells, actions in table]
     return render(
         request,
         "registers/register_list.html",
@@ -110,6 +107,7 @@ def register_list(request: HttpRequest, slug: str) -> HttpResponse:
             "is_paginated": page.has_other_pages(),
             "query": _query_without_page(request),
             "can_write": has_role(request.user, *register.writers),
+            "has_actions": any(actions for _row, _cells, actions in table),
         },
     )
 
@@ -134,15 +132,43 @@ def register_form(request: HttpRequest, slug: str, pk: int | None = None) -> Htt
         return redirect("registers:gate")
     instance = None
     if pk is not None:
-        instance = get_object_or_404(register.model.objects.for_user(request.user), pk=pk)  # type: ignore[attr-defined]
-    if not has_role(request.user, *register.writers):
+        instance = _row(request, register, pk)
+        instance.check_edit(request.user)  # type: ignore[attr-defined]
+    elif not has_role(request.user, *register.writers):
         raise PermissionDenied
     form = register.form(request.POST or None, instance=instance, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and form.save_or_error():
         messages.success(request, _("Saved."))
         return redirect("registers:list", slug=slug)
-    return render(request, "registers/register_form.html", {"register": register, "form": form})
+    return render(
+        request,
+        "registers/register_form.html",
+        {"register": register, "form": form, "row": instance},
+    )
+
+
+def _row(request: HttpRequest, register: Register, pk: int) -> Model:
+    queryset = register.model.objects.for_user(request.user)  # type: ignore[attr-defined]
+    return get_object_or_404(queryset.select_related(*register.related), pk=pk)
+
+
+@require_GET
+@login_required
+def register_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One row as its list shows it, the steps the user may take, and its change history."""
+    register = _register(slug)
+    row = _row(request, register, pk)
+    return render(
+        request,
+        "registers/register_detail.html",
+        {
+            "register": register,
+            "row": row,
+            "cells": list(zip(register.headers(), register.cells(row, request.user), strict=True)),
+            "actions": row.allowed_actions(request.user),  # type: ignore[attr-defined]
+            "show_history": visibility.sees_whole_history(row, request.user),
+        },
+    )
 
 
 # ---- the gate -------------------------------------------------------------------------------
@@ -164,7 +190,8 @@ def gate(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 visitor = Visitor.register(school=school, user=request.user, **form.cleaned_data)
-            except RegisterError as exc:
+            except DomainError as exc:
+                # Said at the form, so what the gate keeper typed stays on the page.
                 form.add_error(None, exc.message)
             else:
                 _announce(request, visitor)
@@ -181,7 +208,7 @@ def gate(request: HttpRequest) -> HttpResponse:
             "can_register": can_register,
             "day": day,
             "visitors": today,
-            "inside": [v for v in today if v.is_inside],
+            "inside": [(v, v.allowed_actions(request.user)) for v in today if v.is_inside],
         },
     )
 
@@ -203,12 +230,8 @@ def _announce(request: HttpRequest, visitor: Visitor) -> None:
 @login_required
 def visitor_sign_out(request: HttpRequest, pk: int) -> HttpResponse:
     visitor = get_object_or_404(Visitor.objects.for_user(request.user), pk=pk)
-    try:
-        visitor.sign_out(request.user)
-    except RegisterError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("%(name)s signed out.") % {"name": visitor.name})
+    visitor.sign_out(request.user)
+    messages.success(request, _("%(name)s signed out.") % {"name": visitor.name})
     return redirect("registers:gate")
 
 
@@ -255,172 +278,9 @@ def expiring_papers(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def surroundings_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
-    check = get_object_or_404(SurroundingsCheck.objects.for_user(request.user), pk=pk)
-    if not has_role(request.user, Role.SCHOOL_ADMIN, Role.BUREAU_ADMIN):
-        raise PermissionDenied
-    try:
-        hazard = check.follow_up(request.user)
-    except (RegisterError, HazardError) as exc:
-        messages.error(request, exc.message)
-        return redirect("registers:list", slug="surroundings")
+    check = get_object_or_404(
+        SurroundingsCheck.objects.for_user(request.user).select_related("school"), pk=pk
+    )
+    hazard = check.follow_up(request.user)
     messages.success(request, _("Hazard %(code)s recorded.") % {"code": hazard.code})
     return redirect(hazard)
-
-
-# ---- assessments ----------------------------------------------------------------------------
-
-
-def _assessments(request: HttpRequest) -> AssessmentFilter:
-    queryset = (
-        Assessment.objects.for_user(request.user).select_related("school").with_veto_flag().ranked()
-    )
-    data = request.GET.copy()
-    if not data.get("year"):
-        data["year"] = str(_latest_assessment_year(queryset))
-    return AssessmentFilter(data, queryset=queryset, request=request)
-
-
-def _latest_assessment_year(assessments: QuerySet[Assessment]) -> int:
-    """The most recent year assessed, else this year."""
-    latest = assessments.order_by("-year").values_list("year", flat=True).first()
-    return latest or local_today().year
-
-
-@require_GET
-@login_required
-def assessment_list(request: HttpRequest) -> HttpResponse:
-    """The year's ranking: vetoed schools last, then by total score."""
-    filterset = _assessments(request)
-    page = Paginator(filterset.qs, 100).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "registers/assessment_list.html",
-        {
-            "filter": filterset,
-            "page_obj": page,
-            "paginator": page.paginator,
-            "is_paginated": page.has_other_pages(),
-            "query": _query_without_page(request),
-            "rank_start": page.start_index(),
-            "can_open": has_role(request.user, Role.BUREAU_ADMIN),
-            "year_form": forms.YearForm(initial={"year": filterset.form.data["year"]}),
-        },
-    )
-
-
-@require_GET
-@login_required
-def assessment_export(request: HttpRequest) -> HttpResponse:
-    from .exports import ranking_workbook
-
-    filterset = _assessments(request)
-    year = filterset.form.data.get("year", "")
-    return workbook_response(
-        ranking_workbook(filterset.qs, year),
-        _("Safety assessment %(year)s") % {"year": year} + ".xlsx",
-    )
-
-
-@require_POST
-@login_required
-def assessment_open(request: HttpRequest) -> HttpResponse:
-    """Open the year's assessment for every school and compute what the data allows."""
-    if not has_role(request.user, Role.BUREAU_ADMIN):
-        raise PermissionDenied
-    form = forms.YearForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Enter a valid year."))
-        return redirect("registers:assessments")
-    year = form.cleaned_data["year"]
-    for school in School.objects.for_user(request.user).filter(is_active=True):
-        assessment, _created = Assessment.objects.get_or_create(school=school, year=year)
-        assessment.compute(request.user)
-    messages.success(request, _("The %(year)s assessments are computed.") % {"year": year})
-    return redirect(f"{_url('registers:assessments')}?year={year}")
-
-
-def _url(name: str, *args: Any) -> str:
-    from django.urls import reverse
-
-    return reverse(name, args=args)
-
-
-def _get_assessment(request: HttpRequest, pk: int) -> Assessment:
-    return get_object_or_404(
-        Assessment.objects.for_user(request.user).select_related("school", "vetoed_by"), pk=pk
-    )
-
-
-@require_GET
-@login_required
-def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _get_assessment(request, pk)
-    return render(
-        request,
-        "registers/assessment_detail.html",
-        {
-            "assessment": assessment,
-            "events": assessment.events.select_related("actor"),
-            "veto_proposed": assessment.veto_proposed(),
-            "can_score": has_role(request.user, Role.BUREAU_ADMIN),
-            "can_veto": has_role(request.user, Role.BUREAU_LEADER),
-            "score_form": forms.ScoreForm(assessment=assessment),
-            "reason_form": forms.ReasonForm(),
-        },
-    )
-
-
-@require_POST
-@login_required
-def assessment_compute(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _get_assessment(request, pk)
-    assessment.compute(request.user)
-    messages.success(request, _("Computed from the data."))
-    return redirect("registers:assessment", pk=pk)
-
-
-@require_POST
-@login_required
-def assessment_score(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _get_assessment(request, pk)
-    if not has_role(request.user, Role.BUREAU_ADMIN):
-        raise PermissionDenied
-    form = forms.ScoreForm(request.POST, assessment=assessment)
-    if not form.is_valid():
-        messages.error(request, _("A score lies between 0 and 100."))
-        return redirect("registers:assessment", pk=pk)
-    scores = {k: v for k, v in form.cleaned_data.items() if k != "comment"}
-    try:
-        assessment.score(request.user, scores, form.cleaned_data["comment"])
-    except RegisterError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Scores saved."))
-    return redirect("registers:assessment", pk=pk)
-
-
-@require_POST
-@login_required
-def assessment_veto(request: HttpRequest, pk: int) -> HttpResponse:
-    return _veto_step(request, pk, lift=False)
-
-
-@require_POST
-@login_required
-def assessment_lift_veto(request: HttpRequest, pk: int) -> HttpResponse:
-    return _veto_step(request, pk, lift=True)
-
-
-def _veto_step(request: HttpRequest, pk: int, *, lift: bool) -> HttpResponse:
-    assessment = _get_assessment(request, pk)
-    reason = request.POST.get("reason", "")
-    try:
-        if lift:
-            assessment.lift_veto(request.user, reason)
-        else:
-            assessment.veto(request.user, reason)
-    except RegisterError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Veto lifted.") if lift else _("One-vote veto applied."))
-    return redirect("registers:assessment", pk=pk)

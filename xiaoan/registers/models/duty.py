@@ -14,11 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from xiaoan.core.dates import day_start
 
 from ..choices import DutyLogKind
-from .base import SchoolRecord
+from .base import GATE_WRITERS, SchoolRecord
 
 
 class DutyShift(SchoolRecord):
     """One named person on duty at one school from one moment to another."""
+
+    writers = GATE_WRITERS
 
     person = models.CharField(_("person on duty"), max_length=50)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -45,6 +47,8 @@ class DutyShift(SchoolRecord):
 
 class DutyLogEntry(SchoolRecord):
     """A line of the duty log: a patrol, an event, a handover."""
+
+    writers = GATE_WRITERS
 
     shift = models.ForeignKey(
         DutyShift,

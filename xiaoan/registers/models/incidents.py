@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.accounts.choices import Role
+
 from ..choices import IncidentKind, Severity
 from ..querysets import RegisterQuerySet
 from .base import SchoolRecord
@@ -24,6 +26,8 @@ class IncidentQuerySet(RegisterQuerySet):
 
 class Incident(SchoolRecord):
     """A safety incident or accident at a school and its report chain."""
+
+    writers = (Role.SCHOOL_ADMIN, Role.BUREAU_ADMIN)
 
     occurred_at = models.DateTimeField(_("occurred at"))
     kind = models.CharField(_("kind"), max_length=10, choices=IncidentKind.choices)

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import models, transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .base import RegisterError, SchoolRecord
+from xiaoan.accounts.choices import Role
+from xiaoan.core.changelog import guarded_update
+from xiaoan.core.errors import Refused
+
+from .base import SchoolRecord, check_writer
 
 FOUR_NOS = ("no_illegal_venues", "no_illegal_stalls", "no_illegal_buildings", "no_major_accident")
 
 
 class SurroundingsCheck(SchoolRecord):
     """One check of the surroundings, its findings and the department responsible."""
+
+    writers = (Role.SCHOOL_ADMIN, Role.BUREAU_ADMIN)
 
     checked_on = models.DateField(_("date"))
     no_illegal_venues = models.BooleanField(
@@ -67,15 +74,22 @@ class SurroundingsCheck(SchoolRecord):
     def meets_four_nos(self) -> bool:
         return not self.failed_items
 
+    def action_checks(self) -> dict[str, Callable[[Any], object]]:
+        return {"edit": self.check_edit, "follow_up": self.check_follow_up}
+
+    def check_follow_up(self, user: Any) -> None:
+        check_writer(user, self.writers, self.school)
+        if self.meets_four_nos:
+            raise Refused(gettext("The surroundings meet the four no's: nothing to follow."))
+        if self.hazard_id:
+            raise Refused(gettext("This check already has its follow-up hazard."))
+
     def follow_up(self, user: Any) -> Any:
-        """Put the failures on the hazard ledger as one hazard of area `security`."""
+        """Put the failures on the hazard ledger as one hazard of area `security`, once."""
         from xiaoan.hazards.choices import AreaCode, HazardLevel, HazardSource
         from xiaoan.hazards.models import Area, Hazard
 
-        if self.meets_four_nos:
-            raise RegisterError(gettext("The surroundings meet the four no's: nothing to follow."))
-        if self.hazard_id:
-            raise RegisterError(gettext("This check already has its follow-up hazard."))
+        self.check_follow_up(user)
         description = gettext("Surroundings do not meet the four no's: %(items)s.") % {
             "items": "; ".join(self.failed_items)
         }
@@ -93,6 +107,5 @@ class SurroundingsCheck(SchoolRecord):
                 found_on=self.checked_on,
                 department=self.department,
             )
-            self.hazard = hazard
-            self.save(update_fields=["hazard", "updated_at"])
+            guarded_update(self, {"hazard": hazard}, user=user, expect={"hazard__isnull": True})
         return hazard

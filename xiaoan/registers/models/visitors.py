@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.accounts.access import has_role, membership_of, role_of
+from xiaoan.accounts.access import has_role, is_superuser, membership_of, role_of
 from xiaoan.accounts.choices import Role
+from xiaoan.core.changelog import guarded_update
+from xiaoan.core.errors import Invalid, NotAllowed, Refused
 
 from .. import identity
 from ..choices import IdType
-from ..querysets import VisitorQuerySet
-from .base import RegisterError, SchoolRecord
+from ..querysets import PersonalQuerySet, VisitorQuerySet
+from .base import GATE_WRITERS, SchoolRecord
 
 
 class WatchListEntry(SchoolRecord):
@@ -27,6 +30,8 @@ class WatchListEntry(SchoolRecord):
     id_digest = models.CharField(_("ID digest"), max_length=64, blank=True, editable=False)
     reason = models.CharField(_("reason"), max_length=200)
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = PersonalQuerySet.as_manager()  # type: ignore[misc,assignment]
 
     class Meta:
         verbose_name = _("watch list entry")
@@ -50,6 +55,8 @@ def watch_list_match(school: Any, name: str, id_digest: str) -> WatchListEntry |
 
 class Visitor(SchoolRecord):
     """One visit: who came, why, to whom, when in and out, or why they were refused."""
+
+    writers = GATE_WRITERS
 
     name = models.CharField(_("full name"), max_length=50)
     id_type = models.CharField(
@@ -138,9 +145,9 @@ class Visitor(SchoolRecord):
         _check_gate_keeper(user, school)
         error = identity.id_error(id_type, id_number)
         if error:
-            raise RegisterError(error)
+            raise Invalid(error)
         if refused and not refusal_reason.strip():
-            raise RegisterError(gettext("Give the reason for refusing entry."))
+            raise Invalid(gettext("Give the reason for refusing entry."))
         number = identity.normalise(id_number)
         digest = identity.digest(number)
         return cls.objects.create(
@@ -162,25 +169,32 @@ class Visitor(SchoolRecord):
             watch_hit=watch_list_match(school, name, digest),
         )
 
-    def sign_out(self, user: Any, at: Any = None) -> None:
+    def action_checks(self) -> dict[str, Callable[[Any], object]]:
+        return {"edit": self.check_edit, "sign_out": self.check_sign_out}
+
+    def check_sign_out(self, user: Any) -> None:
         _check_gate_keeper(user, self.school)
-        with transaction.atomic():
-            fresh = type(self).objects.select_for_update().get(pk=self.pk)
-            if fresh.refused:
-                raise RegisterError(gettext("A visitor refused entry was never inside."))
-            if fresh.left_at is not None:
-                raise RegisterError(gettext("This visitor has already left."))
-            self.left_at = at or timezone.now()
-            self.save(update_fields=["left_at", "updated_at"])
+        if self.refused:
+            raise Refused(gettext("A visitor refused entry was never inside."))
+        if self.left_at is not None:
+            raise Refused(gettext("This visitor has already left."))
+
+    def sign_out(self, user: Any, at: Any = None) -> None:
+        """The visitor leaves; a second sign-out (here or at another gate) is refused."""
+        self.check_sign_out(user)
+        guarded_update(
+            self,
+            {"left_at": at or timezone.now()},
+            user=user,
+            expect={"left_at__isnull": True, "refused": False},
+        )
 
 
 def _check_gate_keeper(user: Any, school: Any) -> None:
     """Only the school's own people keep its gate."""
-    from django.core.exceptions import PermissionDenied
-
-    if getattr(user, "is_superuser", False):
+    if is_superuser(user):
         return
-    if role_of(user) not in (Role.SCHOOL_ADMIN, Role.SCHOOL_STAFF):
-        raise PermissionDenied
+    if role_of(user) not in GATE_WRITERS:
+        raise NotAllowed(gettext("Only the school's own people keep its gate."))
     if getattr(membership_of(user), "school_id", None) != school.pk:
-        raise PermissionDenied
+        raise NotAllowed(gettext("Only the school's own people keep its gate."))

@@ -1,11 +1,11 @@
-"""Registers API: isolation, masked IDs, the gate, the veto's refusals."""
+"""Registers API: isolation, masked IDs, the gate."""
 
 from __future__ import annotations
 
 import pytest
 from rest_framework.test import APIClient
 
-from xiaoan.registers.models import Assessment, Visitor
+from xiaoan.registers.models import Visitor
 
 from .conftest import VALID_ID
 
@@ -62,14 +62,3 @@ def test_bad_id_number_is_a_400_with_the_reason(carol):
         format="json",
     )
     assert response.status_code == 400 and "id_number" in response.json()
-
-
-def test_veto_api_roles_and_states(leader, bureau_admin, school_a, bob):
-    assessment = Assessment.objects.create(school=school_a, year=2014)
-    url = f"/api/v1/registers/assessments/{assessment.pk}/veto/"
-    assert api(bureau_admin).post(url, {"reason": "x"}).status_code == 403
-    assert api(leader).post(url, {}).status_code == 400
-    response = api(leader).post(url, {"reason": "重大责任事故"})
-    assert response.status_code == 200 and response.json()["result"] == "fail"
-    assert api(leader).post(url, {"reason": "again"}).status_code == 409
-    assert api(bob).get(f"/api/v1/registers/assessments/{assessment.pk}/").status_code == 404

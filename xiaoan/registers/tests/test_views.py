@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import re
 
 import pytest
 import time_machine
@@ -14,7 +13,6 @@ from openpyxl import load_workbook
 from xiaoan.core.dates import local_today
 from xiaoan.hazards.models import Hazard
 from xiaoan.registers.models import (
-    Assessment,
     Driver,
     SurroundingsCheck,
     Visitor,
@@ -124,7 +122,7 @@ def test_gate_registers_warns_and_signs_out(as_user, carol, school_a):
     )
     visitor = Visitor.objects.get()
     assert visitor.id_masked.endswith("002X") and visitor.is_inside
-    assert "钱七" in [v.name for v in response.context["inside"]]
+    assert "钱七" in [v.name for v, _actions in response.context["inside"]]
     client.post(reverse("registers:visitor-sign-out", args=[visitor.pk]))
     visitor.refresh_from_db()
     assert visitor.left_at is not None
@@ -217,40 +215,9 @@ def test_list_runs_a_fixed_number_of_queries(
             entered_at=datetime.datetime(2014, 9, 1, tzinfo=datetime.UTC),
         )
     client = as_user(bureau_admin)
-    with django_assert_max_num_queries(8):
+    # 8 reads, and the session saved on every request (SESSION_SAVE_EVERY_REQUEST): 3 statements.
+    with django_assert_max_num_queries(11):
         client.get(reverse("registers:list", args=["visitors"]))
-
-
-def test_assessment_veto_through_the_page(as_user, leader, bureau_admin, school_a):
-    assessment = Assessment.objects.create(school=school_a, year=2014)
-    url = reverse("registers:assessment-veto", args=[assessment.pk])
-    assert as_user(bureau_admin).post(url, {"reason": "x"}).status_code == 403
-    as_user(leader).post(url, {"reason": "重大责任事故"})
-    assessment.refresh_from_db()
-    assert assessment.vetoed and assessment.result == "fail"
-
-
-def test_ranking_export_puts_the_vetoed_school_last(
-    as_user, leader, bureau_admin, school_a, school_b
-):
-    a = Assessment.objects.create(school=school_a, year=2014)
-    b = Assessment.objects.create(school=school_b, year=2014)
-    full = {
-        n: 90
-        for n in (
-            "inspections_score",
-            "hazards_score",
-            "monthly_score",
-            "registers_score",
-            "incidents_score",
-        )
-    }
-    a.score(bureau_admin, full)
-    b.score(bureau_admin, {**full, "hazards_score": 60})
-    a.veto(leader, "重大责任事故")
-    response = as_user(leader).get(reverse("registers:assessments-export"), {"year": 2014})
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    assert [sheet.cell(r, 2).value for r in (3, 4)] == [school_b.name, school_a.name]
 
 
 def test_admin_lists_every_register(admin_client, visitor_a, driver_a, child_a):
@@ -311,60 +278,15 @@ def test_driver_list_checks_article_23_again_on_the_day(as_user, alice, driver_a
         assert "驾驶证已过有效期" in as_user(alice).get(url).context["table"][0][1][-1]
 
 
-def test_ranking_flags_a_school_with_a_major_liability_accident(
-    as_user, leader, school_a, school_b
-):
-    from xiaoan.registers.models import Incident
-
-    for school in (school_a, school_b):
-        Assessment.objects.create(school=school, year=2014)
-    Incident.objects.create(
-        school=school_a,
-        occurred_at=datetime.datetime(2014, 5, 1, 10, tzinfo=datetime.UTC),
-        reported_at=datetime.datetime(2014, 5, 1, 10, 30, tzinfo=datetime.UTC),
-        kind="building",
-        severity="major",
-        deaths=1,
-        description="围墙倒塌",
-        school_liable=True,
-    )
-    page = as_user(leader).get(reverse("registers:assessments"), {"year": 2014})
-    flags = {a.school.code: a.veto_flag for a in page.context["page_obj"]}
-    assert flags == {"S001": True, "S002": False}
-    assert "建议一票否决" in page.content.decode()
-    api = as_user(leader).get("/api/v1/registers/assessments/", {"year": 2014}).json()
-    assert {r["school"]: r["veto_proposed"] for r in api["results"]} == {
-        school_a.pk: True,
-        school_b.pk: False,
-    }
-
-
-def test_ranking_opens_on_the_latest_year_assessed(as_user, leader, school_a):
-    Assessment.objects.create(school=school_a, year=2013)
-    Assessment.objects.create(school=school_a, year=2014)
-    with time_machine.travel(datetime.date(2016, 3, 1)):
-        page = as_user(leader).get(reverse("registers:assessments"))
-    assert [a.year for a in page.context["page_obj"]] == [2014]
-    older = as_user(leader).get(reverse("registers:assessments"), {"year": 2013})
-    assert [a.year for a in older.context["page_obj"]] == [2013]
-
-
 def test_gate_staff_correct_a_visitors_details_but_not_another_schools(
     as_user, carol, bob, visitor_a
 ):
     url = reverse("registers:edit", args=["visitors", visitor_a.pk])
     assert as_user(bob).get(url).status_code == 404
-    response = as_user(carol).post(url, {"purpose": "维修水管", "host": "总务处"})
+    response = as_user(carol).post(
+        url, {"purpose": "维修水管", "host": "总务处", "version": visitor_a.version}
+    )
     assert response.status_code == 302
     visitor_a.refresh_from_db()
     assert (visitor_a.purpose, visitor_a.host) == ("维修水管", "总务处")
     assert visitor_a.id_masked == "110105********002X" and visitor_a.name == "钱七"
-
-
-def test_filter_bars_say_all_instead_of_dashes(as_user, leader, school_a):
-    page = as_user(leader).get(reverse("registers:assessments")).content.decode()
-    assert "---------" not in page
-    school = re.search(r'<select name="school".*?</select>', page, re.S)
-    result = re.search(r'<select name="result".*?</select>', page, re.S)
-    assert school and '<option value="" selected>全部</option>' in school.group()
-    assert result and '<option value="" selected>全部</option>' in result.group()

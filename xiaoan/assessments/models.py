@@ -1,19 +1,24 @@
-"""Safety responsibility letters (安全责任书) and the annual assessment with the one-vote veto.
+"""The annual safety assessment with the one-vote veto (年度安全考核与一票否决).
 
 The assessment is scored by weighted items. Items the data can measure are computed; the
 others the bureau scores. A bureau leader may apply the one-vote veto (一票否决) with a reason:
-the result is then 不合格 (fail) whatever the score. Every step writes an AssessmentEvent.
+the result is then 不合格 (fail) whatever the score. Every step is a guarded update
+(`core.changelog.guarded_update`: version and state checked in one statement, change-log row)
+and writes an AssessmentEvent.
+
+The tables keep their first names (`registers_assessment…`): the assessment was kept with the
+registers before it read the reports, inspections and hazards too.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
@@ -21,13 +26,16 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.accounts.access import has_role
+from xiaoan.accounts.access import has_role, is_superuser, member
 from xiaoan.accounts.choices import Role
-from xiaoan.core.models import TimeStampedModel
+from xiaoan.core.changelog import guarded_update
+from xiaoan.core.errors import Invalid, NotAllowed, Refused
+from xiaoan.core.models import TimeStampedModel, Versioned, WorkflowEvent
+from xiaoan.core.workflow import Actions
+from xiaoan.registers.models import Incident
 
-from ..choices import AssessmentEventKind, AssessmentResult, LetterLevel
-from ..querysets import AssessmentQuerySet, LetterQuerySet
-from .base import RegisterError, SchoolRecord
+from .choices import AssessmentEventKind, AssessmentResult
+from .querysets import AssessmentQuerySet
 
 # Item → weight (percent of the total).
 WEIGHTS: dict[str, int] = {
@@ -41,36 +49,7 @@ EXCELLENT_FROM = Decimal(90)
 PASS_FROM = Decimal(60)
 
 
-class ResponsibilityLetter(SchoolRecord):
-    """A safety responsibility letter, bureau → school or school → a member of staff."""
-
-    year = models.PositiveSmallIntegerField(_("year"))
-    level = models.CharField(_("letter level"), max_length=15, choices=LetterLevel.choices)
-    issuer = models.CharField(_("issued by"), max_length=100)
-    signatory = models.CharField(_("signatory"), max_length=100)
-    signed_on = models.DateField(_("signed on"), null=True, blank=True)
-
-    objects = LetterQuerySet.as_manager()  # type: ignore[misc,assignment]
-
-    class Meta:
-        verbose_name = _("responsibility letter")
-        verbose_name_plural = _("responsibility letters")
-        ordering = ["-year", "school", "level", "signatory"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["school", "year", "level", "signatory"], name="letter_unique_signatory"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.year} {self.signatory}"
-
-    @property
-    def is_signed(self) -> bool:
-        return self.signed_on is not None
-
-
-class Assessment(TimeStampedModel):
+class Assessment(Actions, Versioned, TimeStampedModel):
     """One school's annual safety assessment."""
 
     school = models.ForeignKey(
@@ -139,6 +118,7 @@ class Assessment(TimeStampedModel):
     objects = AssessmentQuerySet.as_manager()
 
     class Meta:
+        db_table = "registers_assessment"
         verbose_name = _("annual safety assessment")
         verbose_name_plural = _("annual safety assessments")
         ordering = ["-year", "school"]
@@ -182,8 +162,6 @@ class Assessment(TimeStampedModel):
 
     def veto_proposed(self) -> bool:
         """A major liability accident in the year flags the school for the veto."""
-        from .incidents import Incident
-
         start, end = self.period
         return (
             Incident.objects.major_liability()
@@ -209,118 +187,158 @@ class Assessment(TimeStampedModel):
             return AssessmentResult.PASS
         return AssessmentResult.FAIL
 
-    # ---- transitions ------------------------------------------------------------------------
+    # ---- steps ------------------------------------------------------------------------------
 
-    def compute(self, user: Any) -> dict[str, Decimal]:
+    def action_checks(self) -> dict[str, Callable[[Any], object]]:
+        return {
+            "compute": self.check_compute,
+            "score": self.check_score,
+            "veto": self.check_veto,
+            "lift_veto": self.check_lift_veto,
+        }
+
+    def check_compute(self, user: Any) -> None:
+        _require(user, Role.BUREAU_ADMIN, self.school)
+
+    def check_score(self, user: Any) -> None:
+        _require(user, Role.BUREAU_ADMIN, self.school)
+
+    def check_veto(self, user: Any) -> None:
+        _require(user, Role.BUREAU_LEADER, self.school)
+        if self.vetoed:
+            raise Refused(gettext("The veto has already been applied."))
+
+    def check_lift_veto(self, user: Any) -> None:
+        _require(user, Role.BUREAU_LEADER, self.school)
+        if not self.vetoed:
+            raise Refused(gettext("No veto has been applied."))
+
+    def compute(self, user: Any, version: int | None = None) -> dict[str, Decimal]:
         """Fill in every item the data can measure; the bureau's own scores stay."""
-        from ..assessing import computed_scores
+        from .assessing import computed_scores
 
-        _require(user, Role.BUREAU_ADMIN)
+        self.check_compute(user)
         scores = computed_scores(self.school, self.year)
-        with transaction.atomic():
-            for name, value in scores.items():
-                setattr(self, name, value)
-            self.computed_items = sorted(scores)
-            self._save_and_log(
-                user, AssessmentEventKind.COMPUTED, "", {k: str(v) for k, v in scores.items()}
-            )
+        changes: dict[str, Any] = {**scores, "computed_items": sorted(scores)}
+        data = {k: str(v) for k, v in scores.items()}
+        self._step(user, AssessmentEventKind.COMPUTED, changes, version=version, data=data)
         return scores
 
-    def score(self, user: Any, scores: Mapping[str, Decimal | None], comment: str = "") -> None:
+    def score(
+        self,
+        user: Any,
+        scores: Mapping[str, Decimal | None],
+        comment: str = "",
+        version: int | None = None,
+    ) -> None:
         """The bureau scores the items the data cannot measure."""
-        _require(user, Role.BUREAU_ADMIN)
-        unknown = set(scores) - set(WEIGHTS)
-        if unknown:
-            raise RegisterError(gettext("Unknown assessment item."))
-        computed = [name for name in scores if name in self.computed_items]
-        if computed:
-            raise RegisterError(gettext("An item computed from the data cannot be scored by hand."))
+        self.check_score(user)
+        if set(scores) - set(WEIGHTS):
+            raise Invalid(gettext("Unknown assessment item."))
+        if any(name in self.computed_items for name in scores):
+            raise Invalid(gettext("An item computed from the data cannot be scored by hand."))
         for value in scores.values():
             if value is not None and not Decimal(0) <= Decimal(value) <= Decimal(100):
-                raise RegisterError(gettext("A score lies between 0 and 100."))
-        with transaction.atomic():
-            for name, value in scores.items():
-                setattr(self, name, value)
-            self._save_and_log(
-                user,
-                AssessmentEventKind.SCORED,
-                comment,
-                {k: (None if v is None else str(v)) for k, v in scores.items()},
-            )
-
-    def veto(self, user: Any, reason: str) -> None:
-        """One-vote veto: the result is 不合格 whatever the score (bureau leader only)."""
-        _require(user, Role.BUREAU_LEADER)
-        if not reason.strip():
-            raise RegisterError(gettext("Give the reason for the one-vote veto."))
-        with transaction.atomic():
-            fresh = type(self).objects.select_for_update().get(pk=self.pk)
-            if fresh.vetoed:
-                raise RegisterError(gettext("The veto has already been applied."))
-            self.vetoed = True
-            self.veto_reason = reason.strip()
-            self.vetoed_by = user
-            self.vetoed_at = timezone.now()
-            self._save_and_log(user, AssessmentEventKind.VETOED, self.veto_reason)
-
-    def lift_veto(self, user: Any, reason: str) -> None:
-        _require(user, Role.BUREAU_LEADER)
-        if not reason.strip():
-            raise RegisterError(gettext("Give the reason for lifting the veto."))
-        with transaction.atomic():
-            fresh = type(self).objects.select_for_update().get(pk=self.pk)
-            if not fresh.vetoed:
-                raise RegisterError(gettext("No veto has been applied."))
-            self.vetoed = False
-            self.veto_reason = ""
-            self.vetoed_by = None
-            self.vetoed_at = None
-            self._save_and_log(user, AssessmentEventKind.VETO_LIFTED, reason.strip())
-
-    def _save_and_log(
-        self, user: Any, kind: str, comment: str, data: dict[str, Any] | None = None
-    ) -> None:
-        self.total = self.weighted_total()
-        self.result = self.outcome()
-        self.save()
-        AssessmentEvent.objects.create(
-            assessment=self,
-            actor=user,
-            kind=kind,
-            comment=comment,
-            data=data or {},
-            total=self.total,
-            result=self.result,
+                raise Invalid(gettext("A score lies between 0 and 100."))
+        data = {k: (None if v is None else str(v)) for k, v in scores.items()}
+        self._step(
+            user, AssessmentEventKind.SCORED, dict(scores), comment, version=version, data=data
         )
 
+    def veto(self, user: Any, reason: str, version: int | None = None) -> None:
+        """One-vote veto: the result is 不合格 whatever the score (bureau leader only)."""
+        self.check_veto(user)
+        if not reason.strip():
+            raise Invalid(gettext("Give the reason for the one-vote veto."))
+        changes = {
+            "vetoed": True,
+            "veto_reason": reason.strip(),
+            "vetoed_by": user,
+            "vetoed_at": timezone.now(),
+        }
+        self._step(
+            user,
+            AssessmentEventKind.VETOED,
+            changes,
+            reason.strip(),
+            version=version,
+            expect={"vetoed": False},
+        )
 
-def _require(user: Any, role: str) -> None:
-    if not has_role(user, role):
-        raise PermissionDenied
+    def lift_veto(self, user: Any, reason: str, version: int | None = None) -> None:
+        self.check_lift_veto(user)
+        if not reason.strip():
+            raise Invalid(gettext("Give the reason for lifting the veto."))
+        changes = {"vetoed": False, "veto_reason": "", "vetoed_by": None, "vetoed_at": None}
+        self._step(
+            user,
+            AssessmentEventKind.VETO_LIFTED,
+            changes,
+            reason.strip(),
+            version=version,
+            expect={"vetoed": True},
+        )
+
+    def _step(
+        self,
+        user: Any,
+        kind: str,
+        changes: dict[str, Any],
+        comment: str = "",
+        *,
+        version: int | None = None,
+        data: dict[str, Any] | None = None,
+        expect: dict[str, Any] | None = None,
+    ) -> None:
+        """The one write path: the new total and result with the changes, one guarded update
+        (the version read, or the one the user's form or request carried) and the event."""
+        if version is not None:
+            self.version = version
+        draft = copy.copy(self)
+        for name, value in changes.items():
+            setattr(draft, name, value)
+        draft.total = draft.weighted_total()
+        changes = {**changes, "total": draft.total, "result": draft.outcome()}
+        before = self.result
+        with transaction.atomic():
+            guarded_update(self, changes, user=user, expect=expect)
+            AssessmentEvent.objects.create(
+                assessment=self,
+                actor=user,
+                kind=kind,
+                from_status=before,
+                to_status=self.result,
+                comment=comment,
+                data=data or {},
+                total=self.total,
+                result=self.result,
+            )
 
 
-class AssessmentEvent(models.Model):
+def _require(user: Any, role: str, school: Any) -> None:
+    """The role at the school's district (superusers pass)."""
+    if is_superuser(user):
+        return
+    if not has_role(user, role) or member(user).bureau_id != school.bureau_id:
+        raise NotAllowed(gettext("Your role may not take this step of the assessment."))
+
+
+class AssessmentEvent(WorkflowEvent):
     """One step of an assessment's history; never edited or deleted."""
 
     assessment = models.ForeignKey(
         Assessment, models.CASCADE, related_name="events", verbose_name=_("assessment")
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("by")
-    )
-    kind = models.CharField(_("step"), max_length=12, choices=AssessmentEventKind.choices)
-    comment = models.TextField(_("comment"), blank=True)
-    data = models.JSONField(_("data"), default=dict, blank=True)
+    kind = models.CharField(_("step"), max_length=25, choices=AssessmentEventKind.choices)
     total = models.DecimalField(
         _("total score"), max_digits=5, decimal_places=1, null=True, blank=True
     )
     result = models.CharField(_("assessment result"), max_length=10, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
+        db_table = "registers_assessmentevent"
         verbose_name = _("assessment event")
         verbose_name_plural = _("assessment events")
-        ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.assessment} {self.get_kind_display()}"

@@ -14,9 +14,9 @@ from django.db.models import F
 from xiaoan.core.dates import local_date, local_today
 from xiaoan.hazards.choices import HazardStatus
 from xiaoan.hazards.models import Hazard
-
-from .choices import Severity
-from .models import (
+from xiaoan.inspections.models import Inspection
+from xiaoan.registers.choices import Severity
+from xiaoan.registers.models import (
     DutyShift,
     Incident,
     PoliceRoom,
@@ -25,6 +25,7 @@ from .models import (
     SurroundingsCheck,
     Visitor,
 )
+from xiaoan.reports.models import MonthlyReport, due_date_for
 
 # Inspections expected in a year: one each term.
 INSPECTIONS_EXPECTED = 2
@@ -73,8 +74,6 @@ def monthly_score(school: Any, year: int, today: datetime.date) -> Decimal | Non
     """Share of the monthly reports due since the district began reporting that year that
     were first submitted by their due date; None while the district reports nothing that year.
     """
-    from xiaoan.reports.models import MonthlyReport
-
     district = MonthlyReport.objects.filter(school__bureau=school.bureau_id, year=year)
     first = district.order_by("month").values_list("month", flat=True).first()
     if first is None:
@@ -95,14 +94,10 @@ def monthly_score(school: Any, year: int, today: datetime.date) -> Decimal | Non
 
 
 def _due_date(year: int, month: int) -> datetime.date:
-    from xiaoan.reports.models import due_date_for
-
     return due_date_for(year, month)
 
 
 def inspections_score(school: Any, start: datetime.date, end: datetime.date) -> Decimal:
-    from xiaoan.inspections.models import Inspection
-
     held = Inspection.objects.filter(school=school, date__range=(start, end)).count()
     return _pct(min(held, INSPECTIONS_EXPECTED), INSPECTIONS_EXPECTED)
 
