@@ -26,6 +26,7 @@ from xiaoan.accounts.choices import Role
 from xiaoan.core.dates import day_start
 from xiaoan.core.errors import Invalid, NotFound
 from xiaoan.core.models import ChangeLog
+from xiaoan.registers import visibility
 
 from .serializers import error_responses
 
@@ -67,13 +68,15 @@ def visible_changes(
         model = content_type.model_class()
     if is_superuser(user):
         return rows
+    hidden = visibility.history_hidden_from(user)
     if model is not None and hasattr(getattr(model, "objects", None), "for_user"):
-        if not _is_visible(model, object_id, user):
+        if model in hidden or not _is_visible(model, object_id, user):
             raise NotFound(gettext("Not found."))
         return rows
     membership = membership_of(user)
     if membership is not None and membership.role in DISTRICT_READERS:
-        return rows.filter(bureau_id=membership.bureau_id)
+        hidden_types = ContentType.objects.get_for_models(*hidden).values() if hidden else []
+        return rows.filter(bureau_id=membership.bureau_id).exclude(content_type__in=hidden_types)
     if model_label:
         raise NotFound(gettext("Not found."))
     raise Invalid(gettext("Name the record with both model and object_id."))

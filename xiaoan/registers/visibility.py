@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from xiaoan.accounts.access import is_superuser, membership_of
+from xiaoan.accounts.access import is_superuser, membership_of, role_of
 from xiaoan.accounts.choices import Role
 from xiaoan.schools.choices import DepartmentKind
 
@@ -71,3 +71,23 @@ def redact(row: Any, user: Any, data: dict[str, Any]) -> dict[str, Any]:
         if "birth_date" in data and not sees_driver_details(user):
             data["birth_date"] = None
     return data
+
+
+def history_hidden_from(user: Any) -> list[type]:
+    """The register models whose change history (old and new values of people's names, ID and
+    licence numbers) `user` may not read in the district's change log."""
+    from django.apps import apps
+
+    from .querysets import PersonalQuerySet
+
+    if is_superuser(user):
+        return []
+    role = role_of(user)
+    hidden: list[type] = []
+    for model in apps.get_app_config("registers").get_models():
+        queryset = model._default_manager.all()
+        if isinstance(queryset, PersonalQuerySet) and role not in queryset.readers:
+            hidden.append(model)
+        elif model.__name__ == "Driver" and not sees_driver_details(user):
+            hidden.append(model)
+    return hidden

@@ -32,6 +32,7 @@ class WatchListEntry(SchoolRecord):
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = PersonalQuerySet.as_manager()  # type: ignore[misc,assignment]
+    changelog_exclude = ("id_digest",)
 
     class Meta:
         verbose_name = _("watch list entry")
@@ -84,6 +85,7 @@ class Visitor(SchoolRecord):
     )
 
     objects = VisitorQuerySet.as_manager()  # type: ignore[misc,assignment]
+    changelog_exclude = ("id_encrypted", "id_digest")
 
     class Meta:
         verbose_name = _("visitor")

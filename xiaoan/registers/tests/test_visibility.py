@@ -174,3 +174,35 @@ def test_list_page_and_export_give_each_role_what_the_matrix_says(
     if isinstance(stored, datetime.date) and exported_value:
         exported_value = exported_value.date()
     assert (exported_value or "") == want
+
+
+@pytest.mark.django_db
+def test_a_visitors_history_keeps_no_copy_of_the_encrypted_id(visitor_a):
+    from xiaoan.core.changelog import history
+
+    entry = history(visitor_a).last()
+    assert entry is not None
+    assert "id_encrypted" not in entry.after and "id_digest" not in entry.after
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["leader", "gov"])
+def test_people_registers_history_is_not_read_by_those_who_may_not_read_the_people(
+    request, persona, visitor_a, bureau_admin
+):
+    from rest_framework.test import APIClient
+
+    user = request.getfixturevalue(persona)
+    client = APIClient()
+    client.force_authenticate(user)
+    named = client.get(
+        "/api/v1/changes/", {"model": "registers.visitor", "object_id": visitor_a.pk}
+    )
+    assert named.status_code == 404
+    listed = client.get("/api/v1/changes/")
+    if listed.status_code == 200:
+        assert all(row["model"] != "registers.visitor" for row in listed.json()["results"])
+    admin = APIClient()
+    admin.force_authenticate(bureau_admin)
+    rows = admin.get("/api/v1/changes/").json()["results"]
+    assert any(row["model"] == "registers.visitor" for row in rows)
