@@ -24,7 +24,7 @@ from rest_framework import mixins, serializers, viewsets
 from xiaoan.accounts.access import is_superuser, membership_of
 from xiaoan.accounts.choices import Role
 from xiaoan.core.dates import day_start
-from xiaoan.core.errors import Invalid, NotFound
+from xiaoan.core.errors import Invalid, NotAllowed, NotFound
 from xiaoan.core.models import ChangeLog
 from xiaoan.registers import visibility
 
@@ -79,7 +79,9 @@ def visible_changes(
         return rows.filter(bureau_id=membership.bureau_id).exclude(content_type__in=hidden_types)
     if model_label:
         raise NotFound(gettext("Not found."))
-    raise Invalid(gettext("Name the record with both model and object_id."))
+    raise NotAllowed(
+        gettext("Only the bureau reads the whole district's changes: name one record.")
+    )
 
 
 class ChangeFilter(django_filters.FilterSet):

@@ -176,8 +176,8 @@ def test_school_b_admin_gets_404_on_school_a_record_history(bob, alice, school_a
 def test_school_admin_must_name_a_record(alice, school_a):
     change(school_a, alice, {"phone": ""}, {"phone": "1"})
     response = api_for(alice).get(URL)
-    assert response.status_code == 400
-    assert response.json()["code"] == "invalid"
+    assert response.status_code == 403
+    assert response.json()["code"] == "not_allowed"
 
 
 def test_model_without_object_id_is_refused(bureau_admin):
