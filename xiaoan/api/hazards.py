@@ -275,6 +275,9 @@ def _step_schema(request: type[serializers.Serializer]) -> Any:
 
 # ---- the viewset ----------------------------------------------------------------------------
 
+# The API's action names where they differ from the model's step names.
+STEP_OF_ACTION = {"lift_supervision": "lift", "photos": "photo", "add_photos": "photo"}
+
 
 class HazardViewSet(
     mixins.ListModelMixin,
@@ -330,6 +333,8 @@ class HazardViewSet(
 
     def _step(self, request: Request, serializer_class: type, run: Any) -> Response:
         hazard = self.get_object()
+        # Who before what: a role that may not take the step hears 403 before its body is read.
+        hazard.refuse_if_not_allowed(request.user, STEP_OF_ACTION.get(self.action, self.action))
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

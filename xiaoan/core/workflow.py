@@ -13,8 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 
-from .errors import DomainError
+from .errors import DomainError, NotAllowed
 
 
 class Actions:
@@ -33,3 +34,16 @@ class Actions:
 
     def may(self, user: Any, action: str) -> bool:
         return action in self.allowed_actions(user)
+
+    def refuse_if_not_allowed(self, user: Any, action: str) -> None:
+        """Raise NotAllowed (403) when `user`'s role may not take `action` on this record, before
+        its input is read: who comes before what. (Each check tests the role first, then the
+        state; a refusal for the state or the input is left to the step itself.)"""
+        try:
+            self.action_checks()[action](user)
+        except NotAllowed:
+            raise
+        except PermissionDenied as denied:
+            raise NotAllowed(str(denied) or gettext("Your role may not do this.")) from None
+        except DomainError:
+            pass

@@ -394,24 +394,24 @@ class Hazard(Actions, TimeStampedModel):
         }
 
     def _check_assign(self, user: Any) -> None:
-        self._require_state(HazardStatus.REPORTED)
         self._require_manager(user)
+        self._require_state(HazardStatus.REPORTED)
 
     def _check_start(self, user: Any) -> None:
-        self._require_state(HazardStatus.ASSIGNED)
         self._require_school_admin(user)
+        self._require_state(HazardStatus.ASSIGNED)
 
     def _check_submit(self, user: Any) -> None:
-        self._require_state(HazardStatus.RECTIFYING)
         self._require_school_admin(user)
+        self._require_state(HazardStatus.RECTIFYING)
 
     def _check_verify(self, user: Any) -> None:
-        self._require_state(HazardStatus.AWAITING_VERIFICATION)
         self._require_manager(user)
+        self._require_state(HazardStatus.AWAITING_VERIFICATION)
 
     def _check_reject(self, user: Any) -> None:
-        self._require_state(HazardStatus.REPORTED, HazardStatus.ASSIGNED)
         self._require_manager(user)
+        self._require_state(HazardStatus.REPORTED, HazardStatus.ASSIGNED)
 
     # ---- the transitions -----------------------------------------------------------------
 
@@ -504,8 +504,8 @@ class Hazard(Actions, TimeStampedModel):
         return self._apply(user, EventKind.REJECTED, {"status": HazardStatus.REJECTED}, reason)
 
     def _check_extension_request(self, user: Any) -> None:
-        self._require_state(HazardStatus.ASSIGNED, HazardStatus.RECTIFYING)
         self._require_school_admin(user)
+        self._require_state(HazardStatus.ASSIGNED, HazardStatus.RECTIFYING)
         if self._has_pending_extension():
             raise Refused(gettext("An extension request is already waiting for a decision."))
 
@@ -547,9 +547,9 @@ class Hazard(Actions, TimeStampedModel):
 
     def _check_extension_decision(self, user: Any) -> None:
         nothing_pending = gettext("There is no extension request waiting for a decision.")
+        self._require_manager(user)
         if self.status not in HazardStatus.overdue_states():
             raise Refused(nothing_pending)
-        self._require_manager(user)
         if not self._has_pending_extension():
             raise Refused(nothing_pending)
 
@@ -606,14 +606,14 @@ class Hazard(Actions, TimeStampedModel):
     EDITABLE_FIELDS = ("area", "level", "description", "location", "interim_control")
 
     def check_edit(self, user: Any) -> None:
-        """Raise Refused or NotAllowed unless `user` may correct the details now."""
-        if not self.is_open:
-            raise Refused(gettext("A closed or rejected hazard cannot be edited."))
+        """Raise NotAllowed or Refused unless `user` may correct the details now."""
         self._require(
             user,
             (Role.BUREAU_ADMIN, Role.SCHOOL_ADMIN),
             gettext("Your role may not edit this hazard."),
         )
+        if not self.is_open:
+            raise Refused(gettext("A closed or rejected hazard cannot be edited."))
 
     def edit(self, user: Any, *, version: int, comment: str = "", **values: Any) -> HazardEvent:
         """Correct the report's details; refused (`Stale`) if someone saved since `version`
@@ -631,13 +631,13 @@ class Hazard(Actions, TimeStampedModel):
         return self._apply(user, EventKind.EDITED, changed, comment, data)
 
     def _check_photo(self, user: Any) -> None:
-        if not self.is_open:
-            raise Refused(gettext("Photos cannot be added to a closed or rejected hazard."))
         self._require(
             user,
             (Role.BUREAU_ADMIN, Role.DEPT_INSPECTOR, *Role.school_roles()),
             gettext("Your role may not add photos to this hazard."),
         )
+        if not self.is_open:
+            raise Refused(gettext("Photos cannot be added to a closed or rejected hazard."))
 
     def add_photo(self, user: Any, upload: Any, kind: str = PhotoKind.BEFORE) -> HazardPhoto:
         """Check, re-encode and store an uploaded photo (raises ValidationError if bad)."""

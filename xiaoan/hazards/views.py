@@ -203,9 +203,14 @@ def _step(
     form_class: type[Any],
     run: Callable[[Hazard, dict[str, Any]], Any],
     done: str,
+    step: str,
 ) -> HttpResponse:
-    """Validate the step's form, run it on the hazard the user may see, report the outcome."""
+    """Validate the step's form, run it on the hazard the user may see, report the outcome.
+
+    Who comes before what: a role that may not take the step is refused (403) before the form
+    is read."""
     hazard = _get_hazard(request, pk)
+    hazard.refuse_if_not_allowed(request.user, step)
     form = form_class(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
@@ -247,7 +252,7 @@ def hazard_assign(request: HttpRequest, pk: int) -> HttpResponse:
     def run(h: Hazard, d: dict[str, Any]) -> None:
         h.assign(request.user, **d)
 
-    return _step(request, pk, forms.AssignForm, run, _("Rectification opinion issued."))
+    return _step(request, pk, forms.AssignForm, run, _("Rectification opinion issued."), "assign")
 
 
 @require_POST
@@ -256,7 +261,7 @@ def hazard_start(request: HttpRequest, pk: int) -> HttpResponse:
     def run(h: Hazard, d: dict[str, Any]) -> None:
         h.start(request.user, comment=d["comment"])
 
-    return _step(request, pk, forms.CommentForm, run, _("Rectification started."))
+    return _step(request, pk, forms.CommentForm, run, _("Rectification started."), "start")
 
 
 @require_POST
@@ -271,7 +276,7 @@ def hazard_submit(request: HttpRequest, pk: int) -> HttpResponse:
             photos=d["photos"],
         )
 
-    return _step(request, pk, forms.SubmitForm, run, _("Submitted for verification."))
+    return _step(request, pk, forms.SubmitForm, run, _("Submitted for verification."), "submit")
 
 
 @require_POST
@@ -280,7 +285,7 @@ def hazard_verify(request: HttpRequest, pk: int) -> HttpResponse:
     def run(h: Hazard, d: dict[str, Any]) -> None:
         h.verify(request.user, passed=d["passed"], comment=d["comment"])
 
-    return _step(request, pk, forms.VerifyForm, run, _("Verification recorded."))
+    return _step(request, pk, forms.VerifyForm, run, _("Verification recorded."), "verify")
 
 
 @require_POST
@@ -289,7 +294,7 @@ def hazard_reject(request: HttpRequest, pk: int) -> HttpResponse:
     def run(h: Hazard, d: dict[str, Any]) -> None:
         h.reject(request.user, reason=d["reason"])
 
-    return _step(request, pk, forms.ReasonForm, run, _("The report was rejected."))
+    return _step(request, pk, forms.ReasonForm, run, _("The report was rejected."), "reject")
 
 
 @require_POST
@@ -298,7 +303,7 @@ def hazard_extend(request: HttpRequest, pk: int) -> HttpResponse:
     def run(h: Hazard, d: dict[str, Any]) -> None:
         h.request_extension(request.user, new_deadline=d["new_deadline"], reason=d["reason"])
 
-    return _step(request, pk, forms.ExtensionForm, run, _("Extension requested."))
+    return _step(request, pk, forms.ExtensionForm, run, _("Extension requested."), "extend")
 
 
 @require_POST
@@ -307,7 +312,9 @@ def hazard_decide_extension(request: HttpRequest, pk: int) -> HttpResponse:
     def run(h: Hazard, d: dict[str, Any]) -> None:
         h.decide_extension(request.user, approve=d["approve"], comment=d["comment"])
 
-    return _step(request, pk, forms.ExtensionDecisionForm, run, _("Decision recorded."))
+    return _step(
+        request, pk, forms.ExtensionDecisionForm, run, _("Decision recorded."), "decide_extension"
+    )
 
 
 @require_POST
@@ -316,7 +323,9 @@ def hazard_supervise(request: HttpRequest, pk: int) -> HttpResponse:
     def run(h: Hazard, d: dict[str, Any]) -> None:
         h.supervise(request.user, comment=d["comment"])
 
-    return _step(request, pk, forms.CommentForm, run, _("The hazard is under supervision."))
+    return _step(
+        request, pk, forms.CommentForm, run, _("The hazard is under supervision."), "supervise"
+    )
 
 
 @require_POST
@@ -325,7 +334,7 @@ def hazard_lift(request: HttpRequest, pk: int) -> HttpResponse:
     def run(h: Hazard, d: dict[str, Any]) -> None:
         h.lift_supervision(request.user, comment=d["comment"])
 
-    return _step(request, pk, forms.CommentForm, run, _("Supervision lifted."))
+    return _step(request, pk, forms.CommentForm, run, _("Supervision lifted."), "lift")
 
 
 @require_POST
@@ -334,7 +343,7 @@ def hazard_add_photos(request: HttpRequest, pk: int) -> HttpResponse:
     def run(h: Hazard, d: dict[str, Any]) -> None:
         _add_photos(h, request.user, d["photos"], d["kind"])
 
-    return _step(request, pk, forms.PhotoForm, run, _("Photos added."))
+    return _step(request, pk, forms.PhotoForm, run, _("Photos added."), "photo")
 
 
 def _serve(request: HttpRequest, pk: int, field: str) -> FileResponse:

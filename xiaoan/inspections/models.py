@@ -825,15 +825,16 @@ class InspectionSchedule(Actions, TimeStampedModel):
             raise Refused(gettext("This schedule was cancelled: reinstate it first."))
         self._require_planner(user)
 
+    # Who before what: a role that may never take the step hears so (403), whatever the state.
     def _check_cancel(self, user: Any) -> None:
+        self._require_planner(user)
         if self.is_cancelled:
             raise Refused(gettext("This schedule has already been cancelled."))
-        self._require_planner(user)
 
     def _check_reinstate(self, user: Any) -> None:
+        self._require_planner(user)
         if not self.is_cancelled:
             raise Refused(gettext("Only a cancelled schedule can be reinstated."))
-        self._require_planner(user)
 
     def check_record(self, user: Any) -> None:
         """Record an inspection for this round: while it is planned, by those who may record
