@@ -27,18 +27,14 @@ from xiaoan.campaigns.views import attachment_response
 from xiaoan.hazards.models import Area
 from xiaoan.schools.models import School
 
+from .serializers import AllowedActionsField, error_responses
 
-class AllowedActionsMixin(serializers.Serializer):
-    allowed_actions = serializers.SerializerMethodField(
-        help_text="The steps the requesting user may take on this record now."
-    )
-
-    def get_allowed_actions(self, obj: Any) -> list[str]:
-        request = self.context.get("request")
-        return obj.allowed_actions(request.user) if request is not None else []
+# What a step may answer besides its record: the errors of `core.errors`.
+STEP_ERRORS = error_responses(400, 403, 404, 409)
 
 
-class CampaignSerializer(AllowedActionsMixin, serializers.ModelSerializer):
+class CampaignSerializer(serializers.ModelSerializer):
+    allowed_actions = AllowedActionsField()
     focus_areas: Any = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     plans_filed = serializers.IntegerField(read_only=True)
     notice_file_url = serializers.SerializerMethodField()
@@ -85,7 +81,8 @@ class SectionSerializer(serializers.ModelSerializer):
         fields = ["area", "text"]
 
 
-class WorkPlanSerializer(AllowedActionsMixin, serializers.ModelSerializer):
+class WorkPlanSerializer(serializers.ModelSerializer):
+    allowed_actions = AllowedActionsField()
     school_code = serializers.CharField(source="school.code", read_only=True)
     sections = SectionSerializer(many=True, read_only=True)
     has_document = serializers.SerializerMethodField()
@@ -176,7 +173,7 @@ class SchoolRefSerializer(serializers.Serializer):
 
 
 FILE = OpenApiResponse(OpenApiTypes.BINARY, description="The file as uploaded.")
-FILE_RESPONSE = {(200, "application/octet-stream"): FILE}
+FILE_RESPONSE: dict[Any, Any] = {(200, "application/octet-stream"): FILE, **error_responses(404)}
 
 
 def _validated(serializer_class: type[serializers.Serializer], request: Request) -> dict:
@@ -205,7 +202,9 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
     def _respond(self, campaign: Campaign) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=campaign.pk)).data)
 
-    @extend_schema(request=None, responses=SchoolRefSerializer(many=True))
+    @extend_schema(
+        request=None, responses={200: SchoolRefSerializer(many=True), **error_responses(404)}
+    )
     @action(detail=True, methods=["get"])
     def missing(self, request: Request, pk: int) -> Response:
         """Schools (that the user may see) still owing their work plan."""
@@ -213,7 +212,7 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
         schools = campaign.schools_without_plan() & School.objects.for_user(request.user)
         return Response([{"id": s.pk, "code": s.code, "name": s.name} for s in schools])
 
-    @extend_schema(request=RemindSerializer, responses=RemindedSerializer)
+    @extend_schema(request=RemindSerializer, responses={200: RemindedSerializer, **STEP_ERRORS})
     @action(detail=True, methods=["post"])
     def remind(self, request: Request, pk: int) -> Response:
         """Remind every school still owing its work plan (bureau admin)."""
@@ -235,7 +234,9 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
         campaign = self.get_object()
         return attachment_response(campaign.plan_file, campaign.plan_file_name)
 
-    @extend_schema(request=CampaignStepSerializer, responses=CampaignSerializer)
+    @extend_schema(
+        request=CampaignStepSerializer, responses={200: CampaignSerializer, **STEP_ERRORS}
+    )
     @action(detail=True, methods=["post"])
     def start(self, request: Request, pk: int) -> Response:
         """Planned → running (bureau admin)."""
@@ -244,7 +245,9 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
         campaign.start(request.user)
         return self._respond(campaign)
 
-    @extend_schema(request=CampaignStepSerializer, responses=CampaignSerializer)
+    @extend_schema(
+        request=CampaignStepSerializer, responses={200: CampaignSerializer, **STEP_ERRORS}
+    )
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: int) -> Response:
         """Running → closed (bureau admin)."""
@@ -269,7 +272,7 @@ class WorkPlanViewSet(viewsets.ReadOnlyModelViewSet):
     def _respond(self, plan: WorkPlan) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=plan.pk)).data)
 
-    @extend_schema(request=DraftSerializer, responses=WorkPlanSerializer)
+    @extend_schema(request=DraftSerializer, responses={200: WorkPlanSerializer, **STEP_ERRORS})
     @action(detail=True, methods=["post"])
     def draft(self, request: Request, pk: int) -> Response:
         """Save the plan: `summary`, `sections` as {area code: text}, optional `document`
@@ -295,7 +298,9 @@ class WorkPlanViewSet(viewsets.ReadOnlyModelViewSet):
         plan = self.get_object()
         return attachment_response(plan.document, plan.document_name)
 
-    @extend_schema(request=CampaignStepSerializer, responses=WorkPlanSerializer)
+    @extend_schema(
+        request=CampaignStepSerializer, responses={200: WorkPlanSerializer, **STEP_ERRORS}
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: int) -> Response:
         """Send the plan to the bureau (the school's admin)."""
@@ -304,7 +309,7 @@ class WorkPlanViewSet(viewsets.ReadOnlyModelViewSet):
         plan.submit(request.user)
         return self._respond(plan)
 
-    @extend_schema(request=CommentSerializer, responses=WorkPlanSerializer)
+    @extend_schema(request=CommentSerializer, responses={200: WorkPlanSerializer, **STEP_ERRORS})
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: int) -> Response:
         """Accept the submitted plan (bureau admin)."""
@@ -313,7 +318,7 @@ class WorkPlanViewSet(viewsets.ReadOnlyModelViewSet):
         plan.accept(request.user, args["comment"])
         return self._respond(plan)
 
-    @extend_schema(request=CommentSerializer, responses=WorkPlanSerializer)
+    @extend_schema(request=CommentSerializer, responses={200: WorkPlanSerializer, **STEP_ERRORS})
     @action(detail=True, methods=["post"], url_path="return")
     def return_to_school(self, request: Request, pk: int) -> Response:
         """Send the plan back with what to change (bureau admin)."""

@@ -30,18 +30,14 @@ from xiaoan.reports.filters import MonthlyReportFilter
 from xiaoan.reports.forms import GenerateForm
 from xiaoan.reports.models import MonthlyReport, OfficialReport
 
+from .serializers import AllowedActionsField, error_responses
 
-class AllowedActionsMixin(serializers.Serializer):
-    allowed_actions = serializers.SerializerMethodField(
-        help_text="The steps the requesting user may take on this record now."
-    )
-
-    def get_allowed_actions(self, obj: Any) -> list[str]:
-        request = self.context.get("request")
-        return obj.allowed_actions(request.user) if request is not None else []
+# What a step may answer besides its record: the errors of `core.errors`.
+STEP_ERRORS = error_responses(400, 403, 404, 409)
 
 
-class MonthlyReportSerializer(AllowedActionsMixin, serializers.ModelSerializer):
+class MonthlyReportSerializer(serializers.ModelSerializer):
+    allowed_actions = AllowedActionsField()
     school_name = serializers.CharField(source="school.name", read_only=True)
 
     class Meta:
@@ -114,7 +110,10 @@ class MonthlyReportViewSet(viewsets.ReadOnlyModelViewSet):
     def _respond(self, report: MonthlyReport, code: int = status.HTTP_200_OK) -> Response:
         return Response(self.get_serializer(report).data, status=code)
 
-    @extend_schema(request=MonthSerializer, responses={201: MonthlyReportSerializer})
+    @extend_schema(
+        request=MonthSerializer,
+        responses={201: MonthlyReportSerializer, **error_responses(400, 403)},
+    )
     def create(self, request: Request) -> Response:
         args = _validated(MonthSerializer, request)
         report = MonthlyReport.start(
@@ -122,7 +121,9 @@ class MonthlyReportViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return self._respond(report, status.HTTP_201_CREATED)
 
-    @extend_schema(request=NarrativeStepSerializer, responses=MonthlyReportSerializer)
+    @extend_schema(
+        request=NarrativeStepSerializer, responses={200: MonthlyReportSerializer, **STEP_ERRORS}
+    )
     @action(detail=True, methods=["post"], url_path="compile")
     def compile_figures(self, request: Request, pk: str) -> Response:
         """Recount the figures from the ledger and save the narrative (school admin)."""
@@ -131,7 +132,9 @@ class MonthlyReportViewSet(viewsets.ReadOnlyModelViewSet):
         report.compile(request.user, args.get("narrative"))
         return self._respond(report)
 
-    @extend_schema(request=NarrativeStepSerializer, responses=MonthlyReportSerializer)
+    @extend_schema(
+        request=NarrativeStepSerializer, responses={200: MonthlyReportSerializer, **STEP_ERRORS}
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
         """Recount, freeze and send to the bureau (school admin)."""
@@ -140,7 +143,9 @@ class MonthlyReportViewSet(viewsets.ReadOnlyModelViewSet):
         report.submit(request.user, args.get("narrative"))
         return self._respond(report)
 
-    @extend_schema(request=ReviewStepSerializer, responses=MonthlyReportSerializer)
+    @extend_schema(
+        request=ReviewStepSerializer, responses={200: MonthlyReportSerializer, **STEP_ERRORS}
+    )
     @action(detail=True, methods=["post"], url_path="return")
     def return_for_changes(self, request: Request, pk: str) -> Response:
         """Send back to the school with what to change (bureau admin)."""
@@ -149,7 +154,9 @@ class MonthlyReportViewSet(viewsets.ReadOnlyModelViewSet):
         report.return_for_changes(request.user, args["comment"])
         return self._respond(report)
 
-    @extend_schema(request=ReviewStepSerializer, responses=MonthlyReportSerializer)
+    @extend_schema(
+        request=ReviewStepSerializer, responses={200: MonthlyReportSerializer, **STEP_ERRORS}
+    )
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str) -> Response:
         """Accept the submitted report (bureau admin)."""
@@ -159,7 +166,8 @@ class MonthlyReportViewSet(viewsets.ReadOnlyModelViewSet):
         return self._respond(report)
 
 
-class OfficialReportSerializer(AllowedActionsMixin, serializers.ModelSerializer):
+class OfficialReportSerializer(serializers.ModelSerializer):
+    allowed_actions = AllowedActionsField()
     # Plain strings: several apps have a "kind" choice set, and one enum name would collide.
     kind = serializers.CharField(read_only=True)
     status = serializers.CharField(read_only=True)
@@ -217,7 +225,10 @@ class OfficialReportViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> Any:
         return OfficialReport.objects.for_user(self.request.user)
 
-    @extend_schema(request=GenerateSerializer, responses={201: OfficialReportSerializer})
+    @extend_schema(
+        request=GenerateSerializer,
+        responses={201: OfficialReportSerializer, **error_responses(400, 403)},
+    )
     @action(detail=False, methods=["post"])
     def generate(self, request: Request) -> Response:
         """Compute the figures now and draft the text: a new draft (bureau admin)."""
@@ -225,7 +236,7 @@ class OfficialReportViewSet(viewsets.ReadOnlyModelViewSet):
         membership = member(request.user)
         form = GenerateForm(request.data, bureau_id=membership.bureau_id)
         if not form.is_valid():
-            raise serializers.ValidationError(form.errors.get_json_data())
+            raise serializers.ValidationError(_messages(form))
         data = form.cleaned_data
         scope = (
             {"year": data["year"], "quarter": data["quarter"]}
@@ -235,7 +246,9 @@ class OfficialReportViewSet(viewsets.ReadOnlyModelViewSet):
         report = official.generate(data["kind"], membership.bureau, user=request.user, **scope)
         return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=DocumentTextSerializer, responses=OfficialReportSerializer)
+    @extend_schema(
+        request=DocumentTextSerializer, responses={200: OfficialReportSerializer, **STEP_ERRORS}
+    )
     @action(detail=True, methods=["post"])
     def edit(self, request: Request, pk: str) -> Response:
         """Change a draft's title and text (bureau admin)."""
@@ -244,7 +257,9 @@ class OfficialReportViewSet(viewsets.ReadOnlyModelViewSet):
         report.edit(request.user, title=args["title"], narrative=args["narrative"])
         return Response(self.get_serializer(report).data)
 
-    @extend_schema(request=IssueSerializer, responses=OfficialReportSerializer)
+    @extend_schema(
+        request=IssueSerializer, responses={200: OfficialReportSerializer, **STEP_ERRORS}
+    )
     @action(detail=True, methods=["post"])
     def issue(self, request: Request, pk: str) -> Response:
         """Sign the draft off; its text is frozen from then on (bureau admin)."""
@@ -253,7 +268,9 @@ class OfficialReportViewSet(viewsets.ReadOnlyModelViewSet):
         report.issue(request.user)
         return Response(self.get_serializer(report).data)
 
-    @extend_schema(request=None, responses={(200, "application/octet-stream"): FILE})
+    @extend_schema(
+        request=None, responses={(200, "application/octet-stream"): FILE, **error_responses(404)}
+    )
     @action(detail=True, methods=["get"], url_path=r"download/(?P<fmt>docx|pdf|xlsx)")
     def download(self, request: Request, pk: str, fmt: str) -> HttpResponse:
         """The document as Word, PDF or Excel."""
@@ -265,6 +282,11 @@ class OfficialReportViewSet(viewsets.ReadOnlyModelViewSet):
             f"attachment; filename=\"report.{fmt}\"; filename*=UTF-8''{quote(report.title)}.{fmt}"
         )
         return response
+
+
+def _messages(form: Any) -> dict[str, list[str]]:
+    """A form's errors as the API answers invalid fields: each field with its messages."""
+    return {name: [str(m) for m in errors] for name, errors in form.errors.items()}
 
 
 class StatsView(APIView):
@@ -287,7 +309,7 @@ class StatsView(APIView):
     def get(self, request: Request) -> Response:
         form = stats.StatsFilterForm(request.query_params or None, user=request.user)
         if form.is_bound and not form.is_valid():
-            raise serializers.ValidationError(form.errors.get_json_data())
+            raise serializers.ValidationError(_messages(form))
         return Response(stats.dashboard(request.user, form)[self.part])
 
 
