@@ -37,11 +37,6 @@ class Notification(TimeStampedModel):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_to_unread_idx")]
-        constraints = [
-            models.CheckConstraint(
-                name="notification_kind_valid", condition=models.Q(kind__in=NotificationKind.values)
-            )
-        ]
 
     def __str__(self) -> str:
         return self.message
@@ -55,6 +50,11 @@ class Notification(TimeStampedModel):
     def text(self) -> str:
         return self.message
 
+    @text.setter
+    def text(self, value: str) -> None:
+        # Code written before notifications stored meaning passes a finished sentence.
+        self.params = {**(self.params or {}), "text": str(value)}
+
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
@@ -67,7 +67,7 @@ def render_message(kind: str, params: dict[str, Any]) -> str:
     }
     template = MESSAGES.get(kind)  # type: ignore[call-overload]
     if template is None:
-        return str(NotificationKind(kind).label) if kind in NotificationKind.values else kind
+        return str(params.get("text") or kind)
     try:
         return str(template) % {k: str(v) for k, v in values.items()}
     except (KeyError, ValueError, TypeError):

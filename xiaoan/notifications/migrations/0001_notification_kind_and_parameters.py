@@ -32,7 +32,6 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'notifications',
                 'ordering': ['-created_at', '-id'],
                 'indexes': [models.Index(fields=['recipient', 'read_at'], name='notification_to_unread_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['hazard_due', 'hazard_overdue', 'monthly_missing', 'vehicle_papers', 'driver_licence', 'work_plan_missing', 'legacy'])), name='notification_kind_valid')],
             },
         ),
         migrations.CreateModel(

@@ -76,3 +76,9 @@ def test_the_unread_count_and_reading(as_user, alice, bob):
     client.post(reverse("reports:notifications_read_all"))
     assert not Notification.objects.for_user(alice).unread().exists()
     assert client.get(reverse("reports:notifications_read_all")).status_code == 405
+
+
+def test_a_sentence_passed_by_older_code_is_kept_as_it_was_written(alice):
+    notice = Notification.objects.create(recipient=alice, kind="overdue", text="旧的提醒")
+    notice.refresh_from_db()
+    assert notice.message == notice.text == "旧的提醒"
