@@ -115,6 +115,7 @@ class MonthlyReportViewSet(viewsets.ReadOnlyModelViewSet):
         responses={201: MonthlyReportSerializer, **error_responses(400, 403)},
     )
     def create(self, request: Request) -> Response:
+        MonthlyReport.check_start(request.user)
         args = _validated(MonthSerializer, request)
         report = MonthlyReport.start(
             request.user, args["year"], args["month"], args.get("narrative")

@@ -137,13 +137,18 @@ class MonthlyReport(Actions, Versioned, TimeStampedModel):
     @classmethod
     def start(cls, user: Any, year: int, month: int, narrative: str | None = None) -> MonthlyReport:
         """The school admin opens the school's report of a month, recounted while still open."""
-        membership = member(user)
-        if membership.role != Role.SCHOOL_ADMIN or membership.school is None:
-            raise NotAllowed(gettext("Only the school's safety administrator may do this."))
-        report = cls.for_month(membership.school, year, month)
+        report = cls.for_month(cls.check_start(user), year, month)
         if not report.is_locked:
             report.compile(user, narrative)
         return report
+
+    @staticmethod
+    def check_start(user: Any) -> Any:
+        """The school whose reports `user` may start: a school admin's own (else NotAllowed)."""
+        membership = member(user)
+        if membership.role != Role.SCHOOL_ADMIN or membership.school is None:
+            raise NotAllowed(gettext("Only the school's safety administrator may do this."))
+        return membership.school
 
     @property
     def is_locked(self) -> bool:

@@ -102,6 +102,7 @@ def monthly_export(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def monthly_start(request: HttpRequest) -> HttpResponse:
+    MonthlyReport.check_start(request.user)
     form = MonthForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a valid year and month."))

@@ -204,3 +204,10 @@ def test_accepting_and_returning_at_once_lets_exactly_one_win(
     report.refresh_from_db()
     verdicts = report.events.filter(kind__in=["accepted", "returned"])
     assert [e.to_status for e in verdicts] == [report.status]
+
+
+@pytest.mark.django_db
+def test_starting_a_month_checks_the_role_before_the_input(as_user, bureau_admin, carol):
+    for user in (bureau_admin, carol):
+        assert as_user(user).post(reverse("reports:monthly_start"), {}).status_code == 403
+        assert as_user(user).post("/api/v1/monthly-reports/", {}).status_code == 403
