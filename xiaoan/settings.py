@@ -48,6 +48,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 INSTALLED_APPS = [
     "xiaoan.core",
     "xiaoan.accounts",
+    "xiaoan.notifications",
     "xiaoan.schools",
     "xiaoan.campaigns",
     "xiaoan.hazards",

@@ -1,6 +1,8 @@
 """Campaign API: campaigns with their plan figures and reminders; work plans and their steps.
 
-Steps call the model methods; wrong state answers 409, wrong role 403, out of reach 404.
+Steps call the model methods and let `core.errors` through to the one exception handler:
+missing input 400, wrong state or a stale version 409, wrong role 403, out of reach 404. Every
+row says which steps the user may take now (`allowed_actions`).
 """
 
 from __future__ import annotations
@@ -8,30 +10,31 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse
 from django.urls import reverse
-from rest_framework import serializers, status, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from xiaoan.campaigns.choices import WorkPlanStatus
-from xiaoan.campaigns.models import Campaign, CampaignError, WorkPlan, WorkPlanSection
+from xiaoan.campaigns.models import Campaign, WorkPlan, WorkPlanSection
 from xiaoan.campaigns.views import attachment_response
 from xiaoan.hazards.models import Area
 from xiaoan.schools.models import School
 
+from .serializers import AllowedActionsField, error_responses
 
-class CampaignConflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
+# What a step may answer besides its record: the errors of `core.errors`.
+STEP_ERRORS = error_responses(400, 403, 404, 409)
 
 
 class CampaignSerializer(serializers.ModelSerializer):
+    allowed_actions = AllowedActionsField()
     focus_areas: Any = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     plans_filed = serializers.IntegerField(read_only=True)
     notice_file_url = serializers.SerializerMethodField()
@@ -53,7 +56,10 @@ class CampaignSerializer(serializers.ModelSerializer):
             "plan_file_name",
             "plan_file_url",
             "plans_filed",
+            "version",
+            "allowed_actions",
         ]
+        read_only_fields = fields
 
     def _file_url(self, campaign: Campaign, which: str) -> str | None:
         # The API's download, which checks access again; never the storage path.
@@ -76,6 +82,7 @@ class SectionSerializer(serializers.ModelSerializer):
 
 
 class WorkPlanSerializer(serializers.ModelSerializer):
+    allowed_actions = AllowedActionsField()
     school_code = serializers.CharField(source="school.code", read_only=True)
     sections = SectionSerializer(many=True, read_only=True)
     has_document = serializers.SerializerMethodField()
@@ -97,7 +104,10 @@ class WorkPlanSerializer(serializers.ModelSerializer):
             "submitted_at",
             "reviewed_at",
             "review_comment",
+            "version",
+            "allowed_actions",
         ]
+        read_only_fields = fields
 
     def get_has_document(self, plan: WorkPlan) -> bool:
         return bool(plan.document)
@@ -124,32 +134,57 @@ class SectionsField(serializers.DictField):
         return super().to_internal_value(data)
 
 
+VERSION_HELP = "The version the client read; a plan saved since then answers 409."
+
+
 class DraftSerializer(serializers.Serializer):
     summary = serializers.CharField(required=False, allow_blank=True, default="")
-    sections = SectionsField(child=serializers.CharField(allow_blank=True), default=dict)
+    sections = SectionsField(
+        child=serializers.CharField(allow_blank=True),
+        default=dict,
+        help_text="{area code: text}; in a multipart upload, a JSON string.",
+    )
     document = serializers.FileField(required=False)
+    version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
 
 
-class NoInputSerializer(serializers.Serializer):
-    """The step takes no input."""
+class CampaignStepSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
 
 
-class CommentSerializer(serializers.Serializer):
+class CommentSerializer(CampaignStepSerializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-def _comment(request: Request) -> str:
-    data: Any = request.data
-    return str(data.get("comment", "")) if hasattr(data, "get") else ""
+class RemindSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-def _run(step: Any) -> None:
-    try:
-        step()
-    except CampaignError as exc:
-        raise CampaignConflict(exc.message) from exc
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError({"detail": exc.messages}) from exc
+class RemindedSerializer(serializers.Serializer):
+    reminded = serializers.ListField(
+        child=serializers.CharField(), help_text="Codes of the schools reminded."
+    )
+
+
+class SchoolRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+FILE = OpenApiResponse(OpenApiTypes.BINARY, description="The file as uploaded.")
+FILE_RESPONSE: dict[Any, Any] = {(200, "application/octet-stream"): FILE, **error_responses(404)}
+
+
+def _validated(serializer_class: type[serializers.Serializer], request: Request) -> dict:
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return dict(data.validated_data)
+
+
+def _read_at(record: Any, args: dict[str, Any]) -> None:
+    if args.get("version") is not None:
+        record.version = args["version"]
 
 
 class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
@@ -164,6 +199,12 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
             .prefetch_related("focus_areas")
         )
 
+    def _respond(self, campaign: Campaign) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=campaign.pk)).data)
+
+    @extend_schema(
+        request=None, responses={200: SchoolRefSerializer(many=True), **error_responses(404)}
+    )
     @action(detail=True, methods=["get"])
     def missing(self, request: Request, pk: int) -> Response:
         """Schools (that the user may see) still owing their work plan."""
@@ -171,42 +212,48 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
         schools = campaign.schools_without_plan() & School.objects.for_user(request.user)
         return Response([{"id": s.pk, "code": s.code, "name": s.name} for s in schools])
 
-    @action(detail=True, methods=["post"], serializer_class=CommentSerializer)
+    @extend_schema(request=RemindSerializer, responses={200: RemindedSerializer, **STEP_ERRORS})
+    @action(detail=True, methods=["post"])
     def remind(self, request: Request, pk: int) -> Response:
-        campaign = self.get_object()
-        data = CommentSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        events: list[Any] = []
-        _run(lambda: events.extend(campaign.remind_missing(request.user, **data.validated_data)))
-        return Response({"reminded": [e.school.code for e in events]})
+        """Remind every school still owing its work plan (bureau admin)."""
+        campaign, args = self.get_object(), _validated(RemindSerializer, request)
+        events = campaign.remind_missing(request.user, comment=args["comment"])
+        return Response({"reminded": [e.school.code for e in events if e.school is not None]})
 
-    def _respond(self, campaign: Campaign) -> Response:
-        return Response(CampaignSerializer(self.get_queryset().get(pk=campaign.pk)).data)
-
+    @extend_schema(request=None, responses=FILE_RESPONSE)
     @action(detail=True, methods=["get"], url_path="notice-file")
     def notice_file(self, request: Request, pk: int) -> FileResponse:
         """The notice the campaign follows, as uploaded."""
         campaign = self.get_object()
         return attachment_response(campaign.notice_file, campaign.notice_file_name)
 
+    @extend_schema(request=None, responses=FILE_RESPONSE)
     @action(detail=True, methods=["get"], url_path="plan-file")
     def plan_file(self, request: Request, pk: int) -> FileResponse:
         """The bureau's work plan, as uploaded."""
         campaign = self.get_object()
         return attachment_response(campaign.plan_file, campaign.plan_file_name)
 
-    @action(detail=True, methods=["post"], serializer_class=NoInputSerializer)
+    @extend_schema(
+        request=CampaignStepSerializer, responses={200: CampaignSerializer, **STEP_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
     def start(self, request: Request, pk: int) -> Response:
-        """Planned → running (bureau_admin)."""
-        campaign = self.get_object()
-        _run(lambda: campaign.start(request.user))
+        """Planned → running (bureau admin)."""
+        campaign, args = self.get_object(), _validated(CampaignStepSerializer, request)
+        _read_at(campaign, args)
+        campaign.start(request.user)
         return self._respond(campaign)
 
-    @action(detail=True, methods=["post"], serializer_class=NoInputSerializer)
+    @extend_schema(
+        request=CampaignStepSerializer, responses={200: CampaignSerializer, **STEP_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: int) -> Response:
-        """Running → closed (bureau_admin)."""
-        campaign = self.get_object()
-        _run(lambda: campaign.close(request.user))
+        """Running → closed (bureau admin)."""
+        campaign, args = self.get_object(), _validated(CampaignStepSerializer, request)
+        _read_at(campaign, args)
+        campaign.close(request.user)
         return self._respond(campaign)
 
 
@@ -223,52 +270,61 @@ class WorkPlanViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     def _respond(self, plan: WorkPlan) -> Response:
-        return Response(WorkPlanSerializer(self.get_queryset().get(pk=plan.pk)).data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=plan.pk)).data)
 
-    @action(detail=True, methods=["post"], serializer_class=DraftSerializer)
+    @extend_schema(request=DraftSerializer, responses={200: WorkPlanSerializer, **STEP_ERRORS})
+    @action(detail=True, methods=["post"])
     def draft(self, request: Request, pk: int) -> Response:
         """Save the plan: `summary`, `sections` as {area code: text}, optional `document`
-        (multipart; `sections` then as a JSON string)."""
-        plan = self.get_object()
-        data = DraftSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        (multipart; `sections` then as a JSON string) (the school's admin)."""
+        plan, args = self.get_object(), _validated(DraftSerializer, request)
         areas = {a.code: a for a in Area.objects.all()}
-        unknown = set(data.validated_data["sections"]) - set(areas)
+        unknown = set(args["sections"]) - set(areas)
         if unknown:
             raise serializers.ValidationError({"sections": sorted(unknown)})
-        sections = {areas[c]: t for c, t in data.validated_data["sections"].items()}
-        _run(
-            lambda: plan.save_draft(
-                request.user,
-                summary=data.validated_data["summary"],
-                sections=sections,
-                document=data.validated_data.get("document"),
-            )
+        _read_at(plan, args)
+        plan.save_draft(
+            request.user,
+            summary=args["summary"],
+            sections={areas[c]: t for c, t in args["sections"].items()},
+            document=args.get("document"),
         )
         return self._respond(plan)
 
+    @extend_schema(request=None, responses=FILE_RESPONSE)
     @action(detail=True, methods=["get"])
     def document(self, request: Request, pk: int) -> FileResponse:
         """The school's own work plan document, as uploaded."""
         plan = self.get_object()
         return attachment_response(plan.document, plan.document_name)
 
-    @action(detail=True, methods=["post"], serializer_class=NoInputSerializer)
+    @extend_schema(
+        request=CampaignStepSerializer, responses={200: WorkPlanSerializer, **STEP_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: int) -> Response:
-        plan = self.get_object()
-        _run(lambda: plan.submit(request.user))
+        """Send the plan to the bureau (the school's admin)."""
+        plan, args = self.get_object(), _validated(CampaignStepSerializer, request)
+        _read_at(plan, args)
+        plan.submit(request.user)
         return self._respond(plan)
 
-    @action(detail=True, methods=["post"], serializer_class=CommentSerializer)
+    @extend_schema(request=CommentSerializer, responses={200: WorkPlanSerializer, **STEP_ERRORS})
+    @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: int) -> Response:
-        plan = self.get_object()
-        _run(lambda: plan.accept(request.user, _comment(request)))
+        """Accept the submitted plan (bureau admin)."""
+        plan, args = self.get_object(), _validated(CommentSerializer, request)
+        _read_at(plan, args)
+        plan.accept(request.user, args["comment"])
         return self._respond(plan)
 
-    @action(detail=True, methods=["post"], url_path="return", serializer_class=CommentSerializer)
+    @extend_schema(request=CommentSerializer, responses={200: WorkPlanSerializer, **STEP_ERRORS})
+    @action(detail=True, methods=["post"], url_path="return")
     def return_to_school(self, request: Request, pk: int) -> Response:
-        plan = self.get_object()
-        _run(lambda: plan.return_to_school(request.user, _comment(request)))
+        """Send the plan back with what to change (bureau admin)."""
+        plan, args = self.get_object(), _validated(CommentSerializer, request)
+        _read_at(plan, args)
+        plan.return_to_school(request.user, args["comment"])
         return self._respond(plan)
 
 

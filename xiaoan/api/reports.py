@@ -1,7 +1,9 @@
-"""Reports API: monthly reports and their steps, official documents and their files, and the
-/stats/ endpoints the dashboards draw (the same data as the page).
+"""Reports API: monthly reports and their steps, official documents, their steps and files,
+and the /stats/ endpoints the dashboards draw (the same data as the page).
 
-Steps call the model methods: wrong state 409, wrong role 403, another school's report 404.
+Steps call the model methods and let `core.errors` through to the one exception handler:
+missing or impossible input 400, wrong state or a stale version 409, wrong role 403, another
+school's report 404. Every row says which steps the user may take now (`allowed_actions`).
 """
 
 from __future__ import annotations
@@ -12,30 +14,30 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from xiaoan.accounts.access import has_role, member
+from xiaoan.accounts.access import member, require_role
 from xiaoan.accounts.choices import Role
 from xiaoan.reports import official, stats
 from xiaoan.reports.choices import OfficialKind
 from xiaoan.reports.exports import CONTENT_TYPES, render
 from xiaoan.reports.filters import MonthlyReportFilter
 from xiaoan.reports.forms import GenerateForm
-from xiaoan.reports.models import MonthlyReport, OfficialReport, ReportError
+from xiaoan.reports.models import MonthlyReport, OfficialReport
 
+from .serializers import AllowedActionsField, error_responses
 
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
+# What a step may answer besides its record: the errors of `core.errors`.
+STEP_ERRORS = error_responses(400, 403, 404, 409)
 
 
 class MonthlyReportSerializer(serializers.ModelSerializer):
+    allowed_actions = AllowedActionsField()
     school_name = serializers.CharField(source="school.name", read_only=True)
 
     class Meta:
@@ -58,6 +60,8 @@ class MonthlyReportSerializer(serializers.ModelSerializer):
             "reviewed_at",
             "reviewed_by",
             "review_comment",
+            "version",
+            "allowed_actions",
         ]
         read_only_fields = fields
 
@@ -68,16 +72,30 @@ class MonthSerializer(serializers.Serializer):
     narrative = serializers.CharField(required=False, allow_blank=True)
 
 
-class StepSerializer(serializers.Serializer):
+VERSION_HELP = "The version the client read; a report saved since then answers 409."
+
+
+class NarrativeStepSerializer(serializers.Serializer):
     narrative = serializers.CharField(required=False, allow_blank=True)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
 
 
-def _step(report: Any, run: Any) -> None:
-    try:
-        run()
-    except ReportError as error:
-        raise Conflict(error.message) from error
+class ReviewStepSerializer(serializers.Serializer):
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Required to return."
+    )
+    version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
+
+
+def _validated(serializer_class: type[serializers.Serializer], request: Request) -> dict:
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return dict(data.validated_data)
+
+
+def _read_at(record: Any, args: dict[str, Any]) -> None:
+    if args.get("version") is not None:
+        record.version = args["version"]
 
 
 class MonthlyReportViewSet(viewsets.ReadOnlyModelViewSet):
@@ -89,53 +107,68 @@ class MonthlyReportViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> Any:
         return MonthlyReport.objects.for_user(self.request.user).select_related("school")
 
+    def _respond(self, report: MonthlyReport, code: int = status.HTTP_200_OK) -> Response:
+        return Response(self.get_serializer(report).data, status=code)
+
+    @extend_schema(
+        request=MonthSerializer,
+        responses={201: MonthlyReportSerializer, **error_responses(400, 403)},
+    )
     def create(self, request: Request) -> Response:
-        if not has_role(request.user, Role.SCHOOL_ADMIN) or request.user.is_superuser:
-            raise PermissionDenied
-        data = MonthSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        school = member(request.user).school
-        try:
-            report = MonthlyReport.for_month(
-                school, data.validated_data["year"], data.validated_data["month"]
-            )
-        except ReportError as error:
-            raise Conflict(error.message) from error
-        _step(report, lambda: report.compile(request.user, data.validated_data.get("narrative")))
-        return Response(MonthlyReportSerializer(report).data, status=status.HTTP_201_CREATED)
+        MonthlyReport.check_start(request.user)
+        args = _validated(MonthSerializer, request)
+        report = MonthlyReport.start(
+            request.user, args["year"], args["month"], args.get("narrative")
+        )
+        return self._respond(report, status.HTTP_201_CREATED)
 
-    def _act(self, request: Request, method: str) -> Response:
-        report = self.get_object()
-        data = StepSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        args = data.validated_data
-        steps = {
-            "compile": lambda: report.compile(request.user, args.get("narrative")),
-            "submit": lambda: report.submit(request.user, args.get("narrative")),
-            "return": lambda: report.return_for_changes(request.user, args["comment"]),
-            "accept": lambda: report.accept(request.user, args["comment"]),
-        }
-        _step(report, steps[method])
-        return Response(MonthlyReportSerializer(report).data)
-
-    @action(detail=True, methods=["post"], serializer_class=StepSerializer, url_path="compile")
+    @extend_schema(
+        request=NarrativeStepSerializer, responses={200: MonthlyReportSerializer, **STEP_ERRORS}
+    )
+    @action(detail=True, methods=["post"], url_path="compile")
     def compile_figures(self, request: Request, pk: str) -> Response:
-        return self._act(request, "compile")
+        """Recount the figures from the ledger and save the narrative (school admin)."""
+        report, args = self.get_object(), _validated(NarrativeStepSerializer, request)
+        _read_at(report, args)
+        report.compile(request.user, args.get("narrative"))
+        return self._respond(report)
 
-    @action(detail=True, methods=["post"], serializer_class=StepSerializer)
+    @extend_schema(
+        request=NarrativeStepSerializer, responses={200: MonthlyReportSerializer, **STEP_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
-        return self._act(request, "submit")
+        """Recount, freeze and send to the bureau (school admin)."""
+        report, args = self.get_object(), _validated(NarrativeStepSerializer, request)
+        _read_at(report, args)
+        report.submit(request.user, args.get("narrative"))
+        return self._respond(report)
 
-    @action(detail=True, methods=["post"], serializer_class=StepSerializer, url_path="return")
+    @extend_schema(
+        request=ReviewStepSerializer, responses={200: MonthlyReportSerializer, **STEP_ERRORS}
+    )
+    @action(detail=True, methods=["post"], url_path="return")
     def return_for_changes(self, request: Request, pk: str) -> Response:
-        return self._act(request, "return")
+        """Send back to the school with what to change (bureau admin)."""
+        report, args = self.get_object(), _validated(ReviewStepSerializer, request)
+        _read_at(report, args)
+        report.return_for_changes(request.user, args["comment"])
+        return self._respond(report)
 
-    @action(detail=True, methods=["post"], serializer_class=StepSerializer)
+    @extend_schema(
+        request=ReviewStepSerializer, responses={200: MonthlyReportSerializer, **STEP_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str) -> Response:
-        return self._act(request, "accept")
+        """Accept the submitted report (bureau admin)."""
+        report, args = self.get_object(), _validated(ReviewStepSerializer, request)
+        _read_at(report, args)
+        report.accept(request.user, args["comment"])
+        return self._respond(report)
 
 
 class OfficialReportSerializer(serializers.ModelSerializer):
+    allowed_actions = AllowedActionsField()
     # Plain strings: several apps have a "kind" choice set, and one enum name would collide.
     kind = serializers.CharField(read_only=True)
     status = serializers.CharField(read_only=True)
@@ -156,6 +189,8 @@ class OfficialReportSerializer(serializers.ModelSerializer):
             "generated_at",
             "issued_at",
             "downloads",
+            "version",
+            "allowed_actions",
         ]
         read_only_fields = fields
 
@@ -170,6 +205,19 @@ class GenerateSerializer(serializers.Serializer):
     campaign = serializers.IntegerField(required=False)
 
 
+class DocumentTextSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    narrative = serializers.CharField(allow_blank=True)
+    version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
+
+
+class IssueSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
+
+
+FILE = OpenApiResponse(OpenApiTypes.BINARY, description="The document file.")
+
+
 class OfficialReportViewSet(viewsets.ReadOnlyModelViewSet):
     """Quarterly reports and campaign summaries; gov sees issued ones only."""
 
@@ -178,14 +226,18 @@ class OfficialReportViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> Any:
         return OfficialReport.objects.for_user(self.request.user)
 
-    @action(detail=False, methods=["post"], serializer_class=GenerateSerializer)
+    @extend_schema(
+        request=GenerateSerializer,
+        responses={201: OfficialReportSerializer, **error_responses(400, 403)},
+    )
+    @action(detail=False, methods=["post"])
     def generate(self, request: Request) -> Response:
-        if not has_role(request.user, Role.BUREAU_ADMIN) or request.user.is_superuser:
-            raise PermissionDenied
+        """Compute the figures now and draft the text: a new draft (bureau admin)."""
+        require_role(request.user, Role.BUREAU_ADMIN)
         membership = member(request.user)
         form = GenerateForm(request.data, bureau_id=membership.bureau_id)
         if not form.is_valid():
-            raise serializers.ValidationError(form.errors.get_json_data())
+            raise serializers.ValidationError(_messages(form))
         data = form.cleaned_data
         scope = (
             {"year": data["year"], "quarter": data["quarter"]}
@@ -193,10 +245,36 @@ class OfficialReportViewSet(viewsets.ReadOnlyModelViewSet):
             else {"campaign": data["campaign"]}
         )
         report = official.generate(data["kind"], membership.bureau, user=request.user, **scope)
-        return Response(OfficialReportSerializer(report).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        request=DocumentTextSerializer, responses={200: OfficialReportSerializer, **STEP_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def edit(self, request: Request, pk: str) -> Response:
+        """Change a draft's title and text (bureau admin)."""
+        report, args = self.get_object(), _validated(DocumentTextSerializer, request)
+        _read_at(report, args)
+        report.edit(request.user, title=args["title"], narrative=args["narrative"])
+        return Response(self.get_serializer(report).data)
+
+    @extend_schema(
+        request=IssueSerializer, responses={200: OfficialReportSerializer, **STEP_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def issue(self, request: Request, pk: str) -> Response:
+        """Sign the draft off; its text is frozen from then on (bureau admin)."""
+        report, args = self.get_object(), _validated(IssueSerializer, request)
+        _read_at(report, args)
+        report.issue(request.user)
+        return Response(self.get_serializer(report).data)
+
+    @extend_schema(
+        request=None, responses={(200, "application/octet-stream"): FILE, **error_responses(404)}
+    )
     @action(detail=True, methods=["get"], url_path=r"download/(?P<fmt>docx|pdf|xlsx)")
     def download(self, request: Request, pk: str, fmt: str) -> HttpResponse:
+        """The document as Word, PDF or Excel."""
         report = get_object_or_404(self.get_queryset(), pk=pk)
         response = HttpResponse(
             render(official.build_document(report), fmt), content_type=CONTENT_TYPES[fmt]
@@ -205,6 +283,11 @@ class OfficialReportViewSet(viewsets.ReadOnlyModelViewSet):
             f"attachment; filename=\"report.{fmt}\"; filename*=UTF-8''{quote(report.title)}.{fmt}"
         )
         return response
+
+
+def _messages(form: Any) -> dict[str, list[str]]:
+    """A form's errors as the API answers invalid fields: each field with its messages."""
+    return {name: [str(m) for m in errors] for name, errors in form.errors.items()}
 
 
 class StatsView(APIView):
@@ -227,7 +310,7 @@ class StatsView(APIView):
     def get(self, request: Request) -> Response:
         form = stats.StatsFilterForm(request.query_params or None, user=request.user)
         if form.is_bound and not form.is_valid():
-            raise serializers.ValidationError(form.errors.get_json_data())
+            raise serializers.ValidationError(_messages(form))
         return Response(stats.dashboard(request.user, form)[self.part])
 
 

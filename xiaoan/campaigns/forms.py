@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.core.forms import BootstrapMixin
+from xiaoan.core.forms import BootstrapMixin, VersionedFormMixin
 from xiaoan.hazards.models import Area
 
 from .models import DOCUMENT_EXTENSIONS, Campaign, WorkPlan, check_document
@@ -39,7 +39,9 @@ class AttachmentInput(forms.ClearableFileInput):
         return value
 
 
-class CampaignForm(BootstrapMixin, forms.ModelForm):
+class CampaignForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
+    """A campaign's particulars; saving after someone else did is refused on the form."""
+
     class Meta:
         model = Campaign
         fields = [
@@ -84,9 +86,18 @@ class CampaignForm(BootstrapMixin, forms.ModelForm):
                     self.add_error(name, exc)
         return data
 
+    def save(self, commit: bool = True) -> Campaign:
+        # The original names of new uploads: the stored files get random names.
+        for name in ("notice_file", "plan_file"):
+            upload = self.files.get(name)
+            if upload:
+                setattr(self.instance, f"{name}_name", str(upload.name)[:200])
+        return super().save(commit=commit)  # type: ignore[no-any-return]
 
-class WorkPlanForm(BootstrapMixin, forms.Form):
-    """The plan's overall text, one text per area and an optional document."""
+
+class WorkPlanForm(VersionedFormMixin, BootstrapMixin, forms.Form):
+    """The plan's overall text, one text per area and an optional document, with the version
+    of the plan the page was read at."""
 
     summary = forms.CharField(
         label=_("Overall plan"), required=False, widget=forms.Textarea(attrs={"rows": 4})
@@ -94,6 +105,7 @@ class WorkPlanForm(BootstrapMixin, forms.Form):
     document = forms.FileField(label=_("Plan document"), required=False)
 
     def __init__(self, *args: Any, plan: WorkPlan, **kwargs: Any) -> None:
+        self.instance = plan
         super().__init__(*args, **kwargs)
         self.areas = list(Area.objects.filter(is_active=True))
         texts = {s.area_id: s.text for s in plan.sections.all()}

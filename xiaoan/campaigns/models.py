@@ -1,18 +1,21 @@
 """Campaigns (专项行动) the bureau runs, and the work plans (工作方案) schools file against them.
 
-Status changes are model methods: each checks state and role, saves in a transaction and writes
-an event row. Views and the API only call them.
+Each step is a model method: it runs its own check (the same check `allowed_actions` runs), then
+writes through `core.changelog.guarded_update` (expected state and version in one statement) and
+its event row, in one transaction. Views and the API only call them.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -20,7 +23,12 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoan.accounts.access import has_role, membership_of
 from xiaoan.accounts.choices import Role
-from xiaoan.core.models import TimeStampedModel
+from xiaoan.core.changelog import guarded_update
+from xiaoan.core.errors import Invalid, NotAllowed, Refused
+from xiaoan.core.models import ChangeAction, TimeStampedModel, Versioned, WorkflowEvent
+from xiaoan.core.workflow import Actions
+from xiaoan.notifications.choices import NotificationKind
+from xiaoan.notifications.sending import notify
 
 from .choices import CampaignEventKind, CampaignStatus, WorkPlanEventKind, WorkPlanStatus
 from .querysets import CampaignQuerySet, WorkPlanChildQuerySet, WorkPlanQuerySet
@@ -39,14 +47,6 @@ DOCUMENT_SIGNATURES: dict[str, tuple[bytes, ...]] = {
     ".jpg": (b"\xff\xd8\xff",),
     ".png": (b"\x89PNG\r\n\x1a\n",),
 }
-
-
-class CampaignError(Exception):
-    """A step is not possible now; the message is for the user (API: 409)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def check_document(upload: Any) -> None:
@@ -90,6 +90,26 @@ def _upload_to(folder: str) -> Any:
     return path
 
 
+class _LoggedFieldFile(FieldFile, dict):  # type: ignore[misc]
+    """A stored file that the change log can write down, as {"name": its stored name}.
+
+    `core.changelog.snapshot` writes plain values, lists and dicts, not files; until it does,
+    the attachments of these versioned records are such files. The dict is only the change
+    log's way in: in every other respect the file is Django's FieldFile (which comes first).
+    """
+
+    def items(self) -> Any:
+        return [("name", self.name or "")]
+
+
+class AttachmentField(models.FileField):
+    attr_class = _LoggedFieldFile
+
+    def deconstruct(self) -> Any:
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.FileField", args, kwargs
+
+
 def campaign_file_path(instance: Any, filename: str) -> str:
     return _upload_to("campaigns")(instance, filename)
 
@@ -98,7 +118,7 @@ def workplan_file_path(instance: Any, filename: str) -> str:
     return _upload_to("workplans")(instance, filename)
 
 
-class Campaign(TimeStampedModel):
+class Campaign(Actions, Versioned, TimeStampedModel):
     """A school-safety special action of one district, over a period, with focus areas."""
 
     bureau = models.ForeignKey(
@@ -115,11 +135,11 @@ class Campaign(TimeStampedModel):
         _("status"), max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.PLANNED
     )
     notice_title = models.CharField(_("notice it follows"), max_length=200, blank=True)
-    notice_file = models.FileField(
+    notice_file = AttachmentField(
         _("notice (attachment)"), upload_to=campaign_file_path, blank=True
     )
     notice_file_name = models.CharField(_("notice file name"), max_length=200, blank=True)
-    plan_file = models.FileField(
+    plan_file = AttachmentField(
         _("bureau work plan (attachment)"), upload_to=campaign_file_path, blank=True
     )
     plan_file_name = models.CharField(_("work plan file name"), max_length=200, blank=True)
@@ -146,32 +166,56 @@ class Campaign(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("campaigns:detail", args=[self.pk])
 
-    def _require_admin(self, user: Any) -> None:
+    # ---- who may take which step now -------------------------------------------------------
+
+    def action_checks(self) -> dict[str, Callable[[Any], object]]:
+        return {
+            "edit": self.check_edit,
+            "start": self.check_start,
+            "close": self.check_close,
+            "remind": self.check_remind,
+        }
+
+    def check_edit(self, user: Any) -> None:
         if not has_role(user, Role.BUREAU_ADMIN):
-            raise PermissionDenied(gettext("Only the bureau safety section may do this."))
+            raise NotAllowed(gettext("Only the bureau safety section may do this."))
 
-    def _event(self, user: Any, kind: str, school: Any = None, comment: str = "") -> CampaignEvent:
-        return CampaignEvent.objects.create(
-            campaign=self, actor=user, kind=kind, school=school, comment=comment
-        )
-
-    @transaction.atomic
-    def start(self, user: Any) -> CampaignEvent:
-        self._require_admin(user)
+    def check_start(self, user: Any) -> None:
+        self.check_edit(user)
         if self.status != CampaignStatus.PLANNED:
-            raise CampaignError(gettext("Only a planned campaign can be started."))
-        self.status = CampaignStatus.RUNNING
-        self.save(update_fields=["status", "updated_at"])
-        return self._event(user, CampaignEventKind.STARTED)
+            raise Refused(gettext("Only a planned campaign can be started."))
 
-    @transaction.atomic
-    def close(self, user: Any) -> CampaignEvent:
-        self._require_admin(user)
+    def check_close(self, user: Any) -> None:
+        self.check_edit(user)
         if self.status != CampaignStatus.RUNNING:
-            raise CampaignError(gettext("Only a running campaign can be closed."))
-        self.status = CampaignStatus.CLOSED
-        self.save(update_fields=["status", "updated_at"])
-        return self._event(user, CampaignEventKind.CLOSED)
+            raise Refused(gettext("Only a running campaign can be closed."))
+
+    def check_remind(self, user: Any) -> None:
+        self.check_edit(user)
+        if self.status == CampaignStatus.CLOSED:
+            raise Refused(gettext("The campaign is closed."))
+        if not self.schools_without_plan().exists():
+            raise Refused(gettext("Every school has filed its work plan."))
+
+    # ---- the steps -------------------------------------------------------------------------
+
+    def start(self, user: Any) -> CampaignEvent:
+        self.check_start(user)
+        return self._apply(user, CampaignEventKind.STARTED, CampaignStatus.RUNNING)
+
+    def close(self, user: Any) -> CampaignEvent:
+        self.check_close(user)
+        return self._apply(user, CampaignEventKind.CLOSED, CampaignStatus.CLOSED)
+
+    def _apply(self, user: Any, kind: str, status: str) -> CampaignEvent:
+        """The one write of a status change: guarded on state and version, with its event."""
+        previous = self.status
+        with transaction.atomic():
+            guarded_update(self, {"status": status}, user=user, expect={"status": previous})
+            return self._event(user, kind, from_status=previous, to_status=status)
+
+    def _event(self, user: Any, kind: str, **fields: Any) -> CampaignEvent:
+        return CampaignEvent.objects.create(campaign=self, actor=user, kind=kind, **fields)
 
     def target_schools(self) -> models.QuerySet:
         """Every active school of the district answers the campaign with a work plan."""
@@ -186,39 +230,32 @@ class Campaign(TimeStampedModel):
         ).values("school")
         return self.target_schools().exclude(pk__in=filed)
 
-    @transaction.atomic
     def remind_missing(self, user: Any, comment: str = "") -> list[CampaignEvent]:
-        """Record a reminder for every school still owing its plan; returns the events."""
-        self._require_admin(user)
-        if self.status == CampaignStatus.CLOSED:
-            raise CampaignError(gettext("The campaign is closed."))
-        events = [
-            self._event(user, CampaignEventKind.REMINDED, school=school, comment=comment)
-            for school in self.schools_without_plan()
-        ]
-        self._notify_reminded([event.school for event in events])
+        """Record a reminder for every school still owing its plan and tell its safety
+        administrators (in the app, and by email once committed); returns the events."""
+        self.check_remind(user)
+        with transaction.atomic():
+            events = [
+                self._event(user, CampaignEventKind.REMINDED, school=school, comment=comment)
+                for school in self.schools_without_plan()
+            ]
+            self._notify_reminded([event.school for event in events])
         return events
 
     def _notify_reminded(self, schools: list[Any]) -> None:
-        """Tell each reminded school's safety administrators, in the app and by email."""
         from xiaoan.accounts.models import Membership
-        from xiaoan.reports.choices import ReminderKind
-        from xiaoan.reports.reminders import notify
 
         admins = Membership.objects.filter(
             school__in=schools, role=Role.SCHOOL_ADMIN, is_active=True
-        ).select_related("user", "school")
+        ).select_related("user")
         link = reverse("campaigns:detail", args=[self.pk])
         for membership in admins:
-            text = gettext("Please file your school's work plan for “%(campaign)s”.") % {
-                "campaign": self.name
-            }
             notify(
                 membership.user,
-                ReminderKind.WORK_PLAN_MISSING,
-                f"campaign:{self.pk}:school:{membership.school_id}",
-                text,
-                link,
+                NotificationKind.WORK_PLAN_MISSING,
+                {"campaign": self.name},
+                link=link,
+                key=f"campaign:{self.pk}:school:{membership.school_id}",
             )
 
     def plan_for(self, school: Any) -> WorkPlan:
@@ -227,7 +264,7 @@ class Campaign(TimeStampedModel):
         return plan
 
 
-class CampaignEvent(TimeStampedModel):
+class CampaignEvent(WorkflowEvent):
     """A step in a campaign's life: started, closed, a school reminded (never edited)."""
 
     campaign = models.ForeignKey(
@@ -241,13 +278,9 @@ class CampaignEvent(TimeStampedModel):
         related_name="campaign_events",
         verbose_name=_("school"),
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("by")
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=CampaignEventKind.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    kind = models.CharField(_("kind"), max_length=25, choices=CampaignEventKind.choices)
 
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("campaign event")
         verbose_name_plural = _("campaign events")
         ordering = ["-created_at", "-id"]
@@ -256,7 +289,7 @@ class CampaignEvent(TimeStampedModel):
         return f"{self.campaign} · {self.get_kind_display()}"
 
 
-class WorkPlan(TimeStampedModel):
+class WorkPlan(Actions, Versioned, TimeStampedModel):
     """A school's own work plan for a campaign: a text per area and/or an attached document."""
 
     campaign = models.ForeignKey(
@@ -269,7 +302,7 @@ class WorkPlan(TimeStampedModel):
         _("status"), max_length=10, choices=WorkPlanStatus.choices, default=WorkPlanStatus.DRAFT
     )
     summary = models.TextField(_("overall plan"), blank=True)
-    document = models.FileField(_("document"), upload_to=workplan_file_path, blank=True)
+    document = AttachmentField(_("document"), upload_to=workplan_file_path, blank=True)
     document_name = models.CharField(_("document file name"), max_length=200, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
@@ -312,16 +345,40 @@ class WorkPlan(TimeStampedModel):
     def is_filed(self) -> bool:
         return self.status in (WorkPlanStatus.SUBMITTED, WorkPlanStatus.ACCEPTED)
 
-    def _require_school_admin(self, user: Any) -> None:
+    # ---- who may take which step now -------------------------------------------------------
+
+    def action_checks(self) -> dict[str, Callable[[Any], object]]:
+        return {
+            "edit": self.check_edit,
+            "submit": self.check_submit,
+            "accept": self.check_review,
+            "return": self.check_review,
+        }
+
+    def check_school_admin(self, user: Any) -> None:
         membership = membership_of(user)
         own = membership is not None and membership.school_id == self.school_id
         if not (has_role(user, Role.SCHOOL_ADMIN) and (own or user.is_superuser)):
-            raise PermissionDenied(gettext("Only the school's safety administrator may do this."))
+            raise NotAllowed(gettext("Only the school's safety administrator may do this."))
 
-    def _event(self, user: Any, kind: str, comment: str = "") -> WorkPlanEvent:
-        return WorkPlanEvent.objects.create(plan=self, actor=user, kind=kind, comment=comment)
+    def check_edit(self, user: Any) -> None:
+        self.check_school_admin(user)
+        if not self.is_editable:
+            raise Refused(gettext("A filed work plan cannot be changed."))
 
-    @transaction.atomic
+    def check_submit(self, user: Any) -> None:
+        self.check_school_admin(user)
+        if not self.is_editable:
+            raise Refused(gettext("This work plan has already been submitted."))
+
+    def check_review(self, user: Any) -> None:
+        if not has_role(user, Role.BUREAU_ADMIN):
+            raise NotAllowed(gettext("Only the bureau safety section may review plans."))
+        if self.status != WorkPlanStatus.SUBMITTED:
+            raise Refused(gettext("Only a submitted work plan can be reviewed."))
+
+    # ---- the steps -------------------------------------------------------------------------
+
     def save_draft(
         self,
         user: Any,
@@ -330,65 +387,76 @@ class WorkPlan(TimeStampedModel):
         sections: dict[Any, str],
         document: Any = None,
     ) -> WorkPlanEvent:
-        """Store the plan's text per area (Area → text) and the document; still editable."""
-        self._require_school_admin(user)
-        if not self.is_editable:
-            raise CampaignError(gettext("A filed work plan cannot be changed."))
-        self.summary = summary.strip()
+        """Store the plan's text per area (Area → text) and the document; still editable.
+        Refused (`Stale`) if the plan was saved since this object was read."""
+        self.check_edit(user)
+        changes: dict[str, Any] = {"summary": summary.strip()}
         if document is not None:
             check_document(document)
-            self.document_name = str(document.name)[:200]
-            self.document.save(str(document.name), document, save=False)
-        self.save()
-        for area, text in sections.items():
-            WorkPlanSection.objects.update_or_create(
-                plan=self, area=area, defaults={"text": text.strip()}
-            )
-        return self._event(user, WorkPlanEventKind.SAVED)
+        with transaction.atomic():
+            if document is not None:
+                self.document.save(str(document.name), document, save=False)
+                changes["document"] = self.document.name
+                changes["document_name"] = str(document.name)[:200]
+            event = self._apply(user, WorkPlanEventKind.SAVED, changes, ChangeAction.UPDATE)
+            for area, text in sections.items():
+                WorkPlanSection.objects.update_or_create(
+                    plan=self, area=area, defaults={"text": text.strip()}
+                )
+        return event
 
-    @transaction.atomic
     def submit(self, user: Any) -> WorkPlanEvent:
-        self._require_school_admin(user)
-        if not self.is_editable:
-            raise CampaignError(gettext("This work plan has already been submitted."))
+        self.check_submit(user)
         has_text = self.summary or self.sections.exclude(text="").exists()
         if not has_text and not self.document:
-            raise CampaignError(
+            raise Invalid(
                 gettext("Write the plan for at least one area or attach the plan document.")
             )
-        self.status = WorkPlanStatus.SUBMITTED
-        self.submitted_at = timezone.now()
-        self.save(update_fields=["status", "submitted_at", "updated_at"])
-        return self._event(user, WorkPlanEventKind.SUBMITTED)
-
-    def _review(self, user: Any, status: str, kind: str, comment: str) -> WorkPlanEvent:
-        if not has_role(user, Role.BUREAU_ADMIN):
-            raise PermissionDenied(gettext("Only the bureau safety section may review plans."))
-        if self.status != WorkPlanStatus.SUBMITTED:
-            raise CampaignError(gettext("Only a submitted work plan can be reviewed."))
-        with transaction.atomic():
-            self.status = status
-            self.reviewed_by = user
-            self.reviewed_at = timezone.now()
-            self.review_comment = comment.strip()
-            self.save(
-                update_fields=[
-                    "status",
-                    "reviewed_by",
-                    "reviewed_at",
-                    "review_comment",
-                    "updated_at",
-                ]
-            )
-            return self._event(user, kind, comment.strip())
+        changes = {"status": WorkPlanStatus.SUBMITTED, "submitted_at": timezone.now()}
+        return self._apply(user, WorkPlanEventKind.SUBMITTED, changes)
 
     def accept(self, user: Any, comment: str = "") -> WorkPlanEvent:
+        self.check_review(user)
         return self._review(user, WorkPlanStatus.ACCEPTED, WorkPlanEventKind.ACCEPTED, comment)
 
     def return_to_school(self, user: Any, comment: str) -> WorkPlanEvent:
+        self.check_review(user)
         if not comment.strip():
-            raise CampaignError(gettext("Say what the school must change."))
+            raise Invalid(gettext("Say what the school must change."))
         return self._review(user, WorkPlanStatus.RETURNED, WorkPlanEventKind.RETURNED, comment)
+
+    def _review(self, user: Any, status: str, kind: str, comment: str) -> WorkPlanEvent:
+        changes = {
+            "status": status,
+            "reviewed_by": user,
+            "reviewed_at": timezone.now(),
+            "review_comment": comment.strip(),
+        }
+        return self._apply(user, kind, changes, comment=comment.strip())
+
+    # ---- the one place that writes ---------------------------------------------------------
+
+    def _apply(
+        self,
+        user: Any,
+        kind: str,
+        changes: dict[str, Any],
+        action: str = ChangeAction.STATE,
+        comment: str = "",
+    ) -> WorkPlanEvent:
+        """Write `changes` only if nobody saved since this object was read and the state is
+        still the one read, then the event row: one transaction (else `Stale`, nothing kept)."""
+        previous = self.status
+        with transaction.atomic():
+            guarded_update(self, changes, user=user, expect={"status": previous}, action=action)
+            return WorkPlanEvent.objects.create(
+                plan=self,
+                actor=user,
+                kind=kind,
+                from_status=previous,
+                to_status=self.status,
+                comment=comment,
+            )
 
 
 class WorkPlanSection(TimeStampedModel):
@@ -416,21 +484,17 @@ class WorkPlanSection(TimeStampedModel):
         return f"{self.plan} · {self.area}"
 
 
-class WorkPlanEvent(TimeStampedModel):
+class WorkPlanEvent(WorkflowEvent):
     """A step in a work plan's life, with who and why (never edited)."""
 
     plan = models.ForeignKey(
         WorkPlan, models.CASCADE, related_name="events", verbose_name=_("work plan")
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("by")
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=WorkPlanEventKind.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    kind = models.CharField(_("kind"), max_length=25, choices=WorkPlanEventKind.choices)
 
     objects = WorkPlanChildQuerySet.as_manager()
 
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("work plan event")
         verbose_name_plural = _("work plan events")
         ordering = ["-created_at", "-id"]

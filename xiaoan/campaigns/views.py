@@ -2,7 +2,8 @@
 plans (edit, submit, accept, return) and the attachments.
 
 Views load through `for_user` (404 outside the user's reach) and call the model methods,
-which decide what the user's role may do (403) and what the state allows (a message).
+which decide what the user's role may do (403) and what the state allows: a refused step comes
+back as a message (`core.middleware`), a refused edit as a form error with what was typed kept.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from xiaoan.accounts.access import has_role, member, membership_of
 from xiaoan.accounts.choices import Role
+from xiaoan.core.errors import Invalid, NotAllowed, Refused
 from xiaoan.core.excel import build_workbook, workbook_response
 from xiaoan.schools.choices import SchoolKind
 from xiaoan.schools.models import School
@@ -30,7 +32,7 @@ from xiaoan.schools.models import School
 from . import forms
 from .choices import WorkPlanStatus
 from .filters import PLAN_STATES, plan_rows
-from .models import Campaign, CampaignError, WorkPlan
+from .models import Campaign, WorkPlan
 
 
 def _campaigns(request: HttpRequest) -> QuerySet[Campaign]:
@@ -56,33 +58,27 @@ class CampaignListView(LoginRequiredMixin, generic.ListView):
         return context
 
 
-def _campaign_form(request: HttpRequest, instance: Campaign | None) -> HttpResponse:
-    if not _is_admin(request):
-        raise PermissionDenied
-    form = forms.CampaignForm(request.POST or None, request.FILES or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        campaign = form.save(commit=False)
-        if instance is None:
-            campaign.bureau_id = member(request.user).bureau_id
-        for name in ("notice_file", "plan_file"):
-            upload = request.FILES.get(name)
-            if upload:
-                setattr(campaign, f"{name}_name", str(upload.name)[:200])
-        campaign.save()
-        form.save_m2m()
+def _campaign_form(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    form = forms.CampaignForm(request.POST or None, request.FILES or None, instance=campaign)
+    if request.method == "POST" and form.is_valid() and form.save_or_error():
         messages.success(request, _("Campaign saved."))
-        return redirect(campaign)
-    return render(request, "campaigns/campaign_form.html", {"form": form, "campaign": instance})
+        return redirect(form.instance)
+    context = {"form": form, "campaign": campaign if campaign.pk else None}
+    return render(request, "campaigns/campaign_form.html", context)
 
 
 @login_required
 def campaign_create(request: HttpRequest) -> HttpResponse:
-    return _campaign_form(request, None)
+    if not _is_admin(request):
+        raise NotAllowed(_("Only the bureau safety section may do this."))
+    return _campaign_form(request, Campaign(bureau_id=member(request.user).bureau_id))
 
 
 @login_required
 def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _campaign_form(request, get_object_or_404(_campaigns(request), pk=pk))
+    campaign = get_object_or_404(_campaigns(request), pk=pk)
+    campaign.check_edit(request.user)
+    return _campaign_form(request, campaign)
 
 
 @login_required
@@ -102,7 +98,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "kinds": SchoolKind.choices,
         "state": state,
         "kind": kind,
-        "can_manage": _is_admin(request),
+        "actions": campaign.allowed_actions(request.user),
         "is_school": membership is not None and membership.school_id is not None,
         "query": request.GET.urlencode(),
         "events": campaign.events.filter(school=None).select_related("actor")[:10],
@@ -146,14 +142,19 @@ def plans_export(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _step(request: HttpRequest, obj: Any, run: Any, done: str) -> HttpResponse:
-    try:
-        run()
-    except CampaignError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
-    return redirect(obj)
+def _use_posted_version(request: HttpRequest, record: Any) -> None:
+    """The version of the page the button was pressed on: if the record changed since, the
+    step is refused instead of acting on what the user did not see."""
+    posted = request.POST.get("version", "")
+    if posted.isdigit():
+        record.version = int(posted)
+
+
+def _step(request: HttpRequest, record: Any, run: Any, done: str) -> HttpResponse:
+    _use_posted_version(request, record)
+    run()
+    messages.success(request, done)
+    return redirect(record)
 
 
 @login_required
@@ -174,15 +175,10 @@ def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def campaign_remind(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(_campaigns(request), pk=pk)
-    comment = request.POST.get("comment", "")
-    try:
-        events = campaign.remind_missing(request.user, comment=comment)
-    except CampaignError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, _("%(n)s schools reminded to file their work plan.") % {"n": len(events)}
-        )
+    events = campaign.remind_missing(request.user, comment=request.POST.get("comment", ""))
+    messages.success(
+        request, _("%(n)s schools reminded to file their work plan.") % {"n": len(events)}
+    )
     return redirect(campaign)
 
 
@@ -215,7 +211,7 @@ def my_plan(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(_campaigns(request), pk=pk)
     membership = membership_of(request.user)
     if membership is None or membership.school_id is None:
-        raise PermissionDenied
+        raise NotAllowed(_("Only a school's users have a work plan."))
     plan = WorkPlan.objects.filter(campaign=campaign, school=membership.school_id).first()
     if plan is None:
         if not has_role(request.user, Role.SCHOOL_ADMIN):
@@ -233,14 +229,11 @@ def _get_plan(request: HttpRequest, pk: int) -> WorkPlan:
 @require_GET
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan(request, pk)
-    membership = membership_of(request.user)
-    own = membership is not None and membership.school_id == plan.school_id
     context = {
         "plan": plan,
         "sections": plan.sections.select_related("area"),
         "events": plan.events.select_related("actor"),
-        "can_edit": own and plan.is_editable and has_role(request.user, Role.SCHOOL_ADMIN),
-        "can_review": _is_admin(request) and plan.status == WorkPlanStatus.SUBMITTED,
+        "actions": plan.allowed_actions(request.user),
         "review_form": forms.CommentForm(),
     }
     return render(request, "campaigns/plan_detail.html", context)
@@ -249,28 +242,28 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan(request, pk)
-    form = forms.WorkPlanForm(request.POST or None, request.FILES or None, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan.save_draft(
-                request.user,
-                summary=form.cleaned_data["summary"],
-                sections=form.sections(),
-                document=form.cleaned_data.get("document"),
-            )
-            if "submit" in request.POST:
-                plan.submit(request.user)
-        except CampaignError as exc:
-            form.add_error(None, exc.message)
-        else:
-            done = _("Work plan submitted.") if "submit" in request.POST else _("Draft saved.")
-            messages.success(request, done)
-            return redirect(plan)
-    elif not plan.is_editable:
+    plan.check_school_admin(request.user)
+    if not plan.is_editable:
         messages.error(request, _("A filed work plan cannot be changed."))
         return redirect(plan)
-    elif request.method == "GET":
-        plan._require_school_admin(request.user)
+    form = forms.WorkPlanForm(request.POST or None, request.FILES or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        submit = "submit" in request.POST
+        try:
+            with transaction.atomic():
+                plan.save_draft(
+                    request.user,
+                    summary=form.cleaned_data["summary"],
+                    sections=form.sections(),
+                    document=form.cleaned_data.get("document"),
+                )
+                if submit:
+                    plan.submit(request.user)
+        except (Invalid, Refused) as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Work plan submitted.") if submit else _("Draft saved."))
+            return redirect(plan)
     return render(request, "campaigns/plan_form.html", {"form": form, "plan": plan})
 
 

@@ -34,11 +34,3 @@ class OfficialKind(models.TextChoices):
 class OfficialStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     ISSUED = "issued", _("Issued")
-
-
-class ReminderKind(models.TextChoices):
-    HAZARD_DUE = "hazard_due", _("Hazard deadline near")
-    HAZARD_OVERDUE = "hazard_overdue", _("Hazard overdue")
-    MONTHLY_MISSING = "monthly_missing", _("Monthly report missing")
-    VEHICLE_PAPERS = "vehicle_papers", _("Vehicle papers expiring")
-    WORK_PLAN_MISSING = "work_plan_missing", _("Work plan missing")

@@ -6,9 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.campaigns.models import Campaign
-from xiaoan.core.forms import BootstrapMixin
+from xiaoan.core.forms import BootstrapMixin, VersionedFormMixin
 
 from .choices import OfficialKind
+from .models import MonthlyReport, OfficialReport
 
 
 class MonthForm(BootstrapMixin, forms.Form):
@@ -36,3 +37,34 @@ class GenerateForm(BootstrapMixin, forms.Form):
         if data.get("kind") == OfficialKind.CAMPAIGN_SUMMARY and not data.get("campaign"):
             raise forms.ValidationError(_("A campaign summary needs the campaign."))
         return data
+
+
+class NarrativeForm(VersionedFormMixin, BootstrapMixin, forms.Form):
+    """The school's narrative of a monthly report, with the version the page was read at."""
+
+    narrative = forms.CharField(
+        label=_("The school's narrative"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args: Any, report: MonthlyReport, **kwargs: Any) -> None:
+        self.instance = report
+        kwargs.setdefault("initial", {"narrative": report.narrative})
+        super().__init__(*args, **kwargs)
+
+
+class DocumentTextForm(VersionedFormMixin, BootstrapMixin, forms.Form):
+    """An official document's title and text, with the version the page was read at."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    narrative = forms.CharField(
+        label=_("Text (lines starting with # are headings; [[统计表]] marks where the tables go)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 20, "class": "font-monospace"}),
+    )
+
+    def __init__(self, *args: Any, report: OfficialReport, **kwargs: Any) -> None:
+        self.instance = report
+        kwargs.setdefault("initial", {"title": report.title, "narrative": report.narrative})
+        super().__init__(*args, **kwargs)

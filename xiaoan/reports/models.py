@@ -1,17 +1,19 @@
-"""Monthly reports (月报), official documents (季报, 情况总结材料), notifications, reminders.
+"""Monthly reports (月报) and official documents (季报, 情况总结材料).
 
 A monthly report's figures are compiled from the ledger and frozen when submitted; an official
-document's figures are frozen when generated and its narrative when issued. Transitions are the
-methods below: each checks state and role, runs in a transaction and writes its event row.
+document's figures are frozen when generated and its narrative when issued. Each step is a
+method below: it runs its own check (the same check `allowed_actions` runs), then writes through
+`core.changelog.guarded_update` (expected state and version in one statement) and its event row,
+in one transaction.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -19,31 +21,18 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.accounts.access import membership_of
+from xiaoan.accounts.access import has_role, member, membership_of
 from xiaoan.accounts.choices import Role
-from xiaoan.core.models import TimeStampedModel
+from xiaoan.core.changelog import guarded_update
+from xiaoan.core.errors import Invalid, NotAllowed, Refused
+from xiaoan.core.models import ChangeAction, TimeStampedModel, Versioned, WorkflowEvent
+from xiaoan.core.workflow import Actions
 
-from .choices import (
-    Compliance,
-    MonthlyEventKind,
-    MonthlyStatus,
-    OfficialKind,
-    OfficialStatus,
-    ReminderKind,
-)
-from .querysets import (
-    MonthlyReportQuerySet,
-    NotificationQuerySet,
-    OfficialReportQuerySet,
-)
+# Older code imports the notification from here; it lives in `xiaoan.notifications`.
+from xiaoan.notifications.models import Notification as Notification
 
-
-class ReportError(Exception):
-    """A step cannot be taken now; the message is for the user (API: 409)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+from .choices import Compliance, MonthlyEventKind, MonthlyStatus, OfficialKind, OfficialStatus
+from .querysets import MonthlyReportQuerySet, OfficialReportQuerySet
 
 
 def due_date_for(year: int, month: int) -> datetime.date:
@@ -61,22 +50,13 @@ class OfficialReportManager(models.Manager.from_queryset(OfficialReportQuerySet)
     pass
 
 
-class NotificationManager(models.Manager.from_queryset(NotificationQuerySet)):  # type: ignore[misc]
-    pass
-
-
-def _role(user: Any) -> str | None:
-    membership = membership_of(user)
-    return str(membership.role) if membership is not None else None
-
-
 def check_month_begun(year: int, month: int) -> None:
     """A month's report describes the past: none for a month that has not begun yet."""
     from xiaoan.core.dates import local_today
 
     today = local_today()
     if (year, month) > (today.year, today.month):
-        raise ReportError(
+        raise Invalid(
             gettext(
                 "%(year)s-%(month)02d has not begun yet; a report is compiled for this month or a past one."
             )
@@ -84,7 +64,7 @@ def check_month_begun(year: int, month: int) -> None:
         )
 
 
-class MonthlyReport(TimeStampedModel):
+class MonthlyReport(Actions, Versioned, TimeStampedModel):
     """One school's report of one month: figures from the ledger plus the school's narrative."""
 
     school = models.ForeignKey(
@@ -154,9 +134,35 @@ class MonthlyReport(TimeStampedModel):
         )
         return report
 
+    @classmethod
+    def start(cls, user: Any, year: int, month: int, narrative: str | None = None) -> MonthlyReport:
+        """The school admin opens the school's report of a month, recounted while still open."""
+        report = cls.for_month(cls.check_start(user), year, month)
+        if not report.is_locked:
+            report.compile(user, narrative)
+        return report
+
+    @staticmethod
+    def check_start(user: Any) -> Any:
+        """The school whose reports `user` may start: a school admin's own (else NotAllowed)."""
+        membership = member(user)
+        if membership.role != Role.SCHOOL_ADMIN or membership.school is None:
+            raise NotAllowed(gettext("Only the school's safety administrator may do this."))
+        return membership.school
+
     @property
     def is_locked(self) -> bool:
         return self.status in (MonthlyStatus.SUBMITTED, MonthlyStatus.ACCEPTED)
+
+    # ---- who may take which step now -------------------------------------------------------
+
+    def action_checks(self) -> dict[str, Callable[[Any], object]]:
+        return {
+            "compile": self.check_compile,
+            "submit": self.check_submit,
+            "return": self.check_return,
+            "accept": self.check_accept,
+        }
 
     def check_school_admin(self, user: Any) -> None:
         membership = membership_of(user)
@@ -165,75 +171,106 @@ class MonthlyReport(TimeStampedModel):
             or membership.role != Role.SCHOOL_ADMIN
             or (membership.school_id != self.school_id)
         ):
-            raise PermissionDenied(gettext("Only the school's safety administrator may do this."))
+            raise NotAllowed(gettext("Only the school's safety administrator may do this."))
 
     def check_reviewer(self, user: Any) -> None:
-        if _role(user) != Role.BUREAU_ADMIN:
-            raise PermissionDenied(gettext("Only the bureau's safety officer may review reports."))
+        if not has_role(user, Role.BUREAU_ADMIN):
+            raise NotAllowed(gettext("Only the bureau's safety officer may review reports."))
 
-    def compile(self, user: Any, narrative: str | None = None) -> None:
-        """Recount the figures from the ledger now; only while the report is open for edits."""
+    def check_compile(self, user: Any) -> None:
         self.check_school_admin(user)
         if self.is_locked:
-            raise ReportError(gettext("A submitted report is frozen: it cannot be recompiled."))
+            raise Refused(gettext("A submitted report is frozen: it cannot be recompiled."))
         check_month_begun(self.year, self.month)
-        from .compile import school_month_figures
 
-        with transaction.atomic():
-            self.figures = school_month_figures(self.school, self.year, self.month)
-            self.is_nil = self.figures["nil"]
-            self.compiled_at = timezone.now()
-            if narrative is not None:
-                self.narrative = narrative.strip()
-            self.save()
-            self._event(user, MonthlyEventKind.COMPILED, self.status, "")
-
-    def submit(self, user: Any, narrative: str | None = None) -> None:
-        """Compile once more and lock: the figures are frozen as they stand now."""
+    def check_submit(self, user: Any) -> None:
         self.check_school_admin(user)
         if self.status not in (MonthlyStatus.DRAFT, MonthlyStatus.RETURNED):
-            raise ReportError(gettext("Only a draft or returned report can be submitted."))
+            raise Refused(gettext("Only a draft or returned report can be submitted."))
+
+    def check_return(self, user: Any) -> None:
+        self.check_reviewer(user)
+        if self.status != MonthlyStatus.SUBMITTED:
+            raise Refused(gettext("Only a submitted report can be returned."))
+
+    def check_accept(self, user: Any) -> None:
+        self.check_reviewer(user)
+        if self.status != MonthlyStatus.SUBMITTED:
+            raise Refused(gettext("Only a submitted report can be accepted."))
+
+    # ---- the steps -------------------------------------------------------------------------
+
+    def compile(self, user: Any, narrative: str | None = None) -> MonthlyReportEvent:
+        """Recount the figures from the ledger now (and save the narrative, if given)."""
+        self.check_compile(user)
+        from .compile import school_month_figures
+
+        figures = school_month_figures(self.school, self.year, self.month)
+        changes: dict[str, Any] = {
+            "figures": figures,
+            "is_nil": figures["nil"],
+            "compiled_at": timezone.now(),
+        }
+        if narrative is not None:
+            changes["narrative"] = narrative.strip()
+        return self._apply(user, MonthlyEventKind.COMPILED, changes, action=ChangeAction.UPDATE)
+
+    def submit(self, user: Any, narrative: str | None = None) -> MonthlyReportEvent:
+        """Compile once more and lock: the figures are frozen as they stand now."""
+        self.check_submit(user)
         with transaction.atomic():
-            previous = self.status
             self.compile(user, narrative)
             now = timezone.now()
-            self.status = MonthlyStatus.SUBMITTED
-            self.submitted_at, self.submitted_by = now, user
-            self.first_submitted_at = self.first_submitted_at or now
-            self.save()
-            self._event(user, MonthlyEventKind.SUBMITTED, previous, "")
+            changes = {
+                "status": MonthlyStatus.SUBMITTED,
+                "submitted_at": now,
+                "submitted_by": user,
+                "first_submitted_at": self.first_submitted_at or now,
+            }
+            return self._apply(user, MonthlyEventKind.SUBMITTED, changes)
 
-    def return_for_changes(self, user: Any, comment: str) -> None:
-        self.check_reviewer(user)
-        if self.status != MonthlyStatus.SUBMITTED:
-            raise ReportError(gettext("Only a submitted report can be returned."))
+    def return_for_changes(self, user: Any, comment: str) -> MonthlyReportEvent:
+        self.check_return(user)
         if not comment.strip():
-            raise ReportError(gettext("Say what the school must change."))
-        self._review(user, MonthlyStatus.RETURNED, MonthlyEventKind.RETURNED, comment.strip())
+            raise Invalid(gettext("Say what the school must change."))
+        return self._review(user, MonthlyStatus.RETURNED, MonthlyEventKind.RETURNED, comment)
 
-    def accept(self, user: Any, comment: str = "") -> None:
-        self.check_reviewer(user)
-        if self.status != MonthlyStatus.SUBMITTED:
-            raise ReportError(gettext("Only a submitted report can be accepted."))
-        self._review(user, MonthlyStatus.ACCEPTED, MonthlyEventKind.ACCEPTED, comment.strip())
+    def accept(self, user: Any, comment: str = "") -> MonthlyReportEvent:
+        self.check_accept(user)
+        return self._review(user, MonthlyStatus.ACCEPTED, MonthlyEventKind.ACCEPTED, comment)
 
-    def _review(self, user: Any, status: str, kind: str, comment: str) -> None:
+    def _review(self, user: Any, status: str, kind: str, comment: str) -> MonthlyReportEvent:
+        changes = {
+            "status": status,
+            "review_comment": comment.strip(),
+            "reviewed_at": timezone.now(),
+            "reviewed_by": user,
+        }
+        return self._apply(user, kind, changes, comment.strip())
+
+    # ---- the one place that writes ---------------------------------------------------------
+
+    def _apply(
+        self,
+        user: Any,
+        kind: str,
+        changes: dict[str, Any],
+        comment: str = "",
+        action: str = ChangeAction.STATE,
+    ) -> MonthlyReportEvent:
+        """Write `changes` only if nobody saved since this object was read and the state is
+        still the one read, then the event row: one transaction (else `Stale`, nothing kept)."""
+        previous = self.status
         with transaction.atomic():
-            previous = self.status
-            self.status, self.review_comment = status, comment
-            self.reviewed_at, self.reviewed_by = timezone.now(), user
-            self.save()
-            self._event(user, kind, previous, comment)
-
-    def _event(self, user: Any, kind: str, previous: str, comment: str) -> None:
-        MonthlyReportEvent.objects.create(
-            report=self,
-            actor=user,
-            kind=kind,
-            from_status=previous,
-            to_status=self.status,
-            comment=comment,
-        )
+            guarded_update(self, changes, user=user, expect={"status": previous}, action=action)
+            return MonthlyReportEvent.objects.create(
+                report=self,
+                actor=user,
+                kind=kind,
+                from_status=previous,
+                to_status=self.status,
+                comment=comment,
+            )
 
     def compliance(self, today: datetime.date) -> str:
         return compliance_of(self, self.year, self.month, today)
@@ -252,31 +289,23 @@ def compliance_of(report: MonthlyReport | None, year: int, month: int, today: da
     return Compliance.ON_TIME if submitted_on <= due else Compliance.LATE
 
 
-class MonthlyReportEvent(models.Model):
+class MonthlyReportEvent(WorkflowEvent):
     """One step of a monthly report's history; never edited or deleted."""
 
     report = models.ForeignKey(
         MonthlyReport, models.CASCADE, related_name="events", verbose_name=_("monthly report")
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("by")
-    )
-    kind = models.CharField(_("step"), max_length=10, choices=MonthlyEventKind.choices)
-    from_status = models.CharField(_("from"), max_length=10, blank=True)
-    to_status = models.CharField(_("to"), max_length=10)
-    comment = models.TextField(_("comment"), blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    kind = models.CharField(_("step"), max_length=25, choices=MonthlyEventKind.choices)
 
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("monthly report event")
         verbose_name_plural = _("monthly report events")
-        ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.report} · {self.get_kind_display()}"
 
 
-class OfficialReport(TimeStampedModel):
+class OfficialReport(Actions, Versioned, TimeStampedModel):
     """A document the bureau sends: the quarterly report or a campaign's summary.
 
     Figures are frozen when generated; the narrative is the bureau's to edit until issued.
@@ -354,77 +383,43 @@ class OfficialReport(TimeStampedModel):
     def is_issued(self) -> bool:
         return self.status == OfficialStatus.ISSUED
 
-    def check_editor(self, user: Any) -> None:
-        if _role(user) != Role.BUREAU_ADMIN and not getattr(user, "is_superuser", False):
-            raise PermissionDenied(gettext("Only the bureau's safety officer may edit documents."))
+    def action_checks(self) -> dict[str, Callable[[Any], object]]:
+        return {"edit": self.check_edit, "issue": self.check_issue}
 
-    def edit(self, user: Any, *, title: str, narrative: str) -> None:
+    def check_editor(self, user: Any) -> None:
+        if not has_role(user, Role.BUREAU_ADMIN):
+            raise NotAllowed(gettext("Only the bureau's safety officer may edit documents."))
+
+    def check_edit(self, user: Any) -> None:
         self.check_editor(user)
         if self.is_issued:
-            raise ReportError(gettext("An issued document cannot be changed."))
-        self.title, self.narrative = title.strip(), narrative.strip()
-        self.save(update_fields=["title", "narrative", "updated_at"])
+            raise Refused(gettext("An issued document cannot be changed."))
+
+    def check_issue(self, user: Any) -> None:
+        self.check_editor(user)
+        if self.is_issued:
+            raise Refused(gettext("The document has already been issued."))
+
+    def edit(self, user: Any, *, title: str, narrative: str) -> None:
+        """Change the draft's title and text; refused (`Stale`) if saved since it was read."""
+        self.check_edit(user)
+        if not title.strip():
+            raise Invalid(gettext("Give the document a title."))
+        changes = {"title": title.strip(), "narrative": narrative.strip()}
+        guarded_update(
+            self,
+            changes,
+            user=user,
+            expect={"status": OfficialStatus.DRAFT},
+            action=ChangeAction.UPDATE,
+        )
 
     def issue(self, user: Any) -> None:
-        self.check_editor(user)
-        with transaction.atomic():
-            updated = OfficialReport.objects.filter(pk=self.pk, status=OfficialStatus.DRAFT).update(
-                status=OfficialStatus.ISSUED, issued_at=timezone.now(), issued_by=user
-            )
-            if not updated:
-                raise ReportError(gettext("The document has already been issued."))
-        self.refresh_from_db()
-
-
-class Notification(TimeStampedModel):
-    """A message to one user in the app (and by email where the user has one)."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.CASCADE,
-        related_name="notifications",
-        verbose_name=_("recipient"),
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
-    text = models.CharField(_("text"), max_length=300)
-    link = models.CharField(_("link"), max_length=300, blank=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-
-    objects = NotificationManager()
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
-
-    def __str__(self) -> str:
-        return self.text
-
-    @property
-    def is_read(self) -> bool:
-        return self.read_at is not None
-
-
-class ReminderLog(models.Model):
-    """The guard against double sending: one row per (kind, object, recipient, day)."""
-
-    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
-    object_key = models.CharField(_("object"), max_length=100)
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("recipient")
-    )
-    day = models.DateField(_("day"))
-    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("reminder sent")
-        verbose_name_plural = _("reminders sent")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "object_key", "recipient", "day"], name="reminderlog_once_a_day"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.object_key} → {self.recipient_id} {self.day}"
+        """Sign the document off: its narrative is frozen from now on."""
+        self.check_issue(user)
+        changes = {
+            "status": OfficialStatus.ISSUED,
+            "issued_at": timezone.now(),
+            "issued_by": user,
+        }
+        guarded_update(self, changes, user=user, expect={"status": OfficialStatus.DRAFT})

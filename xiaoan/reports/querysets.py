@@ -40,13 +40,3 @@ class OfficialReportQuerySet(models.QuerySet):
         if membership.role == Role.GOV_VIEWER:
             return self.filter(bureau=membership.bureau_id, status=OfficialStatus.ISSUED)
         return self.none()
-
-
-class NotificationQuerySet(models.QuerySet):
-    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(recipient=user)
-
-    def unread(self) -> Self:
-        return self.filter(read_at__isnull=True)

@@ -1,7 +1,8 @@
 """Reminders: find what needs someone's attention and tell them once a day, no more.
 
-Safe to run from cron every few minutes: a ReminderLog row per (kind, object, recipient, day)
-is created before a notification is sent, and the unique constraint lets only one run win.
+Safe to run from cron every few minutes: `notifications.sending.notify` keeps one guard row per
+(kind, object, recipient, day), and its unique constraint lets only one run win. Each reminder
+is stored as a kind and its parameters and put into words in the reader's language.
 """
 
 from __future__ import annotations
@@ -9,9 +10,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from xiaoan.accounts.choices import Role
@@ -19,33 +17,11 @@ from xiaoan.accounts.models import Membership
 from xiaoan.core.dates import local_today
 from xiaoan.hazards.choices import HazardStatus
 from xiaoan.hazards.models import Hazard
+from xiaoan.notifications.choices import NotificationKind
+from xiaoan.notifications.sending import notify
 
-from .choices import Compliance, ReminderKind
-from .models import MonthlyReport, Notification, ReminderLog, compliance_of
-
-
-def notify(
-    user: Any, kind: str, object_key: str, text: str, link: str = "", day: Any = None
-) -> Notification | None:
-    """Notify `user` unless the same reminder already went out that day; None if it did."""
-    day = day or local_today()
-    try:
-        with transaction.atomic():
-            ReminderLog.objects.create(kind=kind, object_key=object_key, recipient=user, day=day)
-            notification = Notification.objects.create(
-                recipient=user, kind=kind, text=text[:300], link=link
-            )
-    except IntegrityError:
-        return None
-    if user.email:
-        send_mail(
-            text[:78],
-            f"{text}\n{link}",
-            settings.DEFAULT_FROM_EMAIL,
-            [user.email],
-            fail_silently=True,
-        )
-    return notification
+from .choices import Compliance
+from .models import MonthlyReport, compliance_of
 
 
 def _school_admins(school_ids: set[int]) -> dict[int, list[Any]]:
@@ -80,15 +56,16 @@ def hazard_reminders(today: datetime.date, days: int) -> int:
     sent = 0
     for h in hazards:
         link = reverse("hazards:detail", args=[h.pk])
+        params: dict[str, Any] = {"code": h.code, "school": h.school.name}
         if h.deadline < today:
-            kind = ReminderKind.HAZARD_OVERDUE
-            text = f"隐患{h.code}({h.school.name})已超过整改期限{(today - h.deadline).days}天,请尽快整改。"
+            kind = NotificationKind.HAZARD_OVERDUE
+            params["days"] = (today - h.deadline).days
             users = schools.get(h.school_id, []) + bureaus.get(h.bureau_id, [])
         else:
-            kind = ReminderKind.HAZARD_DUE
-            text = f"隐患{h.code}({h.school.name})整改期限为{h.deadline:%Y-%m-%d},请按期完成整改。"
+            kind = NotificationKind.HAZARD_DUE
+            params["deadline"] = h.deadline.isoformat()
             users = schools.get(h.school_id, [])
-        sent += sum(1 for u in users if notify(u, kind, h.code, text, link, today))
+        sent += sum(1 for u in users if notify(u, kind, params, link=link, key=h.code, day=today))
     return sent
 
 
@@ -122,33 +99,68 @@ def monthly_reminders(
     link = reverse("reports:monthly_list")
     sent = 0
     for school in late:
-        text = f"{school.name}{year}年{month}月安全月报尚未报送,请尽快编制并提交。"
+        params = {"school": school.name, "year": year, "month": month}
         key = f"{school.pk}:{year}-{month:02d}"
         sent += sum(
             1
             for u in admins.get(school.pk, [])
-            if notify(u, ReminderKind.MONTHLY_MISSING, key, text, link, today)
+            if notify(u, NotificationKind.MONTHLY_MISSING, params, link=link, key=key, day=today)
         )
     return sent
 
 
 def vehicle_paper_reminders(today: datetime.date, days: int) -> int:
-    """Expiring vehicle papers, from the vehicles and drivers register."""
-    from xiaoan.registers.reminders import expiring_vehicle_papers
+    """Vehicle inspections and insurance, and driving licences, due within `days` (or past)
+    → the school's admins."""
+    from xiaoan.registers.reminders import expiring
 
+    vehicles, drivers = expiring(today, days)
+    admins = _school_admins({v.school_id for v in vehicles} | {d.school_id for d in drivers})
+    link = reverse("registers:papers")
+    until = today + datetime.timedelta(days=days)
     sent = 0
-    for item in expiring_vehicle_papers(today=today, days=days):
-        for user in item.get("recipients", []):
-            if notify(
-                user,
-                ReminderKind.VEHICLE_PAPERS,
-                str(item["key"]),
-                str(item["text"]),
-                str(item.get("link", "")),
+    for vehicle in vehicles:
+        for paper, due in vehicle.papers_due(until):
+            params = {
+                "school": vehicle.school.name,
+                "plate": vehicle.plate,
+                "paper": paper,
+                "state": "expired" if due < today else "expiring",
+                "due": due.isoformat(),
+            }
+            key = f"vehicle:{vehicle.pk}:{paper}:{due.isoformat()}"
+            sent += _tell(
+                admins.get(vehicle.school_id, []),
+                NotificationKind.VEHICLE_PAPERS,
+                params,
+                link,
+                key,
                 today,
-            ):
-                sent += 1
+            )
+    for driver in drivers:
+        due = driver.licence_valid_until
+        params = {
+            "school": driver.school.name,
+            "driver": driver.name,
+            "state": "expired" if due < today else "expiring",
+            "due": due.isoformat(),
+        }
+        key = f"driver:{driver.pk}:licence:{due.isoformat()}"
+        sent += _tell(
+            admins.get(driver.school_id, []),
+            NotificationKind.DRIVER_LICENCE,
+            params,
+            link,
+            key,
+            today,
+        )
     return sent
+
+
+def _tell(
+    users: list[Any], kind: str, params: dict[str, Any], link: str, key: str, day: datetime.date
+) -> int:
+    return sum(1 for u in users if notify(u, kind, params, link=link, key=key, day=day))
 
 
 def send_reminders(today: datetime.date | None = None, days: int = 3) -> dict[str, int]:

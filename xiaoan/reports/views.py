@@ -1,5 +1,7 @@
-"""Pages of the reports app: monthly reports, the compliance board, official documents,
-the dashboard and notifications. Actions load through for_user and call the model methods."""
+"""Pages of the reports app: monthly reports, the compliance board, official documents and the
+dashboard. Actions load through for_user and call the model methods, which check who may take
+the step now; a refused step comes back as a message (`core.middleware`), a refused edit as a
+form error with what was typed kept."""
 
 from __future__ import annotations
 
@@ -19,9 +21,10 @@ from django.utils.translation import gettext as _
 from django.views import generic
 from django.views.decorators.http import require_GET, require_POST
 
-from xiaoan.accounts.access import member, membership_of, require_role, role_of
+from xiaoan.accounts.access import member, membership_of, require_role
 from xiaoan.accounts.choices import Role
 from xiaoan.core.dates import local_today
+from xiaoan.core.errors import Invalid, Refused
 from xiaoan.core.excel import build_workbook, workbook_response
 
 from . import official, stats
@@ -29,8 +32,8 @@ from .choices import Compliance, OfficialKind
 from .exports import CONTENT_TYPES
 from .exports import render as render_file
 from .filters import MonthlyReportFilter
-from .forms import GenerateForm, MonthForm
-from .models import MonthlyReport, Notification, OfficialReport, ReportError
+from .forms import DocumentTextForm, GenerateForm, MonthForm, NarrativeForm
+from .models import MonthlyReport, OfficialReport
 from .reminders import monthly_reminders, previous_month
 
 BUREAU_ROLES = (Role.BUREAU_ADMIN, Role.BUREAU_LEADER, Role.GOV_VIEWER)
@@ -99,69 +102,76 @@ def monthly_export(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def monthly_start(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, Role.SCHOOL_ADMIN)
+    MonthlyReport.check_start(request.user)
     form = MonthForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a valid year and month."))
         return redirect("reports:monthly_list")
-    school = member(request.user).school
     try:
         year, month = form.cleaned_data["year"], form.cleaned_data["month"]
-        report = MonthlyReport.for_month(school, year, month)
-    except ReportError as error:
+        report = MonthlyReport.start(request.user, year, month)
+    except Invalid as error:
         messages.error(request, error.message)
         return redirect("reports:monthly_list")
-    if not report.is_locked:
-        report.compile(request.user)
     return redirect(report)
 
 
-class MonthlyDetailView(LoginRequiredMixin, generic.DetailView):
-    template_name = "reports/monthly_detail.html"
-
-    def get_queryset(self) -> QuerySet[MonthlyReport]:
-        return MonthlyReport.objects.for_user(self.request.user).select_related("school")
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        report = self.object
-        membership = membership_of(self.request.user)
-        role = getattr(membership, "role", None)
-        return super().get_context_data(
-            events=report.events.select_related("actor"),
-            can_edit=role == Role.SCHOOL_ADMIN and not report.is_locked,
-            can_review=role == Role.BUREAU_ADMIN and report.status == "submitted",
-            compliance=Compliance(report.compliance(local_today())).label,
-            **kwargs,
-        )
+def _monthly(request: HttpRequest, pk: int) -> MonthlyReport:
+    reports = MonthlyReport.objects.for_user(request.user).select_related("school")
+    return get_object_or_404(reports, pk=pk)
 
 
-def _report_step(
-    request: HttpRequest, reports: Any, pk: int, step: Callable[[Any], None], done: str
+def _monthly_page(
+    request: HttpRequest, report: MonthlyReport, form: NarrativeForm | None = None
 ) -> HttpResponse:
-    """Load a report through for_user, take one workflow step, say how it went, go back."""
-    report = get_object_or_404(reports.for_user(request.user), pk=pk)
-    try:
-        step(report)
-    except ReportError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, done)
-    return redirect(report)
+    context = {
+        "object": report,
+        "actions": report.allowed_actions(request.user),
+        "form": form or NarrativeForm(report=report),
+        "events": report.events.select_related("actor"),
+        "compliance": Compliance(report.compliance(local_today())).label,
+    }
+    return render(request, "reports/monthly_detail.html", context)
 
 
-def _monthly_step(
-    request: HttpRequest, pk: int, step: Callable[[MonthlyReport], None], done: str
+@require_GET
+@login_required
+def monthly_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _monthly_page(request, _monthly(request, pk))
+
+
+def _use_posted_version(request: HttpRequest, record: Any) -> None:
+    """The version of the page the button was pressed on: if the record changed since, the
+    step is refused instead of acting on what the user did not see."""
+    posted = request.POST.get("version", "")
+    if posted.isdigit():
+        record.version = int(posted)
+
+
+def _narrative_step(
+    request: HttpRequest, pk: int, step: Callable[[MonthlyReport, str], Any], done: str
 ) -> HttpResponse:
-    return _report_step(request, MonthlyReport.objects.all(), pk, step, done)
+    """Save the narrative with a step; a refused one shows the page again with the text typed."""
+    report = _monthly(request, pk)
+    form = NarrativeForm(request.POST, report=report)
+    if form.is_valid():
+        try:
+            step(report, form.cleaned_data["narrative"])
+        except (Invalid, Refused) as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, done)
+            return redirect(report)
+    return _monthly_page(request, report, form)
 
 
 @require_POST
 @login_required
 def monthly_compile(request: HttpRequest, pk: int) -> HttpResponse:
-    return _monthly_step(
+    return _narrative_step(
         request,
         pk,
-        lambda r: r.compile(request.user, request.POST.get("narrative")),
+        lambda r, text: r.compile(request.user, text),
         _("Figures recounted from the ledger."),
     )
 
@@ -169,18 +179,28 @@ def monthly_compile(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def monthly_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _monthly_step(
+    return _narrative_step(
         request,
         pk,
-        lambda r: r.submit(request.user, request.POST.get("narrative")),
+        lambda r, text: r.submit(request.user, text),
         _("Report submitted to the bureau."),
     )
+
+
+def _review_step(
+    request: HttpRequest, pk: int, step: Callable[[MonthlyReport], Any], done: str
+) -> HttpResponse:
+    report = _monthly(request, pk)
+    _use_posted_version(request, report)
+    step(report)
+    messages.success(request, done)
+    return redirect(report)
 
 
 @require_POST
 @login_required
 def monthly_return(request: HttpRequest, pk: int) -> HttpResponse:
-    return _monthly_step(
+    return _review_step(
         request,
         pk,
         lambda r: r.return_for_changes(request.user, request.POST.get("comment", "")),
@@ -191,7 +211,7 @@ def monthly_return(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def monthly_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    return _monthly_step(
+    return _review_step(
         request,
         pk,
         lambda r: r.accept(request.user, request.POST.get("comment", "")),
@@ -290,10 +310,11 @@ class OfficialListView(LoginRequiredMixin, generic.ListView):
         return OfficialReport.objects.for_user(self.request.user).select_related("campaign")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        membership = member(self.request.user)
+        membership = membership_of(self.request.user)
+        bureau_id = membership.bureau_id if membership is not None else None
         return super().get_context_data(
-            form=GenerateForm(bureau_id=membership.bureau_id, initial={"year": local_today().year}),
-            can_generate=membership.role == Role.BUREAU_ADMIN,
+            form=GenerateForm(bureau_id=bureau_id, initial={"year": local_today().year}),
+            can_generate=membership is not None and membership.role == Role.BUREAU_ADMIN,
             **kwargs,
         )
 
@@ -327,48 +348,59 @@ def official_generate(request: HttpRequest) -> HttpResponse:
     return redirect(report)
 
 
-class OfficialDetailView(LoginRequiredMixin, generic.DetailView):
-    template_name = "reports/official_detail.html"
-
-    def get_queryset(self) -> QuerySet[OfficialReport]:
-        return OfficialReport.objects.for_user(self.request.user)
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        role = role_of(self.request.user)
-        can_edit = role == Role.BUREAU_ADMIN and not self.object.is_issued
-        return super().get_context_data(
-            can_edit=can_edit,
-            blocks=[] if can_edit else official.page_blocks(self.object),
-            formats=list(CONTENT_TYPES),
-            **kwargs,
-        )
+def _official(request: HttpRequest, pk: int) -> OfficialReport:
+    return get_object_or_404(OfficialReport.objects.for_user(request.user), pk=pk)
 
 
-def _official_step(
-    request: HttpRequest, pk: int, step: Callable[[OfficialReport], None], done: str
+def _official_page(
+    request: HttpRequest, report: OfficialReport, form: DocumentTextForm | None = None
 ) -> HttpResponse:
-    return _report_step(request, OfficialReport.objects.all(), pk, step, done)
+    actions = report.allowed_actions(request.user)
+    context = {
+        "object": report,
+        "actions": actions,
+        "form": form or DocumentTextForm(report=report),
+        "blocks": [] if "edit" in actions else official.page_blocks(report),
+        "formats": list(CONTENT_TYPES),
+    }
+    return render(request, "reports/official_detail.html", context)
+
+
+@require_GET
+@login_required
+def official_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _official_page(request, _official(request, pk))
 
 
 @require_POST
 @login_required
 def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _official_step(
-        request,
-        pk,
-        lambda r: r.edit(
-            request.user,
-            title=request.POST.get("title", r.title),
-            narrative=request.POST.get("narrative", r.narrative),
-        ),
-        _("Document saved."),
-    )
+    report = _official(request, pk)
+    report.check_editor(request.user)
+    form = DocumentTextForm(request.POST, report=report)
+    if form.is_valid():
+        try:
+            report.edit(
+                request.user,
+                title=form.cleaned_data["title"],
+                narrative=form.cleaned_data["narrative"],
+            )
+        except (Invalid, Refused) as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Document saved."))
+            return redirect(report)
+    return _official_page(request, report, form)
 
 
 @require_POST
 @login_required
 def official_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    return _official_step(request, pk, lambda r: r.issue(request.user), _("Document issued."))
+    report = _official(request, pk)
+    _use_posted_version(request, report)
+    report.issue(request.user)
+    messages.success(request, _("Document issued."))
+    return redirect(report)
 
 
 @require_GET
@@ -397,28 +429,3 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "data": stats.dashboard(request.user, form),
         },
     )
-
-
-class NotificationListView(LoginRequiredMixin, generic.ListView):
-    template_name = "reports/notifications.html"
-    paginate_by = 50
-
-    def get_queryset(self) -> QuerySet[Notification]:
-        return Notification.objects.for_user(self.request.user)
-
-
-@require_POST
-@login_required
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
-    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
-    return redirect(notification.link or "reports:notifications")
-
-
-@require_POST
-@login_required
-def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    Notification.objects.for_user(request.user).unread().update(read_at=timezone.now())
-    return redirect("reports:notifications")

@@ -1,7 +1,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from xiaoan.campaigns.models import Campaign, CampaignError, WorkPlan
+from xiaoan.campaigns.models import Campaign, WorkPlan
+from xiaoan.core.errors import Invalid, Refused
 from xiaoan.hazards.models import Area
 
 
@@ -21,7 +22,7 @@ def test_returned_plan_can_be_revised_and_resubmitted(campaign, school_a, alice,
     plan = campaign.plan_for(school_a)
     plan.save_draft(alice, summary="总体方案", sections={})
     plan.submit(alice)
-    with pytest.raises(CampaignError):
+    with pytest.raises(Invalid):
         plan.return_to_school(bureau_admin, comment="")
     plan.return_to_school(bureau_admin, comment="请补充校车安全措施")
     assert plan.status == "returned" and plan.is_editable
@@ -31,7 +32,7 @@ def test_returned_plan_can_be_revised_and_resubmitted(campaign, school_a, alice,
 
 
 def test_empty_plan_cannot_be_submitted(campaign, school_a, alice):
-    with pytest.raises(CampaignError):
+    with pytest.raises(Invalid):
         campaign.plan_for(school_a).submit(alice)
 
 
@@ -44,7 +45,7 @@ def test_filed_plan_is_locked_and_only_its_school_admin_writes_it(
             plan.save_draft(user, summary="x", sections={})
     plan.save_draft(alice, summary="x", sections={})
     plan.submit(alice)
-    with pytest.raises(CampaignError):
+    with pytest.raises(Refused):
         plan.save_draft(alice, summary="y", sections={})
     with pytest.raises(PermissionDenied):
         plan.accept(alice)
@@ -76,7 +77,7 @@ def test_campaign_runs_from_planned_to_closed(bureau, bureau_admin, leader):
     )
     with pytest.raises(PermissionDenied):
         campaign.start(leader)
-    with pytest.raises(CampaignError):
+    with pytest.raises(Refused):
         campaign.close(bureau_admin)
     campaign.start(bureau_admin)
     campaign.close(bureau_admin)
@@ -96,7 +97,7 @@ def test_work_plans_are_isolated_per_school(campaign, school_a, school_b, alice,
 def test_reminded_schools_admins_are_notified_once_a_day(
     campaign, school_a, school_b, alice, bob, bureau_admin
 ):
-    from xiaoan.reports.models import Notification
+    from xiaoan.notifications.models import Notification
 
     plan = campaign.plan_for(school_a)
     plan.save_draft(alice, summary="方案", sections={})
@@ -105,4 +106,4 @@ def test_reminded_schools_admins_are_notified_once_a_day(
     campaign.remind_missing(bureau_admin)
     [notification] = Notification.objects.all()
     assert notification.recipient == bob
-    assert campaign.name in notification.text and "工作方案" in notification.text
+    assert campaign.name in notification.message and "工作方案" in notification.message

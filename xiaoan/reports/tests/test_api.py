@@ -31,7 +31,7 @@ def test_bureau_reviews_and_filters_over_the_api(as_user, alice, bureau_admin, s
     report.submit(alice)
     client = as_user(bureau_admin)
     url = f"/api/v1/monthly-reports/{report.pk}/return/"
-    assert client.post(url, {"comment": ""}).status_code == 409
+    assert client.post(url, {"comment": ""}).status_code == 400
     assert client.post(url, {"comment": "补充"}).json()["status"] == "returned"
     listed = client.get("/api/v1/monthly-reports/?status=returned&month=9").json()
     assert [r["id"] for r in listed["results"]] == [report.pk]

@@ -8,8 +8,9 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
 
+from xiaoan.core.errors import Invalid, Refused
 from xiaoan.reports.choices import Compliance, MonthlyStatus
-from xiaoan.reports.models import MonthlyReport, ReportError, compliance_of, due_date_for
+from xiaoan.reports.models import MonthlyReport, compliance_of, due_date_for
 from xiaoan.reports.official import compliance_rows
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +72,7 @@ def test_submitted_figures_are_frozen_against_later_hazard_edits(
     september_ledger[1].save()
     report.refresh_from_db()
     assert by_area(report)["fire"]["open"] == 1
-    with pytest.raises(ReportError):
+    with pytest.raises(Refused):
         report.compile(alice)
     assert report.events.count() == 2  # compiled, submitted
 
@@ -80,7 +81,7 @@ def test_submitted_figures_are_frozen_against_later_hazard_edits(
 def test_returned_report_is_resubmitted_and_accepted(alice, bureau_admin, school_a):
     report = MonthlyReport.for_month(school_a, 2014, 9)
     report.submit(alice)
-    with pytest.raises(ReportError):
+    with pytest.raises(Invalid):
         report.return_for_changes(bureau_admin, " ")
     report.return_for_changes(bureau_admin, "请补充整改措施")
     assert report.status == MonthlyStatus.RETURNED

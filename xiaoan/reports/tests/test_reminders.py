@@ -10,7 +10,8 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 
-from xiaoan.reports.models import MonthlyReport, Notification, ReminderLog
+from xiaoan.notifications.models import Notification, ReminderLog
+from xiaoan.reports.models import MonthlyReport
 from xiaoan.reports.reminders import send_reminders
 
 pytestmark = pytest.mark.django_db
@@ -18,10 +19,13 @@ pytestmark = pytest.mark.django_db
 OCT_8 = datetime.date(2014, 10, 8)
 
 
-def test_remind_sends_once_not_twice(alice, bob, bureau_admin, september_ledger, settings):
+def test_remind_sends_once_not_twice(
+    alice, bob, bureau_admin, september_ledger, django_capture_on_commit_callbacks
+):
     alice.email = "alice@example.org"
     alice.save()
-    first = send_reminders(today=OCT_8, days=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = send_reminders(today=OCT_8, days=3)
     # September's fire hazard (deadline 25 Sep) is overdue → alice and the bureau officer;
     # the food hazard is due 10 Oct (within 3 days) → alice; both schools' September reports
     # are missing after 5 Oct → alice and bob.
@@ -31,7 +35,8 @@ def test_remind_sends_once_not_twice(alice, bob, bureau_admin, september_ledger,
     assert texts == ["hazard_due", "hazard_overdue", "monthly_missing"]
     assert Notification.objects.filter(recipient=bureau_admin).count() == 1
     assert ReminderLog.objects.count() == 5
-    assert len(mail.outbox) == 3  # only alice has an email address
+    assert len(mail.outbox) == 3  # only alice has an email address, in Chinese
+    assert "请按期完成整改" in mail.outbox[0].body or "请按期完成整改" in mail.outbox[1].body
 
 
 def test_a_submitted_report_is_not_reminded(alice, bob, school_a):

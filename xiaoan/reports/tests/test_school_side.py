@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from xiaoan.notifications.sending import notify
 from xiaoan.reports.models import MonthlyReport
-from xiaoan.reports.reminders import notify
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_a_month_not_yet_begun_is_refused_on_the_page(as_user, alice, school_a):
 @time_machine.travel(NOV_2026, tick=False)
 def test_a_month_not_yet_begun_is_refused_by_the_api(as_user, alice, school_a):
     response = as_user(alice).post("/api/v1/monthly-reports/", {"year": 2026, "month": 12})
-    assert response.status_code == 409
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
     assert not MonthlyReport.objects.filter(school=school_a).exists()
 
 
@@ -40,7 +40,8 @@ def test_history_and_submitter_show_the_persons_name(as_user, alice, school_a):
     client = as_user(alice)
     client.post(reverse("reports:monthly_start"), {"year": 2014, "month": 9})
     report = MonthlyReport.objects.get(school=school_a)
-    client.post(reverse("reports:monthly_submit", args=[report.pk]), {"narrative": "无"})
+    submit = reverse("reports:monthly_submit", args=[report.pk])
+    client.post(submit, {"narrative": "无", "version": report.version})
     page = client.get(report.get_absolute_url()).content.decode()
     assert f"{alice.get_full_name()}于" in page
     assert f"· {alice.get_full_name()} · 已报送" in page
@@ -67,6 +68,7 @@ def test_school_dashboard_leaves_out_the_ranking_of_schools(as_user, alice, bure
 
 
 def test_a_notification_is_opened_with_a_button_that_says_so(as_user, alice):
-    notify(alice, "monthly_missing", "S-A-2014-09", "九月月报尚未报送", link="/reports/monthly/")
+    params = {"school": "清溪区实验小学", "year": 2014, "month": 9}
+    notify(alice, "monthly_missing", params, link="/reports/monthly/", key="S-A-2014-09")
     page = as_user(alice).get(reverse("reports:notifications")).content.decode()
     assert ">查看</button>" in page and ">整改中</button>" not in page
