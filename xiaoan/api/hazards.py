@@ -310,6 +310,7 @@ class HazardViewSet(
         responses={201: HazardDetailSerializer, **error_responses(400, 403)},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        Hazard.check_reporter(request.user)  # who before what
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         hazard = Hazard.objects.report(reported_by=request.user, **serializer.validated_data)
@@ -319,6 +320,7 @@ class HazardViewSet(
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Correct the report's details; `version` is required and must be current."""
         hazard = self.get_object()
+        hazard.refuse_if_not_allowed(request.user, "edit")  # who before what
         serializer = HazardEditInputSerializer(
             data=request.data, context=self.get_serializer_context()
         )

@@ -253,7 +253,9 @@ class OfficialReportViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def edit(self, request: Request, pk: str) -> Response:
         """Change a draft's title and text (bureau admin)."""
-        report, args = self.get_object(), _validated(DocumentTextSerializer, request)
+        report = self.get_object()
+        report.refuse_if_not_allowed(request.user, "edit")  # who before what
+        args = _validated(DocumentTextSerializer, request)
         _read_at(report, args)
         report.edit(request.user, title=args["title"], narrative=args["narrative"])
         return Response(self.get_serializer(report).data)
@@ -264,7 +266,9 @@ class OfficialReportViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def issue(self, request: Request, pk: str) -> Response:
         """Sign the draft off; its text is frozen from then on (bureau admin)."""
-        report, args = self.get_object(), _validated(IssueSerializer, request)
+        report = self.get_object()
+        report.refuse_if_not_allowed(request.user, "issue")  # who before what
+        args = _validated(IssueSerializer, request)
         _read_at(report, args)
         report.issue(request.user)
         return Response(self.get_serializer(report).data)

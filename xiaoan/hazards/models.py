@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.accounts.access import membership_of
+from xiaoan.accounts.access import has_role, membership_of
 from xiaoan.accounts.choices import Role
 from xiaoan.core.changelog import guarded_update, readable, record_change
 from xiaoan.core.dates import local_today
@@ -344,11 +344,22 @@ class Hazard(Actions, TimeStampedModel):
         if role is None or (role != "superuser" and role not in roles):
             raise NotAllowed(message)
 
+    REPORTER_ROLES = (
+        Role.BUREAU_ADMIN,
+        Role.BUREAU_LEADER,
+        Role.DEPT_INSPECTOR,
+        *Role.school_roles(),
+    )
+
+    @classmethod
+    def check_reporter(cls, user: Any) -> None:
+        """Whether the user's role reports hazards at all (before any input is read)."""
+        if not has_role(user, *cls.REPORTER_ROLES):
+            raise NotAllowed(gettext("Your role may not report hazards at this school."))
+
     def check_can_report(self, user: Any) -> None:
         self._require(
-            user,
-            (Role.BUREAU_ADMIN, Role.BUREAU_LEADER, Role.DEPT_INSPECTOR, *Role.school_roles()),
-            gettext("Your role may not report hazards at this school."),
+            user, self.REPORTER_ROLES, gettext("Your role may not report hazards at this school.")
         )
 
     def _require_manager(self, user: Any) -> None:
