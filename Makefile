@@ -39,7 +39,7 @@ test: dev
 	$(BIN)/xiaoan makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/mypy xiaoan
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist loadgroup
 
 lint: dev
 	$(BIN)/ruff check .

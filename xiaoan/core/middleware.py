@@ -100,10 +100,13 @@ class DomainErrorMiddleware:
                 request, "refused.html", {"message": exception.message}, status=exception.status
             )
             return response
-        messages.error(request, exception.message)
         back = request.META.get("HTTP_REFERER", "")
         if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-            back = request.path
+            # No page to go back to (a step's address answers POST only): say it here.
+            return render(
+                request, "refused.html", {"message": exception.message}, status=exception.status
+            )
+        messages.error(request, exception.message)
         if request.headers.get("HX-Request"):
             response = HttpResponse(status=204)
             response["HX-Redirect"] = back

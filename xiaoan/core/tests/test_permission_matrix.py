@@ -22,6 +22,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from . import permission_matrix as matrix
 
+# One worker runs every cell, so the demo district is loaded once (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("permission-matrix")
+
 MATRIX_FILE = "xiaoan/core/tests/permission_matrix.py"
 PAGE_NAMESPACES_COVERED_WHOLE = {"admin"}  # Django's admin: superusers only, two samples stand
 
