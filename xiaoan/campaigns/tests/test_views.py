@@ -177,4 +177,4 @@ def test_plan_form_names_the_filed_document_and_offers_only_document_types(
     doc = SimpleUploadedFile("安全方案.docx", b"PK\x03\x04 word", content_type="application/msword")
     client.post(_url("plan_edit", plan.pk), {"summary": "总体方案", "document": doc})
     page = client.get(_url("plan_edit", plan.pk)).content.decode()
-    assert "已上传方案文件:安全方案.docx。如需替换,再选择新文件。" in page
+    assert "已上传方案文件：安全方案.docx。如需替换，再选择新文件。" in page

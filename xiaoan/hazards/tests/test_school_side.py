@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def test_ledger_sort_choices_are_in_chinese_both_ways(as_user, alice):
     page = as_user(alice).get(reverse("hazards:list")).content.decode()
-    assert ">隐患编号(倒序)</option>" in page
+    assert ">隐患编号（倒序）</option>" in page
     assert "descending" not in page and "reverse order" not in page
 
 
@@ -26,7 +26,7 @@ def test_ledger_sort_choices_follow_a_switch_to_english(as_user, alice):
     with translation.override("en"):
         client.cookies["django_language"] = "en"
         page = client.get(reverse("hazards:list")).content.decode()
-    assert "Reference code (reverse order)" in page and "倒序)" not in page
+    assert "Reference code (reverse order)" in page and "倒序）" not in page
 
 
 def test_ledger_date_filters_say_which_end_of_the_range_they_are(as_user, alice):

@@ -13,7 +13,7 @@ def test_each_answer_also_refreshes_the_items_count_at_the_top(draft, as_user, a
     client = as_user(alice)
     total = draft.answers.count()
     page = client.get(draft.get_absolute_url()).content.decode()
-    assert f"共{total}项:合格0项,不合格0项,不适用0项,未填{total}项" in page
+    assert f"共{total}项：合格0项，不合格0项，不适用0项，未填{total}项" in page
     answer = draft.answers.first()
     response = client.post(
         reverse("inspections:answer", args=[draft.pk, answer.pk]),
@@ -21,7 +21,7 @@ def test_each_answer_also_refreshes_the_items_count_at_the_top(draft, as_user, a
         HTTP_HX_REQUEST="true",
     ).content.decode()
     assert 'id="answer-counts" hx-swap-oob="true"' in response
-    assert f"共{total}项:合格0项,不合格1项,不适用0项,未填{total - 1}项" in response
+    assert f"共{total}项：合格0项，不合格1项，不适用0项，未填{total - 1}项" in response
 
 
 def test_a_refused_photo_keeps_the_chosen_result_and_the_note(draft, as_user, alice):

@@ -76,7 +76,7 @@ def test_each_kind_of_bad_row_is_reported_and_nothing_saved(bureau, row, reason)
     with pytest.raises(ImportFailed) as failure:
         import_schools(xlsx(GOOD[0], row), bureau)
     messages = [str(e) for e in failure.value.errors]
-    assert any(m.startswith("第4行:") and reason in m for m in messages), messages
+    assert any(m.startswith("第4行：") and reason in m for m in messages), messages
     assert not School.objects.exists()
 
 
@@ -85,13 +85,13 @@ def test_duplicate_codes_in_the_file_are_reported(bureau):
         import_schools(
             xlsx(GOOD[0], ("S101", "另一所小学", "小学", "", "", "", 1, "否", "否")), bureau
         )
-    assert "第4行:代码 S101 与第3行重复" in [str(e) for e in failure.value.errors]
+    assert "第4行：代码 S101 与第3行重复" in [str(e) for e in failure.value.errors]
 
 
 def test_name_taken_by_another_school_is_reported(bureau, school_a):
     with pytest.raises(ImportFailed) as failure:
         import_schools(xlsx(("S301", school_a.name, "小学", "", "", "", 1, "否", "否")), bureau)
-    assert "已有其他学校(S001)使用该名称" in str(failure.value.errors[0])
+    assert "已有其他学校（S001）使用该名称" in str(failure.value.errors[0])
 
 
 def test_every_bad_row_is_listed(bureau):
@@ -146,7 +146,7 @@ def test_upload_page_lists_bad_rows(as_user, bureau_admin):
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "第4行:缺少名称" in page and "未导入任何数据" in page
+    assert "第4行：缺少名称" in page and "未导入任何数据" in page
     assert not School.objects.exists()
 
 
@@ -175,7 +175,7 @@ def test_command_imports_and_reports_bad_rows(bureau, tmp_path, capsys):
     bad.write_bytes(xlsx(("S301", "", "小学", "", "", "", 1, "否", "否")))
     with pytest.raises(CommandError, match="未导入任何数据"):
         call_command("import-schools", str(bad))
-    assert "第3行:缺少名称" in capsys.readouterr().err
+    assert "第3行：缺少名称" in capsys.readouterr().err
 
 
 def test_import_is_logged_once_per_changed_school(bureau, bureau_admin):
