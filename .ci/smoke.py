@@ -75,15 +75,13 @@ check(status == 200 and headers.get("Content-Type") == "image/jpeg", "a photo is
 status, headers, body = fetch("/hazards/export.xlsx")
 check(status == 200 and body[:2] == b"PK", "the ledger exports to Excel")
 
-status, _, body = fetch(
-    "/api/v1/auth/token/", {"username": "bureau", "password": "xiaoan2014"}
-)
+status, _, body = fetch("/api/v1/auth/token/", {"username": "bureau", "password": "xiaoan2014"})
 check(status == 200, "the API gives a token")
 api_token = json.loads(body)["token"]
 jar.clear()
 status, _, body = fetch("/api/v1/hazards/", headers={"Authorization": f"Token {api_token}"})
 check(status == 200 and json.loads(body)["count"] > 0, "the API lists hazards")
-for attempt in range(6):
+for _attempt in range(6):
     status, _, body = fetch("/api/v1/auth/token/", {"username": "leader", "password": "wrong"})
 status, _, body = fetch("/api/v1/auth/token/", {"username": "leader", "password": "xiaoan2014"})
 check(status in (400, 429) and "token" not in json.loads(body), "the token endpoint is throttled")

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import generic
 
@@ -72,6 +72,8 @@ class SchoolFormMixin(LoginRequiredMixin, generic.edit.ModelFormMixin):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if request.user.is_authenticated:
+            if "pk" in kwargs:  # another school's record is not there (404), before the role
+                get_object_or_404(School.objects.for_user(request.user), pk=kwargs["pk"])
             require_role(request.user, Role.BUREAU_ADMIN)
         return super().dispatch(request, *args, **kwargs)
 

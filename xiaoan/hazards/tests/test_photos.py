@@ -129,3 +129,19 @@ def test_api_photo_upload_refuses_a_fake_image(hazard, alice):
     good = client.post(url, {"image": upload(jpeg_bytes()), "kind": "before"}, format="multipart")
     assert good.status_code == 200
     assert len(good.json()["photos"]) == 1
+
+
+def test_a_picture_over_50_megapixels_is_refused_before_it_is_decoded():
+    import io
+
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from xiaoan.hazards.photos import process_upload
+
+    buffer = io.BytesIO()
+    Image.new("1", (8000, 6500)).save(buffer, "PNG")  # 52 megapixels, a few kilobytes
+    upload = SimpleUploadedFile("big.png", buffer.getvalue(), content_type="image/png")
+    with pytest.raises(ValidationError, match="像素"):
+        process_upload(upload)
