@@ -45,7 +45,7 @@ from xiaoan.registers.models.education import counts_by_school
 from xiaoan.registers.tables import BY_SLUG, REGISTERS, Register
 from xiaoan.schools.models import School
 
-from .serializers import AllowedActionsField, error_responses
+from .serializers import AllowedActionsField, SingleObjectSchema, error_responses
 
 HIDDEN = {"id_digest", "id_encrypted", "recorded_by"}
 
@@ -297,6 +297,7 @@ class DutyGapsSerializer(serializers.Serializer):
 
 
 class DutyGapsViewSet(viewsets.ViewSet):
+    schema = SingleObjectSchema()
     """Each school's stretches of a day with nobody on duty (no roster at all: 24 hours)."""
 
     @extend_schema(
@@ -363,6 +364,7 @@ class ExpiringPapersSerializer(serializers.Serializer):
 
 
 class ExpiringPapersViewSet(viewsets.ViewSet):
+    schema = SingleObjectSchema()
     """Vehicles and drivers whose papers fall due within `days` (default 30) or are past."""
 
     @extend_schema(

@@ -30,7 +30,7 @@ from xiaoan.reports.filters import MonthlyReportFilter
 from xiaoan.reports.forms import GenerateForm
 from xiaoan.reports.models import MonthlyReport, OfficialReport
 
-from .serializers import AllowedActionsField, error_responses
+from .serializers import AllowedActionsField, StatsRowSerializer, error_responses
 
 # What a step may answer besides its record: the errors of `core.errors`.
 STEP_ERRORS = error_responses(400, 403, 404, 409)
@@ -309,7 +309,7 @@ class StatsView(APIView):
             OpenApiParameter("start", OpenApiTypes.DATE),
             OpenApiParameter("end", OpenApiTypes.DATE),
         ],
-        responses=OpenApiTypes.OBJECT,
+        responses={200: StatsRowSerializer(many=True), **error_responses(400)},
     )
     def get(self, request: Request) -> Response:
         form = stats.StatsFilterForm(request.query_params or None, user=request.user)

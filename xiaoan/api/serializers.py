@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
@@ -103,3 +104,15 @@ class SchoolSerializer(serializers.ModelSerializer):
             "private",
             "is_active",
         ]
+
+
+class SingleObjectSchema(AutoSchema):
+    """For a ViewSet whose `list` answers one object (a day's duty cover, the papers expiring
+    soon), not a list of rows: drf-spectacular would otherwise document an array."""
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        return False
+
+
+class StatsRowSerializer(serializers.Serializer):
+    """One row of a dashboard part (its columns depend on the part)."""

@@ -29,25 +29,6 @@ from xiaoan.hazards.models import Area, Hazard
 
 pytestmark = pytest.mark.schemathesis
 
-# Operations that fail today (by operationId), each with what is wrong. They still run, but
-# their failures do not fail the test: remove an entry when its operation is fixed.
-KNOWN_FAILURES: dict[str, str] = {
-    "hazards_list": "department_name is null for a hazard no department found; schema: string",
-    "hazards_retrieve": "department_name is null for a hazard no department found; schema: string",
-    "inspection_schedules_coverage_retrieve": (
-        "answers a list of school rows; documented as the Schedule record"
-    ),
-    "registers_duty_gaps_list": "answers {day, results}; documented as an array of DutyGaps",
-    "registers_expiring_papers_list": (
-        "answers {today, until, vehicles, drivers}; documented as an array of ExpiringPapers"
-    ),
-    "stats_by_area_retrieve": "answers an array of area rows; documented as an object",
-    "stats_compliance_retrieve": "answers an array; documented as an object",
-    "stats_funnel_retrieve": "answers an array of status rows; documented as an object",
-    "stats_ranking_retrieve": "answers an array of school rows; documented as an object",
-    "stats_trend_retrieve": "answers an array of month rows; documented as an object",
-}
-
 PASSES = {"bureau_admin": 5, "alice": 3}  # persona: generated requests per operation
 CHECKS = [not_a_server_error, response_schema_conformance]
 CONFIG = {"generation": {"mode": "positive"}}
@@ -118,7 +99,7 @@ def test_every_operation_answers_as_its_schema_says(request, persona, live_serve
     for result in schema.get_all_operations():
         operation = result.ok()
         failure = first_failure(operation, PASSES[persona], live_server.url, headers, district)
-        if failure and operation.definition.raw.get("operationId") not in KNOWN_FAILURES:
+        if failure:
             failed[operation.label] = failure
     report = "\n\n".join(f"{label}\n{failure}" for label, failure in failed.items())
     assert not failed, f"{len(failed)} operations fail as {persona}:\n\n{report}"
