@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 
 from .errors import Stale
@@ -225,7 +226,17 @@ def readable(field: Any, value: Any) -> Any:
         return str(related) if related is not None else value
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        moment = parse_datetime(value)
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else value
+    if isinstance(value, dict | list):
+        return gettext("(recorded)")  # compiled figures and the like: too long to list here
+    if isinstance(value, str) and len(value) > LONG_TEXT:
+        return value[:LONG_TEXT] + "…"
     return value
+
+
+LONG_TEXT = 120
 
 
 def described_history(instance: models.Model, limit: int = 50) -> list[dict[str, Any]]:
@@ -234,7 +245,10 @@ def described_history(instance: models.Model, limit: int = 50) -> list[dict[str,
     described = []
     for entry in history(instance)[:limit]:
         changes = []
+        created = entry.before is None
         for name, old, new in entry.changed_fields:
+            if created and new in (None, "", False, [], {}):
+                continue  # a new record's empty fields say nothing
             field = fields.get(name)
             label = str(field.verbose_name) if field is not None else name
             if field is not None:

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from xiaoan.core.changelog import guarded_update, history, recorded_as
 from xiaoan.core.errors import Stale
 from xiaoan.core.models import ChangeAction, ChangeLog
+from xiaoan.hazards.models import Area
 from xiaoan.schools.models import School
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +96,22 @@ def test_a_write_through_a_page_records_the_user_and_the_address(as_user, bureau
         content_type=ContentType.objects.get_for_model(School), object_id=str(school_a.pk)
     ).first()
     assert (entry.user, entry.address, entry.after) == (bureau_admin, "10.1.2.3", {"enrolment": 1})
+
+
+def test_the_history_card_reads_as_a_person_writes(school_a, bureau_admin):
+    from xiaoan.core.changelog import described_history
+    from xiaoan.hazards.models import Hazard
+
+    hazard = Hazard.objects.report(
+        school=school_a,
+        area=Area.objects.get(code="fire"),
+        description="灭火器过期",
+        level="general",
+        source="inspection",
+        reported_by=bureau_admin,
+    )
+    hazard.assign(bureau_admin, opinion="立即更换", deadline=hazard.found_on)
+    created = described_history(hazard)[-1]["changes"]
+    labels = [label for label, _old, _new in created]
+    assert "整改意见" not in labels  # empty on creation: not listed
+    assert ("隐患描述", None, "灭火器过期") in created
