@@ -123,8 +123,12 @@ TEMPLATES = [
     },
 ]
 
-VAR_DIR = Path(os.environ.get("XIAOAN_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# The embedded run's data: `var/` of the checkout (make run); an installed package (pip install .)
+# has no checkout, and production sets DATABASE_URL, MEDIA_ROOT and STATIC_ROOT instead.
+IN_CHECKOUT = (BASE_DIR / "manage.py").exists()
+VAR_DIR = Path(os.environ.get("XIAOAN_VAR_DIR", BASE_DIR / "var" if IN_CHECKOUT else "var"))
+if "DATABASE_URL" not in os.environ:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded SQLite file lives there
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'xiaoan.sqlite3'}"),
@@ -180,7 +184,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Inside the package, so `pip install .` carries the vendored files (package-data).
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
