@@ -15,7 +15,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
-from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -90,26 +89,6 @@ def _upload_to(folder: str) -> Any:
     return path
 
 
-class _LoggedFieldFile(FieldFile, dict):  # type: ignore[misc]
-    """A stored file that the change log can write down, as {"name": its stored name}.
-
-    `core.changelog.snapshot` writes plain values, lists and dicts, not files; until it does,
-    the attachments of these versioned records are such files. The dict is only the change
-    log's way in: in every other respect the file is Django's FieldFile (which comes first).
-    """
-
-    def items(self) -> Any:
-        return [("name", self.name or "")]
-
-
-class AttachmentField(models.FileField):
-    attr_class = _LoggedFieldFile
-
-    def deconstruct(self) -> Any:
-        name, _path, args, kwargs = super().deconstruct()
-        return name, "django.db.models.FileField", args, kwargs
-
-
 def campaign_file_path(instance: Any, filename: str) -> str:
     return _upload_to("campaigns")(instance, filename)
 
@@ -135,11 +114,11 @@ class Campaign(Actions, Versioned, TimeStampedModel):
         _("status"), max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.PLANNED
     )
     notice_title = models.CharField(_("notice it follows"), max_length=200, blank=True)
-    notice_file = AttachmentField(
+    notice_file = models.FileField(
         _("notice (attachment)"), upload_to=campaign_file_path, blank=True
     )
     notice_file_name = models.CharField(_("notice file name"), max_length=200, blank=True)
-    plan_file = AttachmentField(
+    plan_file = models.FileField(
         _("bureau work plan (attachment)"), upload_to=campaign_file_path, blank=True
     )
     plan_file_name = models.CharField(_("work plan file name"), max_length=200, blank=True)
@@ -302,7 +281,7 @@ class WorkPlan(Actions, Versioned, TimeStampedModel):
         _("status"), max_length=10, choices=WorkPlanStatus.choices, default=WorkPlanStatus.DRAFT
     )
     summary = models.TextField(_("overall plan"), blank=True)
-    document = AttachmentField(_("document"), upload_to=workplan_file_path, blank=True)
+    document = models.FileField(_("document"), upload_to=workplan_file_path, blank=True)
     document_name = models.CharField(_("document file name"), max_length=200, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)

@@ -27,7 +27,7 @@ from xiaoan.accounts.access import has_role, membership_of
 from xiaoan.accounts.choices import Role
 from xiaoan.core.changelog import guarded_update, readable, record_change
 from xiaoan.core.dates import local_today
-from xiaoan.core.errors import DomainError, Invalid, NotAllowed, Refused, Stale
+from xiaoan.core.errors import Invalid, NotAllowed, Refused, Stale
 from xiaoan.core.models import ChangeAction, TimeStampedModel, Versioned, WorkflowEvent
 from xiaoan.core.workflow import Actions
 
@@ -864,7 +864,3 @@ class ExtensionRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.hazard_id} → {self.requested_deadline}"
-
-
-# Deprecated: `registers` still catches this name; it is `core.errors.DomainError`, for them only.
-HazardError = DomainError

@@ -29,8 +29,6 @@ from xiaoan.core.models import ChangeAction, TimeStampedModel, Versioned, Workfl
 from xiaoan.core.workflow import Actions
 
 # Older code imports the notification from here; it lives in `xiaoan.notifications`.
-from xiaoan.notifications.models import Notification as Notification
-
 from .choices import Compliance, MonthlyEventKind, MonthlyStatus, OfficialKind, OfficialStatus
 from .querysets import MonthlyReportQuerySet, OfficialReportQuerySet
 

@@ -232,7 +232,7 @@ def _district(label: str, **filters: Any) -> Callable[[str | None], Any]:
 
 
 def _notification(code: str | None) -> Any:
-    from xiaoan.reports.models import Notification
+    from xiaoan.notifications.models import Notification
 
     return _first(Notification.objects.filter(recipient__username=f"school{code[1:]}"))  # type: ignore[index]
 

@@ -62,7 +62,7 @@ def complete_demo() -> None:
     from xiaoan.campaigns.models import Campaign, WorkPlan
     from xiaoan.hazards.models import Area, Hazard
     from xiaoan.inspections.models import InspectionAnswer
-    from xiaoan.reports.models import Notification
+    from xiaoan.notifications.models import Notification
     from xiaoan.schools.models import School
 
     schools = {code: School.objects.get(code=code) for code in (matrix.S001, matrix.S002)}

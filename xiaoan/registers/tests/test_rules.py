@@ -260,7 +260,7 @@ def test_incident_reported_after_the_time_limit_is_late(school_a):
 
 
 def test_remind_sends_expiring_papers_to_the_school_admin_once_a_day(vehicle_a, driver_a, alice):
-    from xiaoan.reports.models import Notification
+    from xiaoan.notifications.models import Notification
     from xiaoan.reports.reminders import vehicle_paper_reminders
 
     today = datetime.date(2014, 12, 15)  # inspection due on 20 December
