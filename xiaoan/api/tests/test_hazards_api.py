@@ -36,6 +36,9 @@ def api_for(user) -> APIClient:
     return client
 
 
+pytestmark = pytest.mark.usefixtures("replay_2014")
+
+
 def report(user, school, **kwargs) -> Hazard:
     return Hazard.objects.report(
         school=school,
