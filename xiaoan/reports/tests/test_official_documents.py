@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from xiaoan.reports.choices import OfficialKind
 from xiaoan.reports.exports import render
+from xiaoan.reports.exports.layout import display_width
 from xiaoan.reports.official import build_document, generate
 
 pytestmark = pytest.mark.django_db
@@ -227,10 +228,10 @@ def check_quarterly_report_is_addressed_and_closed_as_a_report(demo_files) -> No
     issuer, date = docx.paragraphs[-2], docx.paragraphs[-1]
     issuer_at = int(issuer._p.pPr.ind.get(qn("w:leftChars"))) / 100
     date_at = int(date._p.pPr.ind.get(qn("w:leftChars"))) / 100
-    # the date (7 characters wide: digits are half) ends 2 characters in from the right,
-    # and starts 2 characters right of the issuer's start
+    # the date (digits are half a character wide) ends 2 characters in from the right, and
+    # starts 2 characters right of the issuer's start
     assert date_at - issuer_at == 2
-    assert date_at + 7 <= 26 and issuer_at + len("清溪区教育局") <= 26
+    assert date_at + display_width(date.text) == 26 and issuer_at + 6 <= 26
     table = docx.tables[0]
     note = next(p.text for p in docx.paragraphs if p.text.startswith("注：整改率＝"))
     assert "上季度结转" in note
