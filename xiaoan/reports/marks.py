@@ -15,9 +15,9 @@ from typing import Any
 
 OPEN, CLOSE = "\ue000", "\ue001"
 _MARKED = re.compile(f"{OPEN}(.*?){CLOSE}", re.S)
-# A figure as a reader sees one: digits (with a decimal part or a percent sign), or 无.
-_NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
-_TOKEN = re.compile(r"\d+(?:\.\d+)?%?|.", re.S)
+# A figure as a reader sees one: digits (with a decimal part), or 无.
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_TOKEN = re.compile(r"\d+(?:\.\d+)?|.", re.S)
 
 COMPUTED, CHANGED, TYPED, TEXT = "computed", "changed", "typed", ""
 

@@ -10,6 +10,7 @@ the editing page shows a figure changed by hand against the computed one.
 from __future__ import annotations
 
 import datetime
+import re
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -48,7 +49,7 @@ from .figures import (
     rate,
     school_counts,
 )
-from .marks import plain
+from .marks import CHANGED, TYPED, Segment, compare, plain
 from .models import MonthlyReport, OfficialReport, compliance_of, due_date_for
 from .story import campaign_story
 
@@ -548,3 +549,118 @@ def _charts(document: Document, figures: dict, months: bool = True) -> None:
             labels=labels,
             series=series,
         )
+
+
+# ---- editing: the text as blocks, the preview with its figures marked ----------------------
+
+HEADING_NUMBER = re.compile(
+    r"^\s*([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．]\s*)"
+)
+BLOCK_KINDS = ("h1", "h2", "p", "tables")
+
+
+def text_blocks(narrative: str) -> list[dict[str, str]]:
+    """The narrative as the editor shows it: [{"kind": h1 | h2 | p | tables, "text"}]."""
+    blocks = []
+    for line in narrative.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if line == TABLES_MARK:
+            blocks.append({"kind": "tables", "text": ""})
+        elif line.startswith("#"):
+            level = min(len(line) - len(line.lstrip("#")), 2)
+            blocks.append({"kind": f"h{level}", "text": line.lstrip("#").strip()})
+        else:
+            blocks.append({"kind": "p", "text": line})
+    return blocks
+
+
+def narrative_from_blocks(kinds: list[str], values: list[str]) -> str:
+    """The editor's blocks back to the narrative. A paragraph with empty lines in it becomes
+    several paragraphs; a heading typed with its number keeps one number; an emptied block
+    is dropped."""
+    lines: list[str] = []
+    for kind, value in zip(kinds, values, strict=False):
+        if kind == "tables":
+            lines.append(TABLES_MARK)
+            continue
+        if kind in ("h1", "h2"):
+            text = HEADING_NUMBER.sub("", " ".join(value.split()))
+            if text:
+                lines.append("#" * int(kind[1]) + " " + text)
+            continue
+        for part in re.split(r"\n\s*\n", value):
+            text = "".join(line.strip() for line in part.splitlines())
+            if text:
+                lines.append(text)
+    return "\n".join(lines)
+
+
+def preview(report: OfficialReport, narrative: str | None = None) -> dict[str, Any]:
+    """The document as it will read, each figure marked against the computed one: blocks
+    (headings numbered, paragraphs as segments, tables), the figures changed or typed by
+    hand, and the computed figures no longer in the text."""
+    text = chinese_punctuation(report.narrative if narrative is None else narrative)
+    drafted = report.figures.get("drafted", "")
+    if drafted:
+        segments, removed = compare(drafted, text)
+    else:  # a document drafted before figures were marked
+        segments, removed = [Segment(text)], []
+    frame = document_frame(report)
+    blocks: list[dict[str, Any]] = []
+    for line in _lines(segments):
+        plain_line = "".join(s.text for s in line).strip()
+        if not plain_line:
+            continue
+        if plain_line == TABLES_MARK:
+            tables = document_frame(report)
+            _data_blocks(tables, report.kind, report.figures, _silent, charts=False)
+            blocks += [_table_block(t) for t in tables.tables]
+        elif plain_line.startswith("#"):
+            level = len(plain_line) - len(plain_line.lstrip("#"))
+            heading = frame.heading(min(level, 4), plain_line.lstrip("#").strip())
+            blocks.append({"kind": "heading", "level": heading.level, "text": heading.text})
+        else:
+            blocks.append({"kind": "paragraph", "segments": _trimmed(line)})
+    changed = [s for s in segments if s.state in (CHANGED, TYPED)]
+    return {"frame": frame, "blocks": blocks, "changed": changed, "removed": removed}
+
+
+def _table_block(table: Table) -> dict[str, Any]:
+    return {
+        "kind": "table",
+        "text": table.caption,
+        "headers": table.headers,
+        "rows": [[table.shown(i, v) for i, v in enumerate(row)] for row in table.rows],
+        "note": table.note,
+    }
+
+
+def _lines(segments: list[Segment]) -> list[list[Segment]]:
+    lines: list[list[Segment]] = [[]]
+    for segment in segments:
+        parts = segment.text.split("\n")
+        for index, part in enumerate(parts):
+            if index:
+                lines.append([])
+            if part:
+                lines[-1].append(Segment(part, segment.state, segment.computed))
+    return lines
+
+
+def _trimmed(line: list[Segment]) -> list[Segment]:
+    if line and line[0].state == "":
+        line[0] = Segment(line[0].text.lstrip(), "", "")
+    if line and line[-1].state == "":
+        line[-1] = Segment(line[-1].text.rstrip(), "", "")
+    return line
+
+
+def hand_changed_figures(report: OfficialReport) -> list[Segment]:
+    """The figures of the saved text that differ from (or were added to) the computed ones."""
+    drafted = report.figures.get("drafted", "")
+    if not drafted:
+        return []
+    segments, _removed = compare(drafted, chinese_punctuation(report.narrative))
+    return [s for s in segments if s.state in (CHANGED, TYPED)]
