@@ -64,7 +64,8 @@ def document_html(document: Document) -> str:
         "closing": closing,
         "char_pt": round(CHAR_PT, 3),
         "indent_pt": round(2 * CHAR_PT, 2),
-        "letter_spacing": round(CHAR_PT - 16, 3),
+        # a hair under the pitch, so the 28th character is not pushed over by rounding
+        "letter_spacing": round(CHAR_PT - 16 - 0.015, 3),
         "line_pt": round(LINE_PT, 2),
         "issuer_pt": round(issuer_at * CHAR_PT, 1),
         "date_pt": round(date_at * CHAR_PT, 1),
