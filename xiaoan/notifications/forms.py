@@ -32,6 +32,7 @@ class PreferencesForm(BootstrapMixin, forms.Form):
                 else Timing.choices,
                 initial=Timing.AT_ONCE if urgent else chosen.get(kind, Timing.AT_ONCE),
                 disabled=urgent,
+                required=False,
                 help_text=_("Urgent: always sent at once.") if urgent else "",
             )
 
@@ -40,7 +41,7 @@ class PreferencesForm(BootstrapMixin, forms.Form):
             for kind in CHOOSABLE:
                 if is_urgent(kind):
                     continue
-                timing = self.cleaned_data[kind.value]
+                timing = self.cleaned_data.get(kind.value) or Timing.AT_ONCE
                 rows = Preference.objects.filter(user=self.user, kind=kind)
                 if timing == Timing.AT_ONCE:
                     rows.delete()
