@@ -52,6 +52,8 @@ class PreferencesForm(BootstrapMixin, forms.Form):
 
 
 class WebhookForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
+    url = forms.URLField(label=_("webhook address"), max_length=500, assume_scheme="https")
+
     class Meta:
         model = Webhook
         fields = [

@@ -197,7 +197,10 @@ def test_failures_are_listed_for_the_bureau_and_sent_again(
     text = page.content.decode()
     assert "实验小学安全群" in text and "DeliveryFailed: HTTP 500" in text
     assert SENTENCE[:30] in text
-    assert "实验小学安全群" not in as_user(outsider).get(reverse("reports:failed_deliveries")).content.decode()
+    assert (
+        "实验小学安全群"
+        not in as_user(outsider).get(reverse("reports:failed_deliveries")).content.decode()
+    )
     assert as_user(alice).get(reverse("reports:failed_deliveries")).status_code == 403
     # Another bureau cannot send this bureau's deliveries again.
     as_user(outsider).post(reverse("reports:delivery_retry"), {"delivery": failed.pk})

@@ -49,9 +49,10 @@ def test_every_user_sets_their_preferences_on_a_page(alice, as_user, urgent_over
     chosen = dict(Preference.objects.filter(user=alice).values_list("kind", "timing"))
     # The urgent kind cannot be switched off; the kinds not posted are back to at once.
     assert chosen == {"monthly_missing": "digest", "vehicle_papers": "off"}
-    assert 'value="digest" selected' in client.get(
-        reverse("reports:notification_preferences")
-    ).content.decode()
+    assert (
+        'value="digest" selected'
+        in client.get(reverse("reports:notification_preferences")).content.decode()
+    )
 
 
 @pytest.mark.django_db
@@ -64,7 +65,9 @@ def test_preferences_decide_what_leaves_the_site(alice_mail, urgent_overdue):
     notify(alice_mail, NotificationKind.HAZARD_DUE, {**OVERDUE, "deadline": "2014-10-09"})
     notify(alice_mail, NotificationKind.HAZARD_OVERDUE, OVERDUE)
     notify(alice_mail, NotificationKind.VEHICLE_PAPERS, {"school": "甲", "plate": "浙A1"})
-    by_kind = {d.notification.kind: d.status for d in Delivery.objects.select_related("notification")}
+    by_kind = {
+        d.notification.kind: d.status for d in Delivery.objects.select_related("notification")
+    }
     assert by_kind == {
         "monthly_missing": DeliveryStatus.HELD,
         "hazard_overdue": DeliveryStatus.QUEUED,
