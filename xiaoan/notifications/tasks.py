@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 try:  # Django 6
     from django.tasks import task  # type: ignore[import-not-found,unused-ignore]
 except ImportError:
-    from django_tasks import task
+    from django_tasks import task  # type: ignore[no-redef]
 
 from . import channels
 from .choices import Channel, DeliveryStatus, NotificationKind
@@ -115,8 +115,8 @@ def send(delivery: Delivery) -> None:
         if not robot.is_active:
             raise channels.DeliveryFailed(_("the group robot is turned off"))
         title = str(NotificationKind(notification.kind).label)
-        body = channels.robot_body(robot.platform, title, text, notification.link)
-        channels.post_to_robot(robot.platform, robot.url, robot.secret, body)
+        message = channels.robot_body(robot.platform, title, text, notification.link)
+        channels.post_to_robot(robot.platform, robot.url, robot.secret, message)
 
 
 def digest_text(digest: Delivery) -> tuple[str, str]:
@@ -137,7 +137,7 @@ def run_periodic_job(run_id: int) -> str:
     run = JobRun.objects.filter(pk=run_id, finished_at__isnull=True).first()
     if run is None:
         return "done"
-    result = import_string(settings.PERIODIC_JOBS[run.job]["call"])()
+    result = import_string(str(settings.PERIODIC_JOBS[run.job]["call"]))()
     JobRun.objects.filter(pk=run.pk).update(
         finished_at=timezone.now(), result=result if isinstance(result, dict) else None
     )
