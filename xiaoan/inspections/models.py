@@ -504,14 +504,14 @@ class Inspection(Actions, TimeStampedModel):
             self._event(user, InspectionEventKind.HAZARD_RAISED, hazard.code, answer)
         return hazard
 
+    def missing_answers(self, answers: Any = None) -> list[tuple[InspectionAnswer, str]]:
+        """Each item that still stops submission, with why (the page links to each)."""
+        answers = self.answers.order_by("order") if answers is None else answers
+        return [(answer, answer.problem()) for answer in answers if answer.problem()]
+
     def missing(self) -> list[str]:
         """What still stops submission, as messages for the user (empty: ready)."""
-        problems = []
-        for answer in self.answers.all():
-            problem = answer.problem()
-            if problem:
-                problems.append(f"{answer.item_text}: {problem}")
-        return problems
+        return [f"{answer.item_text}: {problem}" for answer, problem in self.missing_answers()]
 
     def submit(self, user: Any, *, signed_by: str, notes: str | None = None) -> Any:
         """Sign and lock the inspection once every item is answered as its rule requires
