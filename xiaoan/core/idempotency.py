@@ -39,9 +39,10 @@ def _replay(done: ClientRequest) -> HttpResponse:
 
 
 def _keep(request: HttpRequest, key: uuid.UUID, response: HttpResponse) -> None:
+    user: Any = request.user
     body = b"" if getattr(response, "streaming", False) else response.content
     ClientRequest.objects.create(
-        user=request.user,
+        user=user,
         key=key,
         path=request.path[:300],
         status=response.status_code,

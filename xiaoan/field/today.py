@@ -34,9 +34,7 @@ def patrol_points(user: Any) -> list[Any]:
     membership = membership_of(user)
     if membership is None or membership.school_id is None:
         return []
-    points = PatrolPoint.objects.for_user(user).filter(
-        school=membership.school_id, is_active=True
-    )
+    points = PatrolPoint.objects.for_user(user).filter(school=membership.school_id, is_active=True)
     return list(points.order_by("order", "name"))
 
 

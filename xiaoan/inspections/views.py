@@ -27,9 +27,9 @@ from django.views.decorators.http import require_GET, require_POST
 from xiaoan.accounts.access import has_role
 from xiaoan.accounts.choices import Role
 from xiaoan.core.errors import DomainError, Invalid, NotAllowed, Refused
+from xiaoan.core.excel import workbook_response
 from xiaoan.core.idempotency import idempotent
 from xiaoan.hazards.choices import HazardLevel
-from xiaoan.core.excel import workbook_response
 from xiaoan.hazards.models import Hazard
 from xiaoan.schools.models import School
 

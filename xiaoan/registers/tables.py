@@ -133,6 +133,7 @@ PATROLS = _("Patrols (QR check-in)")
 def _route_points(route: Any, user: Any) -> str:
     return "、".join(point.name for point in route.points.all())
 
+
 REGISTERS: list[Register] = [
     Register(
         "duty",

@@ -12,13 +12,11 @@ import datetime
 from typing import Any
 
 import segno
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,8 +28,8 @@ from xiaoan.accounts.access import has_role, membership_of, role_of
 from xiaoan.accounts.choices import Role
 from xiaoan.core.dates import local_today
 from xiaoan.core.errors import DomainError
-from xiaoan.core.idempotency import idempotent
 from xiaoan.core.excel import build_workbook, workbook_response
+from xiaoan.core.idempotency import idempotent
 from xiaoan.schools.models import School
 
 from . import figures, forms, reminders, visibility
@@ -403,9 +401,7 @@ def patrol_board(request: HttpRequest) -> HttpResponse:
         schools = School.objects.for_user(request.user).order_by("code")
         today = patrol_figures(schools, day, day)
         month = patrol_figures(schools, day.replace(day=1), day)
-        context["rows"] = [
-            (s, today[s.pk], month[s.pk]) for s in schools if s.pk in month
-        ]
+        context["rows"] = [(s, today[s.pk], month[s.pk]) for s in schools if s.pk in month]
     return render(request, "registers/patrol_board.html", context)
 
 

@@ -40,12 +40,16 @@ def test_school_fills_in_a_self_inspection_on_a_phone(phone_page, live_server, a
     # A failed item without its note is still missing: listed with a link to the item.
     missing = page.locator("#missing-items a[href^='#answer-']")
     assert missing.count() == 1
-    assert missing.get_attribute("href") == "#" + page.locator(".answer-card").first.get_attribute("id")
+    assert missing.get_attribute("href") == "#" + page.locator(".answer-card").first.get_attribute(
+        "id"
+    )
     first = page.locator(".answer-card").first
     first.locator("input[name=note]").fill("消防安全责任人未明确")
     first.locator("input[name=note]").blur()
     # The card comes back from the server with the note saved in it.
-    page.wait_for_selector(".answer-card >> nth=0 >> input[name=note][value='消防安全责任人未明确']")
+    page.wait_for_selector(
+        ".answer-card >> nth=0 >> input[name=note][value='消防安全责任人未明确']"
+    )
     page.locator(".answer-card").first.locator("summary:has-text('登记隐患')").click()
     page.locator(".answer-card").first.locator("button:has-text('登记隐患')").click()
     page.wait_for_selector(".answer-card >> nth=0 >> a.badge")

@@ -39,8 +39,8 @@ TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 class RoundStatus(models.TextChoices):
     ON_TIME = "on_time", _("On time")
-    LATE = "late", _("Late")
-    MISSED = "missed", _("Missed")
+    LATE = "late", _("Late round")
+    MISSED = "missed", _("Missed round")
     DUE = "due", _("Due")
 
 
@@ -258,7 +258,9 @@ def _day_rounds(
     used: dict[int, set[datetime.datetime]] = defaultdict(set)
     result = []
     for route in routes:
-        due = [start + datetime.timedelta(hours=t.hour, minutes=t.minute) for t in route.time_list()]
+        due = [
+            start + datetime.timedelta(hours=t.hour, minutes=t.minute) for t in route.time_list()
+        ]
         for index, due_at in enumerate(due):
             until = due[index + 1] if index + 1 < len(due) else end
             for point in route.points.all():
@@ -267,7 +269,7 @@ def _day_rounds(
                 times = [t for t in times_by_point.get(point.pk, ()) if t not in used[point.pk]]
                 on_time = [t for t in times if due_at - EARLY <= t <= due_at + route.window]
                 late = [t for t in times if due_at + route.window < t < until]
-                found = (on_time or late or [None])[0]
+                found = (on_time or late)[0] if on_time or late else None
                 if found is not None:
                     used[point.pk].add(found)
                     status = RoundStatus.ON_TIME if on_time else RoundStatus.LATE

@@ -228,11 +228,11 @@
       var offline = !navigator.onLine;
       var parts = [];
       if (offline) { parts.push(banner.dataset.offline); }
-      if (entries.length) { parts.push(banner.dataset.waitingCount.replace("%(n)s", entries.length)); }
+      if (entries.length) { parts.push(banner.dataset.waitingCount.replace("{n}", entries.length)); }
       if (banner.dataset.signedOut) { parts.push(banner.dataset.signin); }
       var failed = failures();
       if (failed.length) {
-        parts.push(banner.dataset.refusedCount.replace("%(n)s", failed.length) + " " +
+        parts.push(banner.dataset.refusedCount.replace("{n}", failed.length) + " " +
           failed.map(function (f) { return f.label; }).join("；"));
       }
       banner.querySelector(".banner-text").textContent = parts.join(" · ");
