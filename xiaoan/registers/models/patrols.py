@@ -256,28 +256,40 @@ def _day_rounds(
     start = day_start(day)
     end = start + datetime.timedelta(days=1)
     used: dict[int, set[datetime.datetime]] = defaultdict(set)
-    result = []
+    slots = []  # (route, point, due_at, on-time window, late window)
     for route in routes:
         due = [
             start + datetime.timedelta(hours=t.hour, minutes=t.minute) for t in route.time_list()
         ]
         for index, due_at in enumerate(due):
             until = due[index + 1] if index + 1 < len(due) else end
+            on_time = (due_at - EARLY, due_at + route.window)
+            late = (due_at + route.window, until)
             for point in route.points.all():
-                if not point.is_active:
-                    continue
-                times = [t for t in times_by_point.get(point.pk, ()) if t not in used[point.pk]]
-                on_time = [t for t in times if due_at - EARLY <= t <= due_at + route.window]
-                late = [t for t in times if due_at + route.window < t < until]
-                found = (on_time or late)[0] if on_time or late else None
-                if found is not None:
-                    used[point.pk].add(found)
-                    status = RoundStatus.ON_TIME if on_time else RoundStatus.LATE
-                elif now > due_at + route.window:
-                    status = RoundStatus.MISSED
-                else:
-                    status = RoundStatus.DUE
-                result.append(Round(route, point, due_at, status, found))
+                if point.is_active:
+                    slots.append((route, point, due_at, on_time, late))
+    found: dict[int, tuple[str, datetime.datetime]] = {}
+    # A patrol on time for one round counts there before it counts as late for an earlier one.
+    for status, window_of in ((RoundStatus.ON_TIME, 3), (RoundStatus.LATE, 4)):
+        for number, slot in enumerate(slots):
+            if number in found:
+                continue
+            low, high = slot[window_of]
+            point = slot[1]
+            for when in times_by_point.get(point.pk, ()):
+                inside = low <= when <= high if status == RoundStatus.ON_TIME else low < when < high
+                if inside and when not in used[point.pk]:
+                    used[point.pk].add(when)
+                    found[number] = (status, when)
+                    break
+    result = []
+    for number, (route, point, due_at, on_time, _late) in enumerate(slots):
+        if number in found:
+            status, when = found[number]
+            result.append(Round(route, point, due_at, status, when))
+        else:
+            status = RoundStatus.MISSED if now > on_time[1] else RoundStatus.DUE
+            result.append(Round(route, point, due_at, status))
     return sorted(result, key=lambda r: (r.due_at, r.point.order, r.point.name))
 
 
