@@ -42,7 +42,7 @@ def test_a_stale_answer_is_shown_with_what_was_typed_not_written(as_user, alice,
     assert response.status_code == 409
     html = response.content.decode()
     assert 'data-state="failed"' in html and "灭火器过期" in html
-    assert 'value="fail" id="r%d-fail" checked' % answer.pk in html
+    assert f'value="fail" id="r{answer.pk}-fail" checked' in html
     answer.refresh_from_db()
     assert (answer.result, answer.note, answer.version) == ("pass", "已检查", 2)
 

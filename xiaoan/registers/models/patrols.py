@@ -247,16 +247,26 @@ class Round:
         return str(RoundStatus(self.status).label)
 
 
-def _day_rounds(
-    routes: list[PatrolRoute],
-    day: datetime.date,
-    times_by_point: dict[int, list[datetime.datetime]],
-    now: datetime.datetime,
-) -> list[Round]:
+@dataclass
+class _Slot:
+    route: PatrolRoute
+    point: PatrolPoint
+    due_at: datetime.datetime
+    on_time: tuple[datetime.datetime, datetime.datetime]  # inclusive
+    late: tuple[datetime.datetime, datetime.datetime]  # exclusive
+    status: str = ""
+    patrol_at: datetime.datetime | None = None
+
+    def takes(self, status: str, when: datetime.datetime) -> bool:
+        if status == RoundStatus.ON_TIME:
+            return self.on_time[0] <= when <= self.on_time[1]
+        return self.late[0] < when < self.late[1]
+
+
+def _slots(routes: list[PatrolRoute], day: datetime.date) -> list[_Slot]:
     start = day_start(day)
     end = start + datetime.timedelta(days=1)
-    used: dict[int, set[datetime.datetime]] = defaultdict(set)
-    slots = []  # (route, point, due_at, on-time window, late window)
+    slots = []
     for route in routes:
         due = [
             start + datetime.timedelta(hours=t.hour, minutes=t.minute) for t in route.time_list()
@@ -267,29 +277,32 @@ def _day_rounds(
             late = (due_at + route.window, until)
             for point in route.points.all():
                 if point.is_active:
-                    slots.append((route, point, due_at, on_time, late))
-    found: dict[int, tuple[str, datetime.datetime]] = {}
+                    slots.append(_Slot(route, point, due_at, on_time, late))
+    return slots
+
+
+def _day_rounds(
+    routes: list[PatrolRoute],
+    day: datetime.date,
+    times_by_point: dict[int, list[datetime.datetime]],
+    now: datetime.datetime,
+) -> list[Round]:
+    slots = _slots(routes, day)
+    used: dict[int, set[datetime.datetime]] = defaultdict(set)
     # A patrol on time for one round counts there before it counts as late for an earlier one.
-    for status, window_of in ((RoundStatus.ON_TIME, 3), (RoundStatus.LATE, 4)):
-        for number, slot in enumerate(slots):
-            if number in found:
+    for kind in (RoundStatus.ON_TIME, RoundStatus.LATE):
+        for slot in slots:
+            if slot.status:
                 continue
-            low, high = slot[window_of]
-            point = slot[1]
-            for when in times_by_point.get(point.pk, ()):
-                inside = low <= when <= high if status == RoundStatus.ON_TIME else low < when < high
-                if inside and when not in used[point.pk]:
-                    used[point.pk].add(when)
-                    found[number] = (status, when)
+            for when in times_by_point.get(slot.point.pk, ()):
+                if when not in used[slot.point.pk] and slot.takes(kind, when):
+                    used[slot.point.pk].add(when)
+                    slot.status, slot.patrol_at = kind, when
                     break
     result = []
-    for number, (route, point, due_at, on_time, _late) in enumerate(slots):
-        if number in found:
-            status, when = found[number]
-            result.append(Round(route, point, due_at, status, when))
-        else:
-            status = RoundStatus.MISSED if now > on_time[1] else RoundStatus.DUE
-            result.append(Round(route, point, due_at, status))
+    for slot in slots:
+        status = slot.status or (RoundStatus.MISSED if now > slot.on_time[1] else RoundStatus.DUE)
+        result.append(Round(slot.route, slot.point, slot.due_at, status, slot.patrol_at))
     return sorted(result, key=lambda r: (r.due_at, r.point.order, r.point.name))
 
 

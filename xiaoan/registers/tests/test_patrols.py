@@ -68,7 +68,7 @@ def test_times_are_read_in_any_separator_and_wrong_ones_refused():
 
 
 def test_rounds_are_on_time_late_missed_or_still_due(school_a, route, points):
-    gate, boiler, pond = points
+    gate, boiler, _pond = points
     _patrol(gate, at(DAY, 7, 20))  # 10 minutes early: on time
     _patrol(boiler, at(DAY, 9, 0))  # after the window, before noon: late
     _patrol(gate, at(DAY, 12, 30))  # the noon round
