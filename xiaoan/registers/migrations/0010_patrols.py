@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('hazards', '0009_area_version_events_on_workflow_event'),
-        ('registers', '0008_versioned_rows'),
+        ('registers', '0009_constraint_messages'),
         ('schools', '0002_versions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
