@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.models import TimeStampedModel
 
-from .choices import MESSAGES, TERMS, NotificationKind
+from .choices import MESSAGES, TERMS, URGENT_KINDS, NotificationKind
 from .querysets import NotificationQuerySet
 
 
@@ -54,6 +54,10 @@ class Notification(TimeStampedModel):
     def text(self, value: str) -> None:
         # Code written before notifications stored meaning passes a finished sentence.
         self.params = {**(self.params or {}), "text": str(value)}
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.kind in URGENT_KINDS
 
     @property
     def is_read(self) -> bool:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.NotificationListView.as_view(), name="notifications"),
     path("<int:pk>/read/", views.notification_read, name="notification_read"),
     path("read-all/", views.notifications_read_all, name="notifications_read_all"),
+    path("badge/", views.notifications_badge, name="notifications_badge"),
 ]

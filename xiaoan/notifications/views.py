@@ -1,4 +1,5 @@
-"""The user's notifications: the list, opening one (marks it read), marking all read.
+"""The user's notifications: the list, opening one (marks it read), marking all read, and the
+unread badge of the navigation bar (polled by the page, so a new one shows without a reload).
 
 The URLs are served under /reports/notifications/ with their old names (`reports:…`).
 """
@@ -9,10 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import generic
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from .models import Notification
 
@@ -42,3 +43,10 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
     Notification.objects.for_user(request.user).unread().update(read_at=timezone.now())
     return redirect(LIST)
+
+
+@require_GET
+@login_required
+def notifications_badge(request: HttpRequest) -> HttpResponse:
+    """The unread count as the navigation bar shows it (one query), for htmx to swap in."""
+    return render(request, "notifications/_badge.html")

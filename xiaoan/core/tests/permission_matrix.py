@@ -514,6 +514,7 @@ PAGES: dict[str, Entry | tuple[Entry, ...]] = {
     "reports:notifications": view(SIGNED_IN),
     "reports:notification_read": action(SIGNED_IN, NOTIFICATION),
     "reports:notifications_read_all": action(SIGNED_IN),
+    "reports:notifications_badge": view(SIGNED_IN),
     # The API's own pages outside the schema.
     "api:api-root": view(SIGNED_IN),
     "api:schema": public(),
@@ -565,6 +566,10 @@ API: dict[str, Entry] = {
     "POST /api/v1/auth/token/": public(),
     "GET /api/v1/schools/": view(DISTRICT_READ),
     "GET /api/v1/changes/": view(BUREAU_STAFF),  # others name one record (tested apart)
+    "GET /api/v1/notifications/": view(SIGNED_IN),  # each reads only their own
+    "GET /api/v1/notifications/{id}/": view(SIGNED_IN, NOTIFICATION),
+    "POST /api/v1/notifications/{id}/read/": action(SIGNED_IN, NOTIFICATION),
+    "POST /api/v1/notifications/read-all/": action(SIGNED_IN),
     "GET /api/v1/schools/{id}/": view(DISTRICT_READ, SCHOOL),
     "GET /api/v1/hazards/": listing(HAZARD),
     "POST /api/v1/hazards/": action(REPORTERS),
