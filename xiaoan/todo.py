@@ -70,14 +70,18 @@ def _ledger(**query: Any) -> str:
     return f"{reverse('hazards:list')}?{urlencode(query, doseq=True)}"
 
 
-def _hazard_line(hazard: Hazard, detail: str = "", urgent: bool = False) -> Line:
-    text = f"{hazard.code} {hazard.school.name} · {hazard.description[:30]}"
+def _hazard_line(
+    hazard: Hazard, detail: str = "", urgent: bool = False, own_school: bool = False
+) -> Line:
+    """The code, the school (left out on the school's own list) and the description."""
+    school = "" if own_school else f" {hazard.school.name}"
+    text = f"{hazard.code}{school} · {hazard.description[:30]}"
     return Line(text, hazard.get_absolute_url(), detail, urgent)
 
 
-def _days_left(hazard: Hazard, today: datetime.date) -> Line:
+def _days_left(hazard: Hazard, today: datetime.date, own_school: bool = False) -> Line:
     if hazard.deadline is None:
-        return _hazard_line(hazard)
+        return _hazard_line(hazard, own_school=own_school)
     days = (hazard.deadline - today).days
     if days < 0:
         detail = ngettext("%(n)s day overdue", "%(n)s days overdue", -days) % {"n": -days}
@@ -85,7 +89,7 @@ def _days_left(hazard: Hazard, today: datetime.date) -> Line:
         detail = _("due today")
     else:
         detail = ngettext("%(n)s day left", "%(n)s days left", days) % {"n": days}
-    return _hazard_line(hazard, detail, urgent=days < 0)
+    return _hazard_line(hazard, detail, urgent=days < 0, own_school=own_school)
 
 
 # ---- the groups ----------------------------------------------------------------------------
@@ -154,7 +158,8 @@ def to_rectify(user: Any, today: datetime.date) -> Group:
     rows = Hazard.objects.for_user(user).filter(status__in=HazardStatus.overdue_states())
     rows = rows.select_related("school").order_by("deadline", "id")
     more = _ledger(status=HazardStatus.overdue_states())
-    return _group("rectify", _("Hazards to rectify"), rows, lambda h: _days_left(h, today), more)
+    line = lambda h: _days_left(h, today, own_school=True)  # noqa: E731
+    return _group("rectify", _("Hazards to rectify"), rows, line, more)
 
 
 def returned(user: Any) -> Group:
@@ -286,7 +291,7 @@ def to_supervise(user: Any) -> Group:
 def reported_by_me(user: Any) -> Group:
     rows = Hazard.objects.for_user(user).open().filter(reported_by=user)
     rows = rows.select_related("school").order_by("-found_on", "-id")
-    line = lambda h: _hazard_line(h, h.get_status_display())  # noqa: E731
+    line = lambda h: _hazard_line(h, h.get_status_display(), own_school=True)  # noqa: E731
     return _group("mine", _("Hazards you reported, still open"), rows, line)
 
 
