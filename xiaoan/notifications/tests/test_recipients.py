@@ -1,6 +1,6 @@
 """The who-receives-what table, row by row: each row's event is taken through the real step,
 and exactly the people the row names are told (the one who acted is not). A rolled-back step
-tells nobody; mail leaves only once the step commits."""
+tells nobody (that mail leaves only after the commit is in test_channels.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core import mail
 from django.db import transaction
 from django.utils import translation
 
@@ -266,17 +265,6 @@ def test_a_step_refused_as_stale_tells_nobody(people, bureau):
         Notification.objects.filter(kind=K.HAZARD_ASSIGNED, recipient__username="alice").count()
         == 1
     )
-
-
-def test_mail_leaves_only_when_the_step_commits(people, bureau, django_capture_on_commit_callbacks):
-    people["alice"].email = "alice@example.com"
-    people["alice"].save()
-    hazard = _report(people)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        hazard.assign(people["bureau"], opinion="立即清理", deadline=datetime.date(2014, 9, 15))
-        assert mail.outbox == []
-    assert len(callbacks) == 1
-    assert [m.to for m in mail.outbox] == [["alice@example.com"]]
 
 
 def test_another_districts_people_are_never_told(people, bureau):
