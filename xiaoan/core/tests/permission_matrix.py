@@ -510,6 +510,7 @@ PAGES: dict[str, Entry | tuple[Entry, ...]] = {
     "reports:official_generate": action(BUREAU_ADMIN_ONLY),
     "reports:official_detail": view(BUREAU_READ, OFFICIAL_ISSUED),
     "reports:official_edit": action(BUREAU_ADMIN_ONLY, OFFICIAL_DRAFT),
+    "reports:official_preview": action(BUREAU_ADMIN_ONLY, OFFICIAL_DRAFT),
     "reports:official_issue": action(BUREAU_ADMIN_ONLY, OFFICIAL_DRAFT),
     "reports:official_download": view(BUREAU_READ, OFFICIAL_DOWNLOAD),
     "reports:dashboard": view(DISTRICT_READ),
