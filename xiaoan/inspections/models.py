@@ -42,6 +42,8 @@ from xiaoan.core.models import (
 )
 from xiaoan.core.workflow import Actions
 from xiaoan.hazards.choices import HazardLevel, HazardSource
+from xiaoan.notifications.choices import NotificationKind
+from xiaoan.notifications.recipients import About, announce, ids
 
 from .choices import (
     AnswerResult,
@@ -723,6 +725,7 @@ class ScheduleManager(models.Manager.from_queryset(ScheduleQuerySet)):  # type: 
                     getattr(schedule, name).set(values[name])
             record_change(schedule, user, ChangeAction.CREATE)
             schedule._event(user, ScheduleEventKind.PLANNED)
+            schedule._announce_planned(user)
         return schedule
 
 
@@ -944,6 +947,28 @@ class InspectionSchedule(Actions, TimeStampedModel):
             return self._event(
                 user, ScheduleEventKind.REINSTATED, from_status=ScheduleStatus.CANCELLED
             )
+
+    def _announce_planned(self, user: Any) -> None:
+        """Tell the departments taking part and the schools to be inspected (in the step's
+        transaction)."""
+        about = About(
+            bureau_id=self.bureau_id,
+            school_ids=ids(self.target_schools().only("pk")),
+            department_ids=ids(self.departments.only("pk")),
+        )
+        params = {
+            "title": self.title,
+            "start": self.start_date.isoformat(),
+            "due": self.due_date.isoformat(),
+        }
+        announce(
+            NotificationKind.INSPECTION_SCHEDULED,
+            about,
+            actor=user,
+            params=params,
+            link=self.get_absolute_url(),
+            code=self.title[:100],
+        )
 
     def target_schools(self) -> models.QuerySet:
         from xiaoan.schools.models import School

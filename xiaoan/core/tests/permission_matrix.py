@@ -319,6 +319,8 @@ NOTIFICATION = Kind(
     school=lambda obj: str(obj.recipient.membership.school.code),
     sees=sees_own_notification,
 )
+# A group robot of the district (the matrix's demo adds one): the bureau safety section's.
+WEBHOOK = Kind("group robot", _district("notifications.Webhook"), per_school=False)
 
 # The registers: slug → (model, who sees a row).
 REGISTER_MODELS: dict[str, tuple[str, Callable[[Persona, Any], bool]]] = {
@@ -533,12 +535,20 @@ PAGES: dict[str, Entry | tuple[Entry, ...]] = {
     "reports:official_generate": action(BUREAU_ADMIN_ONLY),
     "reports:official_detail": view(BUREAU_READ, OFFICIAL_ISSUED),
     "reports:official_edit": action(BUREAU_ADMIN_ONLY, OFFICIAL_DRAFT),
+    "reports:official_preview": action(BUREAU_ADMIN_ONLY, OFFICIAL_DRAFT),
     "reports:official_issue": action(BUREAU_ADMIN_ONLY, OFFICIAL_DRAFT),
     "reports:official_download": view(BUREAU_READ, OFFICIAL_DOWNLOAD),
     "reports:dashboard": view(DISTRICT_READ),
     "reports:notifications": view(SIGNED_IN),
     "reports:notification_read": action(SIGNED_IN, NOTIFICATION),
     "reports:notifications_read_all": action(SIGNED_IN),
+    "reports:notifications_badge": view(SIGNED_IN),
+    "reports:notification_preferences": form(SIGNED_IN),
+    "reports:webhooks": view(BUREAU_ADMIN_ONLY),
+    "reports:webhook_create": form(BUREAU_ADMIN_ONLY),
+    "reports:webhook_edit": form(BUREAU_ADMIN_ONLY, WEBHOOK),
+    "reports:failed_deliveries": view(BUREAU_ADMIN_ONLY),
+    "reports:delivery_retry": action(BUREAU_ADMIN_ONLY),
     # The API's own pages outside the schema.
     "api:api-root": view(SIGNED_IN),
     "api:schema": public(),
@@ -593,6 +603,10 @@ API: dict[str, Entry] = {
     "POST /api/v1/auth/token/": public(),
     "GET /api/v1/schools/": view(DISTRICT_READ),
     "GET /api/v1/changes/": view(BUREAU_STAFF),  # others name one record (tested apart)
+    "GET /api/v1/notifications/": view(SIGNED_IN),  # each reads only their own
+    "GET /api/v1/notifications/{id}/": view(SIGNED_IN, NOTIFICATION),
+    "POST /api/v1/notifications/{id}/read/": action(SIGNED_IN, NOTIFICATION),
+    "POST /api/v1/notifications/read-all/": action(SIGNED_IN),
     "GET /api/v1/schools/{id}/": view(DISTRICT_READ, SCHOOL),
     "GET /api/v1/hazards/": listing(HAZARD),
     "POST /api/v1/hazards/": action(REPORTERS),
