@@ -97,7 +97,9 @@ def test_compliance_board_exports_and_reminds(as_user, bureau_admin, gov, alice,
     remind = reverse("reports:compliance_remind")
     assert as_user(gov).post(remind, {"year": 2014, "month": 9}).status_code == 403
     as_user(bureau_admin).post(remind, {"year": 2014, "month": 9})
-    assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["bob"]
+    # (alice's submitted report told the bureau; the reminder goes to bob, still owing his.)
+    reminded = Notification.objects.filter(kind="monthly_missing")
+    assert list(reminded.values_list("recipient__username", flat=True)) == ["bob"]
     page = as_user(bob).get(reverse("reports:notifications")).content.decode()
     assert "2014年9月安全月报尚未报送" in page
 
