@@ -22,7 +22,7 @@ from xiaoan.hazards.models import Hazard
 from .choices import Compliance, OfficialKind, OfficialStatus
 from .document import Document, Heading, Paragraph, Table, date_text
 from .exports.charts import bar_chart, column_chart
-from .figures import district_figures, quarter_bounds, quarter_months
+from .figures import district_figures, month_bounds, quarter_bounds, quarter_months, schools_on
 from .models import MonthlyReport, OfficialReport, compliance_of, due_date_for
 
 TABLES_MARK = "[[统计表]]"
@@ -36,10 +36,10 @@ def _silent(_step: str) -> None:
 
 
 def compliance_rows(bureau_id: int, year: int, month: int, today: datetime.date) -> list[tuple]:
-    """(school, report or None, compliance state) for every active school of the bureau."""
-    from xiaoan.schools.models import School
-
-    schools = School.objects.filter(bureau_id=bureau_id, is_active=True).order_by("code")
+    """(school, report or None, compliance state) for every school that owed the month's
+    report: those on the registry at the month's end (today, for the running month)."""
+    month_end = min(month_bounds(year, month)[1], today)
+    schools = schools_on(bureau_id, month_end).order_by("code")
     reports = {
         r.school_id: r
         for r in MonthlyReport.objects.filter(school__bureau_id=bureau_id, year=year, month=month)
