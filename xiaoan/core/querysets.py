@@ -28,14 +28,17 @@ def on_register(start: str, end: str, day: datetime.date) -> Q:
 class ActiveDuringQuerySet(models.QuerySet):
     """For models mixing in `core.models.ActiveDuring`: `as_of(day)` and `current()`."""
 
+    def _span(self) -> tuple[str, str]:
+        return self.model.active_span  # type: ignore[attr-defined]
+
     def as_of(self, day: datetime.date) -> Self:
         """What was on the register on `day` (a past period: its last day)."""
-        start, end = self.model.active_span
+        start, end = self._span()
         return self.filter(on_register(start, end, day))
 
     def during(self, first: datetime.date, last: datetime.date) -> Self:
         """What was on the register on at least one day from `first` to `last`."""
-        start, end = self.model.active_span
+        start, end = self._span()
         started = Q(**{f"{start}__isnull": True}) | Q(**{f"{start}__lte": last})
         not_left = Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": first})
         return self.filter(started & not_left)
@@ -46,5 +49,5 @@ class ActiveDuringQuerySet(models.QuerySet):
 
     def departed(self) -> Self:
         """What has left the register by today."""
-        end = self.model.active_span[1]
+        end = self._span()[1]
         return self.filter(**{f"{end}__lte": local_today()})

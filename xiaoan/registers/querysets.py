@@ -22,7 +22,7 @@ class RegisterQuerySet(SchoolOwnedQuerySet):
     """A school's register row: the school sees its own, the district its bureau's."""
 
 
-class ActiveRegisterQuerySet(ActiveDuringQuerySet, RegisterQuerySet):
+class ActiveRegisterQuerySet(ActiveDuringQuerySet, RegisterQuerySet):  # type: ignore[override]
     """A register of things in service for a span of days (vehicles, drivers, security staff):
     `current()` today's, `as_of(day)` a past day's (see `core.querysets`)."""
 
@@ -47,7 +47,7 @@ class PersonalQuerySet(RegisterQuerySet):
         return super().for_user(user)
 
 
-class SpecialGroupQuerySet(ActiveDuringQuerySet, PersonalQuerySet):
+class SpecialGroupQuerySet(ActiveDuringQuerySet, PersonalQuerySet):  # type: ignore[override]
     """Children's records: only the school's safety administrator and the bureau's officer.
 
     Leaders, the government, inspectors and school staff see nothing (so a detail page answers

@@ -33,7 +33,7 @@ class SchoolOwnedQuerySet(models.QuerySet):
         return self.filter(**{f"{self.school_field}__bureau": membership.bureau_id})
 
 
-class SchoolQuerySet(ActiveDuringQuerySet, SchoolOwnedQuerySet):
+class SchoolQuerySet(ActiveDuringQuerySet, SchoolOwnedQuerySet):  # type: ignore[override]
     """Schools a user may see; `current()` those on the registry today, `as_of(day)` those
     on it on a past day (see `core.querysets`)."""
 

@@ -54,7 +54,7 @@ class SecurityStaff(ActiveDuring, SchoolRecord):
         help_text=_("The day they left the post; from that day they are not counted."),
     )
 
-    objects = ActiveRegisterQuerySet.as_manager()
+    objects = ActiveRegisterQuerySet.as_manager()  # type: ignore[misc,assignment]
 
     class Meta:
         verbose_name = _("security staff member")

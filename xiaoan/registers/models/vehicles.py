@@ -52,7 +52,7 @@ class Vehicle(ActiveDuring, SchoolRecord):
         help_text=_("The day it left the register; from that day it is not counted."),
     )
 
-    objects = ActiveRegisterQuerySet.as_manager()
+    objects = ActiveRegisterQuerySet.as_manager()  # type: ignore[misc,assignment]
 
     class Meta:
         verbose_name = _("vehicle")
@@ -126,7 +126,7 @@ class Driver(ActiveDuring, SchoolRecord):
         help_text=_("The day it left the register; from that day it is not counted."),
     )
 
-    objects = ActiveRegisterQuerySet.as_manager()
+    objects = ActiveRegisterQuerySet.as_manager()  # type: ignore[misc,assignment]
 
     class Meta:
         verbose_name = _("driver")
