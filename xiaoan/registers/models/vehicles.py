@@ -59,7 +59,11 @@ class Vehicle(ActiveDuring, SchoolRecord):
         verbose_name_plural = _("pick-up vehicles")
         ordering = ["school", "plate"]
         constraints = [
-            models.UniqueConstraint(fields=["plate"], name="vehicle_unique_plate"),
+            models.UniqueConstraint(
+                fields=["plate"],
+                name="vehicle_unique_plate",
+                violation_error_message=_("A vehicle with this plate is already registered."),
+            ),
             span_in_order("vehicle_left_after_joined"),
             models.CheckConstraint(
                 name="vehicle_has_seats",
