@@ -72,10 +72,12 @@ def _change_the_registry_today(bureau, client: Client) -> tuple[School, School]:
         {"closed_on": local_today().isoformat(), "merged_into": merged_into.pk},
     )
     assert response.status_code == 302
-    response = client.post(
+    # The vehicle is the school's own to register (school001 keeps S001's registers).
+    school_client = Client()
+    school_client.force_login(get_user_model().objects.get(username="school001"))
+    response = school_client.post(
         reverse("registers:create", args=["vehicles"]),
         {
-            "school": merged_into.pk,
             "plate": "浙A2026X",
             "seats": "35",
             "owner": "清溪客运有限公司",
