@@ -489,6 +489,7 @@ class Inspection(Actions, TimeStampedModel):
                 reported_by=user,
                 source=HazardSource.INSPECTION,
                 campaign=self.campaign,
+                from_record=True,
             )
             changes = {
                 "hazard": hazard,
