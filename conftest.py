@@ -20,6 +20,8 @@ from xiaoan.schools.choices import DepartmentKind, RegionLevel, SchoolKind
 from xiaoan.schools.models import Bureau, Department, Region, School
 
 PASSWORD = "test-pass-7319"
+# The personas' schools were on the registry long before any period the tests count.
+LONG_AGO = datetime.date(2000, 9, 1)
 
 
 @pytest.fixture(autouse=True)
@@ -96,14 +98,24 @@ def other_bureau(db) -> Bureau:
 @pytest.fixture
 def school_a(bureau) -> School:
     return School.objects.create(
-        bureau=bureau, code="S001", name="清溪区实验小学", kind=SchoolKind.PRIMARY, enrolment=900
+        bureau=bureau,
+        code="S001",
+        name="清溪区实验小学",
+        kind=SchoolKind.PRIMARY,
+        enrolment=900,
+        opened_on=LONG_AGO,
     )
 
 
 @pytest.fixture
 def school_b(bureau) -> School:
     return School.objects.create(
-        bureau=bureau, code="S002", name="清溪区第一中学", kind=SchoolKind.JUNIOR, enrolment=1200
+        bureau=bureau,
+        code="S002",
+        name="清溪区第一中学",
+        kind=SchoolKind.JUNIOR,
+        enrolment=1200,
+        opened_on=LONG_AGO,
     )
 
 
@@ -115,6 +127,7 @@ def kindergarten(bureau) -> School:
         name="清溪区中心幼儿园",
         kind=SchoolKind.KINDERGARTEN,
         enrolment=300,
+        opened_on=LONG_AGO,
     )
 
 

@@ -22,7 +22,7 @@ from xiaoan.todo import todo_for
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    schools = School.objects.for_user(request.user).filter(is_active=True)
+    schools = School.objects.for_user(request.user).current()
     counts = dict(schools.values_list("kind").annotate(n=Count("id")).order_by())
     role = role_of(request.user)
     context = {

@@ -332,7 +332,7 @@ class DutyGapsViewSet(viewsets.ViewSet):
     def list(self, request: Request) -> Response:
         day = _query_date(request)
         rows = district_cover(
-            School.objects.for_user(request.user).filter(is_active=True),
+            School.objects.for_user(request.user).as_of(day),
             DutyShift.objects.for_user(request.user),
             day,
         )
@@ -361,7 +361,7 @@ class SpecialGroupCountsViewSet(viewsets.ViewSet):
 
     @extend_schema(responses=SchoolCountsSerializer(many=True))
     def list(self, request: Request) -> Response:
-        schools = School.objects.for_user(request.user).filter(is_active=True)
+        schools = School.objects.for_user(request.user).current()
         return Response(SchoolCountsSerializer(counts_by_school(schools), many=True).data)
 
 

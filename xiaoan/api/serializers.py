@@ -87,6 +87,7 @@ class AllowedActionsField(serializers.Field):
 
 class SchoolSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    is_active = serializers.BooleanField(read_only=True, help_text="On the registry today.")
 
     class Meta:
         model = School
@@ -102,6 +103,9 @@ class SchoolSerializer(serializers.ModelSerializer):
             "enrolment",
             "boarding",
             "private",
+            "opened_on",
+            "closed_on",
+            "merged_into",
             "is_active",
         ]
 

@@ -5,6 +5,7 @@ An item is left out (and so scored by the bureau) when the data needed is not ke
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -64,8 +65,8 @@ def registers_score(school: Any, start: datetime.date, end: datetime.date) -> De
         Visitor.objects.filter(school=school, entered_at__date__range=(start, end)).exists(),
         SafetyActivity.objects.filter(school=school, held_on__range=(start, end)).exists(),
         SurroundingsCheck.objects.filter(school=school, checked_on__range=(start, end)).exists(),
-        PoliceRoom.objects.filter(school=school).exists()
-        or SecurityStaff.objects.filter(school=school).exists(),
+        PoliceRoom.objects.filter(school=school, established_on__lte=end).exists()
+        or SecurityStaff.objects.filter(school=school).during(start, end).exists(),
     ]
     return _pct(sum(kept), len(kept))
 
@@ -78,7 +79,12 @@ def monthly_score(school: Any, year: int, today: datetime.date) -> Decimal | Non
     first = district.order_by("month").values_list("month", flat=True).first()
     if first is None:
         return None
-    due_months = [m for m in range(first, 13) if _due_date(year, m) < today]
+    # A month counts while the school was on the registry at its end (as the bureau's board).
+    due_months = [
+        m
+        for m in range(first, 13)
+        if _due_date(year, m) < today and school.active_on(_month_end(year, m))
+    ]
     if not due_months:
         return None
     on_time = len(
@@ -95,6 +101,10 @@ def monthly_score(school: Any, year: int, today: datetime.date) -> Decimal | Non
 
 def _due_date(year: int, month: int) -> datetime.date:
     return due_date_for(year, month)
+
+
+def _month_end(year: int, month: int) -> datetime.date:
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def inspections_score(school: Any, start: datetime.date, end: datetime.date) -> Decimal:

@@ -7,6 +7,7 @@ user may not do (`Assessment.allowed_actions`), and the page shows only the allo
 
 from __future__ import annotations
 
+import datetime
 from typing import TypeVar
 
 from django.contrib import messages
@@ -100,7 +101,9 @@ def assessment_open(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Enter a valid year."))
         return redirect("assessments:list")
     year = form.cleaned_data["year"]
-    for school in School.objects.for_user(request.user).filter(is_active=True):
+    # The schools on the registry at the year's end (today, for the running year).
+    year_end = min(datetime.date(year, 12, 31), local_today())
+    for school in School.objects.for_user(request.user).as_of(year_end):
         assessment, _created = Assessment.objects.get_or_create(school=school, year=year)
         assessment.compute(request.user)
     messages.success(request, _("The %(year)s assessments are computed.") % {"year": year})

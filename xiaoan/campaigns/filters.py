@@ -33,8 +33,10 @@ def plan_rows(campaign: Campaign, schools: Any, state: str = "", kind: str = "")
     """One row per school the user may see, with its plan (or none) and reminders sent."""
     from django.db.models import Count, Q
 
-    schools = schools.filter(bureau=campaign.bureau_id, is_active=True).annotate(
-        reminders=Count("campaign_events", filter=Q(campaign_events__campaign=campaign))
+    schools = (
+        schools.filter(bureau=campaign.bureau_id)
+        .as_of(campaign.counted_on())
+        .annotate(reminders=Count("campaign_events", filter=Q(campaign_events__campaign=campaign)))
     )
     if kind:
         schools = schools.filter(kind=kind)

@@ -7,6 +7,7 @@ its event row, in one transaction. Views and the API only call them.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoan.accounts.access import has_role, membership_of
 from xiaoan.accounts.choices import Role
 from xiaoan.core.changelog import guarded_update
+from xiaoan.core.dates import local_today
 from xiaoan.core.errors import Invalid, NotAllowed, Refused
 from xiaoan.core.models import ChangeAction, TimeStampedModel, Versioned, WorkflowEvent
 from xiaoan.core.workflow import Actions
@@ -216,10 +218,15 @@ class Campaign(Actions, Versioned, TimeStampedModel):
         return CampaignEvent.objects.create(campaign=self, actor=user, kind=kind, **fields)
 
     def target_schools(self) -> models.QuerySet:
-        """Every active school of the district answers the campaign with a work plan."""
+        """Every school of the district answers the campaign with a work plan: those on the
+        registry at its end (today, while it runs)."""
         from xiaoan.schools.models import School
 
-        return School.objects.filter(bureau=self.bureau_id, is_active=True)
+        return School.objects.filter(bureau=self.bureau_id).as_of(self.counted_on())
+
+    def counted_on(self) -> datetime.date:
+        """The day the campaign's schools are counted: its end, or today while it runs."""
+        return min(self.end_date, local_today())
 
     def schools_without_plan(self) -> models.QuerySet:
         """Schools that have not filed (submitted or accepted) a work plan."""

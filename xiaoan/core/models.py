@@ -195,6 +195,41 @@ class WorkflowEvent(TimeStampedModel):
         ordering = ["created_at", "id"]
 
 
+class ActiveDuring:
+    """A record that is on its register for a span of days (see `core.querysets`).
+
+    The model names its two date fields in `active_span` (start, end); its queryset mixes in
+    `core.querysets.ActiveDuringQuerySet` for `as_of(day)` and `current()`.
+    """
+
+    active_span: tuple[str, str] = ("active_from", "active_until")
+
+    def active_on(self, day: Any) -> bool:
+        start, end = (getattr(self, name) for name in self.active_span)
+        return (start is None or start <= day) and (end is None or end > day)
+
+    @property
+    def is_active(self) -> bool:
+        """On the register today."""
+        from .dates import local_today
+
+        return self.active_on(local_today())
+
+
+def span_in_order(name: str, start: str = "active_from", end: str = "active_until") -> Any:
+    """The named database rule: a record leaves its register after the day it joined."""
+    condition = (
+        models.Q(**{f"{start}__isnull": True})
+        | models.Q(**{f"{end}__isnull": True})
+        | models.Q(**{f"{end}__gt": models.F(start)})
+    )
+    return models.CheckConstraint(
+        name=name,
+        condition=condition,
+        violation_error_message=_("The end date must come after the start date."),
+    )
+
+
 class ClientRequest(models.Model):
     """A write a device sent with its own id (the `X-Idempotency-Key` header), and the answer it
     got: the same id sent again (a retry after a lost answer, a phone back online) gets the same

@@ -70,7 +70,7 @@ class ReportForm(OwnSchoolMixin, BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         membership = membership_of(user)
         school_field = cast(forms.ModelChoiceField, self.fields["school"])
-        school_field.queryset = School.objects.for_user(user).filter(is_active=True)
+        school_field.queryset = School.objects.for_user(user).current()
         self.fields["found_on"].initial = local_today()
         if membership is not None:
             campaigns = Campaign.objects.filter(bureau=membership.bureau_id)

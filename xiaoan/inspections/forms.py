@@ -79,7 +79,7 @@ class StartForm(OwnSchoolMixin, BootstrapMixin, forms.Form):
         bureau_id = _bureau_id(user)
         membership = membership_of(user)
         fields: Any = self.fields  # typed as plain Field; these are choice fields
-        fields["school"].queryset = School.objects.for_user(user).filter(is_active=True)
+        fields["school"].queryset = School.objects.for_user(user).current()
         fields["kind"].choices = [c for c in InspectionKind.choices if c[0] in kinds_for(user)]
         if "kind" not in self.initial:
             # A school's self-inspection is listed first, but only a school records one itself.

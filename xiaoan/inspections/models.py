@@ -977,7 +977,9 @@ class InspectionSchedule(Actions, TimeStampedModel):
         chosen = self.schools.all()
         if chosen.exists():
             return chosen.order_by("code")
-        schools = School.objects.filter(bureau=self.bureau_id, is_active=True)
+        # The schools on the registry on the round's due date: a school added or retired
+        # later changes neither the round's list nor its figures.
+        schools = School.objects.filter(bureau=self.bureau_id).as_of(self.due_date)
         if self.school_kinds:
             schools = schools.filter(kind__in=self.school_kinds)
         return schools.order_by("code")

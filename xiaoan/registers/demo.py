@@ -64,6 +64,9 @@ from .models import (
 
 TZ = ZoneInfo("Asia/Shanghai")
 YEAR = 2014
+# The vehicles, drivers and children on the registers since the spring term of 2014, so the
+# year's figures count them as the seed does.
+IN_SERVICE_FROM = datetime.date(YEAR, 2, 17)
 NEW_POLICE_ROOMS = 7
 AUXILIARY_POLICE = 118
 FUNDING_TOTAL = Decimal("3500000")
@@ -302,6 +305,7 @@ def _vehicles(schools: list[School], rng: random.Random) -> None:
             bus_licence_no=f"校车标牌{YEAR}-{index:03d}",
             inspection_due=due,
             insurance_due=datetime.date(YEAR + 1, 3, 1) + datetime.timedelta(days=index * 5),
+            active_from=IN_SERVICE_FROM,
         )
         driver = Driver.objects.create(
             school=school,
@@ -312,6 +316,7 @@ def _vehicles(schools: list[School], rng: random.Random) -> None:
             licence_valid_until=datetime.date(YEAR + 2 + index % 4, 6, 30),
             birth_date=datetime.date(1965 + index % 20, 1 + index % 12, 10),
             driving_years=8 + index % 15,
+            active_from=IN_SERVICE_FROM,
         )
         Route.objects.create(
             school=school,
@@ -407,6 +412,7 @@ def _education(main: list[School], rng: random.Random) -> None:
                     guardian=_name(rng),
                     guardian_phone=f"138{rng.randint(10000000, 99999999)}",
                     caring_teacher=_name(rng),
+                    active_from=IN_SERVICE_FROM,
                 )
             )
     SafetyActivity.objects.bulk_create(activities)

@@ -1,7 +1,9 @@
 """The district figures of the key measures, for the quarterly report and the campaign summary.
 
 `key_measures(bureau_id, start, end)` returns plain dicts (label in Chinese, value, unit) so a
-report can freeze them as they were when it was issued.
+report can freeze them as they were when it was issued. What stands at the period's end (the
+vehicles, the children on the register, the auxiliary police) is counted as it was on `end`
+(`as_of`, see `core.querysets`): a vehicle registered or retired later changes nothing.
 """
 
 from __future__ import annotations
@@ -40,27 +42,26 @@ def figures(bureau_id: int, start: datetime.date, end: datetime.date) -> dict[st
     ).aggregate(total=Sum("amount"))["total"] or Decimal(0)
     activities = SafetyActivity.objects.filter(**scope, held_on__range=(start, end))
     incidents = Incident.objects.filter(**scope, occurred_at__date__range=(start, end))
-    special = SpecialGroupChild.objects.filter(**scope, is_active=True).aggregate(
-        migrant=Count("id", filter=Q(kind=SpecialGroupKind.MIGRANT)),
-        left_behind=Count("id", filter=Q(kind=SpecialGroupKind.LEFT_BEHIND)),
+    vehicles = Vehicle.objects.filter(**scope).as_of(end)
+    special = (
+        SpecialGroupChild.objects.filter(**scope)
+        .as_of(end)
+        .aggregate(
+            migrant=Count("id", filter=Q(kind=SpecialGroupKind.MIGRANT)),
+            left_behind=Count("id", filter=Q(kind=SpecialGroupKind.LEFT_BEHIND)),
+        )
     )
     return {
         "new_police_rooms": PoliceRoom.objects.filter(
             **scope, established_on__range=(start, end)
         ).count(),
         "police_rooms": PoliceRoom.objects.filter(**scope, established_on__lte=end).count(),
-        "auxiliary_police": SecurityStaff.objects.filter(
-            Q(until__isnull=True) | Q(until__gte=end),
-            **scope,
-            kind=StaffKind.AUXILIARY,
-            since__lte=end,
-        ).count(),
-        "defence_funding": funding,
-        "vehicle_schools": Vehicle.objects.filter(**scope, is_active=True)
-        .values("school")
-        .distinct()
+        "auxiliary_police": SecurityStaff.objects.filter(**scope, kind=StaffKind.AUXILIARY)
+        .as_of(end)
         .count(),
-        "vehicles": Vehicle.objects.filter(**scope, is_active=True).count(),
+        "defence_funding": funding,
+        "vehicle_schools": vehicles.values("school").distinct().count(),
+        "vehicles": vehicles.count(),
         "escort_teams": EscortTeam.objects.filter(**scope, founded_on__lte=end).count(),
         "escort_team_schools": EscortTeam.objects.filter(**scope, founded_on__lte=end)
         .values("school")

@@ -77,6 +77,23 @@ class RegisterFilter(StyledFilterSet):
         return queryset.filter(**{self._date_lookup("lte"): value})
 
 
+class ActiveRegisterFilter(RegisterFilter):
+    """For registers of things in service for a span of days (`core.querysets`): those on the
+    register today, or on a chosen day."""
+
+    is_active = django_filters.BooleanFilter(method="filter_current", label=_("On the register"))
+    on_day = django_filters.DateFilter(method="filter_on_day", label=_("On the register on"))
+
+    def filter_current(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        current = queryset.current()  # type: ignore[attr-defined]
+        return current if value else queryset.exclude(pk__in=current.values("pk"))
+
+    def filter_on_day(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        return queryset.as_of(value)  # type: ignore[attr-defined]
+
+
 class DutyShiftFilter(RegisterFilter):
     search_fields = ("person",)
     date_field = "starts_at"
@@ -128,13 +145,13 @@ class PoliceRoomFilter(RegisterFilter):
         fields: list[str] = []
 
 
-class SecurityStaffFilter(RegisterFilter):
+class SecurityStaffFilter(ActiveRegisterFilter):
     search_fields = ("name", "post")
     date_field = "since"
 
     class Meta:
         model = models.SecurityStaff
-        fields = ["kind"]
+        fields = ["kind", "is_active"]
 
 
 class EquipmentFilter(RegisterFilter):
@@ -154,7 +171,7 @@ class DefenceFundingFilter(RegisterFilter):
         fields = ["year"]
 
 
-class VehicleFilter(RegisterFilter):
+class VehicleFilter(ActiveRegisterFilter):
     search_fields = ("plate", "owner", "bus_licence_no")
     due_by = django_filters.DateFilter(method="filter_due", label=_("Papers due by"))
 
@@ -166,7 +183,7 @@ class VehicleFilter(RegisterFilter):
         return queryset.filter(Q(inspection_due__lte=value) | Q(insurance_due__lte=value))
 
 
-class DriverFilter(RegisterFilter):
+class DriverFilter(ActiveRegisterFilter):
     search_fields = ("name", "licence_no")
 
     class Meta:
@@ -227,7 +244,7 @@ class AcknowledgementFilter(RegisterFilter):
         fields: list[str] = []
 
 
-class SpecialGroupFilter(RegisterFilter):
+class SpecialGroupFilter(ActiveRegisterFilter):
     search_fields = ("name", "class_name", "guardian", "caring_teacher")
 
     class Meta:

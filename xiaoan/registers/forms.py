@@ -49,6 +49,16 @@ def _model_field(model: Any, name: str) -> Any:
 PAST_MOMENTS = ("occurred_at", "reported_at", "patrolled_at")
 
 
+def _start_today(form: Any, cleaned: dict[str, Any]) -> None:
+    """A new row left without the day it came on the register (`core.querysets`) comes on it
+    today: left empty it would count in every past period. An edit left without it keeps the
+    day it had (rows from before the dates were kept may stay without one)."""
+    start = getattr(form._meta.model, "active_span", ("",))[0]
+    if start not in form.fields or cleaned.get(start) is not None or start in form.errors:
+        return
+    cleaned[start] = getattr(form.instance, start) if form.instance.pk else local_today()
+
+
 class RegisterForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
     """A register row: the school is fixed for school users, chosen by the bureau.
 
@@ -82,6 +92,7 @@ class RegisterForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        _start_today(self, data)
         school = self.target_school()
         asked = self.data.get("school") if "school" not in self.fields else None
         if asked not in (None, "") and (school is None or str(asked) != str(school.pk)):
@@ -145,7 +156,8 @@ class DriverForm(RegisterForm):
             "serious_violation_last_year",
             "criminal_record",
             "health_ok",
-            "is_active",
+            "active_from",
+            "active_until",
         ]
 
     def clean(self) -> dict[str, Any]:

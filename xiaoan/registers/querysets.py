@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from xiaoan.accounts.access import is_superuser, role_of
 from xiaoan.accounts.choices import Role
+from xiaoan.core.querysets import ActiveDuringQuerySet
 from xiaoan.schools.querysets import SchoolOwnedQuerySet
 
 if TYPE_CHECKING:
@@ -19,6 +20,11 @@ if TYPE_CHECKING:
 
 class RegisterQuerySet(SchoolOwnedQuerySet):
     """A school's register row: the school sees its own, the district its bureau's."""
+
+
+class ActiveRegisterQuerySet(ActiveDuringQuerySet, RegisterQuerySet):  # type: ignore[override]
+    """A register of things in service for a span of days (vehicles, drivers, security staff):
+    `current()` today's, `as_of(day)` a past day's (see `core.querysets`)."""
 
 
 # The gate's people: the school's own (the admin, the staff at the gate) and the bureau's
@@ -41,7 +47,7 @@ class PersonalQuerySet(RegisterQuerySet):
         return super().for_user(user)
 
 
-class SpecialGroupQuerySet(PersonalQuerySet):
+class SpecialGroupQuerySet(ActiveDuringQuerySet, PersonalQuerySet):  # type: ignore[override]
     """Children's records: only the school's safety administrator and the bureau's officer.
 
     Leaders, the government, inspectors and school staff see nothing (so a detail page answers

@@ -26,9 +26,9 @@ def expiring(
     """Active vehicles and drivers with papers due by today + days (seen by `user` if given)."""
     until = today + datetime.timedelta(days=days)
     vehicles = Vehicle.objects.filter(
-        Q(inspection_due__lte=until) | Q(insurance_due__lte=until), is_active=True
-    )
-    drivers = Driver.objects.filter(licence_valid_until__lte=until, is_active=True)
+        Q(inspection_due__lte=until) | Q(insurance_due__lte=until)
+    ).as_of(today)
+    drivers = Driver.objects.filter(licence_valid_until__lte=until).as_of(today)
     if user is not None:
         vehicles = vehicles.for_user(user)
         drivers = drivers.for_user(user)

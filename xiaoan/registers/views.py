@@ -256,7 +256,7 @@ def visitor_sign_out(request: HttpRequest, pk: int) -> HttpResponse:
 def duty_gap_view(request: HttpRequest) -> HttpResponse:
     """Each school's hours of a day with nobody on duty (schools with no roster: all day)."""
     day = forms.DayForm(request.GET).day_or_today()
-    schools = School.objects.for_user(request.user).filter(is_active=True)
+    schools = School.objects.for_user(request.user).as_of(day)
     rows = district_cover(schools, DutyShift.objects.for_user(request.user), day)
     only_gaps = request.GET.get("gaps") == "1"
     if only_gaps:
@@ -270,7 +270,7 @@ def duty_gap_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def special_group_counts(request: HttpRequest) -> HttpResponse:
     """Counts by school for every district role; the children's names stay hidden."""
-    schools = School.objects.for_user(request.user).filter(is_active=True)
+    schools = School.objects.for_user(request.user).current()
     counts = counts_by_school(schools)
     return render(request, "registers/special_counts.html", {"counts": counts})
 

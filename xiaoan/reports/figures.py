@@ -2,6 +2,10 @@
 
 The results are plain JSON-able dicts, so a submitted monthly report or an issued official
 document freezes them as they were: later edits to hazards change nothing already sent.
+
+A past period is counted as it stood at its end: its schools are those on the registry then
+(`School.objects.as_of(day)`), its registers' figures those in service then, so a school added
+or retired today never changes a past quarter's draft (docs/architecture.md, "as of").
 """
 
 from __future__ import annotations
@@ -209,17 +213,21 @@ def inspections_held(
     return qs.count()
 
 
-def school_counts(bureau_id: int) -> dict[str, int]:
-    schools = School.objects.filter(bureau_id=bureau_id, is_active=True)
+def schools_on(bureau_id: int, as_of: datetime.date | None = None) -> QuerySet[School]:
+    """The district's schools on the registry on `as_of` (default: today)."""
+    return School.objects.filter(bureau_id=bureau_id).as_of(as_of or local_today())
+
+
+def school_counts(bureau_id: int, as_of: datetime.date | None = None) -> dict[str, int]:
+    """Primary and secondary schools, childcare institutions on the registry on `as_of`."""
+    schools = schools_on(bureau_id, as_of)
     childcare = schools.filter(kind=SchoolKind.KINDERGARTEN).count()
     return {"primary_secondary": schools.count() - childcare, "childcare": childcare}
 
 
 def kind_rows(hazards: QuerySet[Hazard], bureau_id: int, as_of: datetime.date) -> list[dict]:
-    """Per school kind: schools, hazards found, closed, open."""
-    schools = Counter(
-        School.objects.filter(bureau_id=bureau_id, is_active=True).values_list("kind", flat=True)
-    )
+    """Per school kind: schools on the registry on `as_of`, hazards found, closed, open."""
+    schools = Counter(schools_on(bureau_id, as_of).values_list("kind", flat=True))
     counts = {
         row["school__kind"]: row
         for row in hazards.values("school__kind").annotate(
@@ -268,7 +276,7 @@ def district_figures(
         "start": start.isoformat(),
         "end": end.isoformat(),
         "as_of": as_of.isoformat(),
-        "schools": school_counts(bureau_id),
+        "schools": school_counts(bureau_id, as_of),
         "areas": rows,
         "total": total,
         "rejected": rejected,

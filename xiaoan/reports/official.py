@@ -44,10 +44,12 @@ from .figures import (
     _start_of,
     area_rows,
     district_figures,
+    month_bounds,
     quarter_bounds,
     quarter_months,
     rate,
     school_counts,
+    schools_on,
 )
 from .marks import CHANGED, TYPED, Segment, compare, plain
 from .models import MonthlyReport, OfficialReport, compliance_of, due_date_for
@@ -66,10 +68,10 @@ def _silent(_step: str) -> None:
 
 
 def compliance_rows(bureau_id: int, year: int, month: int, today: datetime.date) -> list[tuple]:
-    """(school, report or None, compliance state) for every active school of the bureau."""
-    from xiaoan.schools.models import School
-
-    schools = School.objects.filter(bureau_id=bureau_id, is_active=True).order_by("code")
+    """(school, report or None, compliance state) for every school that owed the month's
+    report: those on the registry at the month's end (today, for the running month)."""
+    month_end = min(month_bounds(year, month)[1], today)
+    schools = schools_on(bureau_id, month_end).order_by("code")
     reports = {
         r.school_id: r
         for r in MonthlyReport.objects.filter(school__bureau_id=bureau_id, year=year, month=month)

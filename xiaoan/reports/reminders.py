@@ -21,6 +21,7 @@ from xiaoan.notifications.choices import NotificationKind
 from xiaoan.notifications.sending import notify
 
 from .choices import Compliance
+from .figures import month_bounds
 from .models import MonthlyReport, compliance_of
 
 
@@ -85,7 +86,8 @@ def monthly_reminders(
 
     if year is None or month is None:
         year, month = previous_month(today)
-    schools = School.objects.filter(is_active=True)
+    # The schools that owed the month's report: those on the registry at its end.
+    schools = School.objects.as_of(min(month_bounds(year, month)[1], today))
     if school_ids is not None:
         schools = schools.filter(pk__in=school_ids)
     reports = {r.school_id: r for r in MonthlyReport.objects.filter(year=year, month=month)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -47,6 +48,12 @@ class StatsFilterForm(BootstrapMixin, forms.Form):
         if membership is not None and not getattr(user, "is_superuser", False):
             campaigns = campaigns.filter(bureau=membership.bureau_id)
         self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]
+
+    def as_of(self) -> datetime.date:
+        """The day the figures describe: the end of the chosen period, else today."""
+        data = self.cleaned_data if self.is_valid() else {}
+        today = local_today()
+        return min(data["end"], today) if data.get("end") else today
 
     def filter(self, hazards: QuerySet[Hazard]) -> QuerySet[Hazard]:
         data = self.cleaned_data if self.is_valid() else {}
@@ -186,5 +193,5 @@ def dashboard(user: Any, form: StatsFilterForm) -> dict[str, Any]:
         "ranking": ranking(hazards),
         "compliance": compliance_trend(user, months),
         "compliance_states": [{"code": c.value, "name": str(c.label)} for c in Compliance],
-        "schools": School.objects.for_user(user).count(),
+        "schools": School.objects.for_user(user).as_of(form.as_of()).count(),
     }

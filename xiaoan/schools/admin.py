@@ -28,5 +28,5 @@ class DepartmentAdmin(admin.ModelAdmin):
 @admin.register(School)
 class SchoolAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "kind", "principal", "enrolment", "boarding", "private"]
-    list_filter = ["kind", "boarding", "private", "is_active"]
+    list_filter = ["kind", "boarding", "private", "closed_on"]
     search_fields = ["code", "name"]

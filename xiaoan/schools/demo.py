@@ -6,6 +6,7 @@ Idempotent: every row is found by its natural key and updated, never duplicated.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -180,6 +181,8 @@ def _schools(bureau: Bureau) -> None:
                 "enrolment": 120 + (index * 53) % 260 if childcare else 400 + (index * 131) % 1800,
                 "boarding": kind in (SchoolKind.SENIOR, SchoolKind.VOCATIONAL),
                 "private": kind == SchoolKind.MIGRANT or (childcare and index % 3 == 0),
+                # On the registry long before the 2014 campaign, so its figures count them all.
+                "opened_on": datetime.date(1978 + index % 30, 9, 1),
             },
         )
 

@@ -9,16 +9,37 @@ from django.utils.translation import gettext_lazy as _
 from .choices import SchoolKind
 from .models import School
 
+REGISTRY_CHOICES = [("left", _("Left the registry")), ("all", _("All, with those that left"))]
+
 
 class SchoolFilter(django_filters.FilterSet):
+    """Schools on the registry today unless `registry` asks for those that left, or all."""
+
     q = django_filters.CharFilter(method="search", label=_("Name or code"))
+    registry = django_filters.ChoiceFilter(
+        choices=REGISTRY_CHOICES,
+        method="filter_registry",
+        label=_("Registry"),
+        empty_label=_("On the registry"),
+    )
     kind = django_filters.ChoiceFilter(choices=SchoolKind.choices, label=_("Kind"))
     boarding = django_filters.BooleanFilter(label=_("Boarding"))
     private = django_filters.BooleanFilter(label=_("Private"))
 
     class Meta:
         model = School
-        fields = ["q", "kind", "boarding", "private"]
+        fields = ["q", "kind", "boarding", "private", "registry"]
+
+    def filter_queryset(self, queryset: QuerySet[School]) -> QuerySet[School]:
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("registry"):
+            queryset = queryset.current()  # type: ignore[attr-defined]
+        return queryset
+
+    def filter_registry(self, queryset: QuerySet[School], name: str, value: str) -> QuerySet:
+        if value == "left":
+            return queryset.departed()  # type: ignore[attr-defined]
+        return queryset
 
     def search(self, queryset: QuerySet[School], name: str, value: str) -> QuerySet[School]:
         value = value.strip()

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.core.dates import local_today
 from xiaoan.core.forms import BootstrapMixin, VersionedFormMixin
 
 from .models import School
@@ -24,12 +25,34 @@ class SchoolForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
             "enrolment",
             "boarding",
             "private",
-            "is_active",
+            "opened_on",
+            "closed_on",
+            "merged_into",
         ]
+        widgets = {
+            "opened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "closed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def __init__(self, *args: Any, bureau: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.bureau = bureau
+        if self.instance.closed_on is None:
+            # A school leaves the registry through its own step (`retire`), not by an edit;
+            # the dates of one that left can be corrected here.
+            del self.fields["closed_on"], self.fields["merged_into"]
+        else:
+            others = School.objects.filter(bureau=bureau).exclude(pk=self.instance.pk)
+            self.fields["merged_into"].queryset = others  # type: ignore[attr-defined]
+
+    def clean_opened_on(self) -> Any:
+        """A new school left without the day it joined joins today: left empty it would count
+        in every past period. An edit left without it keeps the day it had (schools from
+        before the dates were kept may stay without one)."""
+        day = self.cleaned_data.get("opened_on")
+        if day is None:
+            return self.instance.opened_on if self.instance.pk else local_today()
+        return day
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip().upper()
@@ -39,6 +62,28 @@ class SchoolForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
                 _("Another school already has the code %(code)s."), params={"code": code}
             )
         return code
+
+
+class SchoolRetireForm(BootstrapMixin, forms.Form):
+    """The day a school leaves the registry, and the school it is merged into, if any."""
+
+    closed_on = forms.DateField(
+        label=_("Left the registry on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("From this day the school is no longer counted; what it recorded stays."),
+    )
+    merged_into = forms.ModelChoiceField(
+        School.objects.none(),
+        required=False,
+        label=_("Merged into"),
+        empty_label=_("Closed, not merged"),
+    )
+
+    def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["closed_on"].initial = local_today()
+        others = School.objects.filter(bureau=school.bureau_id).current().exclude(pk=school.pk)
+        self.fields["merged_into"].queryset = others  # type: ignore[attr-defined]
 
 
 class SchoolImportForm(BootstrapMixin, forms.Form):

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from django.db import models
+import datetime
+from typing import Any
+
+from django.db import models, transaction
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.core.models import TimeStampedModel, Versioned
+from xiaoan.core.changelog import guarded_update
+from xiaoan.core.dates import local_today
+from xiaoan.core.errors import Invalid, NotAllowed, Refused
+from xiaoan.core.models import ActiveDuring, TimeStampedModel, Versioned, span_in_order
 
 from .choices import DepartmentKind, RegionLevel, SchoolKind
 from .querysets import DepartmentQuerySet, SchoolQuerySet
@@ -112,8 +119,16 @@ class Department(Versioned, TimeStampedModel):
         return self.name
 
 
-class School(Versioned, TimeStampedModel):
-    """A school or childcare institution of the district."""
+class School(ActiveDuring, Versioned, TimeStampedModel):
+    """A school or childcare institution of the district.
+
+    It is on the district's registry from `opened_on` (empty: since before the records began)
+    until `closed_on`, the day it left (closed, or merged into `merged_into`). A school that
+    left keeps everything it recorded; current lists no longer show it, and every figure of a
+    past period counts the schools on the registry then (`School.objects.as_of(day)`).
+    """
+
+    active_span = ("opened_on", "closed_on")
 
     bureau = models.ForeignKey(
         Bureau, models.PROTECT, related_name="schools", verbose_name=_("bureau")
@@ -127,7 +142,27 @@ class School(Versioned, TimeStampedModel):
     enrolment = models.PositiveIntegerField(_("enrolment"), default=0)
     boarding = models.BooleanField(_("boarding"), default=False)
     private = models.BooleanField(_("private"), default=False)
-    is_active = models.BooleanField(_("active"), default=True)
+    opened_on = models.DateField(
+        _("on the registry since"),
+        null=True,
+        blank=True,
+        default=local_today,
+        help_text=_("The day the school joined the district's registry (opened or taken over)."),
+    )
+    closed_on = models.DateField(
+        _("left the registry on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the school closed or was merged; from that day it is not counted."),
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_schools",
+        verbose_name=_("merged into"),
+    )
 
     objects = SchoolQuerySet.as_manager()
 
@@ -142,6 +177,12 @@ class School(Versioned, TimeStampedModel):
             models.UniqueConstraint(
                 fields=["bureau", "name"], name="school_unique_name_per_bureau"
             ),
+            span_in_order("school_closed_after_opened", "opened_on", "closed_on"),
+            models.CheckConstraint(
+                name="school_merged_only_when_closed",
+                condition=models.Q(merged_into__isnull=True) | models.Q(closed_on__isnull=False),
+                violation_error_message=_("Only a school that left the registry is merged."),
+            ),
         ]
         indexes = [models.Index(fields=["bureau", "kind"], name="school_bureau_kind_idx")]
 
@@ -154,3 +195,32 @@ class School(Versioned, TimeStampedModel):
     @property
     def is_childcare(self) -> bool:
         return self.kind == SchoolKind.KINDERGARTEN
+
+    def retire(self, user: Any, on: datetime.date, merged_into: School | None = None) -> None:
+        """Take the school off the registry from `on` (closed, or merged into another school).
+
+        Nothing of it is deleted: its ledger, inspections and reports stay, and the figures of
+        the periods before `on` still count it.
+        """
+        self.check_retire(user, on, merged_into)
+        with transaction.atomic():
+            changes = {"closed_on": on, "merged_into": merged_into}
+            guarded_update(self, changes, user=user, expect={"closed_on": None})
+
+    def check_retire(self, user: Any, on: datetime.date, merged_into: School | None) -> None:
+        from xiaoan.accounts.access import can_manage_schools
+
+        if not can_manage_schools(user):
+            raise NotAllowed(gettext("Only the bureau's safety section keeps the registry."))
+        if self.closed_on is not None:
+            raise Refused(gettext("The school has already left the registry."))
+        if on > local_today():
+            raise Invalid(gettext("A school leaves the registry today or on a past day."))
+        if self.opened_on is not None and on <= self.opened_on:
+            raise Invalid(gettext("A school leaves the registry after the day it joined."))
+        if merged_into is None:
+            return
+        if merged_into.pk == self.pk or merged_into.bureau_id != self.bureau_id:
+            raise Invalid(gettext("A school is merged into another school of the district."))
+        if not merged_into.active_on(on):
+            raise Invalid(gettext("The school it is merged into is not on the registry then."))

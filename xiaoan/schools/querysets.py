@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Self
 from django.db import models
 
 from xiaoan.accounts.access import membership_of
+from xiaoan.core.querysets import ActiveDuringQuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -32,7 +33,10 @@ class SchoolOwnedQuerySet(models.QuerySet):
         return self.filter(**{f"{self.school_field}__bureau": membership.bureau_id})
 
 
-class SchoolQuerySet(SchoolOwnedQuerySet):
+class SchoolQuerySet(ActiveDuringQuerySet, SchoolOwnedQuerySet):  # type: ignore[override]
+    """Schools a user may see; `current()` those on the registry today, `as_of(day)` those
+    on it on a past day (see `core.querysets`)."""
+
     def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
         if user.is_authenticated and getattr(user, "is_superuser", False):
             return self.all()

@@ -12,4 +12,5 @@ urlpatterns = [
     path("organisations/", views.DepartmentListView.as_view(), name="organisations"),
     path("<int:pk>/", views.SchoolDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.SchoolUpdateView.as_view(), name="update"),
+    path("<int:pk>/retire/", views.school_retire, name="retire"),
 ]

@@ -13,11 +13,12 @@ from django.views import generic
 
 from xiaoan.accounts.access import can_manage_schools, member, membership_of, require_role
 from xiaoan.accounts.choices import Role
+from xiaoan.core.errors import Invalid, Refused, Stale
 from xiaoan.core.excel import ExcelError, workbook_response
 
 from .exports import schools_workbook
 from .filters import SchoolFilter
-from .forms import SchoolForm, SchoolImportForm
+from .forms import SchoolForm, SchoolImportForm, SchoolRetireForm
 from .importer import ImportFailed, import_schools
 from .models import Department, School
 
@@ -101,6 +102,27 @@ class SchoolCreateView(SchoolFormMixin, generic.CreateView):
 
 class SchoolUpdateView(SchoolFormMixin, generic.UpdateView):
     pass
+
+
+@login_required
+def school_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take a school off the registry from a day (closed, or merged into another school)."""
+    school = get_object_or_404(School.objects.for_user(request.user), pk=pk)
+    require_role(request.user, Role.BUREAU_ADMIN)
+    form = SchoolRetireForm(request.POST or None, school=school)
+    if request.method == "POST" and form.is_valid():
+        try:
+            school.retire(
+                request.user, form.cleaned_data["closed_on"], form.cleaned_data["merged_into"]
+            )
+        except (Invalid, Refused, Stale) as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("“%(name)s” has left the registry.") % {"name": school.name}
+            )
+            return redirect(school)
+    return render(request, "schools/school_retire.html", {"form": form, "school": school})
 
 
 @login_required

@@ -74,7 +74,6 @@ VEHICLE = {
     "is_school_bus": True,
     "inspection_due": "2015-03-01",
     "insurance_due": "2015-06-01",
-    "is_active": True,
 }
 DRIVER = {
     "name": "孙师傅",
@@ -84,7 +83,6 @@ DRIVER = {
     "birth_date": "1975-05-05",
     "driving_years": 12,
     "health_ok": True,
-    "is_active": True,
 }
 
 
@@ -111,7 +109,7 @@ def test_a_school_user_cannot_put_a_row_on_another_school(alice, school_b):
 
 
 def test_form_encoded_create_works_like_the_page(alice, school_a):
-    data = {**VEHICLE, "is_school_bus": "on", "is_active": "on"}
+    data = {**VEHICLE, "is_school_bus": "on"}
     response = api(alice).post("/api/v1/registers/vehicles/", data)
     assert response.status_code == 201, response.json()
     assert Vehicle.objects.get().is_school_bus
@@ -275,7 +273,6 @@ def test_special_group_register_written_by_the_school_admin_only(
         "kind": SpecialGroupKind.LEFT_BEHIND,
         "guardian": "爷爷",
         "caring_teacher": "李老师",
-        "is_active": True,
     }
     url = "/api/v1/registers/special-groups/"
     assert api(bureau_admin).post(url, data, format="json").status_code == 403

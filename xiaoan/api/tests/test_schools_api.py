@@ -57,6 +57,9 @@ def test_school_list_of_school_admin_holds_only_own_school(alice, school_a, scho
                 "enrolment": 900,
                 "boarding": False,
                 "private": False,
+                "opened_on": "2000-09-01",
+                "closed_on": None,
+                "merged_into": None,
                 "is_active": True,
             }
         ],

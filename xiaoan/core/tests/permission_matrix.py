@@ -436,6 +436,7 @@ PAGES: dict[str, Entry | tuple[Entry, ...]] = {
     "schools:organisations": view(DISTRICT_READ),
     "schools:detail": view(DISTRICT_READ, SCHOOL),
     "schools:update": form(BUREAU_ADMIN_ONLY, SCHOOL),
+    "schools:retire": form(BUREAU_ADMIN_ONLY, SCHOOL),
     "hazards:list": listing(HAZARD),
     "hazards:report": form(REPORTERS),
     "hazards:export": listing(HAZARD),

@@ -53,23 +53,23 @@ def test_a_save_that_changes_nothing_writes_no_entry(school_a):
 
 def test_guarded_update_checks_the_expected_state_and_the_version(school_a, bureau_admin):
     school = School.objects.get(pk=school_a.pk)
-    guarded_update(school, {"is_active": False}, user=bureau_admin, expect={"is_active": True})
+    guarded_update(school, {"boarding": True}, user=bureau_admin, expect={"boarding": False})
     assert school.version == 2
     entry = history(school_a).first()
     assert (entry.action, entry.user, entry.before, entry.after) == (
         ChangeAction.STATE,
         bureau_admin,
-        {"is_active": True},
-        {"is_active": False},
+        {"boarding": False},
+        {"boarding": True},
     )
     stale = School.objects.get(pk=school_a.pk)
     stale.version = 1
     with pytest.raises(Stale):
-        guarded_update(stale, {"is_active": True}, user=bureau_admin)
+        guarded_update(stale, {"boarding": False}, user=bureau_admin)
     fresh = School.objects.get(pk=school_a.pk)
     with pytest.raises(Stale):  # right version, wrong state
-        guarded_update(fresh, {"is_active": True}, expect={"is_active": True})
-    assert School.objects.get(pk=school_a.pk).is_active is False
+        guarded_update(fresh, {"boarding": False}, expect={"boarding": False})
+    assert School.objects.get(pk=school_a.pk).boarding is True
 
 
 def test_saves_inside_recorded_as_are_logged_as_that_action_by_that_user(school_a, bureau_admin):
@@ -88,7 +88,7 @@ def test_a_write_through_a_page_records_the_user_and_the_address(as_user, bureau
         "name": school_a.name,
         "kind": school_a.kind,
         "enrolment": "1",
-        "is_active": "on",
+        "opened_on": "2000-09-01",
         "version": "1",
     }
     client.post(f"/schools/{school_a.pk}/edit/", data, REMOTE_ADDR="10.1.2.3")

@@ -8,6 +8,9 @@ from django.db import models
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.core.dates import local_today
+from xiaoan.core.models import ActiveDuring, span_in_order
+
 from ..choices import ActivityKind, SpecialGroupKind
 from ..querysets import SpecialGroupQuerySet
 from .base import SchoolRecord
@@ -72,7 +75,7 @@ class Acknowledgement(SchoolRecord):
         return self.class_name
 
 
-class SpecialGroupChild(SchoolRecord):
+class SpecialGroupChild(ActiveDuring, SchoolRecord):
     """A child of migrant workers or a left-behind child, their guardian and caring teacher.
 
     Children's data: only the school's safety administrator and the bureau's safety officer
@@ -86,7 +89,19 @@ class SpecialGroupChild(SchoolRecord):
     guardian_phone = models.CharField(_("guardian's phone"), max_length=30, blank=True)
     caring_teacher = models.CharField(_("caring teacher"), max_length=50)
     notes = models.CharField(_("notes"), max_length=200, blank=True)
-    is_active = models.BooleanField(_("on the register"), default=True)
+    active_from = models.DateField(
+        _("active from"),
+        null=True,
+        blank=True,
+        default=local_today,
+        help_text=_("The day it came on the register."),
+    )
+    active_until = models.DateField(
+        _("active until"),
+        null=True,
+        blank=True,
+        help_text=_("The day it left the register; from that day it is not counted."),
+    )
 
     objects = SpecialGroupQuerySet.as_manager()  # type: ignore[misc,assignment]
 
@@ -94,15 +109,17 @@ class SpecialGroupChild(SchoolRecord):
         verbose_name = _("special-group child")
         verbose_name_plural = _("special groups")
         ordering = ["school", "class_name", "name"]
+        constraints = [span_in_order("special_child_left_after_joined")]
 
     def __str__(self) -> str:
         return self.name
 
 
 def counts_by_school(schools: models.QuerySet[Any]) -> models.QuerySet[Any]:
-    """Children on the special-group register per school of `schools`, without any name."""
+    """Children on the special-group register today per school of `schools`, without any name."""
     return (
-        SpecialGroupChild.objects.filter(school__in=schools, is_active=True)
+        SpecialGroupChild.objects.filter(school__in=schools)
+        .current()
         .values("school__code", "school__name")
         .annotate(
             migrant=Count("id", filter=Q(kind=SpecialGroupKind.MIGRANT)),

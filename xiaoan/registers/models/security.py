@@ -9,7 +9,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.core.models import ActiveDuring, span_in_order
+
 from ..choices import EquipmentKind, StaffKind
+from ..querysets import ActiveRegisterQuerySet
 from .base import SchoolRecord
 
 
@@ -37,20 +40,31 @@ class PoliceRoom(SchoolRecord):
         return self.name
 
 
-class SecurityStaff(SchoolRecord):
-    """A guard, full-time security officer or auxiliary police officer and the post held."""
+class SecurityStaff(ActiveDuring, SchoolRecord):
+    """A guard, full-time security officer or auxiliary police officer and the post held,
+    from `since` until `until`, the day they left (not counted from that day)."""
+
+    active_span = ("since", "until")
 
     name = models.CharField(_("full name"), max_length=50)
     kind = models.CharField(_("kind"), max_length=10, choices=StaffKind.choices)
     post = models.CharField(_("post"), max_length=100)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     since = models.DateField(_("since"))
-    until = models.DateField(_("until"), null=True, blank=True)
+    until = models.DateField(
+        _("left on"),
+        null=True,
+        blank=True,
+        help_text=_("The day they left the post; from that day they are not counted."),
+    )
+
+    objects = ActiveRegisterQuerySet.as_manager()  # type: ignore[misc,assignment]
 
     class Meta:
         verbose_name = _("security staff member")
         verbose_name_plural = _("security staff")
         ordering = ["school", "kind", "name"]
+        constraints = [span_in_order("security_staff_left_after_joined", "since", "until")]
 
     def __str__(self) -> str:
         return self.name

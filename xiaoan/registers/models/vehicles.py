@@ -14,7 +14,11 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.core.dates import local_today
+from xiaoan.core.models import ActiveDuring, span_in_order
+
 from ..choices import LicenceClass
+from ..querysets import ActiveRegisterQuerySet
 from .base import SchoolRecord
 
 MIN_DRIVER_AGE = 25
@@ -22,7 +26,7 @@ MAX_DRIVER_AGE = 60
 MIN_DRIVING_YEARS = 3
 
 
-class Vehicle(SchoolRecord):
+class Vehicle(ActiveDuring, SchoolRecord):
     """A pick-up vehicle or school bus serving the school, with the dates its papers fall due."""
 
     plate = models.CharField(_("plate number"), max_length=20)
@@ -34,7 +38,21 @@ class Vehicle(SchoolRecord):
     bus_licence_no = models.CharField(_("school-bus sign number"), max_length=30, blank=True)
     inspection_due = models.DateField(_("next inspection due"))
     insurance_due = models.DateField(_("insurance valid until"))
-    is_active = models.BooleanField(_("in service"), default=True)
+    active_from = models.DateField(
+        _("active from"),
+        null=True,
+        blank=True,
+        default=local_today,
+        help_text=_("The day it came on the register."),
+    )
+    active_until = models.DateField(
+        _("active until"),
+        null=True,
+        blank=True,
+        help_text=_("The day it left the register; from that day it is not counted."),
+    )
+
+    objects = ActiveRegisterQuerySet.as_manager()  # type: ignore[misc,assignment]
 
     class Meta:
         verbose_name = _("vehicle")
@@ -46,6 +64,7 @@ class Vehicle(SchoolRecord):
                 name="vehicle_unique_plate",
                 violation_error_message=_("A vehicle with this plate is already registered."),
             ),
+            span_in_order("vehicle_left_after_joined"),
             models.CheckConstraint(
                 name="vehicle_has_seats",
                 condition=Q(seats__gt=0),
@@ -66,7 +85,7 @@ def age_on(birth: datetime.date, day: datetime.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-class Driver(SchoolRecord):
+class Driver(ActiveDuring, SchoolRecord):
     """A driver and the facts article 23 of the regulations asks for."""
 
     name = models.CharField(_("full name"), max_length=50)
@@ -97,12 +116,27 @@ class Driver(SchoolRecord):
     health_ok = models.BooleanField(
         _("healthy, no disease endangering driving, no alcohol or drug abuse"), default=True
     )
-    is_active = models.BooleanField(_("active"), default=True)
+    active_from = models.DateField(
+        _("active from"),
+        null=True,
+        blank=True,
+        default=local_today,
+        help_text=_("The day it came on the register."),
+    )
+    active_until = models.DateField(
+        _("active until"),
+        null=True,
+        blank=True,
+        help_text=_("The day it left the register; from that day it is not counted."),
+    )
+
+    objects = ActiveRegisterQuerySet.as_manager()  # type: ignore[misc,assignment]
 
     class Meta:
         verbose_name = _("driver")
         verbose_name_plural = _("drivers")
         ordering = ["school", "name"]
+        constraints = [span_in_order("driver_left_after_joined")]
 
     def __str__(self) -> str:
         return self.name

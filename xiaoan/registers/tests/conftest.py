@@ -31,6 +31,10 @@ def visitor_a(school_a, alice) -> Visitor:
     )
 
 
+# On the registers since before the periods the tests count.
+IN_SERVICE = datetime.date(2014, 1, 1)
+
+
 @pytest.fixture
 def vehicle_a(school_a) -> Vehicle:
     return Vehicle.objects.create(
@@ -40,6 +44,7 @@ def vehicle_a(school_a) -> Vehicle:
         owner="清溪客运",
         inspection_due=datetime.date(2014, 12, 20),
         insurance_due=datetime.date(2015, 6, 1),
+        active_from=IN_SERVICE,
     )
 
 
@@ -54,6 +59,7 @@ def driver_a(school_a, vehicle_a) -> Driver:
         licence_valid_until=datetime.date(2016, 1, 1),
         birth_date=datetime.date(1975, 5, 5),
         driving_years=12,
+        active_from=IN_SERVICE,
     )
 
 
@@ -66,6 +72,7 @@ def child_a(school_a) -> SpecialGroupChild:
         kind=SpecialGroupKind.LEFT_BEHIND,
         guardian="爷爷",
         caring_teacher="李老师",
+        active_from=IN_SERVICE,
     )
 
 

@@ -29,7 +29,6 @@ VEHICLE_FORM = {
     "is_school_bus": "on",
     "inspection_due": "2014-12-20",
     "insurance_due": "2015-06-01",
-    "is_active": "on",
 }
 
 
@@ -143,7 +142,7 @@ def test_a_drivers_history_is_kept_from_who_may_not_read_its_numbers(as_user, go
 def test_a_vehicle_created_through_the_api_is_logged_as_created(alice):
     response = api(alice).post(
         "/api/v1/registers/vehicles/",
-        {**VEHICLE_FORM, "plate": "浙A99999", "is_school_bus": True, "is_active": True},
+        {**VEHICLE_FORM, "plate": "浙A99999", "is_school_bus": True},
         format="json",
     )
     assert response.status_code == 201

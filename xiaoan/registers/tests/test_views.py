@@ -62,7 +62,6 @@ def test_school_admin_adds_a_vehicle_to_her_own_school(as_user, alice, school_a)
             "is_school_bus": "on",
             "inspection_due": "2015-01-01",
             "insurance_due": "2015-02-01",
-            "is_active": "on",
         },
     )
     assert response.status_code == 302
@@ -83,7 +82,6 @@ def test_unqualified_driver_is_refused_with_a_message_for_each_condition(as_user
             "driving_years": 1,
             "criminal_record": "on",
             "health_ok": "on",
-            "is_active": "on",
         },
     )
     assert response.status_code == 200

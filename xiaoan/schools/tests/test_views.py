@@ -92,7 +92,6 @@ def test_bureau_admin_edits_school(as_user, bureau_admin, school_a):
         "kind": "primary",
         "enrolment": "950",
         "principal": "新校长",
-        "is_active": "on",
     }
     response = as_user(bureau_admin).post(reverse("schools:update", args=[school_a.pk]), data)
     assert response.status_code == 302
@@ -128,7 +127,6 @@ def test_editing_a_school_is_logged_with_before_and_after(as_user, bureau_admin,
         "kind": "primary",
         "enrolment": "950",
         "principal": "新校长",
-        "is_active": "on",
     }
     client = as_user(bureau_admin)
     client.post(reverse("schools:update", args=[school_a.pk]), data)
@@ -150,7 +148,6 @@ def test_a_stale_school_edit_is_refused_and_keeps_what_was_typed(as_user, bureau
         "kind": "primary",
         "enrolment": "950",
         "principal": "先保存的人",
-        "is_active": "on",
         "version": str(school_a.version),
     }
     client = as_user(bureau_admin)
