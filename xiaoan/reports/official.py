@@ -101,12 +101,11 @@ def _compliance(bureau_id: int, months: list[tuple[int, int]], today: datetime.d
     ]
 
 
-def _schools(bureau_id: int) -> dict[str, int]:
+def _schools(bureau_id: int, as_of: datetime.date) -> dict[str, int]:
     from xiaoan.schools.choices import SchoolKind
-    from xiaoan.schools.models import School
 
-    counts = school_counts(bureau_id)
-    migrant = School.objects.filter(bureau_id=bureau_id, is_active=True, kind=SchoolKind.MIGRANT)
+    counts = school_counts(bureau_id, as_of)
+    migrant = schools_on(bureau_id, as_of).filter(kind=SchoolKind.MIGRANT)
     total = counts["primary_secondary"] + counts["childcare"]
     return {**counts, "migrant": migrant.count(), "total": total}
 
@@ -153,7 +152,7 @@ def quarterly_figures(bureau_id: int, year: int, quarter: int, today: datetime.d
     hazards = ledger.filter(Q(pk__in=new.values("pk")) | Q(pk__in=carried.values("pk")))
     figures = district_figures(bureau_id, hazards, start, end, as_of=today)
     as_of = datetime.date.fromisoformat(figures["as_of"])
-    figures["schools"] = _schools(bureau_id)
+    figures["schools"] = _schools(bureau_id, as_of)
     _with_rates(figures, hazards)
     figures["new_areas"] = area_rows(new, as_of)
     figures["new"] = {"found": new.count()}
@@ -186,7 +185,7 @@ def campaign_figures(campaign: Any, today: datetime.date) -> dict:
         campaign.bureau_id, hazards, campaign.start_date, campaign.end_date, as_of=today
     )
     as_of = datetime.date.fromisoformat(figures["as_of"])
-    figures["schools"] = _schools(campaign.bureau_id)
+    figures["schools"] = _schools(campaign.bureau_id, as_of)
     _with_rates(figures, hazards)
     figures["story"] = campaign_story(campaign, as_of)
     figures["story"]["measures_in_campaign"] = _measures(

@@ -36,7 +36,7 @@ def flags_from_dates(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registers', '0009_constraint_messages'),
+        ('registers', '0010_patrols'),
         ('schools', '0003_registry_dates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
