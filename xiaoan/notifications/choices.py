@@ -83,7 +83,7 @@ class DeliveryStatus(models.TextChoices):
     HELD = "held", _("Held for the digest")
     DIGESTED = "digested", _("Sent in a digest")
     SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("delivery", "Failed")
 
 
 MESSAGES = {

@@ -298,7 +298,7 @@ class JobRun(models.Model):
     worker = models.CharField(_("worker"), max_length=64, blank=True)
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    result = models.JSONField(_("result"), null=True, blank=True)
+    result = models.JSONField(_("job result"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("periodic job run")

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('worker', models.CharField(blank=True, max_length=64, verbose_name='worker')),
                 ('started_at', models.DateTimeField(auto_now_add=True, verbose_name='started at')),
                 ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('result', models.JSONField(blank=True, null=True, verbose_name='result')),
+                ('result', models.JSONField(blank=True, null=True, verbose_name='job result')),
             ],
             options={
                 'verbose_name': 'periodic job run',
