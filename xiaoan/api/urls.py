@@ -2,13 +2,24 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from . import assessments, campaigns, changes, hazards, inspections, registers, reports, views
+from . import (
+    accounts,
+    assessments,
+    campaigns,
+    changes,
+    hazards,
+    inspections,
+    registers,
+    reports,
+    views,
+)
 
 app_name = "api"
 
 router = DefaultRouter()
 router.register("schools", views.SchoolViewSet, basename="school")
 router.register("hazards", hazards.HazardViewSet, basename="hazard")
+accounts.register_routes(router)
 registers.register_routes(router)
 assessments.register_routes(router)
 campaigns.register_routes(router)

@@ -18,7 +18,7 @@ from xiaoan.core.forms import BootstrapMixin
 from xiaoan.hazards.choices import HazardLevel
 from xiaoan.hazards.models import Area
 from xiaoan.schools.choices import SchoolKind
-from xiaoan.schools.models import Department, School
+from xiaoan.schools.models import BureauSection, Department, School
 
 from .choices import AnswerResult, FailRequirement, InspectionKind
 from .models import InspectionSchedule, kinds_for
@@ -61,6 +61,12 @@ class StartForm(BootstrapMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    sections = forms.ModelMultipleChoiceField(
+        queryset=BureauSection.objects.none(),
+        label=_("Bureau sections taking part"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     inspectors = InspectorChoiceField(
         queryset=get_user_model().objects.none(),
         label=_("Inspectors with an account"),
@@ -90,7 +96,8 @@ class StartForm(BootstrapMixin, forms.Form):
         fields["campaign"].queryset = campaigns
         self.fields["campaign"].initial = campaigns.filter(status=CampaignStatus.RUNNING).first()
         fields["schedule"].queryset = InspectionSchedule.objects.for_user(user).planned()
-        fields["departments"].queryset = Department.objects.filter(bureau=bureau_id)
+        fields["departments"].queryset = Department.objects.filter(bureau=bureau_id).in_use()
+        fields["sections"].queryset = BureauSection.objects.filter(bureau=bureau_id).in_use()
         fields["inspectors"].queryset = (
             get_user_model()
             .objects.filter(membership__bureau=bureau_id, membership__is_active=True)
@@ -102,7 +109,8 @@ class StartForm(BootstrapMixin, forms.Form):
         if membership is not None and membership.school_id:
             self.initial["school"] = membership.school_id  # never another school from a link
             self.fields["school"].disabled = True
-            del self.fields["departments"], self.fields["inspectors"], self.fields["schedule"]
+            for name in ("departments", "sections", "inspectors", "schedule"):
+                del self.fields[name]
 
     def clean_date(self) -> datetime.date:
         date = self.cleaned_data["date"]
