@@ -49,7 +49,6 @@ class AccountForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
         actor = membership_of(user)
         bureau_id = actor.bureau_id if actor is not None else None
         fields: Any = self.fields
-        self.order_fields(["username", "full_name", *self.Meta.fields])
         if self.instance.pk:
             self.initial.setdefault("username", self.instance.user.username)
             self.initial.setdefault("full_name", self.instance.user.first_name)
@@ -69,6 +68,7 @@ class AccountForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
             self.initial["school"] = actor.school_id
             self.fields["school"].disabled = True
             del self.fields["department"], self.fields["section"]
+        self.order_fields(["username", "full_name", *self.Meta.fields])
 
     def values(self) -> dict[str, Any]:
         """What the model methods take: the login's and the membership's fields."""

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.core.changelog import change_entry, guarded_update
+from xiaoan.core.changelog import change_entry, guarded_update, recorded_as
 from xiaoan.core.errors import Invalid, NotAllowed, Refused
 from xiaoan.core.models import ChangeAction, TimeStampedModel, Versioned
 from xiaoan.core.workflow import Actions
@@ -56,17 +56,18 @@ class MembershipManager(models.Manager.from_queryset(MembershipQuerySet)):  # ty
             set_temporary_password(account, password)
             account.save()
             log_login(account, user, None, bureau.pk)
-            membership = self.create(
-                user=account,
-                role=role,
-                bureau=bureau,
-                school=school,
-                department=department,
-                section=section,
-                title=title,
-                phone=phone,
-                must_change_password=True,
-            )
+            with recorded_as(ChangeAction.CREATE, user):
+                membership = self.create(
+                    user=account,
+                    role=role,
+                    bureau=bureau,
+                    school=school,
+                    department=department,
+                    section=section,
+                    title=title,
+                    phone=phone,
+                    must_change_password=True,
+                )
         return membership, password
 
 
@@ -221,7 +222,8 @@ class Membership(Actions, Versioned, TimeStampedModel):
                 log_login(account, user, before, self.bureau_id)
             for name, value in values.items():
                 setattr(self, name, value)
-            self.save()
+            with recorded_as(ChangeAction.UPDATE, user):  # by the user also off a request
+                self.save()
 
     def deactivate(self, user: Any) -> None:
         """Never deleted: the login stops working, its API token and sessions end."""

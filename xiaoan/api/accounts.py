@@ -205,7 +205,7 @@ class UserViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
         return Response({"username": account.user.username, "password": password})
 
 
-class SectionSerializer(serializers.ModelSerializer):
+class BureauSectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = BureauSection
         fields = ["id", "name", "is_safety_section", "is_active"]
@@ -225,7 +225,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
 class SectionViewSet(viewsets.ReadOnlyModelViewSet):
     """The bureau's sections (those retired too: `is_active` false)."""
 
-    serializer_class = SectionSerializer
+    serializer_class = BureauSectionSerializer
 
     def get_queryset(self) -> QuerySet[BureauSection]:
         return BureauSection.objects.for_user(self.request.user).order_by("id")

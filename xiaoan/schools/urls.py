@@ -40,4 +40,6 @@ urlpatterns = [
             ),
         )
     ],
+    path("<int:pk>/", views.SchoolDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.SchoolUpdateView.as_view(), name="update"),
 ]
