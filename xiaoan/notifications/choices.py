@@ -19,6 +19,43 @@ class NotificationKind(models.TextChoices):
     LEGACY = "legacy", _("Earlier message")
 
 
+# Kinds that reach people at once whatever they chose, quiet hours or not.
+URGENT_KINDS: frozenset[str] = frozenset()
+
+
+def is_urgent(kind: str) -> bool:
+    return kind in URGENT_KINDS
+
+
+class Timing(models.TextChoices):
+    """When a user hears of a kind of event outside the app (it is always in the app)."""
+
+    AT_ONCE = "at_once", _("At once")
+    DIGEST = "digest", _("In the daily digest")
+    OFF = "off", _("Not at all")
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("Text message")
+    WEBHOOK = "webhook", _("Group robot")
+
+
+class Platform(models.TextChoices):
+    """The group robots bureaus use, each with its message format."""
+
+    WECOM = "wecom", _("WeCom group robot")
+    DINGTALK = "dingtalk", _("DingTalk custom robot")
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    HELD = "held", _("Held for the digest")
+    DIGESTED = "digested", _("Sent in a digest")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
 MESSAGES = {
     NotificationKind.HAZARD_DUE: _(
         "Hazard %(code)s (%(school)s) must be rectified by %(deadline)s; please finish on time."

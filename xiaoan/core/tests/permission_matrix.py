@@ -322,6 +322,8 @@ NOTIFICATION = Kind(
     school=lambda obj: str(obj.recipient.membership.school.code),
     sees=sees_own_notification,
 )
+# A group robot of the district (the matrix's demo adds one): the bureau safety section's.
+WEBHOOK = Kind("group robot", _district("notifications.Webhook"), per_school=False)
 
 # A school's administrator account (school001's, school002's): its peers may read it, never
 # manage it (a school's administrator manages its staff's accounts: the accounts tests).
@@ -557,6 +559,12 @@ PAGES: dict[str, Entry | tuple[Entry, ...]] = {
     "reports:notifications": view(SIGNED_IN),
     "reports:notification_read": action(SIGNED_IN, NOTIFICATION),
     "reports:notifications_read_all": action(SIGNED_IN),
+    "reports:notification_preferences": form(SIGNED_IN),
+    "reports:webhooks": view(BUREAU_ADMIN_ONLY),
+    "reports:webhook_create": form(BUREAU_ADMIN_ONLY),
+    "reports:webhook_edit": form(BUREAU_ADMIN_ONLY, WEBHOOK),
+    "reports:failed_deliveries": view(BUREAU_ADMIN_ONLY),
+    "reports:delivery_retry": action(BUREAU_ADMIN_ONLY),
     # The API's own pages outside the schema.
     "api:api-root": view(SIGNED_IN),
     "api:schema": public(),
