@@ -7,6 +7,7 @@ carol (school_staff of school A); plus outsider, a user of another district's bu
 
 from __future__ import annotations
 
+import datetime
 import os
 
 import pytest
@@ -61,6 +62,23 @@ def _data_migration_rows(request):
     if not Area.objects.exists():
         for module, function in SEED_MIGRATIONS:
             getattr(import_module(module), function)(apps, None)
+
+
+HISTORY_DAY = datetime.date(2014, 9, 2)
+
+
+@pytest.fixture
+def replay_2014(request):
+    """Take the test's steps as on 2 September 2014, the day after its hazards were found (a
+    deadline in September 2014 is not in the past then), unless the test sets its own clock
+    (`@pytest.mark.real_clock`; `time_machine` decides)."""
+    from xiaoan.core.dates import replaying
+
+    if request.node.get_closest_marker("real_clock"):
+        yield
+        return
+    with replaying(HISTORY_DAY):
+        yield
 
 
 @pytest.fixture

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "xiaoan.hazards",
     "xiaoan.inspections",
     "xiaoan.registers",
+    "xiaoan.field",
     "xiaoan.reports",
     "xiaoan.assessments",
     "xiaoan.api",

@@ -145,6 +145,12 @@ class HazardReportSerializer(serializers.Serializer):
     campaign = serializers.PrimaryKeyRelatedField(
         queryset=Campaign.objects.all(), required=False, allow_null=True
     )
+    backdated = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="The bureau's explicit back-dating of a hazard found before the open period "
+        "(bureau_admin only).",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

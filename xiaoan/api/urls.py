@@ -9,6 +9,7 @@ from . import (
     changes,
     hazards,
     inspections,
+    notifications,
     registers,
     reports,
     views,
@@ -26,6 +27,7 @@ campaigns.register_routes(router)
 inspections.register_routes(router)
 reports.register_routes(router)
 router.register("changes", changes.ChangeViewSet, basename="change")
+notifications.register_routes(router)
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),

@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
+from collections.abc import Iterator
 
 from django.utils import timezone
 
+_replayed_day: contextvars.ContextVar[datetime.date | None] = contextvars.ContextVar(
+    "replayed_day", default=None
+)
+
 
 def local_today() -> datetime.date:
-    """Today's date for the bureau (the `TIME_ZONE` setting), whatever the server's clock zone."""
-    return timezone.localdate()
+    """Today's date for the bureau (the `TIME_ZONE` setting), whatever the server's clock zone;
+    inside `replaying(day)`, that day."""
+    return _replayed_day.get() or timezone.localdate()
+
+
+@contextlib.contextmanager
+def replaying(day: datetime.date) -> Iterator[None]:
+    """Take the steps inside as on `day`: the rules that compare with today (a deadline not in
+    the past, a found date within the open period) judge them as they were judged then. Only
+    for replaying a recorded history (the demo's 2014); no page or API call reaches it."""
+    token = _replayed_day.set(day)
+    try:
+        yield
+    finally:
+        _replayed_day.reset(token)
 
 
 def local_date(moment: datetime.datetime) -> datetime.date:

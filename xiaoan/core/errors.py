@@ -13,14 +13,18 @@ from django.http import Http404
 
 
 class DomainError(Exception):
-    """A step or an edit cannot be done; `message` is a translated sentence for the user."""
+    """A step or an edit cannot be done; `message` is a translated sentence for the user.
+
+    `field` names the input the sentence is about (`Invalid(..., field="deadline")`), so a page
+    shows it next to that field of the form, with everything typed kept."""
 
     status = 400
     code = "invalid"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = str(message)
+        self.field = field
 
     def __str__(self) -> str:
         return self.message

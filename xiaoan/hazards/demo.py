@@ -29,7 +29,7 @@ from PIL import Image, ImageDraw
 from xiaoan.accounts.choices import Role
 from xiaoan.accounts.models import Membership
 from xiaoan.campaigns.demo import demo_campaign
-from xiaoan.core.dates import local_today
+from xiaoan.core.dates import local_today, replaying
 from xiaoan.schools.choices import DepartmentKind, SchoolKind
 from xiaoan.schools.demo import DEMO_PASSWORD, demo_bureau
 from xiaoan.schools.models import Department, School
@@ -309,11 +309,26 @@ def _at(event: HazardEvent, moment: datetime.datetime) -> None:
 
 
 def _build(plan: Plan, area: Area, campaign: Any, people: dict[str, Any]) -> None:
-    description, location = plan.text[0], plan.text[1]
     school_officer = people[plan.school.code]
     finder = people["fire"] if plan.department and plan.department.kind == "fire" else None
     reporter = finder or (school_officer if plan.source == "self_report" else people["bureau"])
     clock = Clock(plan.found_on, plan.number)
+    today = local_today()
+    # The history is taken as on the day found: its 2014 deadlines were not in the past then.
+    with replaying(plan.found_on):
+        _report_and_replay(plan, area, campaign, people, reporter, clock, today)
+
+
+def _report_and_replay(
+    plan: Plan,
+    area: Area,
+    campaign: Any,
+    people: dict[str, Any],
+    reporter: Any,
+    clock: Clock,
+    today: datetime.date,
+) -> None:
+    description, location = plan.text[0], plan.text[1]
     hazard = Hazard.objects.report(
         school=plan.school,
         area=area,
@@ -328,10 +343,12 @@ def _build(plan: Plan, area: Area, campaign: Any, people: dict[str, Any]) -> Non
     )
     _at(hazard.events.get(), clock.next((0, 0)))
     Hazard.objects.filter(pk=hazard.pk).update(created_at=clock.moment)
-    _replay(plan, hazard, clock, people)
+    _replay(plan, hazard, clock, people, today)
 
 
-def _replay(plan: Plan, hazard: Hazard, clock: Clock, people: dict[str, Any]) -> None:
+def _replay(
+    plan: Plan, hazard: Hazard, clock: Clock, people: dict[str, Any], today: datetime.date
+) -> None:
     """Every step after the report, each dated in 2014."""
     measures, cost = plan.text[2], plan.text[3]
     school_officer = people[plan.school.code]
@@ -348,7 +365,7 @@ def _replay(plan: Plan, hazard: Hazard, clock: Clock, people: dict[str, Any]) ->
             clock.next(),
         )
     days = 30 if hazard.is_major else 14
-    deadline = _deadline(plan, days)
+    deadline = _deadline(plan, days, today)
     event = hazard.assign(
         manager,
         opinion=OPINIONS[plan.area],
@@ -363,11 +380,11 @@ def _replay(plan: Plan, hazard: Hazard, clock: Clock, people: dict[str, Any]) ->
     _history(plan, hazard, clock, school_officer, manager, measures, cost, people)
 
 
-def _deadline(plan: Plan, days: int) -> datetime.date:
+def _deadline(plan: Plan, days: int, today: datetime.date) -> datetime.date:
     if plan.state in ("closed", "awaiting_verification", "rejected") or plan.overdue:
         return plan.found_on + datetime.timedelta(days=days)
     # Still running: due some weeks after the day the demo is loaded (see the module note).
-    return max(plan.found_on, local_today()) + datetime.timedelta(days=10 + plan.number % 30)
+    return max(plan.found_on, today) + datetime.timedelta(days=10 + plan.number % 30)
 
 
 def _history(

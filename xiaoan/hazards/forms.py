@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.accounts.access import membership_of
+from xiaoan.accounts.access import has_role, membership_of
+from xiaoan.accounts.choices import Role
 from xiaoan.campaigns.models import Campaign
 from xiaoan.core.dates import local_today
 from xiaoan.core.forms import BootstrapMixin, VersionedFormMixin
@@ -45,6 +45,9 @@ class PhotosField(forms.FileField):
 
 
 class ReportForm(OwnSchoolMixin, BootstrapMixin, forms.Form):
+    """The report; the found date's rules (not in the future, within the open period or the
+    campaign) are `Hazard.check_found_on`'s, shown at the field."""
+
     school = forms.ModelChoiceField(queryset=School.objects.none(), label=_("School"))
     area = forms.ModelChoiceField(
         queryset=Area.objects.filter(is_active=True), label=_("Area"), empty_label=None
@@ -79,12 +82,16 @@ class ReportForm(OwnSchoolMixin, BootstrapMixin, forms.Form):
                 self.fields["source"].initial = HazardSource.SELF_REPORT
             else:
                 self.fields["source"].initial = HazardSource.INSPECTION
+        if not has_role(user, Role.BUREAU_ADMIN):
+            del self.fields["backdated"]
 
-    def clean_found_on(self) -> datetime.date:
-        found_on = self.cleaned_data["found_on"]
-        if found_on > local_today():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return found_on
+    backdated = forms.BooleanField(
+        label=_("Back-dated record (found before the open period)"),
+        required=False,
+        help_text=_(
+            "Only the bureau safety section may record a hazard found before the open period."
+        ),
+    )
 
 
 def _current_campaign(campaigns: Any) -> Campaign | None:
@@ -149,15 +156,27 @@ class SubmitForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, needs_photo: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Only marks the field on the page; the model refuses a submit without any after-photo.
+        # Only marks the field on the page; the model refuses a submit without the after-photo
+        # it needs (after a failed verification, a new one).
         self.fields["photos"].required = needs_photo
+
+    @classmethod
+    def for_hazard(cls, hazard: Hazard, *args: Any, **kwargs: Any) -> SubmitForm:
+        """A resubmission starts from what was reported last time (measures and cost)."""
+        kwargs.setdefault("initial", {"measures": hazard.measures, "cost": hazard.cost})
+        form = cls(*args, needs_photo=hazard.needs_after_photo(), **kwargs)
+        form.fields["photos"].error_messages["required"] = hazard.photo_needed_message()
+        return form
 
 
 class VerifyForm(BootstrapMixin, forms.Form):
+    # No outcome is chosen for the inspector: closing a hazard is a decision, not a default.
     passed = forms.TypedChoiceField(
         label=_("Verification result"),
         choices=[("1", _("Passed: close the hazard")), ("0", _("Failed: rectify again"))],
         coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether the rectification passed or failed.")},
     )
     comment = forms.CharField(
         label=_("Comment (required if failed)"),
@@ -170,19 +189,14 @@ class ExtensionForm(BootstrapMixin, forms.Form):
     new_deadline = forms.DateField(label=_("New deadline"), widget=DATE)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
-    def clean_new_deadline(self) -> datetime.date:
-        # Later than the old deadline is not enough: a date already past would be overdue at once.
-        new_deadline = self.cleaned_data["new_deadline"]
-        if new_deadline < local_today():
-            raise forms.ValidationError(_("The new deadline cannot be in the past."))
-        return new_deadline
-
 
 class ExtensionDecisionForm(BootstrapMixin, forms.Form):
     approve = forms.TypedChoiceField(
         label=_("Decision"),
         choices=[("1", _("Approve the new deadline")), ("0", _("Refuse"))],
         coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose to approve or refuse.")},
     )
     comment = forms.CharField(
         label=_("Comment (required if refused)"),

@@ -30,6 +30,8 @@ from xiaoan.core.dates import local_today
 from xiaoan.core.errors import Invalid, NotAllowed, Refused, Stale
 from xiaoan.core.models import ChangeAction, TimeStampedModel, Versioned, WorkflowEvent
 from xiaoan.core.workflow import Actions
+from xiaoan.notifications.choices import NotificationKind
+from xiaoan.notifications.recipients import About, announce
 
 from .choices import (
     EventKind,
@@ -40,6 +42,21 @@ from .choices import (
     PhotoKind,
 )
 from .querysets import HazardChildQuerySet, HazardQuerySet
+
+# Which steps tell someone (the table of who is told is `notifications.recipients.TABLE`).
+NOTICES = {
+    EventKind.REPORTED: NotificationKind.HAZARD_REPORTED,
+    EventKind.ASSIGNED: NotificationKind.HAZARD_ASSIGNED,
+    EventKind.EXTENSION_REQUESTED: NotificationKind.HAZARD_EXTENSION_REQUESTED,
+    EventKind.EXTENSION_APPROVED: NotificationKind.HAZARD_EXTENSION_DECIDED,
+    EventKind.EXTENSION_REFUSED: NotificationKind.HAZARD_EXTENSION_DECIDED,
+    EventKind.SUBMITTED: NotificationKind.HAZARD_SUBMITTED,
+    EventKind.VERIFICATION_FAILED: NotificationKind.HAZARD_VERIFICATION_FAILED,
+    EventKind.VERIFIED: NotificationKind.HAZARD_CLOSED,
+    EventKind.REJECTED: NotificationKind.HAZARD_REJECTED,
+    EventKind.SUPERVISED: NotificationKind.HAZARD_SUPERVISED,
+    EventKind.SUPERVISION_LIFTED: NotificationKind.HAZARD_SUPERVISION_LIFTED,
+}
 
 CODE_PATTERN = re.compile(r"^YH-(\d{4})-(\d{4,})$")
 CODE_ATTEMPTS = 3
@@ -126,6 +143,22 @@ def _highest_number(bureau_id: int, year: int) -> int:
     return max(numbers, default=0)
 
 
+def open_period_start(today: datetime.date | None = None) -> datetime.date:
+    """The earliest found date a hazard may be reported with, without the bureau back-dating
+    it: the first day of the current quarter; during a quarter's first month, while the last
+    quarter's report is still being compiled, the first day of the last quarter."""
+    today = today or local_today()
+    first_month = (today.month - 1) // 3 * 3 + 1
+    start = datetime.date(today.year, first_month, 1)
+    if today.month == first_month:
+        start = (
+            datetime.date(start.year - 1, 10, 1)
+            if first_month == 1
+            else start.replace(month=first_month - 3)
+        )
+    return start
+
+
 class HazardManager(models.Manager.from_queryset(HazardQuerySet)):  # type: ignore[misc]
     def report(
         self,
@@ -140,8 +173,15 @@ class HazardManager(models.Manager.from_queryset(HazardQuerySet)):  # type: igno
         found_on: datetime.date | None = None,
         campaign: Any = None,
         department: Any = None,
+        backdated: bool = False,
+        from_record: bool = False,
     ) -> Hazard:
-        """Record a newly found hazard (state reported) with its first event."""
+        """Record a newly found hazard (state reported) with its first event.
+
+        `found_on` may not be before the open period (`open_period_start`) nor before the
+        campaign began, unless the bureau back-dates it explicitly (`backdated`, bureau_admin
+        only; kept in the event). A hazard raised from a dated record (`from_record`: an
+        inspection, a surroundings check) takes that record's date as it is."""
         membership = membership_of(reported_by)
         if department is None and membership is not None and membership.department_id:
             department = membership.department
@@ -161,16 +201,27 @@ class HazardManager(models.Manager.from_queryset(HazardQuerySet)):  # type: igno
         )
         hazard.check_can_report(reported_by)
         if not hazard.description:
-            raise Invalid(gettext("Describe the hazard in a line at least."))
-        if hazard.found_on > local_today():
-            raise Invalid(gettext("The date cannot be in the future."))
+            raise Invalid(gettext("Describe the hazard in a line at least."), field="description")
+        if not from_record:
+            hazard.check_found_on(reported_by, backdated=backdated)
+        elif hazard.found_on > local_today():
+            raise Invalid(gettext("The date cannot be in the future."), field="found_on")
+        first_event = {"backdated": True} if backdated else {}
         for attempt in range(CODE_ATTEMPTS):
             try:
                 with transaction.atomic():
                     hazard.code = HazardCounter.next_code(school.bureau_id, hazard.found_on.year)
                     hazard.save()
                     record_change(hazard, reported_by, ChangeAction.CREATE)
-                    hazard._event(reported_by, EventKind.REPORTED, "", HazardStatus.REPORTED, "")
+                    event = hazard._event(
+                        reported_by,
+                        EventKind.REPORTED,
+                        "",
+                        HazardStatus.REPORTED,
+                        "",
+                        first_event,
+                    )
+                    hazard._announce(event)
                 return hazard
             except IntegrityError:
                 hazard.pk = None
@@ -362,6 +413,35 @@ class Hazard(Actions, TimeStampedModel):
             user, self.REPORTER_ROLES, gettext("Your role may not report hazards at this school.")
         )
 
+    def check_found_on(self, user: Any, *, backdated: bool = False) -> None:
+        """The found date: not in the future, not before the campaign began, not before the open
+        period unless the bureau safety section back-dates it explicitly."""
+        if self.found_on > local_today():
+            raise Invalid(gettext("The date cannot be in the future."), field="found_on")
+        if self.campaign is not None and self.found_on < self.campaign.start_date:
+            raise Invalid(
+                gettext("The campaign began on %(date)s; a hazard found before it is not in it.")
+                % {"date": self.campaign.start_date.isoformat()},
+                field="found_on",
+            )
+        earliest = open_period_start()
+        if self.found_on >= earliest:
+            return
+        if not backdated:
+            raise Invalid(
+                gettext(
+                    "Hazards found before %(date)s are past the open period; only the bureau "
+                    "safety section may record them, marked as back-dated."
+                )
+                % {"date": earliest.isoformat()},
+                field="found_on",
+            )
+        self._require(
+            user,
+            (Role.BUREAU_ADMIN,),
+            gettext("Only the bureau safety section may back-date a hazard."),
+        )
+
     def _require_manager(self, user: Any) -> None:
         """Issue opinions, verify, reject, decide extensions: the bureau, or the department
         that found the hazard."""
@@ -439,9 +519,13 @@ class Hazard(Actions, TimeStampedModel):
         """Issue the rectification opinion and deadline (待受理 → 待整改)."""
         self._check_assign(user)
         if not opinion.strip():
-            raise Invalid(gettext("Write the rectification opinion."))
+            raise Invalid(gettext("Write the rectification opinion."), field="opinion")
         if deadline is None or deadline < self.found_on:
-            raise Invalid(gettext("The deadline cannot be before the day the hazard was found."))
+            raise Invalid(
+                gettext("The deadline cannot be before the day the hazard was found."),
+                field="deadline",
+            )
+        _deadline_not_past(deadline, "deadline")
         changes = {
             "status": HazardStatus.ASSIGNED,
             "opinion": opinion.strip(),
@@ -476,17 +560,20 @@ class Hazard(Actions, TimeStampedModel):
 
         self._check_submit(user)
         if not measures.strip():
-            raise Invalid(gettext("Describe what was done to rectify the hazard."))
+            raise Invalid(
+                gettext("Describe what was done to rectify the hazard."), field="measures"
+            )
         if cost is not None and cost < 0:
-            raise Invalid(gettext("The cost cannot be negative."))
-        if not photos and not self.photos.filter(kind=PhotoKind.AFTER).exists():
-            raise Invalid(gettext("Attach at least one photo taken after the rectification."))
+            raise Invalid(gettext("The cost cannot be negative."), field="cost")
+        if not photos and self.needs_after_photo():
+            raise Invalid(self.photo_needed_message(), field="photos")
         # Checked by content before anything is written: a bad photo changes nothing.
         processed = [p if isinstance(p, ProcessedImage) else process_upload(p) for p in photos]
         changes = {
             "status": HazardStatus.AWAITING_VERIFICATION,
             "measures": measures.strip(),
-            "cost": cost,
+            # A resubmission that leaves the cost out keeps the cost recorded before.
+            "cost": self.cost if cost is None else cost,
         }
         with transaction.atomic():
             event = self._apply(
@@ -496,14 +583,45 @@ class Hazard(Actions, TimeStampedModel):
                 HazardPhoto.store(self, event, user, PhotoKind.AFTER, image)
         return event
 
+    def last_failed_verification(self) -> HazardEvent | None:
+        """The latest verification that sent the hazard back, if any."""
+        return self.events.filter(kind=EventKind.VERIFICATION_FAILED).order_by("-id").first()
+
+    def _after_photos_since_failure(self) -> models.QuerySet[HazardPhoto]:
+        """After-photos that count for the next submission: after a failed verification only
+        those taken since (the old ones showed work that was not accepted)."""
+        photos = self.photos.filter(kind=PhotoKind.AFTER)
+        failed = self.last_failed_verification()
+        return photos.filter(event_id__gt=failed.pk) if failed else photos
+
+    def needs_after_photo(self) -> bool:
+        """Whether the next submission must bring an after-photo (none yet, or none since the
+        last failed verification)."""
+        return not self._after_photos_since_failure().exists()
+
+    def photo_needed_message(self) -> str:
+        if self.last_failed_verification():
+            return gettext(
+                "The rectification was not accepted: attach a new photo of the work done since."
+            )
+        return gettext("Attach at least one photo taken after the rectification.")
+
     def verify(self, user: Any, *, passed: bool, comment: str = "") -> HazardEvent:
-        """Check the rectification: pass closes the hazard (销号), fail sends it back."""
+        """Check the rectification: pass closes the hazard (销号) and ends any supervision
+        (摘牌 with the close-out), fail sends it back."""
         self._check_verify(user)
         if passed:
-            changes = {"status": HazardStatus.CLOSED, "closed_at": timezone.now()}
-            return self._apply(user, EventKind.VERIFIED, changes, comment)
+            changes = {
+                "status": HazardStatus.CLOSED,
+                "closed_at": timezone.now(),
+                "supervised": False,
+            }
+            data = {"supervision_lifted": True} if self.supervised else {}
+            return self._apply(user, EventKind.VERIFIED, changes, comment, data)
         if not comment.strip():
-            raise Invalid(gettext("Give the reason the rectification is not accepted."))
+            raise Invalid(
+                gettext("Give the reason the rectification is not accepted."), field="comment"
+            )
         changes = {"status": HazardStatus.RECTIFYING}
         return self._apply(user, EventKind.VERIFICATION_FAILED, changes, comment)
 
@@ -511,8 +629,10 @@ class Hazard(Actions, TimeStampedModel):
         """Not a hazard after all (不属实); the reason is kept in the history."""
         self._check_reject(user)
         if not reason.strip():
-            raise Invalid(gettext("Give the reason the report is rejected."))
-        return self._apply(user, EventKind.REJECTED, {"status": HazardStatus.REJECTED}, reason)
+            raise Invalid(gettext("Give the reason the report is rejected."), field="reason")
+        changes = {"status": HazardStatus.REJECTED, "supervised": False}
+        data = {"supervision_lifted": True} if self.supervised else {}
+        return self._apply(user, EventKind.REJECTED, changes, reason, data)
 
     def _check_extension_request(self, user: Any) -> None:
         self._require_school_admin(user)
@@ -526,9 +646,13 @@ class Hazard(Actions, TimeStampedModel):
         """The school asks for a later deadline; the bureau approves or refuses."""
         self._check_extension_request(user)
         if not reason.strip():
-            raise Invalid(gettext("Give the reason a longer deadline is needed."))
+            raise Invalid(gettext("Give the reason a longer deadline is needed."), field="reason")
         if self.deadline is None or new_deadline is None or new_deadline <= self.deadline:
-            raise Invalid(gettext("The new deadline must be later than the current one."))
+            raise Invalid(
+                gettext("The new deadline must be later than the current one."),
+                field="new_deadline",
+            )
+        _deadline_not_past(new_deadline, "new_deadline")
         with transaction.atomic():
             event = self._apply(
                 user,
@@ -571,7 +695,9 @@ class Hazard(Actions, TimeStampedModel):
         if request is None:
             raise Refused(gettext("There is no extension request waiting for a decision."))
         if not approve and not comment.strip():
-            raise Invalid(gettext("Give the reason the extension is refused."))
+            raise Invalid(gettext("Give the reason the extension is refused."), field="comment")
+        if approve:
+            _deadline_not_past(request.requested_deadline, "approve")
         with transaction.atomic():
             changes: dict[str, Any] = {}
             if approve:
@@ -676,7 +802,45 @@ class Hazard(Actions, TimeStampedModel):
         from_status = self.status
         with transaction.atomic():
             guarded_update(self, changes, user=user, expect={"status": from_status})
-            return self._event(user, kind, from_status, self.status, comment, data)
+            event = self._event(user, kind, from_status, self.status, comment, data)
+            self._announce(event)
+            return event
+
+    def _announce(self, event: HazardEvent) -> None:
+        """Tell those the step concerns (in its transaction): the table's row for the step."""
+        kind = NOTICES.get(event.kind)  # type: ignore[call-overload]
+        if kind == NotificationKind.HAZARD_REPORTED and self.source == HazardSource.INSPECTION:
+            kind = NotificationKind.HAZARD_FOUND_IN_INSPECTION
+        if kind is None:
+            return
+        params: dict[str, Any] = {"code": self.code, "school": self.school.name}
+        if kind in (NotificationKind.HAZARD_REPORTED, NotificationKind.HAZARD_FOUND_IN_INSPECTION):
+            params["description"] = self.description[:60]
+        elif kind == NotificationKind.HAZARD_ASSIGNED and self.deadline:
+            params["deadline"] = self.deadline.isoformat()
+        elif "requested" in event.data:
+            params["requested"] = event.data["requested"]
+            if kind == NotificationKind.HAZARD_EXTENSION_DECIDED:
+                approved = event.kind == EventKind.EXTENSION_APPROVED
+                params["decision"] = "approved" if approved else "refused"
+        elif kind == NotificationKind.HAZARD_VERIFICATION_FAILED:
+            params["comment"] = event.comment[:100]
+        elif kind == NotificationKind.HAZARD_REJECTED:
+            params["reason"] = event.comment[:100]
+        about = About(
+            bureau_id=self.bureau_id,
+            school_ids=(self.school_id,),
+            department_ids=(self.department_id,) if self.department_id else (),
+            reporter_id=self.reported_by_id,
+        )
+        announce(
+            kind,
+            about,
+            actor=event.actor,
+            params=params,
+            link=self.get_absolute_url(),
+            code=self.code,
+        )
 
     def _event(
         self,
@@ -696,6 +860,12 @@ class Hazard(Actions, TimeStampedModel):
             comment=comment.strip(),
             data=data or {},
         )
+
+
+def _deadline_not_past(deadline: datetime.date, field: str) -> None:
+    """A deadline already past would make the hazard overdue the moment it is set."""
+    if deadline < local_today():
+        raise Invalid(gettext("The deadline cannot be in the past."), field=field)
 
 
 def _plain(value: Any) -> Any:

@@ -98,32 +98,64 @@ class HazardDetailView(LoginRequiredMixin, generic.DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        hazard: Hazard = self.object
-        actions = set(hazard.allowed_actions(self.request.user))
-        photos = list(hazard.photos.all())
-        has_after = any(photo.kind == PhotoKind.AFTER for photo in photos)
-        context.update(
-            actions=actions,
-            found_in=found_in_inspection(hazard, self.request.user),
-            events=hazard.events.select_related("actor").prefetch_related("photos"),
-            photos=photos,
-            # A request left pending when the school submitted is moot until it rectifies again.
-            pending_extension=(
-                hazard.pending_extension()
-                if hazard.status in HazardStatus.overdue_states()
-                else None
-            ),
-            assign_form=forms.AssignForm(),
-            submit_form=forms.SubmitForm(needs_photo=not has_after),
-            verify_form=forms.VerifyForm(),
-            reason_form=forms.ReasonForm(),
-            extension_form=forms.ExtensionForm(),
-            decision_form=forms.ExtensionDecisionForm(),
-            comment_form=forms.CommentForm(),
-            # Once rectification has begun, a photo added is most likely of the work done.
-            photo_form=forms.PhotoForm(initial={"kind": _photo_kind_now(hazard)}),
-        )
+        context.update(detail_context(self.request, self.object))
         return context
+
+
+STEP_FORMS: dict[str, type[Any]] = {
+    "assign": forms.AssignForm,
+    "start": forms.CommentForm,
+    "submit": forms.SubmitForm,
+    "verify": forms.VerifyForm,
+    "reject": forms.ReasonForm,
+    "extend": forms.ExtensionForm,
+    "decide_extension": forms.ExtensionDecisionForm,
+    "supervise": forms.CommentForm,
+    "lift": forms.CommentForm,
+    "photo": forms.PhotoForm,
+}
+
+
+def step_form(hazard: Hazard, step: str, *args: Any) -> Any:
+    """The form of one step, its ids prefixed by the step (several are on one page)."""
+    auto_id = f"id_{step}_%s"
+    if step == "submit":
+        return forms.SubmitForm.for_hazard(hazard, *args, auto_id=auto_id)
+    if step == "photo":
+        # Once rectification has begun, a photo added is most likely of the work done.
+        initial = {"kind": _photo_kind_now(hazard)}
+        return forms.PhotoForm(*args, auto_id=auto_id, initial=initial)
+    return STEP_FORMS[step](*args, auto_id=auto_id)
+
+
+def detail_context(request: HttpRequest, hazard: Hazard, bound: Any = None) -> dict[str, Any]:
+    """The detail page's context; `bound` is a step's form that came back with its errors,
+    shown in its card with everything that was typed."""
+    user = request.user
+    actions = set(hazard.allowed_actions(user))
+    step_forms = {step: step_form(hazard, step) for step in STEP_FORMS if step in actions}
+    if bound is not None:
+        step_forms[bound.step] = bound
+    return {
+        "hazard": hazard,
+        "actions": actions,
+        "step_forms": step_forms,
+        "failed_step": bound.step if bound is not None else "",
+        "found_in": found_in_inspection(hazard, user),
+        "events": hazard.events.select_related("actor").prefetch_related("photos"),
+        "photos": list(hazard.photos.all()),
+        # A request left pending when the school submitted is moot until it rectifies again.
+        "pending_extension": (
+            hazard.pending_extension() if hazard.status in HazardStatus.overdue_states() else None
+        ),
+        # Only a leader supervises (挂牌督办); the bureau is told whom to ask.
+        "supervision_hint": (
+            hazard.is_major
+            and hazard.is_open
+            and not hazard.supervised
+            and has_role(user, Role.BUREAU_ADMIN)
+        ),
+    }
 
 
 def _photo_kind_now(hazard: Hazard) -> str:
@@ -161,11 +193,12 @@ def hazard_report(request: HttpRequest) -> HttpResponse:
                     source=data["source"],
                     campaign=data["campaign"],
                     reported_by=request.user,
+                    backdated=data.get("backdated", False),
                 )
                 for photo in data["photos"]:
                     hazard.add_photo(request.user, photo, PhotoKind.BEFORE)
         except DomainError as error:
-            form.add_error(None, error.message)
+            form.add_error(_field_of(error, form), error.message)
         else:
             messages.success(
                 request, _("Hazard %(code)s is in the ledger.") % {"code": hazard.code}
@@ -190,11 +223,17 @@ def hazard_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             hazard.edit(request.user, version=form.cleaned_data["version"], **values)
         except DomainError as error:
-            form.add_error(None, error.message)
+            form.add_error(_field_of(error, form), error.message)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(hazard)
     return render(request, "hazards/hazard_edit.html", {"form": form, "hazard": hazard})
+
+
+def _field_of(error: DomainError, form: Any) -> str | None:
+    """The form field a domain error is about, if the form has it (else the form's top)."""
+    field = getattr(error, "field", None)
+    return field if field in form.fields else None
 
 
 def _step(
@@ -208,13 +247,14 @@ def _step(
     """Validate the step's form, run it on the hazard the user may see, report the outcome.
 
     Who comes before what: a role that may not take the step is refused (403) before the form
-    is read."""
+    is read. On any error — the form's, or the model's `Invalid`/`Refused` — the hazard's page
+    comes back (400/409) with the step's form as it was typed and the sentence at its field."""
     hazard = _get_hazard(request, pk)
     hazard.refuse_if_not_allowed(request.user, step)
-    form = form_class(request.POST, request.FILES)
+    form = step_form(hazard, step, request.POST, request.FILES)
+    form.step = step
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return redirect(hazard)
+        return _step_failed(request, hazard, form, 400)
     posted_version = request.POST.get("version", "")
     if posted_version.isdigit():
         # The page the user pressed the button on: if the hazard changed since, refuse.
@@ -223,22 +263,27 @@ def _step(
         with transaction.atomic():
             run(hazard, form.cleaned_data)
     except (Refused, Invalid) as error:
-        # Back to the hazard (not to this POST-only address) with the reason.
-        messages.error(request, error.message)
+        field = error.field if error.field in form.fields else None
+        form.add_error(field, error.message)
+        return _step_failed(request, hazard, form, error.status)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, done)
+        form.add_error("photos" if "photos" in form.fields else None, exc.messages)
+        return _step_failed(request, hazard, form, 400)
+    messages.success(request, done)
     return redirect(hazard)
 
 
-def _form_errors(form: Any) -> str:
-    return " ".join(
-        f"{form.fields[name].label}: {' '.join(errors)}"
-        if name in form.fields
-        else " ".join(errors)
-        for name, errors in form.errors.items()
-    )
+def _step_failed(request: HttpRequest, hazard: Hazard, form: Any, status: int) -> HttpResponse:
+    fresh = Hazard.objects.for_user(request.user).with_related().get(pk=hazard.pk)
+    if form.step not in fresh.allowed_actions(request.user):
+        # The step is not on the page in this state (someone moved the hazard on): say why.
+        try:
+            fresh.action_checks()[form.step](request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        return redirect(fresh)
+    context = detail_context(request, fresh, bound=form)
+    return render(request, "hazards/hazard_detail.html", context, status=status)
 
 
 def _add_photos(hazard: Hazard, user: Any, photos: list[Any], kind: str) -> None:

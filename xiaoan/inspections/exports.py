@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -141,6 +142,7 @@ def record_docx(inspection: Inspection) -> bytes:
         cells = facts.add_row().cells
         for cell, value in zip(cells, pair, strict=True):
             cell.text = value
+    _widths(facts, FACT_WIDTHS)
     doc.add_paragraph()
     table = doc.add_table(rows=1, cols=5, style="Table Grid")
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -154,7 +156,7 @@ def record_docx(inspection: Inspection) -> bytes:
     _repeat_header(table.rows[0])
     answers = inspection.answers.select_related("hazard").order_by("order")
     for number, answer in enumerate(answers, start=1):
-        note = answer.note + (f"({answer.hazard.code})" if answer.hazard else "")
+        note = answer.note + (f"（{answer.hazard.code}）" if answer.hazard else "")
         cells = table.add_row().cells
         values = [
             str(number),
@@ -165,14 +167,58 @@ def record_docx(inspection: Inspection) -> bytes:
         ]
         for cell, value in zip(cells, values, strict=True):
             cell.text = value
+    _widths(table, ITEM_WIDTHS)
     doc.add_paragraph()
-    doc.add_paragraph(f"{_('Overall notes')}:{inspection.notes or '—'}")
-    signed = f"{inspection.signed_at:%Y年%m月%d日 %H:%M}" if inspection.signed_at else "—"
-    sign = doc.add_paragraph(f"{_('Signed by')}:{inspection.signed_by or '—'}    {signed}")
-    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    doc.add_paragraph(f"{_('Overall notes')}：{inspection.notes or '—'}")
+    _failed_photos(doc, list(answers))
+    _signatures(doc, inspection)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+FACT_WIDTHS = (24, 54, 24, 54)  # mm; the text width of A4 with these margins is 156 mm
+ITEM_WIDTHS = (12, 56, 38, 16, 34)
+
+
+def _widths(table: Any, widths: tuple[int, ...]) -> None:
+    table.autofit = False
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Mm(width)
+
+
+def _failed_photos(doc: Any, answers: list[Any]) -> None:
+    """The photo of every failed item, under its number and text."""
+    failed = [(n, a) for n, a in enumerate(answers, start=1) if a.result == "fail" and a.photo]
+    if not failed:
+        return
+    doc.add_paragraph(_("Photos of failed items"), style="Heading 2")
+    for number, answer in failed:
+        with answer.photo.open("rb") as handle:
+            doc.add_picture(io.BytesIO(handle.read()), width=Mm(80))
+        caption = _("Item %(number)s: %(text)s") % {"number": number, "text": answer.item_text}
+        doc.add_paragraph(caption)
+
+
+def _signatures(doc: Any, inspection: Inspection) -> None:
+    """Lines the inspectors and the inspected school sign on paper; the time the record was
+    signed in the product is in the bureau's clock (TIME_ZONE), not UTC."""
+    signed = (
+        f"{timezone.localtime(inspection.signed_at):%Y年%m月%d日 %H:%M}"
+        if inspection.signed_at
+        else "—"
+    )
+    doc.add_paragraph(f"{_('Signed by')}：{inspection.signed_by or '—'}　{signed}")
+    lines = doc.add_table(rows=2, cols=2)
+    rows = [
+        (_("Inspectors (signature)"), inspection.inspector_list() or ""),
+        (_("Inspected school (signature)"), inspection.school.name),
+    ]
+    for row, (label, name) in zip(lines.rows, rows, strict=True):
+        row.cells[0].text = f"{label}：________________\n{name}"
+        row.cells[1].text = f"{_('Date')}：____年__月__日"
+    _widths(lines, (100, 56))
 
 
 def _repeat_header(row: Any) -> None:

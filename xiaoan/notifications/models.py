@@ -67,6 +67,10 @@ class Notification(TimeStampedModel):
         self.params = {**(self.params or {}), "text": str(value)}
 
     @property
+    def is_urgent(self) -> bool:
+        return is_urgent(self.kind)
+
+    @property
     def is_read(self) -> bool:
         return self.read_at is not None
 

@@ -7,6 +7,10 @@ of the user's organisation (once per event, however many of its people are told)
 delivery becomes a task once the transaction commits (never before, never after a rollback),
 so the action that notified neither waits for a mail server nor fails with one.
 
+Workflow steps call it through `recipients.announce`, inside their transaction: the row is
+part of the step and vanishes with it if the step is rolled back. `code` names the object
+(a hazard's reference code…) without the once-a-day guard of `key`.
+
 With a `key` (the object it is about), the same kind about the same object reaches a user at
 most once a day: a `ReminderLog` row is created with the notification and its unique constraint
 lets one sender win, so reminders may run from cron every few minutes.
@@ -38,6 +42,7 @@ def notify(
     link: str = "",
     key: str = "",
     day: datetime.date | None = None,
+    code: str = "",
 ) -> Notification | None:
     """Store the notification and its deliveries (None if this one already went out today)."""
     try:
@@ -47,7 +52,11 @@ def notify(
                     kind=kind, object_key=key[:100], recipient=user, day=day or local_today()
                 )
             notification = Notification.objects.create(
-                recipient=user, kind=kind, params=params, link=link[:300], object_key=key[:100]
+                recipient=user,
+                kind=kind,
+                params=params,
+                link=link[:300],
+                object_key=(key or code)[:100],
             )
             planned = plan_deliveries(notification)
     except IntegrityError:

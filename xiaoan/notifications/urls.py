@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.NotificationListView.as_view(), name="notifications"),
     path("<int:pk>/read/", views.notification_read, name="notification_read"),
     path("read-all/", views.notifications_read_all, name="notifications_read_all"),
+    path("badge/", views.notifications_badge, name="notifications_badge"),
     path("preferences/", views.preferences, name="notification_preferences"),
     path("robots/", views.webhook_list, name="webhooks"),
     path("robots/new/", views.webhook_create, name="webhook_create"),

@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from xiaoan.accounts.access import member, require_role
 from xiaoan.accounts.choices import Role
@@ -55,6 +55,13 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
     Notification.objects.for_user(request.user).unread().update(read_at=timezone.now())
     return redirect(LIST)
+
+
+@require_GET
+@login_required
+def notifications_badge(request: HttpRequest) -> HttpResponse:
+    """The unread count as the navigation bar shows it (one query), for htmx to swap in."""
+    return render(request, "notifications/_badge.html")
 
 
 @login_required

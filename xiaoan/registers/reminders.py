@@ -58,7 +58,7 @@ def expiring_vehicle_papers(today: datetime.date, days: int = 30) -> Iterator[di
             state = "已过期" if due < today else "即将到期"
             yield {
                 "key": f"vehicle:{vehicle.pk}:{what}:{due.isoformat()}",
-                "text": f"{vehicle.school.name}车辆{vehicle.plate}的{_zh(what)}{state}({due:%Y-%m-%d}),请及时办理。",
+                "text": f"{vehicle.school.name}车辆{vehicle.plate}的{_zh(what)}{state}（{due:%Y-%m-%d}），请及时办理。",
                 "link": link,
                 "recipients": admins.get(vehicle.school_id, []),
                 "school": vehicle.school,
@@ -69,7 +69,7 @@ def expiring_vehicle_papers(today: datetime.date, days: int = 30) -> Iterator[di
         state = "已过期" if due < today else "即将到期"
         yield {
             "key": f"driver:{driver.pk}:licence:{due.isoformat()}",
-            "text": f"{driver.school.name}驾驶人{driver.name}的驾驶证{state}({due:%Y-%m-%d}),请及时换证。",
+            "text": f"{driver.school.name}驾驶人{driver.name}的驾驶证{state}（{due:%Y-%m-%d}），请及时换证。",
             "link": link,
             "recipients": admins.get(driver.school_id, []),
             "school": driver.school,

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image
 from rest_framework.test import APIClient
 
+from xiaoan.core.dates import replaying
 from xiaoan.hazards.choices import HazardSource, HazardStatus
 from xiaoan.hazards.models import Area, Hazard
 
@@ -34,6 +35,9 @@ def api_for(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client
+
+
+pytestmark = pytest.mark.usefixtures("replay_2014")
 
 
 def report(user, school, **kwargs) -> Hazard:
@@ -278,8 +282,9 @@ def test_an_extension_to_a_date_already_past_is_refused(alice, bureau_admin, sch
     bureau.post(f"{url}/assign/", {"opinion": "限期更换", "deadline": "2014-09-10"}, format="json")
     school = api_for(alice)
     school.post(f"{url}/start/", {}, format="json")
-    past = school.post(f"{url}/extend/", {"new_deadline": "2014-09-30", "reason": "缺货"})
-    assert past.status_code == 400
-    assert past.json() == {"new_deadline": ["新的整改期限不能早于今天。"]}
-    later = school.post(f"{url}/extend/", {"new_deadline": "2014-10-20", "reason": "缺货"})
+    with replaying(datetime.date(2014, 10, 5)):
+        past = school.post(f"{url}/extend/", {"new_deadline": "2014-09-30", "reason": "缺货"})
+        assert past.status_code == 400
+        assert past.json() == {"new_deadline": ["新的整改期限不能早于今天。"]}
+        later = school.post(f"{url}/extend/", {"new_deadline": "2014-10-20", "reason": "缺货"})
     assert later.status_code == 200, later.json()

@@ -24,6 +24,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from xiaoan.core.dates import replaying
 from xiaoan.hazards.choices import HazardSource
 from xiaoan.hazards.models import Area, Hazard
 
@@ -49,6 +50,11 @@ def hypothesis_settings(examples: int) -> hypothesis.settings:
 def district(bureau_admin, alice, bob, school_a, school_b) -> dict[str, int]:
     """Two schools of one district with three hazards; the ids that requests name."""
     area = Area.objects.get(code="fire")
+    with replaying(datetime.date(2014, 9, 1)):
+        return _hazards(alice, bob, school_a, school_b, area)
+
+
+def _hazards(alice, bob, school_a, school_b, area):
     hazards = [
         Hazard.objects.report(
             school=school,

@@ -1,14 +1,23 @@
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 
 import pytest
 from PIL import Image
 
+from xiaoan.core.dates import replaying
 from xiaoan.hazards.choices import HazardLevel, HazardSource
-from xiaoan.hazards.models import Area, Hazard
+from xiaoan.hazards.models import Area, Hazard, open_period_start
 from xiaoan.hazards.photos import ProcessedImage, process_upload
+
+FOUND_ON = datetime.date(2014, 9, 1)
+
+
+@pytest.fixture(autouse=True)
+def _in_september_2014(replay_2014):
+    """The hazards tests tell a 2014 story (see `replay_2014`)."""
 
 
 @pytest.fixture(autouse=True)
@@ -26,16 +35,20 @@ def fire_area(db) -> Area:
 @pytest.fixture
 def make_hazard(alice, fire_area):
     def make(school=None, user=None, level=HazardLevel.GENERAL, **kwargs) -> Hazard:
-        return Hazard.objects.report(
-            school=school or alice.membership.school,
-            area=kwargs.pop("area", fire_area),
-            level=level,
-            description=kwargs.pop("description", "消防通道堆放杂物"),
-            reported_by=user or alice,
-            source=kwargs.pop("source", HazardSource.SELF_REPORT),
-            found_on=kwargs.pop("found_on", datetime.date(2014, 9, 1)),
-            **kwargs,
-        )
+        found_on = kwargs.pop("found_on", FOUND_ON)
+        # Reported on the day found if the date is past the open period (it was open then).
+        past = found_on < open_period_start()
+        with replaying(found_on) if past else contextlib.nullcontext():
+            return Hazard.objects.report(
+                school=school or alice.membership.school,
+                area=kwargs.pop("area", fire_area),
+                level=level,
+                description=kwargs.pop("description", "消防通道堆放杂物"),
+                reported_by=user or alice,
+                source=kwargs.pop("source", HazardSource.SELF_REPORT),
+                found_on=found_on,
+                **kwargs,
+            )
 
     return make
 
@@ -69,9 +82,17 @@ def after_photo() -> ProcessedImage:
 
 
 def to_stage(hazard: Hazard, stage: str, bureau_admin, alice) -> Hazard:
-    """Drive a fresh hazard to `stage` through the real transitions."""
+    """Drive a fresh hazard to `stage` through the real transitions, taken on the day found."""
     steps = ["assigned", "rectifying", "awaiting_verification", "closed"]
-    for step in steps[: steps.index(stage) + 1] if stage in steps else []:
+    with replaying(hazard.found_on):
+        _steps(
+            hazard, steps[: steps.index(stage) + 1] if stage in steps else [], bureau_admin, alice
+        )
+    return hazard
+
+
+def _steps(hazard: Hazard, todo: list[str], bureau_admin, alice) -> None:
+    for step in todo:
         if step == "assigned":
             hazard.assign(bureau_admin, opinion="立即清理", deadline=datetime.date(2014, 9, 15))
         elif step == "rectifying":
@@ -80,4 +101,3 @@ def to_stage(hazard: Hazard, stage: str, bureau_admin, alice) -> Hazard:
             hazard.submit(alice, measures="已清理通道杂物", photos=[after_photo()])
         elif step == "closed":
             hazard.verify(bureau_admin, passed=True)
-    return hazard

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from conftest import PASSWORD, browser_login
+from xiaoan.core.dates import local_today
 from xiaoan.hazards.models import Hazard
 
 from .conftest import jpeg_bytes
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.real_clock, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
@@ -25,13 +28,14 @@ def test_school_reports_bureau_assigns_school_rectifies_bureau_closes(
     page.select_option("select[name=area]", label="消防安全")
     page.fill("textarea[name=description]", "消防通道堆放杂物")
     page.fill("input[name=location]", "教学楼一楼东侧")
-    page.fill("input[name=found_on]", "2014-09-02")
+    today = local_today()
+    page.fill("input[name=found_on]", today.isoformat())
     photo = {"name": "scene.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes((64, 48))}
     page.set_input_files("input[name=photos]", files=[photo])
     page.click("main button[type=submit]")
     page.wait_for_url("**/hazards/*/")
     hazard = Hazard.objects.get()
-    assert "YH-2014-0001" in page.locator("h1").inner_text()
+    assert f"YH-{today.year}-0001" in page.locator("h1").inner_text()
     assert "待受理" in page.locator("h1").inner_text()
     assert page.locator("img.img-thumbnail").count() == 1
 
@@ -39,7 +43,8 @@ def test_school_reports_bureau_assigns_school_rectifies_bureau_closes(
     browser_login(bureau, live_server, "bureau", PASSWORD)
     bureau.goto(f"{live_server.url}{hazard.get_absolute_url()}")
     bureau.fill("#action-assign textarea[name=opinion]", "立即清理杂物,保持通道畅通")
-    bureau.fill("#action-assign input[name=deadline]", "2014-09-10")
+    deadline = today + datetime.timedelta(days=8)
+    bureau.fill("#action-assign input[name=deadline]", deadline.isoformat())
     bureau.click("#action-assign button[type=submit]")
     assert "待整改" in bureau.locator("h1").inner_text()
 
@@ -52,8 +57,14 @@ def test_school_reports_bureau_assigns_school_rectifies_bureau_closes(
     assert "待复查" in page.locator("h1").inner_text()
 
     bureau.reload()
-    bureau.select_option("#action-verify select[name=passed]", "1")
+    # No outcome is preselected; closing asks once for confirmation.
+    assert not bureau.is_checked("#action-verify input[name=passed][value='1']")
+    bureau.check("#action-verify input[name=passed][value='1']")
+    asked = []
+    bureau.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     bureau.click("#action-verify button[type=submit]")
+    bureau.wait_for_selector("h1 >> text=已销号")
+    assert asked == ["确定销号吗？销号后不能恢复。"]
     assert "已销号" in bureau.locator("h1").inner_text()
     # reported, its photo, assigned, started, submitted (with the after-photo), verified
     assert bureau.locator("#timeline li").count() == 6

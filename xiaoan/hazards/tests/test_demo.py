@@ -20,6 +20,7 @@ def demo_district(django_db_blocker):
     demo.load()
 
 
+@pytest.mark.real_clock
 def test_stats_endpoint_returns_the_seed_figures(demo_district):
     from django.contrib.auth import get_user_model
 
@@ -47,6 +48,7 @@ def test_stats_endpoint_returns_the_seed_figures(demo_district):
     assert body["supervised"] >= 1
 
 
+@pytest.mark.real_clock
 def test_demo_histories_and_dates_and_a_second_load_adds_nothing(demo_district):
     hazards = Hazard.objects.all()
     assert not hazards.exclude(found_on__year=2014).exists()

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 DEADLINE = datetime.date(2014, 9, 15)
 
 
+@pytest.mark.real_clock
 def test_report_gives_sequential_codes_per_year_and_a_first_event(make_hazard):
     first = make_hazard()
     second = make_hazard()
@@ -252,6 +253,7 @@ def test_only_leader_supervises_major_open_hazards(make_hazard, leader, bureau_a
     assert not Hazard.objects.supervised().exists()
 
 
+@pytest.mark.real_clock
 def test_overdue_is_derived_in_shanghai_local_date(hazard, bureau_admin, alice):
     to_stage(hazard, "rectifying", bureau_admin, alice)
     # 2014-09-15 16:30 UTC is already 2014-09-16 in Shanghai: the deadline (15th) has passed.
@@ -449,6 +451,7 @@ def test_side_steps_from_a_wrong_state_are_refused(make_hazard, bureau_admin, le
     assert not hazard.extension_requests.exists()
 
 
+@pytest.mark.real_clock
 def test_report_refuses_a_date_in_the_future(make_hazard):
     with time_machine.travel(datetime.datetime(2014, 9, 1, 16, 30, tzinfo=datetime.UTC)):
         # 00:30 on 2 September in Shanghai: the 2nd is today, the 3rd is not yet.

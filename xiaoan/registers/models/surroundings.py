@@ -106,6 +106,7 @@ class SurroundingsCheck(SchoolRecord):
                 location=gettext("School surroundings"),
                 found_on=self.checked_on,
                 department=self.department,
+                from_record=True,
             )
             guarded_update(self, {"hazard": hazard}, user=user, expect={"hazard__isnull": True})
         return hazard

@@ -38,7 +38,7 @@ def test_overdue_at_a_past_months_end_uses_the_deadline_it_had_then(alice, burea
     with time_machine.travel(at(d(2014, 9, 28)), tick=False):
         late_opinion = _reported(school_a, bureau_admin, d(2014, 9, 28), "food")
     with time_machine.travel(at(d(2014, 10, 2)), tick=False):
-        late_opinion.assign(bureau_admin, opinion="清理通道", deadline=d(2014, 9, 29))
+        late_opinion.assign(bureau_admin, opinion="清理通道", deadline=d(2014, 10, 6))
     with time_machine.travel(at(d(2014, 10, 5)), tick=False):
         extended.request_extension(alice, new_deadline=d(2014, 10, 31), reason="需采购器材")
         extended.decide_extension(bureau_admin, approve=True, comment="同意")
