@@ -2,23 +2,86 @@
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Callable
+from typing import Any
+
 import pyotp
 from django.conf import settings
-from django.db import models
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher
+from django.db import models, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.core.models import TimeStampedModel, Versioned
+from xiaoan.core.changelog import change_entry, guarded_update, recorded_as
+from xiaoan.core.errors import Invalid, NotAllowed, Refused
+from xiaoan.core.models import ChangeAction, TimeStampedModel, Versioned
+from xiaoan.core.workflow import Actions
 
+from .access import is_superuser, membership_of
 from .choices import Role
+from .querysets import MembershipQuerySet
 
 
-class Membership(Versioned, TimeStampedModel):
+class MembershipManager(models.Manager.from_queryset(MembershipQuerySet)):  # type: ignore[misc]
+    def open_account(
+        self,
+        user: Any,
+        *,
+        bureau: Any,
+        username: str,
+        full_name: str,
+        role: str,
+        school: Any = None,
+        department: Any = None,
+        section: Any = None,
+        title: str = "",
+        phone: str = "",
+    ) -> tuple[Membership, str]:
+        """A new login with its membership and a temporary password (returned once; the user
+        must change it at the first login)."""
+        check_may_manage(user, bureau.pk, role, _pk(school))
+        clean_organisation(
+            bureau.pk, role=role, school=school, department=department, section=section
+        )
+        username = username.strip()
+        _check_username(username)
+        password = temporary_password()
+        with transaction.atomic():
+            account = get_user_model()(username=username, first_name=full_name.strip())
+            set_temporary_password(account, password)
+            account.save()
+            log_login(account, user, None, bureau.pk)
+            with recorded_as(ChangeAction.CREATE, user):
+                membership = self.create(
+                    user=account,
+                    role=role,
+                    bureau=bureau,
+                    school=school,
+                    department=department,
+                    section=section,
+                    title=title,
+                    phone=phone,
+                    must_change_password=True,
+                )
+        return membership, password
+
+
+class Membership(Actions, Versioned, TimeStampedModel):
     """A user's role in a district: at the bureau, at a partner department or at a school.
 
     Every membership names the bureau (the district's scope); school roles also name the
     school and inspectors their department. `for_user()` querysets read nothing else.
+
+    It is the account as the bureau (or a school's administrator, for its staff) manages it:
+    `Membership.objects.open_account(...)`, then the steps `edit` (`change`), `deactivate`,
+    `activate` and `reset_password`, each checked first by `action_checks()`. Every write goes
+    to the change log: the membership's through `Versioned`, the login's (name, active) as a
+    change of the user; passwords never.
     """
 
     user = models.OneToOneField(
@@ -55,6 +118,10 @@ class Membership(Versioned, TimeStampedModel):
     title = models.CharField(_("job title"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Set by a password reset (and for a new account): the next login must choose a new one.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+
+    objects = MembershipManager()
 
     class Meta:
         verbose_name = _("membership")
@@ -104,6 +171,204 @@ class Membership(Versioned, TimeStampedModel):
     @property
     def is_school_admin(self) -> bool:
         return self.role == Role.SCHOOL_ADMIN
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:user_detail", args=[self.pk])
+
+    def action_checks(self) -> dict[str, Callable[[Any], object]]:
+        return {
+            "edit": self._check_edit,
+            "deactivate": self._check_deactivate,
+            "activate": self._check_activate,
+            "reset_password": self._check_reset_password,
+        }
+
+    def _check_edit(self, user: Any) -> None:
+        check_may_manage(user, self.bureau_id, self.role, self.school_id)
+
+    def _check_deactivate(self, user: Any) -> None:
+        self._check_edit(user)
+        if not self.is_active:
+            raise Refused(gettext("This account is already deactivated."))
+        if self.user_id == getattr(user, "pk", None):
+            raise Refused(gettext("You cannot deactivate your own account."))
+
+    def _check_activate(self, user: Any) -> None:
+        self._check_edit(user)
+        if self.is_active:
+            raise Refused(gettext("This account is already active."))
+
+    def _check_reset_password(self, user: Any) -> None:
+        self._check_edit(user)
+        if not self.is_active:
+            raise Refused(gettext("Activate the account before resetting its password."))
+
+    def change(self, user: Any, **values: Any) -> None:
+        """Edit the login's name and the role, organisation, title and phone (`values` holds
+        those given; `username` and `full_name` belong to the login)."""
+        self._check_edit(user)
+        account = self.user
+        username = values.pop("username", account.username)
+        full_name = values.pop("full_name", account.first_name)
+        merged = {f: values.get(f, getattr(self, f)) for f in ORGANISATION_FIELDS}
+        check_may_manage(user, self.bureau_id, merged["role"], _pk(merged["school"]))
+        clean_organisation(self.bureau_id, **merged, unchanged=self)
+        with transaction.atomic():
+            if (username, full_name) != (account.username, account.first_name):
+                _check_username(username, account.pk)
+                before = login_snapshot(account)
+                account.username, account.first_name = username, full_name
+                account.save(update_fields=["username", "first_name"])
+                log_login(account, user, before, self.bureau_id)
+            for name, value in values.items():
+                setattr(self, name, value)
+            with recorded_as(ChangeAction.UPDATE, user):  # by the user also off a request
+                self.save()
+
+    def deactivate(self, user: Any) -> None:
+        """Never deleted: the login stops working, its API token and sessions end."""
+        self._check_deactivate(user)
+        self._set_active(user, False)
+
+    def activate(self, user: Any) -> None:
+        self._check_activate(user)
+        self._set_active(user, True)
+
+    def _set_active(self, user: Any, active: bool) -> None:
+        account = self.user
+        with transaction.atomic():
+            guarded_update(self, {"is_active": active}, user=user)
+            before = login_snapshot(account)
+            account.is_active = active  # an inactive user's sessions are no longer accepted
+            account.save(update_fields=["is_active"])  # ... and its token is revoked
+            log_login(account, user, before, self.bureau_id)
+
+    def reset_password(self, user: Any) -> str:
+        """A new temporary password, returned once (never stored in clear nor logged); the
+        user must choose a new one at the next login. Sessions and the API token end."""
+        self._check_reset_password(user)
+        password = temporary_password()
+        account = self.user
+        with transaction.atomic():
+            set_temporary_password(account, password)
+            account.save(update_fields=["password"])
+            guarded_update(self, {"must_change_password": True}, user=user)
+        return password
+
+    def password_changed(self) -> None:
+        """The user chose a new password: the temporary one is no longer asked to change."""
+        if self.must_change_password:
+            guarded_update(self, {"must_change_password": False}, user=self.user)
+
+
+ORGANISATION_FIELDS = ("role", "school", "department", "section")
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def temporary_password() -> str:
+    """12 characters a person can read out and type (no 0/O, 1/l/I)."""
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(12))
+
+
+TEMPORARY_ITERATIONS = 20_000
+
+
+def set_temporary_password(account: Any, password: str) -> None:
+    """Hash a temporary password with fewer PBKDF2 rounds than a chosen one: it is 12 random
+    characters (about 69 bits, beyond guessing at any speed), and opening a hundred schools'
+    accounts at once must not take minutes. Django hashes it again with the full rounds at
+    the first login (the stored rounds are below the default)."""
+    hasher = get_hasher("default")
+    if isinstance(hasher, PBKDF2PasswordHasher):
+        account.password = hasher.encode(password, hasher.salt(), TEMPORARY_ITERATIONS)
+        account._password = password  # as set_password does: validators see it on save
+    else:
+        account.set_password(password)
+
+
+def _pk(value: Any) -> Any:
+    return getattr(value, "pk", value)
+
+
+def check_may_manage(user: Any, bureau_id: Any, role: str, school_id: Any) -> None:
+    """The bureau safety section manages its district's accounts; a school's administrator
+    the staff accounts of its own school (a role before a state: 403)."""
+    if is_superuser(user):
+        return
+    membership = membership_of(user)
+    if membership is not None and membership.bureau_id == bureau_id:
+        if membership.is_bureau_admin:
+            return
+        if (
+            membership.is_school_admin
+            and role == Role.SCHOOL_STAFF
+            and school_id == membership.school_id
+        ):
+            return
+    raise NotAllowed(
+        gettext(
+            "Only the bureau safety section manages accounts; a school's administrator "
+            "manages its own staff's."
+        )
+    )
+
+
+def clean_organisation(
+    bureau_id: Any,
+    *,
+    role: str,
+    school: Any,
+    department: Any,
+    section: Any,
+    unchanged: Membership | None = None,
+) -> None:
+    """A school role names a school of the district, an inspector a department, the bureau's
+    roles neither; a retired department or section is not given to anyone new."""
+    if role not in Role.values:
+        raise Invalid(gettext("Choose a role."))
+    if role in Role.school_roles():
+        if school is None or school.bureau_id != bureau_id:
+            raise Invalid(gettext("A school's account names its school."))
+        if department is not None or section is not None:
+            raise Invalid(gettext("A school's account names no department or section."))
+        return
+    if school is not None:
+        raise Invalid(gettext("Only a school's account names a school."))
+    if role == Role.DEPT_INSPECTOR and department is None:
+        raise Invalid(gettext("A department inspector's account names its department."))
+    if role != Role.DEPT_INSPECTOR and department is not None:
+        raise Invalid(gettext("Only a department inspector's account names a department."))
+    for org, field in ((department, "department_id"), (section, "section_id")):
+        if org is None:
+            continue
+        if org.bureau_id != bureau_id:
+            raise Invalid(gettext("Choose an organisation of the district."))
+        kept = unchanged is not None and getattr(unchanged, field) == org.pk
+        if not org.is_active and not kept:
+            raise Invalid(gettext("“%(name)s” is retired.") % {"name": org.name})
+
+
+def _check_username(username: str, own_pk: Any = None) -> None:
+    users = get_user_model().objects.filter(username__iexact=username)
+    if not username or users.exclude(pk=own_pk).exists():
+        raise Invalid(gettext("The login “%(name)s” is taken.") % {"name": username})
+
+
+def login_snapshot(account: Any) -> dict[str, Any]:
+    """What the change log keeps of a login: never its password."""
+    return {
+        "username": account.username,
+        "first_name": account.first_name,
+        "is_active": account.is_active,
+    }
+
+
+def log_login(account: Any, user: Any, before: dict[str, Any] | None, bureau_id: Any) -> None:
+    action = ChangeAction.CREATE if before is None else ChangeAction.UPDATE
+    entry = change_entry(account, user, action, before, login_snapshot(account))
+    if entry is not None:
+        entry.bureau_id = bureau_id  # a login has no district of its own; its membership's
+        entry.save()
 
 
 class TwoFactor(TimeStampedModel):

@@ -32,8 +32,13 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         if expires_at(token) <= timezone.now():
             token.delete()
             raise exceptions.AuthenticationFailed(_("The token has expired; ask for a new one."))
-        if not user.is_superuser and membership_of(user) is None:
+        membership = membership_of(user)
+        if not user.is_superuser and membership is None:
             raise exceptions.AuthenticationFailed(_("This account is not active."))
+        if membership is not None and membership.must_change_password:
+            raise exceptions.AuthenticationFailed(
+                _("The password is temporary: change it on the login page first.")
+            )
         return user, token
 
 

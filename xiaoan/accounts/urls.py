@@ -14,4 +14,14 @@ urlpatterns = [
     path("two-factor/", views.two_factor, name="two_factor"),
     path("tokens/", views.token_list, name="tokens"),
     path("tokens/revoke/", views.token_revoke, name="token_revoke"),
+    path("users/", views.AccountListView.as_view(), name="users"),
+    path("users/new/", views.account_create, name="user_create"),
+    path("users/initial-passwords/", views.initial_passwords, name="initial_passwords"),
+    path("users/<int:pk>/", views.account_detail, name="user_detail"),
+    path("users/<int:pk>/edit/", views.account_edit, name="user_edit"),
+    path("users/<int:pk>/deactivate/", views.account_deactivate, name="user_deactivate"),
+    path("users/<int:pk>/activate/", views.account_activate, name="user_activate"),
+    path(
+        "users/<int:pk>/reset-password/", views.account_reset_password, name="user_reset_password"
+    ),
 ]

@@ -33,7 +33,7 @@ from xiaoan.inspections.models import (
     InspectionSchedule,
 )
 from xiaoan.schools.choices import SchoolKind
-from xiaoan.schools.models import Department, School
+from xiaoan.schools.models import BureauSection, Department, School
 
 from .serializers import AllowedActionsField, error_responses
 
@@ -98,6 +98,7 @@ class InspectionSerializer(serializers.ModelSerializer):
     school_code = serializers.CharField(source="school.code", read_only=True)
     areas: Any = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     departments: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    sections: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     inspectors = serializers.CharField(source="inspector_list", read_only=True)
     allowed_actions = AllowedActionsField(
         help_text="The steps the caller may take now (`Inspection.allowed_actions`)."
@@ -116,6 +117,7 @@ class InspectionSerializer(serializers.ModelSerializer):
             "status",
             "areas",
             "departments",
+            "sections",
             "inspectors",
             "inspector_names",
             "notes",
@@ -166,6 +168,9 @@ class InspectionStartInputSerializer(serializers.Serializer):
     departments = serializers.PrimaryKeyRelatedField(
         queryset=Department.objects.all(), many=True, required=False
     )
+    sections = serializers.PrimaryKeyRelatedField(
+        queryset=BureauSection.objects.all(), many=True, required=False
+    )
     inspector_names = serializers.CharField(required=False, allow_blank=True, default="")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -177,7 +182,8 @@ class InspectionStartInputSerializer(serializers.Serializer):
         fields: Any = self.fields
         fields["school"].queryset = School.objects.for_user(user)
         fields["campaign"].queryset = Campaign.objects.for_user(user)
-        fields["departments"].child_relation.queryset = Department.objects.for_user(user)
+        fields["departments"].child_relation.queryset = Department.objects.for_user(user).in_use()
+        fields["sections"].child_relation.queryset = BureauSection.objects.for_user(user).in_use()
 
     def validate_date(self, value: Any) -> Any:
         if value > local_today():

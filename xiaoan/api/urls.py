@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from . import (
+    accounts,
     assessments,
     campaigns,
     changes,
@@ -19,6 +20,7 @@ app_name = "api"
 router = DefaultRouter()
 router.register("schools", views.SchoolViewSet, basename="school")
 router.register("hazards", hazards.HazardViewSet, basename="hazard")
+accounts.register_routes(router)
 registers.register_routes(router)
 assessments.register_routes(router)
 campaigns.register_routes(router)

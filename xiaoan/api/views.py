@@ -19,6 +19,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from xiaoan.accounts import throttle, twofactor
 from xiaoan.accounts.access import membership_of
+from xiaoan.accounts.middleware import must_change_password
 from xiaoan.core.errors import DomainError, Invalid
 from xiaoan.schools.filters import SchoolFilter
 from xiaoan.schools.models import School
@@ -87,6 +88,8 @@ class TokenView(APIView):
             raise exceptions.Throttled(detail=locked.message) from None
         if user is None or not (user.is_superuser or membership_of(user) is not None):
             raise Invalid(gettext("The username or password is not right."))
+        if must_change_password(user):
+            raise Invalid(gettext("The password is temporary: change it on the login page first."))
         factor = twofactor.factor_of(user)
         if factor is not None and not factor.verify(data.validated_data.get("code", "")):
             raise Invalid(gettext("The code is not right, or was already used."))

@@ -29,7 +29,7 @@ from xiaoan.campaigns.demo import demo_campaign
 from xiaoan.hazards.models import Area, Hazard
 from xiaoan.schools.choices import DepartmentKind, SchoolKind
 from xiaoan.schools.demo import demo_bureau
-from xiaoan.schools.models import Department, School
+from xiaoan.schools.models import BureauSection, Department, School
 
 from .choices import (
     AnswerResult,
@@ -70,6 +70,7 @@ class Round:
     pick: Callable[[list[School]], list[School]]
     explicit: bool = False
     school_kinds: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)  # the bureau's sections taking part
 
 
 def _vehicle_schools(schools: list[School]) -> list[School]:
@@ -108,6 +109,7 @@ ROUNDS = [
         "基教科 周科长、人事科 吴科长、装备科 郑科长、治安大队 孙警官",
         lambda s: [x for x in s if x.kind == SchoolKind.KINDERGARTEN],
         school_kinds=[SchoolKind.KINDERGARTEN],
+        sections=["基础教育科", "人事科", "装备科"],
     ),
     Round(
         "enforcement",
@@ -151,6 +153,7 @@ ROUNDS = [
         "leader",
         "安全科 刘科长",
         lambda s: s,
+        sections=["安全科"],
     ),
 ]
 
@@ -178,6 +181,7 @@ class _Context:
         }
         self.schools = list(School.objects.filter(bureau=bureau).order_by("code"))
         self.departments = {d.kind: d for d in Department.objects.filter(bureau=bureau)}
+        self.sections = {s.name: s for s in BureauSection.objects.filter(bureau=bureau)}
         self.areas = {a.code: a for a in Area.objects.all()}
         self.templates = {
             t.area.code: (t, list(t.items.all()))
@@ -207,6 +211,7 @@ class _Context:
             schedule.schools.set(targets)
         departments = [self.departments[k] for k in spec.departments if k in self.departments]
         schedule.departments.set(departments)
+        sections = [self.sections[n] for n in spec.sections if n in self.sections]
         span = (spec.end - spec.start).days + 1
         for index, school in enumerate(targets):
             found = self._hazards_at(school, spec.start, spec.end, spec.areas)
@@ -224,6 +229,7 @@ class _Context:
                 schedule,
                 notes,
             )
+            inspection.sections.set(sections)
             self._answers(inspection, school, spec.areas, linked, rectify=notes != "")
 
     def _notes(self, spec: Round, school: School, index: int) -> str:

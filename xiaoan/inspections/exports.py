@@ -135,7 +135,7 @@ def record_docx(inspection: Inspection) -> bytes:
             _("Inspectors"),
             inspection.inspector_list() or "—",
             _("Departments"),
-            "、".join(d.name for d in inspection.departments.all()) or "—",
+            inspection.taking_part() or "—",
         ),
     ]
     for pair in pairs:

@@ -19,7 +19,7 @@ from xiaoan.hazards.choices import HazardLevel
 from xiaoan.hazards.models import Area
 from xiaoan.schools.choices import SchoolKind
 from xiaoan.schools.forms import OwnSchoolMixin
-from xiaoan.schools.models import Department, School
+from xiaoan.schools.models import BureauSection, Department, School
 
 from .choices import AnswerResult, FailRequirement, InspectionKind
 from .models import InspectionSchedule, kinds_for
@@ -62,6 +62,12 @@ class StartForm(OwnSchoolMixin, BootstrapMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    sections = forms.ModelMultipleChoiceField(
+        queryset=BureauSection.objects.none(),
+        label=_("Bureau sections taking part"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     inspectors = InspectorChoiceField(
         queryset=get_user_model().objects.none(),
         label=_("Inspectors with an account"),
@@ -91,7 +97,8 @@ class StartForm(OwnSchoolMixin, BootstrapMixin, forms.Form):
         fields["campaign"].queryset = campaigns
         self.fields["campaign"].initial = campaigns.filter(status=CampaignStatus.RUNNING).first()
         fields["schedule"].queryset = InspectionSchedule.objects.for_user(user).planned()
-        fields["departments"].queryset = Department.objects.filter(bureau=bureau_id)
+        fields["departments"].queryset = Department.objects.filter(bureau=bureau_id).in_use()
+        fields["sections"].queryset = BureauSection.objects.filter(bureau=bureau_id).in_use()
         fields["inspectors"].queryset = (
             get_user_model()
             .objects.filter(membership__bureau=bureau_id, membership__is_active=True)
@@ -102,7 +109,8 @@ class StartForm(OwnSchoolMixin, BootstrapMixin, forms.Form):
         )
         if membership is not None and membership.school_id:
             self.lock_school(membership.school_id)  # never another school from a link
-            del self.fields["departments"], self.fields["inspectors"], self.fields["schedule"]
+            for name in ("departments", "sections", "inspectors", "schedule"):
+                del self.fields[name]
 
     def clean_date(self) -> datetime.date:
         date = self.cleaned_data["date"]

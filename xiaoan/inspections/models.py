@@ -198,6 +198,7 @@ class InspectionManager(models.Manager.from_queryset(InspectionQuerySet)):  # ty
         campaign: Any = None,
         schedule: Any = None,
         departments: Any = (),
+        sections: Any = (),
         inspectors: Any = (),
         inspector_names: str = "",
     ) -> Inspection:
@@ -224,6 +225,10 @@ class InspectionManager(models.Manager.from_queryset(InspectionQuerySet)):  # ty
             if membership is not None and membership.department_id:
                 departments.append(membership.department)
             inspection.departments.set(departments)
+            sections = list(sections)
+            if membership is not None and membership.section_id:
+                sections.append(membership.section)
+            inspection.sections.set(sections)
             inspection.inspectors.set([user, *inspectors])
             InspectionAnswer.objects.bulk_create(_answers_for(inspection, templates))
             record_change(inspection, user, ChangeAction.CREATE)
@@ -298,6 +303,12 @@ class Inspection(Actions, TimeStampedModel):
         blank=True,
         related_name="inspections",
         verbose_name=_("departments taking part"),
+    )
+    sections = models.ManyToManyField(
+        "schools.BureauSection",
+        blank=True,
+        related_name="inspections",
+        verbose_name=_("bureau sections taking part"),
     )
     inspectors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("inspectors")
@@ -545,6 +556,11 @@ class Inspection(Actions, TimeStampedModel):
         names = [u.get_full_name() or u.username for u in self.inspectors.all()]
         names += [n.strip() for n in self.inspector_names.replace(",", ",").split(",") if n.strip()]
         return "、".join(dict.fromkeys(names))
+
+    def taking_part(self) -> str:
+        """The bureau sections, then the partner departments, that took part."""
+        names = [s.name for s in self.sections.all()] + [d.name for d in self.departments.all()]
+        return "、".join(names)
 
     def counts(self) -> dict[str, int]:
         results = [a.result for a in self.answers.all()]

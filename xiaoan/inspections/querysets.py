@@ -34,7 +34,7 @@ class InspectionQuerySet(SchoolOwnedQuerySet):
 
     def with_related(self) -> Self:
         return self.select_related("school", "campaign", "created_by").prefetch_related(
-            "departments", "areas"
+            "departments", "sections", "areas"
         )
 
 

@@ -111,6 +111,7 @@ def inspection_start(request: HttpRequest) -> HttpResponse:
                 campaign=data["campaign"],
                 schedule=data.get("schedule"),
                 departments=data.get("departments") or [],
+                sections=data.get("sections") or [],
                 inspectors=data.get("inspectors") or [],
                 inspector_names=data["inspector_names"],
             )

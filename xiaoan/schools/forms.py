@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoan.core.dates import local_today
 from xiaoan.core.forms import BootstrapMixin, VersionedFormMixin
 
-from .models import School
+from .models import BureauSection, Department, School
 
 
 class SchoolForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
@@ -37,6 +37,20 @@ class SchoolForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
     def __init__(self, *args: Any, bureau: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.bureau = bureau
+        if self.instance.pk is None:
+            # A new school's safety administrator account, opened in the same step.
+            self.fields["admin_account"] = forms.BooleanField(
+                label=_("Open the school's safety administrator account"),
+                required=False,
+                initial=True,
+                help_text=_("Its initial password comes out once, in an Excel sheet to hand out."),
+            )
+            self.fields["admin_username"] = forms.CharField(
+                label=_("Login of the account"),
+                required=False,
+                max_length=150,
+                help_text=_("Leave empty for “school” and the code's digits (S080 → school080)."),
+            )
         if self.instance.closed_on is None:
             # A school leaves the registry through its own step (`retire`), not by an edit;
             # the dates of one that left can be corrected here.
@@ -91,6 +105,12 @@ class SchoolImportForm(BootstrapMixin, forms.Form):
         label=_("Excel file (.xlsx)"),
         help_text=_("Use the columns of the exported list; the first sheet is read."),
     )
+    admin_accounts = forms.BooleanField(
+        label=_("Open a safety administrator account for each school that has none"),
+        required=False,
+        initial=True,
+        help_text=_("The initial passwords come out once, in an Excel sheet to hand out."),
+    )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -125,3 +145,31 @@ class OwnSchoolMixin:
             if str(asked) != str(self._own_school_id):
                 form.add_error("school", _("You can record only for your own school."))
         return data
+
+
+class OrganisationForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
+    """A bureau section or a partner department of the user's district; names are unique."""
+
+    def __init__(self, *args: Any, bureau: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.bureau = bureau
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        model = type(self.instance)
+        clash = model._default_manager.filter(bureau=self.instance.bureau, name=name)
+        if clash.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("“%(name)s” already exists."), params={"name": name})
+        return name
+
+
+class SectionForm(OrganisationForm):
+    class Meta:
+        model = BureauSection
+        fields = ["name", "is_safety_section"]
+
+
+class DepartmentForm(OrganisationForm):
+    class Meta:
+        model = Department
+        fields = ["name", "kind", "contact", "phone"]

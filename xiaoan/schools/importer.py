@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xiaoan.accounts.choices import Role
 from xiaoan.core.changelog import change_entry, snapshot
 from xiaoan.core.excel import RowError, read_rows
 from xiaoan.core.models import ChangeAction, ChangeLog
@@ -59,6 +60,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     codes: list[str] = field(default_factory=list)
+    accounts: list[dict[str, str]] = field(default_factory=list)  # opened, with passwords
 
 
 def _kind_lookup() -> dict[str, str]:
@@ -123,7 +125,9 @@ def _parse_row(values: dict[str, Any], kinds: dict[str, str]) -> tuple[dict[str,
     return data, problems
 
 
-def import_schools(data: bytes, bureau: Bureau, user: Any = None) -> ImportResult:
+def import_schools(
+    data: bytes, bureau: Bureau, user: Any = None, open_accounts: bool = False
+) -> ImportResult:
     """Validate every row first; save all of them in one transaction only if none is bad."""
     rows = read_rows(data, HEADERS)
     kinds = _kind_lookup()
@@ -149,12 +153,42 @@ def import_schools(data: bytes, bureau: Bureau, user: Any = None) -> ImportResul
         seen_names.setdefault(name, number)
         errors.extend(RowError(number, p) for p in problems)
         parsed.append(record)
+    if open_accounts:
+        errors += _account_clashes(rows, parsed, bureau)
     if errors:
-        raise ImportFailed(errors)
-    return _save(parsed, bureau, user)
+        raise ImportFailed(sorted(errors, key=lambda e: e.row))
+    return _save(parsed, bureau, user, open_accounts)
 
 
-def _save(records: list[dict[str, Any]], bureau: Bureau, user: Any) -> ImportResult:
+def _account_clashes(
+    rows: list[tuple[int, dict[str, Any]]], parsed: list[dict[str, Any]], bureau: Bureau
+) -> list[RowError]:
+    """A school that will get an account whose default login another user already has."""
+    from django.contrib.auth import get_user_model
+
+    have_admin = set(
+        School.objects.filter(bureau=bureau, memberships__role=Role.SCHOOL_ADMIN).values_list(
+            "code", flat=True
+        )
+    )
+    wanted = {
+        School(code=r["code"]).admin_username(): (number, r["code"])
+        for (number, _values), r in zip(rows, parsed, strict=True)
+        if r["code"] and r["code"] not in have_admin
+    }
+    taken = get_user_model().objects.filter(username__in=wanted).values_list("username", flat=True)
+    return [
+        RowError(
+            wanted[name][0],
+            _("the login %(login)s of its administrator account is taken") % {"login": name},
+        )
+        for name in taken
+    ]
+
+
+def _save(
+    records: list[dict[str, Any]], bureau: Bureau, user: Any, open_accounts: bool = False
+) -> ImportResult:
     """All rows in one short transaction: one query reads the bureau's schools, then the new
     ones are inserted and the changed ones updated in bulk, each with its change-log row (as
     imported), so a 10,000-row registry does not hold the database for seconds."""
@@ -185,6 +219,16 @@ def _save(records: list[dict[str, Any]], bureau: Bureau, user: Any) -> ImportRes
         created = School.objects.filter(bureau=bureau, code__in=[s.code for s in new])
         entries += [change_entry(s, user, ChangeAction.IMPORT) for s in created]
         ChangeLog.objects.bulk_create([e for e in entries if e is not None], batch_size=500)
+        if open_accounts:
+            result.accounts = _open_accounts(bureau, result.codes, user)
     result.created = len(new)
     result.updated = len(records) - len(new)
     return result
+
+
+def _open_accounts(bureau: Bureau, codes: list[str], user: Any) -> list[dict[str, str]]:
+    """The safety administrator account of every imported school that has none."""
+    schools = School.objects.filter(bureau=bureau, code__in=codes).exclude(
+        memberships__role=Role.SCHOOL_ADMIN
+    )
+    return [school.open_admin_account(user) for school in schools.order_by("code")]

@@ -10,13 +10,15 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.accounts.access import has_role
+from xiaoan.accounts.choices import Role
 from xiaoan.core.changelog import guarded_update
 from xiaoan.core.dates import local_today
 from xiaoan.core.errors import Invalid, NotAllowed, Refused
 from xiaoan.core.models import ActiveDuring, TimeStampedModel, Versioned, span_in_order
 
 from .choices import DepartmentKind, RegionLevel, SchoolKind
-from .querysets import DepartmentQuerySet, SchoolQuerySet
+from .querysets import DepartmentQuerySet, SchoolQuerySet, SectionQuerySet
 
 
 class Region(TimeStampedModel):
@@ -69,7 +71,34 @@ class Bureau(TimeStampedModel):
         return self.name
 
 
-class BureauSection(Versioned, TimeStampedModel):
+class Retirable:
+    """An organisation the bureau retires (kept for the records that name it) or reinstates;
+    never deleted. Both steps are the bureau safety section's."""
+
+    is_active: bool
+
+    def retire(self, user: Any) -> None:
+        self._check_retire(user)
+        guarded_update(self, {"is_active": False}, user=user, expect={"is_active": True})
+
+    def reinstate(self, user: Any) -> None:
+        _check_bureau_admin(user)
+        if self.is_active:
+            raise Refused(gettext("This organisation is in use."))
+        guarded_update(self, {"is_active": True}, user=user, expect={"is_active": False})
+
+    def _check_retire(self, user: Any) -> None:
+        _check_bureau_admin(user)
+        if not self.is_active:
+            raise Refused(gettext("This organisation is already retired."))
+
+
+def _check_bureau_admin(user: Any) -> None:
+    if not has_role(user, Role.BUREAU_ADMIN):
+        raise NotAllowed(gettext("Only the bureau safety section manages the organisations."))
+
+
+class BureauSection(Retirable, Versioned, TimeStampedModel):
     """A section of the bureau (安全科, 基教科, 人事科, 装备科…)."""
 
     bureau = models.ForeignKey(
@@ -77,6 +106,10 @@ class BureauSection(Versioned, TimeStampedModel):
     )
     name = models.CharField(_("name"), max_length=100)
     is_safety_section = models.BooleanField(_("safety section"), default=False)
+    # A retired section is kept (inspections and accounts name it) but offered no more.
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("bureau section")
@@ -91,8 +124,13 @@ class BureauSection(Versioned, TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def _check_retire(self, user: Any) -> None:
+        super()._check_retire(user)
+        if self.is_safety_section:
+            raise Refused(gettext("The safety section cannot be retired."))
 
-class Department(Versioned, TimeStampedModel):
+
+class Department(Retirable, Versioned, TimeStampedModel):
     """A partner department that inspects schools with the bureau (fire brigade, traffic police…)."""
 
     bureau = models.ForeignKey(
@@ -102,6 +140,8 @@ class Department(Versioned, TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=DepartmentKind.choices)
     contact = models.CharField(_("contact person"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # A retired department is kept (inspections and accounts name it) but offered no more.
+    is_active = models.BooleanField(_("in use"), default=True)
 
     objects = DepartmentQuerySet.as_manager()
 
@@ -224,3 +264,33 @@ class School(ActiveDuring, Versioned, TimeStampedModel):
             raise Invalid(gettext("A school is merged into another school of the district."))
         if not merged_into.active_on(on):
             raise Invalid(gettext("The school it is merged into is not on the registry then."))
+    def admin_username(self) -> str:
+        """The login its safety administrator gets by default: S080 → school080."""
+        code = self.code.lower()
+        return f"school{code[1:]}" if code[:1] == "s" and code[1:].isdigit() else f"school-{code}"
+
+    def open_admin_account(self, user: Any, username: str = "") -> dict[str, str]:
+        """The school's safety administrator account, with its initial password (to hand out
+        once: `accounts.exports.keep_for_sheet`)."""
+        from xiaoan.accounts.models import Membership
+
+        full_name = self.principal or gettext("%(school)s safety administrator") % {
+            "school": self.name
+        }
+        account, password = Membership.objects.open_account(
+            user,
+            bureau=self.bureau,
+            username=username or self.admin_username(),
+            full_name=full_name,
+            role=Role.SCHOOL_ADMIN,
+            school=self,
+        )
+        return {
+            "organisation": f"{self.code} {self.name}",
+            "username": account.user.username,
+            "full_name": full_name,
+            "password": password,
+        }
+
+    def has_admin_account(self) -> bool:
+        return self.memberships.filter(role=Role.SCHOOL_ADMIN).exists()

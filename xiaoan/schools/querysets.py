@@ -58,7 +58,9 @@ class SchoolQuerySet(ActiveDuringQuerySet, SchoolOwnedQuerySet):  # type: ignore
         return self.exclude(kind=SchoolKind.KINDERGARTEN)
 
 
-class DepartmentQuerySet(models.QuerySet):
+class DistrictOrganisationQuerySet(models.QuerySet):
+    """Partner departments and bureau sections: every account of the district sees its own."""
+
     def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
         if user.is_authenticated and getattr(user, "is_superuser", False):
             return self.all()
@@ -66,3 +68,15 @@ class DepartmentQuerySet(models.QuerySet):
         if membership is None:
             return self.none()
         return self.filter(bureau=membership.bureau_id)
+
+    def in_use(self) -> Self:
+        """Those still offered in forms (a retired one stays on the records that name it)."""
+        return self.filter(is_active=True)
+
+
+class DepartmentQuerySet(DistrictOrganisationQuerySet):
+    pass
+
+
+class SectionQuerySet(DistrictOrganisationQuerySet):
+    pass

@@ -10,6 +10,36 @@ urlpatterns = [
     path("export.xlsx", views.school_export, name="export"),
     path("import/", views.school_import, name="import"),
     path("organisations/", views.DepartmentListView.as_view(), name="organisations"),
+    *[
+        route
+        for which, plural in (("section", "sections"), ("department", "departments"))
+        for route in (
+            path(
+                f"organisations/{plural}/new/",
+                views.organisation_form,
+                {"which": which},
+                name=f"{which}_create",
+            ),
+            path(
+                f"organisations/{plural}/<int:pk>/edit/",
+                views.organisation_form,
+                {"which": which},
+                name=f"{which}_update",
+            ),
+            path(
+                f"organisations/{plural}/<int:pk>/retire/",
+                views.organisation_retire,
+                {"which": which},
+                name=f"{which}_retire",
+            ),
+            path(
+                f"organisations/{plural}/<int:pk>/reinstate/",
+                views.organisation_reinstate,
+                {"which": which},
+                name=f"{which}_reinstate",
+            ),
+        )
+    ],
     path("<int:pk>/", views.SchoolDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.SchoolUpdateView.as_view(), name="update"),
     path("<int:pk>/retire/", views.school_retire, name="retire"),

@@ -5,22 +5,25 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import generic
+from django.views.decorators.http import require_POST
 
 from xiaoan.accounts.access import can_manage_schools, member, membership_of, require_role
 from xiaoan.accounts.choices import Role
+from xiaoan.accounts.exports import keep_for_sheet
 from xiaoan.core.errors import Invalid, Refused, Stale
 from xiaoan.core.excel import ExcelError, workbook_response
 
 from .exports import schools_workbook
 from .filters import SchoolFilter
-from .forms import SchoolForm, SchoolImportForm, SchoolRetireForm
+from .forms import DepartmentForm, SchoolForm, SchoolImportForm, SchoolRetireForm, SectionForm
 from .importer import ImportFailed, import_schools
-from .models import Department, School
+from .models import BureauSection, Department, School
 
 
 def user_bureau(request: HttpRequest) -> Any:
@@ -88,12 +91,25 @@ class SchoolFormMixin(LoginRequiredMixin, generic.edit.ModelFormMixin):
 
     def form_valid(self, form: Any) -> HttpResponse:
         # Saved under the version read with the form; the change log is written by the save.
-        self.object = form.save_or_error()
-        if self.object is None:
+        # A new school's administrator account is opened in the same transaction.
+        try:
+            with transaction.atomic():
+                self.object = form.save_or_error()
+                if self.object is None:
+                    return self.form_invalid(form)
+                if form.cleaned_data.get("admin_account"):
+                    opened = self.object.open_admin_account(
+                        self.request.user, form.cleaned_data["admin_username"].strip()
+                    )
+                    keep_for_sheet(self.request, [opened])
+        except Invalid as error:
+            form.add_error("admin_username", error.message)
+            self.object = None
             return self.form_invalid(form)
-        response = HttpResponseRedirect(self.get_success_url())
         messages.success(self.request, _("School “%(name)s” saved.") % {"name": form.instance.name})
-        return response
+        if form.cleaned_data.get("admin_account"):
+            return redirect("accounts:initial_passwords")
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class SchoolCreateView(SchoolFormMixin, generic.CreateView):
@@ -139,7 +155,10 @@ def school_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             result = import_schools(
-                form.cleaned_data["file"].read(), user_bureau(request), user=request.user
+                form.cleaned_data["file"].read(),
+                user_bureau(request),
+                user=request.user,
+                open_accounts=form.cleaned_data["admin_accounts"],
             )
         except ExcelError as exc:
             form.add_error("file", str(exc))
@@ -151,22 +170,76 @@ def school_import(request: HttpRequest) -> HttpResponse:
                 _("Import done: %(created)s schools added, %(updated)s updated.")
                 % {"created": result.created, "updated": result.updated},
             )
+            if result.accounts:
+                keep_for_sheet(request, result.accounts)
+                return redirect("accounts:initial_passwords")
             return redirect("schools:list")
     return render(request, "schools/school_import.html", {"form": form, "row_errors": errors})
 
 
 class DepartmentListView(LoginRequiredMixin, generic.ListView):
-    """The district's organisations: the bureau, its sections and the partner departments."""
+    """The district's organisations: the bureau, its sections and the partner departments,
+    those in use first; the bureau safety section adds, renames, retires and reinstates them."""
 
     template_name = "schools/department_list.html"
 
     def get_queryset(self) -> QuerySet[Department]:
-        return Department.objects.for_user(self.request.user).select_related("bureau")
+        departments = Department.objects.for_user(self.request.user).select_related("bureau")
+        return departments.order_by("-is_active", "kind", "name")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         membership = membership_of(self.request.user)
         bureau = membership.bureau if membership else None
         context["bureau"] = bureau
-        context["sections"] = bureau.sections.all() if bureau else []
+        sections = BureauSection.objects.for_user(self.request.user)
+        context["sections"] = sections.order_by("-is_active", "name") if bureau else []
+        context["can_manage"] = can_manage_schools(self.request.user)
         return context
+
+
+ORGANISATIONS: dict[str, tuple[type[Any], type[Any]]] = {
+    "section": (BureauSection, SectionForm),
+    "department": (Department, DepartmentForm),
+}
+
+
+def _organisation(request: HttpRequest, which: str, pk: int) -> Any:
+    model, _form = ORGANISATIONS[which]
+    return get_object_or_404(model.objects.for_user(request.user), pk=pk)
+
+
+@login_required
+def organisation_form(request: HttpRequest, which: str, pk: int | None = None) -> HttpResponse:
+    """Add a section or a department, or rename (edit) one: the bureau safety section's."""
+    model, form_class = ORGANISATIONS[which]
+    instance = _organisation(request, which, pk) if pk is not None else None
+    require_role(request.user, Role.BUREAU_ADMIN)
+    form = form_class(request.POST or None, instance=instance, bureau=user_bureau(request))
+    if request.method == "POST" and form.is_valid() and form.save_or_error():
+        messages.success(request, _("“%(name)s” saved.") % {"name": form.instance.name})
+        return redirect("schools:organisations")
+    context = {"form": form, "object": instance, "title": model._meta.verbose_name}
+    return render(request, "schools/organisation_form.html", context)
+
+
+@require_POST
+@login_required
+def organisation_retire(request: HttpRequest, which: str, pk: int) -> HttpResponse:
+    organisation = _organisation(request, which, pk)
+    organisation.retire(request.user)
+    messages.success(
+        request,
+        _("“%(name)s” is retired: kept on its records, no longer offered.")
+        % {"name": organisation.name},
+    )
+    return redirect("schools:organisations")
+
+
+@require_POST
+@login_required
+def organisation_reinstate(request: HttpRequest, which: str, pk: int) -> HttpResponse:
+    organisation = _organisation(request, which, pk)
+    organisation.reinstate(request.user)
+    messages.success(request, _("“%(name)s” is in use again.") % {"name": organisation.name})
+    return redirect("schools:organisations")

@@ -105,6 +105,10 @@ SCHOOL_ACTION = rule("SCHOOL_ACTION", SCHOOL_ADMIN, STAFF)  # the gate, photos o
 SCHOOL_OR_BUREAU_ADMIN = rule("SCHOOL_OR_BUREAU_ADMIN", SCHOOL_ADMIN, ADMIN)
 # Photos of a hazard: those who find hazards and those who rectify them, not the readers.
 PHOTOGRAPHERS = rule("PHOTOGRAPHERS", ADMIN, INSPECTOR, SCHOOL_ADMIN, STAFF)
+# Accounts: the bureau reads and manages its district's, the leader reads them, a school's
+# administrator reads its school's (and manages its staff's, not a peer administrator's).
+ACCOUNT_READERS = rule("ACCOUNT_READERS", ADMIN, LEADER, SCHOOL_ADMIN)
+ACCOUNT_OPENERS = rule("ACCOUNT_OPENERS", ADMIN, SCHOOL_ADMIN)
 NOBODY = rule("NOBODY")  # no demo persona (superusers only)
 
 
@@ -177,6 +181,14 @@ def sees_official(persona: Persona, report: Any) -> bool:
     if persona.role in (ADMIN, LEADER):
         return True
     return persona.role == GOV and report.status == "issued"
+
+
+def sees_account(persona: Persona, membership: Any) -> bool:
+    """The bureau and its leader see the district's accounts, a school's administrator its
+    own school's; nobody else sees any."""
+    if persona.role in (ADMIN, LEADER):
+        return True
+    return persona.role == SCHOOL_ADMIN and sees_school_owned(persona, membership)
 
 
 def sees_own_notification(persona: Persona, note: Any) -> bool:
@@ -322,6 +334,21 @@ NOTIFICATION = Kind(
 # A group robot of the district (the matrix's demo adds one): the bureau safety section's.
 WEBHOOK = Kind("group robot", _district("notifications.Webhook"), per_school=False)
 
+# A school's administrator account (school001's, school002's): its peers may read it, never
+# manage it (a school's administrator manages its staff's accounts: the accounts tests).
+ACCOUNT = Kind(
+    "account",
+    lambda code: _first(
+        _models()("accounts.Membership").objects.filter(school__code=code, role=SCHOOL_ADMIN)
+    ),
+    school=_school_code,
+    sees=sees_account,
+)
+SECTION = Kind(
+    "section", _district("schools.BureauSection", is_safety_section=False), per_school=False
+)
+DEPARTMENT = Kind("department", _district("schools.Department"), per_school=False)
+
 # The registers: slug → (model, who sees a row).
 REGISTER_MODELS: dict[str, tuple[str, Callable[[Persona, Any], bool]]] = {
     "duty": ("registers.DutyShift", sees_school_owned),
@@ -437,6 +464,22 @@ PAGES: dict[str, Entry | tuple[Entry, ...]] = {
     "schools:detail": view(DISTRICT_READ, SCHOOL),
     "schools:update": form(BUREAU_ADMIN_ONLY, SCHOOL),
     "schools:retire": form(BUREAU_ADMIN_ONLY, SCHOOL),
+    "schools:section_create": form(BUREAU_ADMIN_ONLY),
+    "schools:section_update": form(BUREAU_ADMIN_ONLY, SECTION),
+    "schools:section_retire": action(BUREAU_ADMIN_ONLY, SECTION),
+    "schools:section_reinstate": action(BUREAU_ADMIN_ONLY, SECTION),
+    "schools:department_create": form(BUREAU_ADMIN_ONLY),
+    "schools:department_update": form(BUREAU_ADMIN_ONLY, DEPARTMENT),
+    "schools:department_retire": action(BUREAU_ADMIN_ONLY, DEPARTMENT),
+    "schools:department_reinstate": action(BUREAU_ADMIN_ONLY, DEPARTMENT),
+    "accounts:users": view(ACCOUNT_READERS),
+    "accounts:user_create": form(ACCOUNT_OPENERS),
+    "accounts:initial_passwords": form(ACCOUNT_OPENERS),
+    "accounts:user_detail": view(ACCOUNT_READERS, ACCOUNT),
+    "accounts:user_edit": form(BUREAU_ADMIN_ONLY, ACCOUNT),
+    "accounts:user_deactivate": action(BUREAU_ADMIN_ONLY, ACCOUNT),
+    "accounts:user_activate": action(BUREAU_ADMIN_ONLY, ACCOUNT),
+    "accounts:user_reset_password": action(BUREAU_ADMIN_ONLY, ACCOUNT),
     "hazards:list": listing(HAZARD),
     "hazards:report": form(REPORTERS),
     "hazards:export": listing(HAZARD),
@@ -609,6 +652,17 @@ API: dict[str, Entry] = {
     "POST /api/v1/notifications/{id}/read/": action(SIGNED_IN, NOTIFICATION),
     "POST /api/v1/notifications/read-all/": action(SIGNED_IN),
     "GET /api/v1/schools/{id}/": view(DISTRICT_READ, SCHOOL),
+    "GET /api/v1/users/": view(ACCOUNT_READERS),
+    "POST /api/v1/users/": action(ACCOUNT_OPENERS),
+    "GET /api/v1/users/{id}/": view(ACCOUNT_READERS, ACCOUNT),
+    "PATCH /api/v1/users/{id}/": action(BUREAU_ADMIN_ONLY, ACCOUNT),
+    "POST /api/v1/users/{id}/deactivate/": action(BUREAU_ADMIN_ONLY, ACCOUNT),
+    "POST /api/v1/users/{id}/activate/": action(BUREAU_ADMIN_ONLY, ACCOUNT),
+    "POST /api/v1/users/{id}/reset-password/": action(BUREAU_ADMIN_ONLY, ACCOUNT),
+    "GET /api/v1/sections/": view(DISTRICT_READ),
+    "GET /api/v1/sections/{id}/": view(DISTRICT_READ, SECTION),
+    "GET /api/v1/departments/": view(DISTRICT_READ),
+    "GET /api/v1/departments/{id}/": view(DISTRICT_READ, DEPARTMENT),
     "GET /api/v1/hazards/": listing(HAZARD),
     "POST /api/v1/hazards/": action(REPORTERS),
     "GET /api/v1/hazards/{id}/": view(DISTRICT_READ, HAZARD),

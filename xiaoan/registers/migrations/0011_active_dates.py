@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('registers', '0010_patrols'),
-        ('schools', '0003_registry_dates'),
+        ('schools', '0004_registry_dates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -24,7 +24,7 @@ def active_from_dates(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schools', '0002_versions'),
+        ('schools', '0003_organisations_retire'),
     ]
 
     operations = [
