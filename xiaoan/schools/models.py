@@ -264,6 +264,7 @@ class School(ActiveDuring, Versioned, TimeStampedModel):
             raise Invalid(gettext("A school is merged into another school of the district."))
         if not merged_into.active_on(on):
             raise Invalid(gettext("The school it is merged into is not on the registry then."))
+
     def admin_username(self) -> str:
         """The login its safety administrator gets by default: S080 → school080."""
         code = self.code.lower()
