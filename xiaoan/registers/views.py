@@ -18,17 +18,20 @@ from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xiaoan.accounts.access import has_role, membership_of, role_of
 from xiaoan.accounts.choices import Role
+from xiaoan.core import imports
 from xiaoan.core.dates import local_today
 from xiaoan.core.errors import DomainError
 from xiaoan.core.excel import build_workbook, workbook_response
 from xiaoan.schools.models import School
 
 from . import figures, forms, reminders, visibility
+from .imports import IMPORTERS, RegisterImporter
 from .models import DutyShift, SurroundingsCheck, Visitor, district_cover
 from .models.education import counts_by_school
 from .tables import BY_SLUG, Register, groups
@@ -107,6 +110,7 @@ def register_list(request: HttpRequest, slug: str) -> HttpResponse:
             "is_paginated": page.has_other_pages(),
             "query": _query_without_page(request),
             "can_write": has_role(request.user, *register.writers),
+            "can_import": slug in IMPORTERS and has_role(request.user, *IMPORTERS[slug].roles),
             "has_actions": any(actions for _row, _cells, actions in table),
         },
     )
@@ -284,3 +288,43 @@ def surroundings_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     hazard = check.follow_up(request.user)
     messages.success(request, _("Hazard %(code)s recorded.") % {"code": hazard.code})
     return redirect(hazard)
+
+
+# ---- importing from Excel ------------------------------------------------------------------
+
+
+def _importer(slug: str) -> type[RegisterImporter]:
+    if slug not in IMPORTERS:
+        raise Http404
+    return IMPORTERS[slug]
+
+
+def _import_pages(slug: str) -> imports.Pages:
+    return imports.Pages(
+        upload=reverse("registers:import", args=[slug]),
+        preview=reverse("registers:import-preview", args=[slug]),
+        template=reverse("registers:import-template", args=[slug]),
+        done=reverse("registers:list", args=[slug]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def register_import(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload a register kept in Excel: checked whole, then previewed."""
+    return imports.upload_page(request, _importer(slug), _import_pages(slug))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def register_import_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """What the uploaded file will create and update; confirm saves it."""
+    return imports.preview_page(request, _importer(slug), _import_pages(slug))
+
+
+@require_GET
+@login_required
+def register_import_template(request: HttpRequest, slug: str) -> HttpResponse:
+    importer = _importer(slug)
+    importer(request.user)
+    return imports.template_response(importer)
