@@ -12,7 +12,8 @@ columns, how a row finds the record it updates (`resolve`), and how the checked 
   `ImportFailed` with every bad row's number and reason — or returns the `Plan`: each row new,
   update or unchanged. Nothing is written by a check.
 - `stash` / `pending` / `discard` keep the uploaded file in the default storage between the
-  upload and the confirmation (the session names it), so the file is not sent twice.
+  upload and the confirmation (the session names it, with the summary the preview shows), so
+  the file is not sent twice and not read a third time for the preview.
 - `upload_page` and `preview_page` are the two pages every import shows.
 - `bulk_write` is the documented bulk path: inserts and updates in batches inside the caller's
   transaction, each record with its change-log row (action `import`).
@@ -263,7 +264,9 @@ def choice_column(
         text = cell_text(value)
         if text == "":
             return None
-        lookup = lookup_cache.setdefault("all", choice_lookup(choices, **(extra or {})))
+        if "all" not in lookup_cache:  # built on first use: the catalogues are loaded by then
+            lookup_cache["all"] = choice_lookup(choices, **(extra or {}))
+        lookup = lookup_cache["all"]
         if text.lower() not in lookup:
             raise CellProblem(_("“%(value)s” is not one of the choices") % {"value": text})
         return lookup[text.lower()]
@@ -274,11 +277,6 @@ def choice_column(
 # ---- rows and the plan ---------------------------------------------------------------------
 
 NEW, UPDATE, UNCHANGED = "new", "update", "unchanged"
-ACTION_LABELS = {
-    NEW: gettext_lazy("New"),
-    UPDATE: gettext_lazy("Update"),
-    UNCHANGED: gettext_lazy("Unchanged"),
-}
 
 
 @dataclass
@@ -319,19 +317,21 @@ class Plan:
     def counts(self) -> dict[str, int]:
         return {action: self.count(action) for action in (NEW, UPDATE, UNCHANGED)}
 
-    def preview(self, limit: int = PREVIEW_ROWS) -> list[dict[str, Any]]:
-        """The first rows as the preview shows them: number, action, cells, changed fields."""
+    def summary(self, limit: int = PREVIEW_ROWS) -> dict[str, Any]:
+        """What the preview shows (plain data, kept in the session with the file): the counts
+        and the first rows — number, action, cells, the headers of the fields an update
+        changes."""
         labels = {c.field: c.header for c in self.importer.columns}
-        return [
+        rows = [
             {
                 "number": row.number,
                 "action": row.action,
-                "action_label": ACTION_LABELS[row.action],
-                "cells": [cell_text(row.cells.get(c.field)) for c in self.importer.columns],
+                "cells": [cell_text(row.cells.get(c.field))[:100] for c in self.importer.columns],
                 "changed": [labels.get(name, name) for name in row.changes],
             }
             for row in self.rows[:limit]
         ]
+        return {"counts": self.counts, "total": len(self.rows), "rows": rows}
 
 
 @dataclass
@@ -530,23 +530,30 @@ def template_workbook(importer: type[Importer]) -> Workbook:
 _SESSION_KEY = "pending_imports"
 
 
-def stash(request: HttpRequest, slug: str, data: bytes, filename: str) -> None:
-    """Keep the uploaded file until it is confirmed or cancelled (one per import and session)."""
+def stash(
+    request: HttpRequest, slug: str, data: bytes, filename: str, summary: dict[str, Any]
+) -> None:
+    """Keep the uploaded file until it is confirmed or cancelled (one per import and session),
+    with the summary its check made (counts and first rows), which the preview shows."""
     discard(request, slug)
     _sweep()
     path = default_storage.save(f"{PENDING_DIR}/{uuid.uuid4().hex}.xlsx", ContentFile(data))
     pending_files = dict(request.session.get(_SESSION_KEY, {}))
-    pending_files[slug] = {"path": path, "name": filename[:200]}
+    pending_files[slug] = {"path": path, "name": filename[:200], "summary": summary}
     request.session[_SESSION_KEY] = pending_files
 
 
-def pending(request: HttpRequest, slug: str) -> tuple[bytes, str] | None:
-    """The waiting file's content and its name as uploaded, or None."""
+def pending(request: HttpRequest, slug: str) -> dict[str, Any] | None:
+    """The waiting file: its `path` in the storage, `name` as uploaded, and `summary`."""
     entry = request.session.get(_SESSION_KEY, {}).get(slug)
     if not entry or not default_storage.exists(entry["path"]):
         return None
+    return dict(entry)
+
+
+def pending_content(entry: dict[str, Any]) -> bytes:
     with default_storage.open(entry["path"], "rb") as handle:
-        return handle.read(), str(entry["name"])
+        return bytes(handle.read())
 
 
 def discard(request: HttpRequest, slug: str) -> None:
@@ -606,68 +613,64 @@ def upload_page(
     request: HttpRequest, importer: type[Importer], pages: Pages, intro: str = ""
 ) -> HttpResponse:
     """Upload: the file is checked whole; bad rows are listed and nothing is kept; a good file
-    is kept server-side and the user is sent to its preview."""
+    is kept server-side with its summary and the user is sent to its preview."""
     importer(request.user)  # the role is checked before a file is read
     form = UploadForm(request.POST or None, request.FILES or None)
-    errors: list[RowError] = []
+    errors: list[Any] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            importer(request.user, upload.name).check(data)
+            plan = importer(request.user, upload.name).check(data)
         except ExcelError as exc:
             form.add_error("file", str(exc))
         except ImportFailed as exc:
             errors = exc.errors
         else:
-            stash(request, importer.slug, data, upload.name)
+            stash(request, importer.slug, data, upload.name, plan.summary())
             return redirect(pages.preview)
-    return render(
-        request,
-        "imports/upload.html",
-        {"importer": importer, "form": form, "row_errors": errors, "pages": pages, "intro": intro},
-    )
+    return _upload_form(request, importer, pages, form, errors)
+
+
+def _upload_form(
+    request: HttpRequest, importer: type[Importer], pages: Pages, form: Any, errors: list[Any]
+) -> HttpResponse:
+    context = {"importer": importer, "form": form, "row_errors": errors, "pages": pages}
+    return render(request, "imports/upload.html", context)
 
 
 def preview_page(request: HttpRequest, importer: type[Importer], pages: Pages) -> HttpResponse:
-    """Preview (GET) what the waiting file will create and update; confirm (POST) saves it,
-    checked again against the database as it is now; cancel forgets the file."""
+    """Preview (GET) what the waiting file will create and update, as its check found; confirm
+    (POST) checks it again against the database as it is now and saves it; cancel forgets it."""
     importer(request.user)
     waiting = pending(request, importer.slug)
     if waiting is None:
         messages.info(request, _("Choose a file to import first."))
         return redirect(pages.upload)
-    data, filename = waiting
     if request.method == "POST" and "cancel" in request.POST:
         discard(request, importer.slug)
         messages.info(request, _("Import cancelled; nothing was saved."))
         return redirect(pages.upload)
-    run = importer(request.user, filename)
+    if request.method != "POST":
+        context = {
+            "importer": importer,
+            "pages": pages,
+            "filename": waiting["name"],
+            "headers": [c.header for c in importer.columns],
+            **waiting["summary"],
+        }
+        return render(request, "imports/preview.html", context)
+    run = importer(request.user, waiting["name"])
     try:
-        plan = run.check(data)
+        plan = run.check(pending_content(waiting))
     except (ExcelError, ImportFailed) as exc:
         discard(request, importer.slug)
         errors = exc.errors if isinstance(exc, ImportFailed) else [str(exc)]
-        return render(
-            request,
-            "imports/upload.html",
-            {"importer": importer, "form": UploadForm(), "row_errors": errors, "pages": pages},
-        )
-    if request.method == "POST":
-        result = run.write(plan)
-        discard(request, importer.slug)
-        messages.success(request, result.message())
-        return redirect(pages.done)
-    context = {
-        "importer": importer,
-        "pages": pages,
-        "filename": filename,
-        "counts": plan.counts,
-        "total": len(plan.rows),
-        "headers": [c.header for c in importer.columns],
-        "rows": plan.preview(),
-    }
-    return render(request, "imports/preview.html", context)
+        return _upload_form(request, importer, pages, UploadForm(), errors)
+    result = run.write(plan)
+    discard(request, importer.slug)
+    messages.success(request, result.message())
+    return redirect(pages.done)
 
 
 def template_response(importer: type[Importer]) -> HttpResponse:

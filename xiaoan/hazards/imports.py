@@ -425,16 +425,16 @@ class LedgerImporter(SchoolRecordsImporter):
         data, status = row.data, row.extra["status"]
         closed = data.get("closed_on") if status == HazardStatus.CLOSED else None
         return Hazard(
-            bureau=self.bureau,
+            bureau_id=self.bureau.pk,
             code=data["code"].upper(),
-            school=row.extra["school"],
-            area=row.extra["area"],
+            school_id=row.extra["school"].pk,
+            area_id=row.extra["area"].pk,
             level=data["level"],
             source=data["source"],
             description=data["description"],
             location=data.get("location") or "",
             found_on=data["found_on"],
-            reported_by=self.user,
+            reported_by_id=self.user.pk,
             status=status,
             opinion=data.get("opinion") or "",
             responsible_person=data.get("responsible_person") or "",
@@ -448,7 +448,7 @@ class LedgerImporter(SchoolRecordsImporter):
     def _event(self, hazard: Hazard, from_status: str, row: Row, **data: Any) -> HazardEvent:
         return HazardEvent(
             hazard=hazard,
-            actor=self.user,
+            actor_id=self.user.pk,
             kind=EventKind.IMPORTED,
             from_status=from_status,
             to_status=hazard.status,

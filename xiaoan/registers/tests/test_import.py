@@ -126,7 +126,7 @@ def test_a_good_file_adds_rows_with_their_history(slug, bureau_admin, schools, v
     if slug == "vehicles":
         row = with_cell(row, header, "车牌号", "浙A·54321")
     before = set(MODELS[slug].objects.values_list("pk", flat=True))
-    plan, result = run(slug, bureau_admin, header, row)
+    _plan, result = run(slug, bureau_admin, header, row)
     assert (result.created, result.updated) == (1, 0)
     record = MODELS[slug].objects.exclude(pk__in=before).get()
     assert record.school.code == "S001" and record.recorded_by == bureau_admin
@@ -145,16 +145,16 @@ def test_importing_again_updates_instead_of_duplicating(slug, bureau_admin, scho
         "letters": ("签订日期", D(2014, 3, 2)),
         "special-groups": ("监护人电话", "137"),
     }[slug]
-    plan, result = run(slug, bureau_admin, header, with_cell(row, header, *changeable))
+    _plan, result = run(slug, bureau_admin, header, with_cell(row, header, *changeable))
     assert (result.created, result.updated, result.unchanged) == (0, 1, 0)
     record = MODELS[slug].objects.get()
     assert record.version == 2
-    plan, result = run(slug, bureau_admin, header, with_cell(row, header, *changeable))
+    _plan, result = run(slug, bureau_admin, header, with_cell(row, header, *changeable))
     assert result.unchanged == 1
 
 
 def test_a_vehicle_is_updated_by_its_plate(bureau_admin, schools, vehicle):
-    plan, result = run(
+    _plan, result = run(
         "vehicles", bureau_admin, VEHICLES, with_cell(VEHICLE, VEHICLES, "核定座位数", 22)
     )
     assert result.updated == 1
@@ -172,7 +172,7 @@ def test_a_plate_of_another_school_is_a_duplicate(bureau_admin, schools, vehicle
 
 
 def test_a_plate_written_with_spaces_is_the_same_plate(bureau_admin, schools, vehicle):
-    plan, result = run(
+    _plan, result = run(
         "vehicles", bureau_admin, VEHICLES, with_cell(VEHICLE, VEHICLES, "车牌号", "浙a·123 45")
     )
     assert result.unchanged == 1
@@ -236,7 +236,7 @@ def test_a_school_admin_imports_for_its_own_school(slug, alice, schools, vehicle
     own_with_empty_code = with_cell(row, header, "学校代码", "")
     if slug == "vehicles":
         own_with_empty_code = with_cell(own_with_empty_code, header, "车牌号", "浙A·00001")
-    plan, result = run(slug, alice, header, own_with_empty_code)
+    _plan, result = run(slug, alice, header, own_with_empty_code)
     assert result.created == 1
     assert not MODELS[slug].objects.filter(school__code="S002").exists()
 
