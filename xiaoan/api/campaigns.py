@@ -17,7 +17,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -260,7 +259,6 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
 class WorkPlanViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = WorkPlanSerializer
     filterset_fields = ["campaign", "school", "status"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self) -> QuerySet[WorkPlan]:
         return (

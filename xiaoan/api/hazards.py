@@ -21,14 +21,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as APIValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xiaoan.accounts.access import membership_of
 from xiaoan.campaigns.models import Campaign
-from xiaoan.core.dates import local_today
+from xiaoan.core.dates import FIRST_DAY, LAST_DAY, local_today
 from xiaoan.hazards.choices import HazardLevel, HazardSource, PhotoKind
 from xiaoan.hazards.filters import HazardFilter
 from xiaoan.hazards.models import Area, Hazard, HazardEvent, HazardPhoto
@@ -289,7 +288,6 @@ class HazardViewSet(
 
     filterset_class = HazardFilter
     ordering_fields = ["code", "found_on", "deadline"]
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def get_queryset(self) -> QuerySet[Hazard]:
         queryset = Hazard.objects.for_user(self.request.user).with_related()
@@ -443,6 +441,8 @@ def period_range(value: str) -> tuple[datetime.date, datetime.date]:
     if not match:
         raise APIValidationError({"period": ["YYYY, YYYY-Qn or YYYY-MM"]})
     year, quarter, month = int(match[1]), match[2], match[3]
+    if not FIRST_DAY.year <= year <= LAST_DAY.year:
+        raise APIValidationError({"period": [gettext("Enter a year between 1900 and 2100.")]})
     if quarter:
         first, months = (int(quarter) - 1) * 3 + 1, 3
     elif month and 1 <= int(month) <= 12:

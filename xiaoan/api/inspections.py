@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -252,7 +251,6 @@ class ChecklistViewSet(viewsets.ReadOnlyModelViewSet):
 
 class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = InspectionFilter
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self) -> QuerySet[Inspection]:
         qs = Inspection.objects.for_user(self.request.user).with_related().order_by("-date", "-id")

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.forms.models import model_to_dict
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -117,8 +118,7 @@ class RegisterViewSet(
             instance.check_edit(request.user)
         elif not has_role(request.user, *self.register.writers):
             raise PermissionDenied
-        data: Any = request.data
-        data = data.dict() if hasattr(data, "dict") else dict(data)
+        data = _form_data(request.data, self.register.form.base_fields)
         if instance is None:
             # A field left out takes the model's default, as the page's blank form shows it.
             data = {**_defaults(self.register.form), **data}
@@ -134,6 +134,29 @@ class RegisterViewSet(
         row = self.get_queryset().get(pk=form.save().pk)
         code = status.HTTP_200_OK if instance is not None else status.HTTP_201_CREATED
         return Response(self.get_serializer(row).data, status=code)
+
+
+def _form_data(data: Any, fields: Any) -> dict[str, Any]:
+    """The body as the register's form reads it: a form field takes text (or true/false).
+
+    A number is its text; a list or an object where one of the form's values goes is refused at
+    its field (the rest of a row read back and sent again, such as `allowed_actions`, is ignored).
+    """
+    if hasattr(data, "dict"):
+        return data.dict()
+    wrong = {
+        name: [gettext("Give one value here, not a list or an object.")]
+        for name, value in data.items()
+        if name in fields and isinstance(value, list | dict)
+    }
+    if wrong:
+        raise serializers.ValidationError(wrong)
+    return {
+        name: str(value)
+        if isinstance(value, int | float) and not isinstance(value, bool)
+        else value
+        for name, value in data.items()
+    }
 
 
 def _defaults(form_class: Any) -> dict[str, Any]:

@@ -12,7 +12,6 @@ from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
@@ -279,7 +278,7 @@ class OfficialReportViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"], url_path=r"download/(?P<fmt>docx|pdf|xlsx)")
     def download(self, request: Request, pk: str, fmt: str) -> HttpResponse:
         """The document as Word, PDF or Excel."""
-        report = get_object_or_404(self.get_queryset(), pk=pk)
+        report = self.get_object()
         response = HttpResponse(
             render(official.build_document(report), fmt), content_type=CONTENT_TYPES[fmt]
         )

@@ -20,3 +20,12 @@ def local_date(moment: datetime.datetime) -> datetime.date:
 def day_start(day: datetime.date) -> datetime.datetime:
     """Local midnight at the start of `day`, as an aware datetime."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+# The days the product reckons with: a date outside them (9999-12-31) is a typing slip, and the
+# calendar could not step past it to the next day, month or quarter.
+FIRST_DAY, LAST_DAY = datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)
+
+
+def in_range(day: datetime.date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY

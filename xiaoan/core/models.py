@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from .errors import Invalid
 
 
 class TimeStampedModel(models.Model):
@@ -92,6 +95,7 @@ class Versioned(models.Model):
         before = None if adding else loaded_snapshot(self)
         expected = self.version
         with transaction.atomic(using=kwargs.get("using")):
+            self.check_rules()
             if not adding:
                 self._expected_version = expected
                 self.version = (expected or 0) + 1
@@ -100,6 +104,10 @@ class Versioned(models.Model):
                     kwargs["update_fields"] = {*update_fields, "version", "updated_at"}
             try:
                 super().save(*args, **kwargs)
+            except IntegrityError as error:
+                # Another request saved the same entry between the check and the write.
+                self.version, self._expected_version = expected, None
+                raise Invalid(conflict_message()) from error
             except Exception:
                 self.version = expected
                 self._expected_version = None
@@ -109,6 +117,16 @@ class Versioned(models.Model):
             )
         self._expected_version = None
         self._db_values = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
+
+    def check_rules(self) -> None:
+        """The table's rules (unique entries, named constraints), checked before the write
+        whoever writes — a page, the API, an import — so a duplicate is refused with a sentence
+        (400), never a database error (500). Forms check the same rules at their fields first."""
+        try:
+            self.validate_unique()
+            self.validate_constraints()
+        except ValidationError as error:
+            raise Invalid(" ".join(error.messages)) from error
 
     @classmethod
     def from_db(cls, db: str | None, field_names: Any, values: Any, **kwargs: Any) -> Any:
@@ -137,6 +155,10 @@ class Versioned(models.Model):
         if not updated and expected is not None and base_qs.filter(pk=pk_val).exists():
             raise Stale(stale_message())
         return updated
+
+
+def conflict_message() -> str:
+    return gettext("This entry conflicts with one saved just now; reload the page and check it.")
 
 
 def stale_message() -> str:

@@ -2,7 +2,8 @@
 
 Control characters (other than tab, line feed and carriage return) cannot be seen, cannot be
 printed, and break the Excel exports of everybody who later exports the row; a paste from
-another program sometimes carries them. They are refused at input with a message, in one place:
+another program sometimes carries them. A lone surrogate (half of a character, as a broken
+client sends `"\ud800"` in JSON) cannot even be stored by PostgreSQL. They are refused at input with a message, in one place:
 `install()` adds this validator to Django's `forms.CharField` and DRF's `CharField` (and so to
 every field built on them), as Django already does for the NUL character.
 """
@@ -16,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 @deconstructible

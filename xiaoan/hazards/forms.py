@@ -12,6 +12,7 @@ from xiaoan.accounts.access import membership_of
 from xiaoan.campaigns.models import Campaign
 from xiaoan.core.dates import local_today
 from xiaoan.core.forms import BootstrapMixin, VersionedFormMixin
+from xiaoan.schools.forms import OwnSchoolMixin
 from xiaoan.schools.models import School
 
 from .choices import HazardLevel, HazardSource
@@ -43,7 +44,7 @@ class PhotosField(forms.FileField):
         return [process_upload(upload) for upload in cleaned]
 
 
-class ReportForm(BootstrapMixin, forms.Form):
+class ReportForm(OwnSchoolMixin, BootstrapMixin, forms.Form):
     school = forms.ModelChoiceField(queryset=School.objects.none(), label=_("School"))
     area = forms.ModelChoiceField(
         queryset=Area.objects.filter(is_active=True), label=_("Area"), empty_label=None
@@ -74,8 +75,7 @@ class ReportForm(BootstrapMixin, forms.Form):
             self.fields["campaign"].initial = _current_campaign(campaigns)
             if membership.school_id:
                 # A school user reports for its own school only.
-                self.fields["school"].initial = membership.school_id
-                self.fields["school"].disabled = True
+                self.lock_school(membership.school_id)
                 self.fields["source"].initial = HazardSource.SELF_REPORT
             else:
                 self.fields["source"].initial = HazardSource.INSPECTION

@@ -18,6 +18,7 @@ from xiaoan.core.forms import BootstrapMixin
 from xiaoan.hazards.choices import HazardLevel
 from xiaoan.hazards.models import Area
 from xiaoan.schools.choices import SchoolKind
+from xiaoan.schools.forms import OwnSchoolMixin
 from xiaoan.schools.models import Department, School
 
 from .choices import AnswerResult, FailRequirement, InspectionKind
@@ -40,7 +41,7 @@ class InspectorChoiceField(forms.ModelMultipleChoiceField):
         return f"{name} · {membership.organisation_name}" if membership else name
 
 
-class StartForm(BootstrapMixin, forms.Form):
+class StartForm(OwnSchoolMixin, BootstrapMixin, forms.Form):
     school = forms.ModelChoiceField(queryset=School.objects.none(), label=_("School"))
     kind = forms.ChoiceField(choices=InspectionKind.choices, label=_("Kind"))
     date = forms.DateField(label=_("Date"), widget=DATE)
@@ -100,8 +101,7 @@ class StartForm(BootstrapMixin, forms.Form):
             .order_by("username")
         )
         if membership is not None and membership.school_id:
-            self.initial["school"] = membership.school_id  # never another school from a link
-            self.fields["school"].disabled = True
+            self.lock_school(membership.school_id)  # never another school from a link
             del self.fields["departments"], self.fields["inspectors"], self.fields["schedule"]
 
     def clean_date(self) -> datetime.date:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
@@ -11,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.accounts.access import membership_of
-from xiaoan.core.dates import local_today
+from xiaoan.core.dates import in_range, local_today
 from xiaoan.core.forms import BootstrapMixin, VersionedFormMixin
 from xiaoan.schools.models import School
 
@@ -96,6 +95,19 @@ class RegisterForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
             if name in self.fields and data.get(name) and data[name] > timezone.now():
                 self.add_error(name, _("This time is still to come; enter when it happened."))
         return data
+
+    def _post_clean(self) -> None:
+        # The school is set before the model's rules are checked, so "one letter per signatory
+        # and year" holds at the form for a school user too, whose form has no school field.
+        if not self.instance.pk and self.target_school() is not None:
+            self.instance.school = self.target_school()
+        super()._post_clean()  # type: ignore[misc]
+
+    def _get_validation_exclusions(self) -> set[str]:
+        exclude = super()._get_validation_exclusions()  # type: ignore[misc]
+        if self.instance.school_id is not None:
+            exclude.discard("school")
+        return exclude
 
     def save(self, commit: bool = True) -> Any:
         row = super().save(commit=False)
@@ -193,9 +205,6 @@ class WatchListForm(RegisterForm):
         return row
 
 
-FIRST_DAY, LAST_DAY = datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)
-
-
 class DayForm(forms.Form):
     """`?day=` of the gate and duty-gap pages and the API: a real date, default today."""
 
@@ -204,7 +213,7 @@ class DayForm(forms.Form):
     def clean_day(self) -> Any:
         day = self.cleaned_data.get("day")
         # A day the calendar cannot step past (9999-12-31) is no day of the registers.
-        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+        if day is not None and not in_range(day):
             raise forms.ValidationError(_("Enter a date between 1900 and 2100."))
         return day
 

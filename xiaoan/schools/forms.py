@@ -54,3 +54,29 @@ class SchoolImportForm(BootstrapMixin, forms.Form):
         if upload.size == 0:
             raise forms.ValidationError(_("The file is empty."))
         return upload
+
+
+class OwnSchoolMixin:
+    """A form with a `school` field that a school's own user may not change.
+
+    `lock_school()` shows the user's school, disabled; a request naming another school (a
+    crafted post, an old link) is refused at the field instead of being filed at the user's own
+    school without a word.
+    """
+
+    _own_school_id: int | None = None
+
+    def lock_school(self, school_id: int) -> None:
+        form: Any = self
+        form.initial["school"] = school_id
+        form.fields["school"].disabled = True
+        self._own_school_id = school_id
+
+    def clean(self) -> dict[str, Any]:
+        form: Any = self
+        data = super().clean() or {}  # type: ignore[misc]
+        asked = form.data.get("school") if form.is_bound else None
+        if self._own_school_id is not None and asked not in (None, ""):
+            if str(asked) != str(self._own_school_id):
+                form.add_error("school", _("You can record only for your own school."))
+        return data

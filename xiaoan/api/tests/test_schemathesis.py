@@ -31,7 +31,7 @@ pytestmark = pytest.mark.schemathesis
 
 PASSES = {"bureau_admin": 5, "alice": 3}  # persona: generated requests per operation
 CHECKS = [not_a_server_error, response_schema_conformance]
-CONFIG = {"generation": {"mode": "positive"}}
+NEGATIVE_PASSES = {"bureau_admin": 4, "alice": 3}
 
 
 def hypothesis_settings(examples: int) -> hypothesis.settings:
@@ -68,7 +68,15 @@ def district(bureau_admin, alice, bob, school_a, school_b) -> dict[str, int]:
     return {"/api/v1/hazards/": hazards[0].pk, "/api/v1/schools/": school_a.pk}
 
 
-def first_failure(operation: Any, examples: int, base_url: str, headers: dict, ids: dict) -> str:
+def first_failure(
+    operation: Any,
+    examples: int,
+    base_url: str,
+    headers: dict,
+    ids: dict,
+    checks: list[Any] = CHECKS,
+    statuses: list[int] | None = None,
+) -> str:
     """Send the operation's generated requests; the first failure, described ("" if none)."""
     # A random id names nothing (404): name the district's own record where there is one.
     known = [pk for prefix, pk in ids.items() if operation.path.startswith(prefix)]
@@ -81,7 +89,9 @@ def first_failure(operation: Any, examples: int, base_url: str, headers: dict, i
         if failures:
             return
         try:
-            case.call_and_validate(base_url=base_url, headers=headers, checks=CHECKS)
+            response = case.call_and_validate(base_url=base_url, headers=headers, checks=checks)
+            if statuses is not None:
+                statuses.append(response.status_code)
         except (AssertionError, BaseExceptionGroup) as error:
             failures.append(str(error))
 
@@ -89,17 +99,42 @@ def first_failure(operation: Any, examples: int, base_url: str, headers: dict, i
     return failures[0] if failures else ""
 
 
-@pytest.mark.parametrize("persona", list(PASSES))
-def test_every_operation_answers_as_its_schema_says(request, persona, live_server, district):
-    token = Token.objects.create(user=request.getfixturevalue(persona))
+def failures_of(
+    request: Any, persona: str, live_server: Any, district: dict, mode: str, statuses: list[int]
+) -> dict:
+    """Every operation's first failure in `mode`: positive requests must answer as the schema
+    says; negative ones (wrong types, missing fields, bodies that are not objects, values out of
+    range) may be refused, but never with a server error."""
+    token, _ = Token.objects.get_or_create(user=request.getfixturevalue(persona))
     headers = {"Authorization": f"Token {token.key}"}
     raw = requests.get(f"{live_server.url}/api/v1/schema/?format=json", timeout=60).json()
-    schema = schemathesis.openapi.from_dict(raw, config=SchemathesisConfig.from_dict(CONFIG))
+    config = SchemathesisConfig.from_dict({"generation": {"mode": mode}})
+    schema = schemathesis.openapi.from_dict(raw, config=config)
+    examples = PASSES if mode == "positive" else NEGATIVE_PASSES
+    checks = CHECKS if mode == "positive" else [not_a_server_error]
     failed = {}
     for result in schema.get_all_operations():
         operation = result.ok()
-        failure = first_failure(operation, PASSES[persona], live_server.url, headers, district)
+        failure = first_failure(
+            operation, examples[persona], live_server.url, headers, district, checks, statuses
+        )
         if failure:
             failed[operation.label] = failure
+    return failed
+
+
+@pytest.mark.parametrize("persona", list(PASSES))
+def test_every_operation_answers_as_its_schema_says(request, persona, live_server, district):
+    failed = failures_of(request, persona, live_server, district, "positive", [])
     report = "\n\n".join(f"{label}\n{failure}" for label, failure in failed.items())
     assert not failed, f"{len(failed)} operations fail as {persona}:\n\n{report}"
+
+
+@pytest.mark.parametrize("persona", list(NEGATIVE_PASSES))
+def test_no_operation_fails_on_wrong_input(request, persona, live_server, district):
+    statuses: list[int] = []
+    failed = failures_of(request, persona, live_server, district, "negative", statuses)
+    # The requests were wrong indeed: most were refused as such.
+    assert sum(400 <= code < 500 for code in statuses) > len(statuses) / 2
+    report = "\n\n".join(f"{label}\n{failure}" for label, failure in failed.items())
+    assert not failed, f"{len(failed)} operations answer 5xx as {persona}:\n\n{report}"

@@ -17,7 +17,7 @@ class NoteSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
-@pytest.mark.parametrize("text", ["王\x07五", "\x1b[31m红", "a\x0bb", "\x7f"])
+@pytest.mark.parametrize("text", ["王\x07五", "\x1b[31m红", "a\x0bb", "\x7f", "张\ud800"])
 def test_a_form_and_a_serializer_refuse_control_characters(text):
     form = NoteForm({"note": text})
     assert not form.is_valid() and "控制字符" in form.errors["note"][0]

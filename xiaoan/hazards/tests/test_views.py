@@ -155,24 +155,34 @@ def test_edit_form_refuses_the_second_of_two_concurrent_saves(as_user, hazard, a
     assert Hazard.objects.get().description == "甲的描述"
 
 
-def test_report_page_fixes_the_school_for_school_users(
-    as_user, alice, school_a, school_b, fire_area
+REPORT = {
+    "area": None,
+    "level": "general",
+    "description": "楼道灭火器缺失",
+    "found_on": "2014-09-02",
+    "source": "self_report",
+}
+
+
+def test_report_page_files_a_school_users_report_at_its_own_school(
+    as_user, alice, school_a, fire_area
 ):
-    response = as_user(alice).post(
-        reverse("hazards:report"),
-        {
-            "school": school_b.pk,
-            "area": fire_area.pk,
-            "level": "general",
-            "description": "楼道灭火器缺失",
-            "found_on": "2014-09-02",
-            "source": "self_report",
-        },
-    )
+    response = as_user(alice).post(reverse("hazards:report"), {**REPORT, "area": fire_area.pk})
     hazard = Hazard.objects.get()
     assert response.url == hazard.get_absolute_url()
     assert hazard.school == school_a
     assert hazard.code == "YH-2014-0001"
+
+
+def test_report_page_refuses_another_school_at_the_field(
+    as_user, alice, school_a, school_b, fire_area
+):
+    data = {**REPORT, "area": fire_area.pk, "school": school_b.pk}
+    response = as_user(alice).post(reverse("hazards:report"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["school"] == ["只能为本校登记。"]
+    assert "楼道灭火器缺失" in response.content.decode()  # what was typed stays
+    assert not Hazard.objects.exists()
 
 
 def test_gov_cannot_open_the_report_page(as_user, gov):

@@ -59,7 +59,12 @@ class Acknowledgement(SchoolRecord):
                 ),
             ),
             models.UniqueConstraint(
-                fields=["school", "class_name", "signed_on"], name="acknowledgement_unique_class"
+                fields=["school", "class_name", "signed_on"],
+                name="acknowledgement_unique_class",
+                violation_error_message=_(
+                    "This class's acknowledgements of that day are already recorded; open the "
+                    "entry to correct it."
+                ),
             ),
         ]
 

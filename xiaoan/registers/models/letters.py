@@ -31,7 +31,12 @@ class ResponsibilityLetter(SchoolRecord):
         ordering = ["-year", "school", "level", "signatory"]
         constraints = [
             models.UniqueConstraint(
-                fields=["school", "year", "level", "signatory"], name="letter_unique_signatory"
+                fields=["school", "year", "level", "signatory"],
+                name="letter_unique_signatory",
+                violation_error_message=_(
+                    "This school already has a letter of this level with this signatory for "
+                    "the year; open it to correct it."
+                ),
             )
         ]
 

@@ -26,7 +26,11 @@ class PoliceRoom(SchoolRecord):
         verbose_name_plural = _("campus police rooms")
         ordering = ["school", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["school", "name"], name="policeroom_unique_per_school")
+            models.UniqueConstraint(
+                fields=["school", "name"],
+                name="policeroom_unique_per_school",
+                violation_error_message=_("This school already has a police room of this name."),
+            )
         ]
 
     def __str__(self) -> str:

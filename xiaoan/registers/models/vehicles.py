@@ -41,7 +41,11 @@ class Vehicle(SchoolRecord):
         verbose_name_plural = _("pick-up vehicles")
         ordering = ["school", "plate"]
         constraints = [
-            models.UniqueConstraint(fields=["plate"], name="vehicle_unique_plate"),
+            models.UniqueConstraint(
+                fields=["plate"],
+                name="vehicle_unique_plate",
+                violation_error_message=_("A vehicle with this plate is already registered."),
+            ),
             models.CheckConstraint(
                 name="vehicle_has_seats",
                 condition=Q(seats__gt=0),
