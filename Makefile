@@ -33,6 +33,10 @@ run: demo
 	@echo "  Xiao'an is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	@echo "  Demo logins, password xiaoan2014: bureau, leader, gov, fire, school001, school002, staff001"
 	@echo
+	@# One worker beside the web server delivers notifications and runs the reminders;
+	@# Ctrl-C stops both.
+	$(BIN)/xiaoan worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/xiaoan runserver $(HOST):$(PORT)
 
 test: dev

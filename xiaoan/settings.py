@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "xiaoan.hazards",
     "xiaoan.inspections",
     "xiaoan.registers",
+    "xiaoan.field",
     "xiaoan.reports",
     "xiaoan.assessments",
     "xiaoan.api",
@@ -71,6 +72,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +206,29 @@ MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "xiaoan@localhost")
+# Where links in emails and group messages point (the address users open the site at).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Deliveries (email, SMS, group robots) and periodic jobs are tasks in the database, run by
+# `xiaoan worker` (docs/deployment.md); the page that stores a notification never waits for them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The class that sends text messages: `send(phone, text)`; the console one prints them.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "xiaoan.notifications.channels.ConsoleSMSBackend")
+# Seconds to wait before each retry of a failed delivery; after the last one it is listed as
+# failed for the bureau (notifications/failed deliveries).
+DELIVERY_RETRY_DELAYS = [int(s) for s in env_list("DELIVERY_RETRY_DELAYS", "60,300,1800,7200")]
+WEBHOOK_TIMEOUT_SECONDS = int(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# Jobs the worker runs once per slot, however many workers run: each `every` minutes, at
+# `at` (local time) within a daily slot. `xiaoan remind` from cron does the first one's work.
+PERIODIC_JOBS = {
+    "reminders": {"call": "xiaoan.reports.reminders.send_reminders", "every": 60},
+    "digests": {
+        "call": "xiaoan.notifications.digests.send_digests",
+        "every": 24 * 60,
+        "at": os.environ.get("DIGEST_TIME", "07:00"),
+    },
+    "requeue": {"call": "xiaoan.notifications.tasks.requeue_stalled", "every": 10},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -10,6 +10,7 @@ admin.site.has_permission = lambda request: bool(  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("", include("xiaoan.field.urls")),
     path("accounts/", include("xiaoan.accounts.urls")),
     path("schools/", include("xiaoan.schools.urls")),
     path("hazards/", include("xiaoan.hazards.urls")),

@@ -1,4 +1,4 @@
-"""The home dashboard: what each role sees first after logging in."""
+"""The home dashboard: what awaits the user first (the to-do list), then the counts."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from xiaoan.hazards.choices import HazardLevel, HazardStatus
 from xiaoan.hazards.models import Hazard
 from xiaoan.schools.choices import SchoolKind
 from xiaoan.schools.models import School
+from xiaoan.todo import todo_for
 
 
 @require_GET
@@ -25,6 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
     counts = dict(schools.values_list("kind").annotate(n=Count("id")).order_by())
     role = role_of(request.user)
     context = {
+        "todo": todo_for(request.user),
         "school_count": schools.count(),
         "childcare_count": schools.childcare().count(),
         "primary_secondary_count": schools.primary_and_secondary().count(),

@@ -48,7 +48,9 @@ from xiaoan.schools.models import School
 
 from .serializers import AllowedActionsField, SingleObjectSchema, error_responses
 
-HIDDEN = {"id_digest", "id_encrypted", "recorded_by"}
+HIDDEN = {"id_digest", "id_encrypted", "recorded_by", "photo"}
+# Patrols are served at the API's top level: /api/v1/patrol-points/, /patrol-routes/, /patrols/.
+TOP_LEVEL = ("patrol-points", "patrol-routes", "patrols")
 
 
 class RowSerializer(serializers.ModelSerializer):
@@ -66,7 +68,7 @@ def _serializer_for(register: Register) -> type[serializers.ModelSerializer]:
     may be sent back with an update (a row changed since answers 409)."""
     fields = [
         f.name
-        for f in register.model._meta.concrete_fields
+        for f in [*register.model._meta.concrete_fields, *register.model._meta.many_to_many]
         if f.name not in HIDDEN and f.name != "id_masked"
     ]
     form_fields: list[str] = list(register.form._meta.fields or [])
@@ -421,8 +423,9 @@ def register_routes(router: BaseRouter) -> None:
     for register in REGISTERS:
         if register.slug == "visitors":
             continue
+        prefix = register.slug if register.slug in TOP_LEVEL else f"registers/{register.slug}"
         router.register(
-            f"registers/{register.slug}",
+            prefix,
             _viewset_for(register, special.get(register.slug, RegisterViewSet)),
             basename=f"register-{register.slug}",
         )

@@ -2,7 +2,17 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from . import assessments, campaigns, changes, hazards, inspections, registers, reports, views
+from . import (
+    assessments,
+    campaigns,
+    changes,
+    hazards,
+    inspections,
+    notifications,
+    registers,
+    reports,
+    views,
+)
 
 app_name = "api"
 
@@ -15,6 +25,7 @@ campaigns.register_routes(router)
 inspections.register_routes(router)
 reports.register_routes(router)
 router.register("changes", changes.ChangeViewSet, basename="change")
+notifications.register_routes(router)
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),

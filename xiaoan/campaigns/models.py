@@ -27,6 +27,7 @@ from xiaoan.core.errors import Invalid, NotAllowed, Refused
 from xiaoan.core.models import ChangeAction, TimeStampedModel, Versioned, WorkflowEvent
 from xiaoan.core.workflow import Actions
 from xiaoan.notifications.choices import NotificationKind
+from xiaoan.notifications.recipients import About, announce, ids
 from xiaoan.notifications.sending import notify
 
 from .choices import CampaignEventKind, CampaignStatus, WorkPlanEventKind, WorkPlanStatus
@@ -179,8 +180,26 @@ class Campaign(Actions, Versioned, TimeStampedModel):
     # ---- the steps -------------------------------------------------------------------------
 
     def start(self, user: Any) -> CampaignEvent:
+        """Start the campaign: every school it concerns is told to read the notice and file
+        its work plan (in the same transaction)."""
         self.check_start(user)
-        return self._apply(user, CampaignEventKind.STARTED, CampaignStatus.RUNNING)
+        with transaction.atomic():
+            event = self._apply(user, CampaignEventKind.STARTED, CampaignStatus.RUNNING)
+            params = {
+                "campaign": self.name,
+                "start": self.start_date.isoformat(),
+                "end": self.end_date.isoformat(),
+            }
+            about = About(bureau_id=self.bureau_id, school_ids=ids(self.target_schools()))
+            announce(
+                NotificationKind.CAMPAIGN_STARTED,
+                about,
+                actor=user,
+                params=params,
+                link=self.get_absolute_url(),
+                code=self.name[:100],
+            )
+        return event
 
     def close(self, user: Any) -> CampaignEvent:
         self.check_close(user)
@@ -428,7 +447,7 @@ class WorkPlan(Actions, Versioned, TimeStampedModel):
         previous = self.status
         with transaction.atomic():
             guarded_update(self, changes, user=user, expect={"status": previous}, action=action)
-            return WorkPlanEvent.objects.create(
+            event = WorkPlanEvent.objects.create(
                 plan=self,
                 actor=user,
                 kind=kind,
@@ -436,6 +455,28 @@ class WorkPlan(Actions, Versioned, TimeStampedModel):
                 to_status=self.status,
                 comment=comment,
             )
+            self._announce(event)
+            return event
+
+    def _announce(self, event: WorkPlanEvent) -> None:
+        notice = PLAN_NOTICES.get(event.kind)  # type: ignore[call-overload]
+        if notice is None:
+            return
+        params = {
+            "school": self.school.name,
+            "campaign": self.campaign.name,
+            "comment": event.comment[:100],
+        }
+        about = About(bureau_id=self.campaign.bureau_id, school_ids=(self.school_id,))
+        link = self.get_absolute_url()
+        announce(notice, about, actor=event.actor, params=params, link=link, code=self.school.code)
+
+
+PLAN_NOTICES = {
+    WorkPlanEventKind.SUBMITTED: NotificationKind.WORK_PLAN_SUBMITTED,
+    WorkPlanEventKind.RETURNED: NotificationKind.WORK_PLAN_RETURNED,
+    WorkPlanEventKind.ACCEPTED: NotificationKind.WORK_PLAN_ACCEPTED,
+}
 
 
 class WorkPlanSection(TimeStampedModel):

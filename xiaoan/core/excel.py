@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -32,15 +33,79 @@ def safe_cell(value: Any) -> Any:
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
-def append_row(ws: Worksheet, values: Iterable[Any]) -> None:
+# Number formats by the kind of value a column holds, as a bureau's staff would set them.
+NUMBER_FORMATS = {
+    "integer": "0",
+    "decimal": "0.0",
+    "percent": "0.0%",
+    "date": "yyyy-mm-dd",
+    "yuan": "#,##0.00",
+}
+BOX = Border(top=_THIN, bottom=_THIN, left=_THIN, right=_THIN)
+# An A4 page printed portrait holds about this many Excel width units; wider sheets turn.
+PORTRAIT_WIDTH = 95
+
+
+def append_row(
+    ws: Worksheet, values: Iterable[Any], formats: Sequence[str | None] | None = None
+) -> None:
     """The one way rows are written to a sheet: text is cleaned (`safe_cell`), and text that
     Excel would take for a formula (=, +, -, @) is stored as text, marked with Excel's own
-    "this is text" flag, so it is shown, never run — also after someone edits the cell."""
+    "this is text" flag, so it is shown, never run — also after someone edits the cell.
+
+    `formats` names each column's kind of value (`NUMBER_FORMATS`): numbers, percentages
+    (a fraction: 0.74 shows 74.0%) and dates are stored as such and shown in that format."""
     ws.append([safe_cell(v) for v in values])
-    for cell in ws[ws.max_row]:
+    for index, cell in enumerate(ws[ws.max_row]):
         if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
             cell.data_type = "s"
             cell.quotePrefix = True
+        fmt = formats[index] if formats and index < len(formats) else None
+        if fmt in NUMBER_FORMATS and not isinstance(cell.value, str):
+            cell.number_format = NUMBER_FORMATS[fmt]
+        elif isinstance(cell.value, datetime.datetime):
+            cell.number_format = "yyyy-mm-dd hh:mm"
+        elif isinstance(cell.value, datetime.date):
+            cell.number_format = NUMBER_FORMATS["date"]
+
+
+def style_table(ws: Worksheet, header_row: int, columns: int, wrap_from: int = 30) -> None:
+    """Borders on every cell of the table from its header row down, the header bold on a
+    fill, cells centred vertically, text longer than `wrap_from` characters wrapped."""
+    for row in ws.iter_rows(min_row=header_row, max_row=ws.max_row, max_col=columns):
+        for cell in row:
+            cell.border = BOX
+            long_text = isinstance(cell.value, str) and _display_width(cell.value) > wrap_from
+            cell.alignment = Alignment(
+                vertical="center",
+                horizontal="left" if long_text else "center",
+                wrap_text=True,
+            )
+    for cell in ws[header_row][:columns]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+
+
+def print_setup(ws: Worksheet, header_row: int | None, columns: int) -> None:
+    """A4, the header row repeated on every printed page, fitted to the page's width (as many
+    pages down as needed), landscape when the columns are wider than a portrait page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    width = sum(
+        ws.column_dimensions[get_column_letter(i)].width or 8.43 for i in range(1, columns + 1)
+    )
+    ws.page_setup.orientation = "landscape" if width > PORTRAIT_WIDTH else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    if header_row:
+        ws.print_title_rows = f"{header_row}:{header_row}"
+
+
+def fit_widths(ws: Worksheet, columns: int, first_row: int = 2, widest: int = 60) -> None:
+    """Column widths that fit the content (Chinese characters count double), at most
+    `widest`: a longer text wraps in its cell (`style_table`)."""
+    _fit_widths(ws, columns, first_row, widest)
 
 
 def build_workbook(
@@ -64,20 +129,23 @@ def build_workbook(
         append_row(ws, row)
     ws.freeze_panes = "A3"
     _fit_widths(ws, len(headers))
+    style_table(ws, 2, len(headers))
+    print_setup(ws, 2, len(headers))
     return wb
 
 
-def _fit_widths(ws: Worksheet, columns: int) -> None:
+def _fit_widths(ws: Worksheet, columns: int, first_row: int = 2, widest: int = 60) -> None:
     for index in range(1, columns + 1):
         letter = get_column_letter(index)
-        longest = max(
-            (_display_width(c.value) for c in ws[letter][1:200] if c.value is not None), default=8
-        )
-        ws.column_dimensions[letter].width = min(max(longest + 2, 8), 60)
+        cells = ws[letter][first_row - 1 : first_row + 200]
+        longest = max((_display_width(c.value) for c in cells if c.value is not None), default=8)
+        ws.column_dimensions[letter].width = min(max(longest + 2, 8), widest)
 
 
 def _display_width(value: Any) -> int:
-    # CJK characters take two columns in Excel's default font.
+    # CJK characters take two columns in Excel's default font; a date shows 10 characters.
+    if hasattr(value, "isoformat"):
+        return 10
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(value))
 
 

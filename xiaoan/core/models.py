@@ -193,3 +193,30 @@ class WorkflowEvent(TimeStampedModel):
     class Meta:
         abstract = True
         ordering = ["created_at", "id"]
+
+
+class ClientRequest(models.Model):
+    """A write a device sent with its own id (the `X-Idempotency-Key` header), and the answer it
+    got: the same id sent again (a retry after a lost answer, a phone back online) gets the same
+    answer, and nothing is written twice (`core.idempotency.idempotent`)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    key = models.UUIDField(_("client request id"))
+    path = models.CharField(_("address"), max_length=300)
+    status = models.PositiveSmallIntegerField(_("status"))
+    location = models.CharField(_("redirected to"), max_length=300, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    body = models.TextField(_("answer"), blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("client request")
+        verbose_name_plural = _("client requests")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="clientrequest_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.path}"

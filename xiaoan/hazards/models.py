@@ -30,6 +30,8 @@ from xiaoan.core.dates import local_today
 from xiaoan.core.errors import Invalid, NotAllowed, Refused, Stale
 from xiaoan.core.models import ChangeAction, TimeStampedModel, Versioned, WorkflowEvent
 from xiaoan.core.workflow import Actions
+from xiaoan.notifications.choices import NotificationKind
+from xiaoan.notifications.recipients import About, announce
 
 from .choices import (
     EventKind,
@@ -40,6 +42,21 @@ from .choices import (
     PhotoKind,
 )
 from .querysets import HazardChildQuerySet, HazardQuerySet
+
+# Which steps tell someone (the table of who is told is `notifications.recipients.TABLE`).
+NOTICES = {
+    EventKind.REPORTED: NotificationKind.HAZARD_REPORTED,
+    EventKind.ASSIGNED: NotificationKind.HAZARD_ASSIGNED,
+    EventKind.EXTENSION_REQUESTED: NotificationKind.HAZARD_EXTENSION_REQUESTED,
+    EventKind.EXTENSION_APPROVED: NotificationKind.HAZARD_EXTENSION_DECIDED,
+    EventKind.EXTENSION_REFUSED: NotificationKind.HAZARD_EXTENSION_DECIDED,
+    EventKind.SUBMITTED: NotificationKind.HAZARD_SUBMITTED,
+    EventKind.VERIFICATION_FAILED: NotificationKind.HAZARD_VERIFICATION_FAILED,
+    EventKind.VERIFIED: NotificationKind.HAZARD_CLOSED,
+    EventKind.REJECTED: NotificationKind.HAZARD_REJECTED,
+    EventKind.SUPERVISED: NotificationKind.HAZARD_SUPERVISED,
+    EventKind.SUPERVISION_LIFTED: NotificationKind.HAZARD_SUPERVISION_LIFTED,
+}
 
 CODE_PATTERN = re.compile(r"^YH-(\d{4})-(\d{4,})$")
 CODE_ATTEMPTS = 3
@@ -183,7 +200,10 @@ class HazardManager(models.Manager.from_queryset(HazardQuerySet)):  # type: igno
                     hazard.code = HazardCounter.next_code(school.bureau_id, hazard.found_on.year)
                     hazard.save()
                     record_change(hazard, reported_by, ChangeAction.CREATE)
-                    hazard._event(reported_by, EventKind.REPORTED, "", HazardStatus.REPORTED, "")
+                    event = hazard._event(
+                        reported_by, EventKind.REPORTED, "", HazardStatus.REPORTED, ""
+                    )
+                    hazard._announce(event)
                 return hazard
             except IntegrityError:
                 hazard.pk = None
@@ -689,7 +709,45 @@ class Hazard(Actions, TimeStampedModel):
         from_status = self.status
         with transaction.atomic():
             guarded_update(self, changes, user=user, expect={"status": from_status})
-            return self._event(user, kind, from_status, self.status, comment, data)
+            event = self._event(user, kind, from_status, self.status, comment, data)
+            self._announce(event)
+            return event
+
+    def _announce(self, event: HazardEvent) -> None:
+        """Tell those the step concerns (in its transaction): the table's row for the step."""
+        kind = NOTICES.get(event.kind)  # type: ignore[call-overload]
+        if kind == NotificationKind.HAZARD_REPORTED and self.source == HazardSource.INSPECTION:
+            kind = NotificationKind.HAZARD_FOUND_IN_INSPECTION
+        if kind is None:
+            return
+        params: dict[str, Any] = {"code": self.code, "school": self.school.name}
+        if kind in (NotificationKind.HAZARD_REPORTED, NotificationKind.HAZARD_FOUND_IN_INSPECTION):
+            params["description"] = self.description[:60]
+        elif kind == NotificationKind.HAZARD_ASSIGNED and self.deadline:
+            params["deadline"] = self.deadline.isoformat()
+        elif "requested" in event.data:
+            params["requested"] = event.data["requested"]
+            if kind == NotificationKind.HAZARD_EXTENSION_DECIDED:
+                approved = event.kind == EventKind.EXTENSION_APPROVED
+                params["decision"] = "approved" if approved else "refused"
+        elif kind == NotificationKind.HAZARD_VERIFICATION_FAILED:
+            params["comment"] = event.comment[:100]
+        elif kind == NotificationKind.HAZARD_REJECTED:
+            params["reason"] = event.comment[:100]
+        about = About(
+            bureau_id=self.bureau_id,
+            school_ids=(self.school_id,),
+            department_ids=(self.department_id,) if self.department_id else (),
+            reporter_id=self.reported_by_id,
+        )
+        announce(
+            kind,
+            about,
+            actor=event.actor,
+            params=params,
+            link=self.get_absolute_url(),
+            code=self.code,
+        )
 
     def _event(
         self,

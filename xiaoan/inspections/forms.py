@@ -120,8 +120,12 @@ class AnswerForm(forms.Form):
 
 
 class RaiseHazardForm(BootstrapMixin, forms.Form):
+    # Left empty, the item's note (or its text) describes the hazard.
     description = forms.CharField(
-        label=_("Description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Description"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     level = forms.ChoiceField(choices=HazardLevel.choices, label=_("Level"))
     location = forms.CharField(label=_("Location"), required=False, max_length=200)

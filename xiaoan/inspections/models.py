@@ -42,6 +42,8 @@ from xiaoan.core.models import (
 )
 from xiaoan.core.workflow import Actions
 from xiaoan.hazards.choices import HazardLevel, HazardSource
+from xiaoan.notifications.choices import NotificationKind
+from xiaoan.notifications.recipients import About, announce, ids
 
 from .choices import (
     AnswerResult,
@@ -504,14 +506,14 @@ class Inspection(Actions, TimeStampedModel):
             self._event(user, InspectionEventKind.HAZARD_RAISED, hazard.code, answer)
         return hazard
 
+    def missing_answers(self, answers: Any = None) -> list[tuple[InspectionAnswer, str]]:
+        """Each item that still stops submission, with why (the page links to each)."""
+        answers = self.answers.order_by("order") if answers is None else answers
+        return [(answer, answer.problem()) for answer in answers if answer.problem()]
+
     def missing(self) -> list[str]:
         """What still stops submission, as messages for the user (empty: ready)."""
-        problems = []
-        for answer in self.answers.all():
-            problem = answer.problem()
-            if problem:
-                problems.append(f"{answer.item_text}: {problem}")
-        return problems
+        return [f"{answer.item_text}: {problem}" for answer, problem in self.missing_answers()]
 
     def submit(self, user: Any, *, signed_by: str, notes: str | None = None) -> Any:
         """Sign and lock the inspection once every item is answered as its rule requires
@@ -723,6 +725,7 @@ class ScheduleManager(models.Manager.from_queryset(ScheduleQuerySet)):  # type: 
                     getattr(schedule, name).set(values[name])
             record_change(schedule, user, ChangeAction.CREATE)
             schedule._event(user, ScheduleEventKind.PLANNED)
+            schedule._announce_planned(user)
         return schedule
 
 
@@ -944,6 +947,28 @@ class InspectionSchedule(Actions, TimeStampedModel):
             return self._event(
                 user, ScheduleEventKind.REINSTATED, from_status=ScheduleStatus.CANCELLED
             )
+
+    def _announce_planned(self, user: Any) -> None:
+        """Tell the departments taking part and the schools to be inspected (in the step's
+        transaction)."""
+        about = About(
+            bureau_id=self.bureau_id,
+            school_ids=ids(self.target_schools().only("pk")),
+            department_ids=ids(self.departments.only("pk")),
+        )
+        params = {
+            "title": self.title,
+            "start": self.start_date.isoformat(),
+            "due": self.due_date.isoformat(),
+        }
+        announce(
+            NotificationKind.INSPECTION_SCHEDULED,
+            about,
+            actor=user,
+            params=params,
+            link=self.get_absolute_url(),
+            code=self.title[:100],
+        )
 
     def target_schools(self) -> models.QuerySet:
         from xiaoan.schools.models import School

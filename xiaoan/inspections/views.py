@@ -28,6 +28,8 @@ from xiaoan.accounts.access import has_role
 from xiaoan.accounts.choices import Role
 from xiaoan.core.errors import DomainError, Invalid, NotAllowed, Refused
 from xiaoan.core.excel import workbook_response
+from xiaoan.core.idempotency import idempotent
+from xiaoan.hazards.choices import HazardLevel
 from xiaoan.hazards.models import Hazard
 from xiaoan.schools.models import School
 
@@ -143,6 +145,8 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "visible_hazards": visible_hazards,
         "actions": set(inspection.allowed_actions(request.user)),
         "counts": inspection.counts(),
+        "missing": inspection.missing_answers(answers),
+        "levels": HazardLevel.choices,
         "submit_form": forms.SubmitForm(
             initial={
                 "notes": inspection.notes,
@@ -159,7 +163,11 @@ def _get_answer(request: HttpRequest, pk: int, answer_pk: int) -> tuple[Inspecti
     return inspection, answer
 
 
-def _answer_card(request: HttpRequest, inspection: Inspection, answer: Any, **extra: Any) -> Any:
+def _answer_card(
+    request: HttpRequest, inspection: Inspection, answer: Any, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    """One item's card, with the figures and the list of what is missing swapped out of band
+    (they change with every answer)."""
     hazard_ok = answer.hazard_id and Hazard.objects.for_user(request.user).filter(
         pk=answer.hazard_id
     )
@@ -168,44 +176,50 @@ def _answer_card(request: HttpRequest, inspection: Inspection, answer: Any, **ex
         "answer": answer,
         "actions": set(inspection.allowed_actions(request.user)),
         "visible_hazards": {answer.hazard_id} if hazard_ok else set(),
+        "levels": HazardLevel.choices,
+        "counts_oob": inspection.counts(),
+        "missing_oob": inspection.missing_answers(),
         **extra,
     }
-    return render(request, "inspections/_answer.html", context)
+    return render(request, "inspections/_answer.html", context, status=status)
 
 
 @login_required
 @require_POST
+@idempotent
 def answer_item(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
-    """Save one item's answer; htmx swaps the item's card, a plain post goes back to the page."""
+    """Save one item's answer as it is tapped. The field script (and htmx) gets the item's card
+    back — 409 with the reason and what was typed when someone saved the item since, 400 when
+    the input is wrong; a plain post goes back to the page."""
     inspection, answer = _get_answer(request, pk, answer_pk)
     form = forms.AnswerForm(request.POST, request.FILES)
-    error = ""
+    error, status = "", 200
     if form.is_valid():
         try:
             inspection.answer(request.user, answer, **form.cleaned_data)
         except (Refused, Invalid) as refusal:
-            error = refusal.message
+            error, status = refusal.message, refusal.status
             # The card shows what is saved now (and its version), with what was typed.
             answer = _answers(inspection).get(pk=answer.pk)
         except ValidationError as exc:
-            error = " ".join(exc.messages)
+            error, status = " ".join(exc.messages), 400
     else:
-        error = _("Choose pass, fail or not applicable.")
+        error, status = _("Choose pass, fail or not applicable."), 400
     if request.headers.get("HX-Request"):
-        # The figures at the top change with every answer: htmx swaps them too (out of band).
-        counts = inspection.counts()
         # A refused answer keeps what was chosen and typed, so only the photo is to redo.
         posted = {"result": request.POST.get("result", ""), "note": request.POST.get("note", "")}
-        extra = {"posted": posted} if error else {}
-        return _answer_card(request, inspection, answer, error=error, counts_oob=counts, **extra)
+        extra = {"posted": posted, "error": error} if error else {"saved": True}
+        return _answer_card(request, inspection, answer, status=status, **extra)
     if error:
         messages.error(request, error)
     return redirect(f"{inspection.get_absolute_url()}#answer-{answer.pk}")
 
 
 @login_required
+@idempotent
 def raise_hazard(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
-    """One step from a failed item to a hazard: the form comes prefilled from the item."""
+    """One step from a failed item to a hazard: the form comes prefilled from the item (its
+    own page, or inside the item's card, where the field script gets the card back)."""
     inspection, answer = _get_answer(request, pk, answer_pk)
     try:
         inspection.check_fill(request.user)
@@ -217,14 +231,26 @@ def raise_hazard(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
         "level": answer.default_level,
     }
     form = forms.RaiseHazardForm(request.POST or None, initial=initial)
+    in_card = bool(request.headers.get("HX-Request"))
     if request.method == "POST" and form.is_valid():
         try:
             hazard = inspection.raise_hazard(request.user, answer, **form.cleaned_data)
         except DomainError as error:
+            if in_card:
+                answer = _answers(inspection).get(pk=answer.pk)
+                return _answer_card(
+                    request, inspection, answer, status=error.status, error=error.message
+                )
             form.add_error(None, error.message)
         else:
+            if in_card:
+                answer = _answers(inspection).get(pk=answer.pk)
+                return _answer_card(request, inspection, answer, saved=True)
             messages.success(request, _("Hazard %(code)s recorded.") % {"code": hazard.code})
             return redirect(f"{inspection.get_absolute_url()}#answer-{answer.pk}")
+    elif in_card and request.method == "POST":
+        errors = "; ".join(str(m) for field in form.errors.values() for m in field)
+        return _answer_card(request, inspection, answer, status=400, error=errors)
     context = {"inspection": inspection, "answer": answer, "form": form}
     return render(request, "inspections/raise_hazard.html", context)
 
@@ -236,15 +262,16 @@ def inspection_submit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.SubmitForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Sign the record with your name."))
-        return redirect(inspection)
+        return redirect(f"{inspection.get_absolute_url()}#submit-card")
     try:
         inspection.submit(
             request.user, signed_by=form.cleaned_data["signed_by"], notes=form.cleaned_data["notes"]
         )
     except (Refused, Invalid) as refusal:
+        # What is missing is listed above the button, each item a link to its card.
         messages.error(request, refusal.message)
-    else:
-        messages.success(request, _("Inspection submitted and locked."))
+        return redirect(f"{inspection.get_absolute_url()}#submit-card")
+    messages.success(request, _("Inspection submitted and locked."))
     return redirect(inspection)
 
 

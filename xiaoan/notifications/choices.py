@@ -16,7 +16,74 @@ class NotificationKind(models.TextChoices):
     VEHICLE_PAPERS = "vehicle_papers", _("Vehicle papers expiring")
     DRIVER_LICENCE = "driver_licence", _("Driving licence expiring")
     WORK_PLAN_MISSING = "work_plan_missing", _("Work plan missing")
+    # Workflow events: who receives each is the table in `recipients.py`.
+    HAZARD_REPORTED = "hazard_reported", _("Hazard reported")
+    HAZARD_FOUND_IN_INSPECTION = "hazard_inspection", _("Hazard found in an inspection")
+    HAZARD_ASSIGNED = "hazard_assigned", _("Rectification opinion issued")
+    HAZARD_EXTENSION_REQUESTED = "hazard_extension_asked", _("Extension requested")
+    HAZARD_EXTENSION_DECIDED = "hazard_extension_decided", _("Extension decided")
+    HAZARD_SUBMITTED = "hazard_submitted", _("Hazard submitted for verification")
+    HAZARD_VERIFICATION_FAILED = "hazard_failed", _("Hazard verification failed")
+    HAZARD_CLOSED = "hazard_closed", _("Hazard closed")
+    HAZARD_REJECTED = "hazard_rejected", _("Hazard rejected")
+    HAZARD_SUPERVISED = "hazard_supervised", _("Hazard put under supervision")
+    HAZARD_SUPERVISION_LIFTED = "hazard_lifted", _("Hazard supervision lifted")
+    INSPECTION_SCHEDULED = "inspection_scheduled", _("Inspection scheduled")
+    MONTHLY_SUBMITTED = "monthly_submitted", _("Monthly report submitted")
+    MONTHLY_RETURNED = "monthly_returned", _("Monthly report returned")
+    MONTHLY_ACCEPTED = "monthly_accepted", _("Monthly report accepted")
+    WORK_PLAN_SUBMITTED = "work_plan_submitted", _("Work plan submitted")
+    WORK_PLAN_RETURNED = "work_plan_returned", _("Work plan returned")
+    WORK_PLAN_ACCEPTED = "work_plan_accepted", _("Work plan accepted")
+    CAMPAIGN_STARTED = "campaign_started", _("Campaign started")
+    OFFICIAL_ISSUED = "official_issued", _("Report issued to the government")
+    WATCH_LIST_VISITOR = "watch_list_visitor", _("Watch-list person at the gate")
+    INCIDENT_REPORTED = "incident_reported", _("Incident reported")
     LEGACY = "legacy", _("Earlier message")
+
+
+# Kinds that must reach their people whatever they chose: never switched off, never held
+# for a digest or for quiet hours.
+URGENT_KINDS = frozenset(
+    {
+        NotificationKind.WATCH_LIST_VISITOR,
+        NotificationKind.INCIDENT_REPORTED,
+        NotificationKind.HAZARD_SUPERVISED,
+    }
+)
+
+
+def is_urgent(kind: str) -> bool:
+    return kind in URGENT_KINDS
+
+
+class Timing(models.TextChoices):
+    """When a user hears of a kind of event outside the app (it is always in the app)."""
+
+    AT_ONCE = "at_once", _("At once")
+    DIGEST = "digest", _("In the daily digest")
+    OFF = "off", _("Not at all")
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("Text message")
+    WEBHOOK = "webhook", _("Group robot")
+
+
+class Platform(models.TextChoices):
+    """The group robots bureaus use, each with its message format."""
+
+    WECOM = "wecom", _("WeCom group robot")
+    DINGTALK = "dingtalk", _("DingTalk custom robot")
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    HELD = "held", _("Held for the digest")
+    DIGESTED = "digested", _("Sent in a digest")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
 
 
 MESSAGES = {
@@ -41,11 +108,89 @@ MESSAGES = {
     NotificationKind.WORK_PLAN_MISSING: _(
         "Please file your school's work plan for “%(campaign)s”."
     ),
+    NotificationKind.HAZARD_REPORTED: _(
+        "Hazard %(code)s was reported at %(school)s: %(description)s. Please issue the "
+        "rectification opinion."
+    ),
+    NotificationKind.HAZARD_FOUND_IN_INSPECTION: _(
+        "Hazard %(code)s was found at %(school)s in an inspection: %(description)s."
+    ),
+    NotificationKind.HAZARD_ASSIGNED: _(
+        "Hazard %(code)s: the rectification opinion was issued; rectify it by %(deadline)s."
+    ),
+    NotificationKind.HAZARD_EXTENSION_REQUESTED: _(
+        "%(school)s asks to extend the deadline of hazard %(code)s to %(requested)s; please decide."
+    ),
+    NotificationKind.HAZARD_EXTENSION_DECIDED: _(
+        "The extension of hazard %(code)s to %(requested)s was %(decision)s."
+    ),
+    NotificationKind.HAZARD_SUBMITTED: _(
+        "%(school)s has rectified hazard %(code)s and asks for verification."
+    ),
+    NotificationKind.HAZARD_VERIFICATION_FAILED: _(
+        "Hazard %(code)s did not pass verification (%(comment)s); please rectify it again."
+    ),
+    NotificationKind.HAZARD_CLOSED: _(
+        "Hazard %(code)s (%(school)s) passed verification and is closed."
+    ),
+    NotificationKind.HAZARD_REJECTED: _(
+        "Hazard %(code)s (%(school)s) was rejected as unfounded (%(reason)s)."
+    ),
+    NotificationKind.HAZARD_SUPERVISED: _(
+        "Major hazard %(code)s (%(school)s) has been put under the bureau's supervision."
+    ),
+    NotificationKind.HAZARD_SUPERVISION_LIFTED: _(
+        "The supervision of hazard %(code)s (%(school)s) has been lifted."
+    ),
+    NotificationKind.INSPECTION_SCHEDULED: _(
+        "An inspection is planned: “%(title)s”, from %(start)s to %(due)s."
+    ),
+    NotificationKind.MONTHLY_SUBMITTED: _(
+        "%(school)s submitted its monthly safety report for %(month)s/%(year)s; please review it."
+    ),
+    NotificationKind.MONTHLY_RETURNED: _(
+        "The monthly safety report of %(school)s for %(month)s/%(year)s was returned "
+        "(%(comment)s); please correct it and submit it again."
+    ),
+    NotificationKind.MONTHLY_ACCEPTED: _(
+        "The monthly safety report of %(school)s for %(month)s/%(year)s was accepted."
+    ),
+    NotificationKind.WORK_PLAN_SUBMITTED: _(
+        "%(school)s submitted its work plan for “%(campaign)s”; please review it."
+    ),
+    NotificationKind.WORK_PLAN_RETURNED: _(
+        "The work plan of %(school)s for “%(campaign)s” was returned (%(comment)s); please "
+        "revise it and submit it again."
+    ),
+    NotificationKind.WORK_PLAN_ACCEPTED: _(
+        "The work plan of %(school)s for “%(campaign)s” was accepted."
+    ),
+    NotificationKind.CAMPAIGN_STARTED: _(
+        "The campaign “%(campaign)s” has started (%(start)s to %(end)s); read its notice and "
+        "file your school's work plan."
+    ),
+    NotificationKind.OFFICIAL_ISSUED: _("The education bureau issued “%(title)s”."),
+    NotificationKind.WATCH_LIST_VISITOR: _(
+        "Urgent: %(name)s, on the watch list of %(school)s (%(reason)s), was registered at "
+        "the gate at %(time)s."
+    ),
+    NotificationKind.INCIDENT_REPORTED: _(
+        "%(school)s reported a %(severity)s incident that happened at %(time)s: %(description)s"
+    ),
     # Messages written before they were stored as kind and parameters keep their text.
     NotificationKind.LEGACY: "%(text)s",
 }
 
 TERMS = {
+    "decision": {
+        "approved": pgettext_lazy("extension", "approved"),
+        "refused": pgettext_lazy("extension", "refused"),
+    },
+    "severity": {
+        "minor": pgettext_lazy("incident", "minor"),
+        "serious": pgettext_lazy("incident", "serious"),
+        "major": pgettext_lazy("incident", "major"),
+    },
     "paper": {
         "inspection": pgettext_lazy("vehicle papers", "annual inspection"),
         "insurance": pgettext_lazy("vehicle papers", "insurance"),

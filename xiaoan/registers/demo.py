@@ -11,6 +11,7 @@ Idempotent: each part is skipped when its first row exists; fixed seed, so the s
 from __future__ import annotations
 
 import datetime
+import io
 import random
 from decimal import Decimal
 from typing import Any
@@ -45,6 +46,9 @@ from .models import (
     EscortShift,
     EscortTeam,
     Incident,
+    Patrol,
+    PatrolPoint,
+    PatrolRoute,
     PoliceRoom,
     PreDepartureCheck,
     ResponsibilityLetter,
@@ -105,6 +109,7 @@ def load() -> None:
         _surroundings(main, bureau)
         _incidents(by_code)
         _letters(schools, bureau, rng)
+        _patrols(by_code)
 
 
 def _security(main: list[School], rng: random.Random) -> None:
@@ -483,3 +488,58 @@ def _letters(schools: list[School], bureau: Any, rng: random.Random) -> None:
             for post in ("班主任", "门卫", "食堂管理员", "校车照管员")
         ]
     ResponsibilityLetter.objects.bulk_create(letters)
+
+
+PATROL_POINTS = (
+    ("校门", "南门传达室"),
+    ("锅炉房", "后勤楼北侧"),
+    ("实验室", "实验楼二层"),
+    ("学生宿舍", "宿舍楼一层"),
+    ("路边池塘", "校园东侧围墙外"),
+)
+
+
+def _patrols(by_code: dict[str, School]) -> None:
+    """S001 and S002 patrol their gate, boiler room, labs, dormitory and the pond by the road:
+    a day route three times a day and a night route at 21:30 (the QR sheet prints them)."""
+    for code in ("S001", "S002"):
+        school = by_code.get(code)
+        if school is None or PatrolPoint.objects.filter(school=school).exists():
+            continue
+        points = [
+            PatrolPoint.objects.create(school=school, name=name, location=where, order=i)
+            for i, (name, where) in enumerate(PATROL_POINTS, start=1)
+        ]
+        day = PatrolRoute.objects.create(
+            school=school, name="日间巡查", times="07:30 12:00 16:30", window_minutes=60
+        )
+        day.points.set(points)
+        night = PatrolRoute.objects.create(
+            school=school, name="夜间巡查", times="21:30", window_minutes=45
+        )
+        night.points.set([points[0], points[1], points[3]])
+        _yesterdays_patrols(school, points)
+
+
+def _yesterdays_patrols(school: School, points: list[PatrolPoint]) -> None:
+    """Yesterday's day rounds: the morning on time, the noon one late at the pond, the
+    afternoon one missed at the labs; the gate's morning patrol has a photo."""
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from xiaoan.core.dates import day_start, local_today
+
+    start = day_start(local_today() - datetime.timedelta(days=1))
+    image = Image.new("RGB", (320, 240), (200, 210, 190))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80)
+    for hour, minute, skip, late in ((7, 40, None, None), (12, 10, None, 4), (16, 40, 2, None)):
+        for index, point in enumerate(points):
+            if index == skip:
+                continue
+            delay = 80 if index == late else 3 * index
+            at = start + datetime.timedelta(hours=hour, minutes=minute + delay)
+            patrol = Patrol(school=school, point=point, patrolled_at=at, note="")
+            if hour == 7 and index == 0:
+                patrol.photo.save("photo.jpg", ContentFile(buffer.getvalue()), save=False)
+            patrol.save()

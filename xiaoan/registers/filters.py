@@ -274,3 +274,28 @@ class LetterFilter(RegisterFilter):
     class Meta:
         model = models.ResponsibilityLetter
         fields = ["year", "level"]
+
+
+class PatrolPointFilter(RegisterFilter):
+    search_fields = ("name", "location")
+
+    class Meta:
+        model = models.PatrolPoint
+        fields = ["is_active"]
+
+
+class PatrolRouteFilter(RegisterFilter):
+    search_fields = ("name",)
+
+    class Meta:
+        model = models.PatrolRoute
+        fields = ["is_active"]
+
+
+class PatrolFilter(RegisterFilter):
+    search_fields = ("point__name", "note")
+    date_field = "patrolled_at"
+
+    class Meta:
+        model = models.Patrol
+        fields = ["point"]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoan.accounts.access import membership_of
 from xiaoan.core.dates import in_range, local_today
 from xiaoan.core.forms import BootstrapMixin, VersionedFormMixin
+from xiaoan.hazards.models import Area
 from xiaoan.schools.models import School
 
 from . import models
@@ -45,7 +46,7 @@ def _model_field(model: Any, name: str) -> Any:
 
 
 # Moments that have happened (a duty-log line, an incident and its report): never in the future.
-PAST_MOMENTS = ("occurred_at", "reported_at")
+PAST_MOMENTS = ("occurred_at", "reported_at", "patrolled_at")
 
 
 class RegisterForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
@@ -234,3 +235,51 @@ class DaysForm(forms.Form):
     def days_or_default(self) -> int:
         days = self.cleaned_data.get("days") if self.is_valid() else None
         return 30 if days is None else days
+
+
+class PatrolRouteForm(RegisterForm):
+    """A route's points are the same school's."""
+
+    class Meta:
+        model = models.PatrolRoute
+        fields = ["school", "name", "points", "times", "window_minutes", "is_active"]
+        widgets = {"points": forms.CheckboxSelectMultiple}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        school = self.target_school()
+        points = data.get("points") or []
+        if school and any(point.school_id != school.pk for point in points):
+            self.add_error("points", _("Choose one of this school's own entries."))
+        return data
+
+
+class PatrolForm(BootstrapMixin, forms.Form):
+    """What the patrol page (the point's QR code) records: a note, a photo, a hazard found."""
+
+    # When the patrol happened, as the phone knew it (sent later when it had no network).
+    patrolled_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    photo = forms.FileField(label=_("Photo"), required=False)
+    found_hazard = forms.BooleanField(label=_("I found a hazard here"), required=False)
+    hazard_area = forms.ModelChoiceField(
+        queryset=Area.objects.filter(is_active=True), label=_("Area"), required=False
+    )
+    hazard_description = forms.CharField(
+        label=_("The hazard"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("found_hazard") and not data.get("hazard_area"):
+            self.add_error("hazard_area", _("Choose the area of the hazard."))
+        return data
+
+    def hazard(self) -> dict[str, Any] | None:
+        data = self.cleaned_data
+        if not data.get("found_hazard"):
+            return None
+        return {"area": data["hazard_area"], "description": data["hazard_description"]}

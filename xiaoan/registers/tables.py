@@ -127,6 +127,12 @@ SECURITY = _("Campus security")
 VEHICLES = _("Pick-up vehicles")
 EDUCATION = _("Drowning prevention and education")
 OVERSIGHT = _("Incidents and responsibility")
+PATROLS = _("Patrols (QR check-in)")
+
+
+def _route_points(route: Any, user: Any) -> str:
+    return "、".join(point.name for point in route.points.all())
+
 
 REGISTERS: list[Register] = [
     Register(
@@ -500,6 +506,48 @@ REGISTERS: list[Register] = [
                 lambda row, user: str(_("Signed")) if row.is_signed else str(_("Not signed")),
             ),
         ],
+    ),
+    Register(
+        "patrol-points",
+        _("Patrol points"),
+        PATROLS,
+        M.PatrolPoint,
+        filters.PatrolPointFilter,
+        forms.register_form(M.PatrolPoint, ["name", "location", "order", "is_active"]),
+        [
+            *_cols(M.PatrolPoint, "name", "location", "order"),
+            _bool(M.PatrolPoint, "is_active"),
+        ],
+    ),
+    Register(
+        "patrol-routes",
+        _("Patrol routes"),
+        PATROLS,
+        M.PatrolRoute,
+        filters.PatrolRouteFilter,
+        forms.PatrolRouteForm,
+        [
+            *_cols(M.PatrolRoute, "name", "times", "window_minutes"),
+            Column(_m(M.PatrolRoute, "points"), _route_points),
+            _bool(M.PatrolRoute, "is_active"),
+        ],
+        related=("school",),
+    ),
+    Register(
+        "patrols",
+        _("Patrols"),
+        PATROLS,
+        M.Patrol,
+        filters.PatrolFilter,
+        forms.register_form(M.Patrol, ["point", "patrolled_at", "note"]),
+        [
+            attr("point.name", _("Patrol point")),
+            *_cols(M.Patrol, "patrolled_at", "note"),
+            attr("recorded_by", _("Recorded by")),
+            Column(_("Photo"), lambda row, user: str(_("Yes")) if row.photo else ""),
+            attr("hazard.code", _("Hazard found")),
+        ],
+        related=("school", "point", "recorded_by", "hazard"),
     ),
 ]
 

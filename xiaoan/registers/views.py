@@ -11,14 +11,16 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -28,11 +30,20 @@ from xiaoan.core import imports
 from xiaoan.core.dates import local_today
 from xiaoan.core.errors import DomainError
 from xiaoan.core.excel import build_workbook, workbook_response
+from xiaoan.core.idempotency import idempotent
 from xiaoan.schools.models import School
 
 from . import figures, forms, reminders, visibility
-from .imports import IMPORTERS, RegisterImporter
-from .models import DutyShift, SurroundingsCheck, Visitor, district_cover
+from .models import (
+    DutyShift,
+    Patrol,
+    PatrolPoint,
+    SurroundingsCheck,
+    Visitor,
+    district_cover,
+    patrol_figures,
+    rounds,
+)
 from .models.education import counts_by_school
 from .tables import BY_SLUG, Register, groups
 
@@ -288,6 +299,121 @@ def surroundings_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     hazard = check.follow_up(request.user)
     messages.success(request, _("Hazard %(code)s recorded.") % {"code": hazard.code})
     return redirect(hazard)
+
+
+# ---- patrols (巡查打卡) ----------------------------------------------------------------------
+
+
+def _point(request: HttpRequest, pk: int) -> PatrolPoint:
+    points = PatrolPoint.objects.for_user(request.user).select_related("school")
+    return get_object_or_404(points, pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@idempotent
+def patrol_scan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The page a point's QR code opens: record the patrol now, with a note, a photo or a
+    hazard found; sent later with its own time and id when the phone had no network."""
+    point = _point(request, pk)
+    form = forms.PatrolForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        point.check_record(request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                patrol = point.record(
+                    request.user,
+                    at=data["patrolled_at"],
+                    note=data["note"],
+                    photo=data["photo"],
+                    hazard=form.hazard(),
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            except ValidationError as error:
+                form.add_error("photo", error)
+            else:
+                at = timezone.localtime(patrol.patrolled_at)
+                messages.success(
+                    request,
+                    _("Patrol of %(point)s recorded at %(time)s.")
+                    % {"point": point.name, "time": f"{at:%H:%M}"},
+                )
+                return redirect(point)
+    today = local_today()
+    context = {
+        "point": point,
+        "form": form,
+        "may_record": "record" in _patrol_actions(request, point),
+        "rounds": [r for r in rounds(point.school, today) if r.point.pk == point.pk],
+        "recent": point.patrols.select_related("recorded_by", "hazard")[:10],
+    }
+    return render(request, "registers/patrol_scan.html", context)
+
+
+def _patrol_actions(request: HttpRequest, point: PatrolPoint) -> list[str]:
+    try:
+        point.check_record(request.user)
+    except DomainError:
+        return []
+    return ["record"]
+
+
+@require_GET
+@login_required
+def patrol_sheet(request: HttpRequest) -> HttpResponse:
+    """The QR codes of the school's points, to print on A4 and put up at each point."""
+    points = PatrolPoint.objects.for_user(request.user).filter(is_active=True)
+    school = _asked_school(request)
+    if school is not None:
+        points = points.filter(school=school)
+    cards = []
+    for point in points.select_related("school").order_by("school__code", "order", "name"):
+        url = request.build_absolute_uri(reverse("registers:patrol-scan", args=[point.pk]))
+        qr = segno.make(url, error="m")
+        cards.append({"point": point, "url": url, "svg": qr.svg_inline(scale=5, border=2)})
+    return render(request, "registers/patrol_sheet.html", {"cards": cards, "school": school})
+
+
+def _asked_school(request: HttpRequest) -> School | None:
+    membership = membership_of(request.user)
+    if membership is not None and membership.school_id is not None:
+        return membership.school
+    asked = request.GET.get("school", "")
+    if not asked.isdigit():
+        return None
+    return get_object_or_404(School.objects.for_user(request.user), pk=int(asked))
+
+
+@require_GET
+@login_required
+def patrol_board(request: HttpRequest) -> HttpResponse:
+    """Today's rounds of a school (on time, late, missed, due); for the district, each school's
+    rounds of the day and of the month so far."""
+    form = forms.DayForm(request.GET or None)
+    day = form.cleaned_data["day"] if form.is_valid() and form.cleaned_data.get("day") else None
+    day = day or local_today()
+    school = _asked_school(request)
+    context: dict[str, Any] = {"day": day, "school": school}
+    if school is not None:
+        context["rounds"] = rounds(school, day)
+        context["figures"] = patrol_figures([school.pk], day, day).get(school.pk)
+    else:
+        schools = School.objects.for_user(request.user).order_by("code")
+        today = patrol_figures(schools, day, day)
+        month = patrol_figures(schools, day.replace(day=1), day)
+        context["rows"] = [(s, today[s.pk], month[s.pk]) for s in schools if s.pk in month]
+    return render(request, "registers/patrol_board.html", context)
+
+
+@require_GET
+@login_required
+def patrol_photo(request: HttpRequest, pk: int) -> FileResponse:
+    patrol = get_object_or_404(Patrol.objects.for_user(request.user), pk=pk)
+    if not patrol.photo:
+        raise Http404
+    return FileResponse(patrol.photo.open("rb"), content_type="image/jpeg")
 
 
 # ---- importing from Excel ------------------------------------------------------------------

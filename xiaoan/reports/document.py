@@ -2,15 +2,20 @@
 
 The builders (quarterly report, campaign summary) fill a `Document`; the renderers in
 `exports/` (Word, PDF, Excel) lay the same content out, so the three files never disagree.
-Headings are numbered here, once, the way a bureau numbers them: 一、 (一) 1. (1).
+Headings are numbered here, once, the way a bureau numbers them: 一、 （一） 1. （1）.
 """
 
 from __future__ import annotations
 
+import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 CHINESE_DIGITS = "零一二三四五六七八九"
+# Column formats of a table: the renderers write a value by its column's format (Excel keeps
+# the number, the date, the percentage as such; Word and the PDF show them as text).
+TEXT, INTEGER, PERCENT, DATE = "text", "integer", "percent", "date"
 
 
 def chinese_number(n: int) -> str:
@@ -23,13 +28,14 @@ def chinese_number(n: int) -> str:
 
 
 def heading_prefix(level: int, index: int) -> str:
+    """一、 · （一） · 1. · （1）, the brackets full-width as GB/T 9704 writes them."""
     if level == 1:
         return f"{chinese_number(index)}、"
     if level == 2:
-        return f"({chinese_number(index)})"
+        return f"（{chinese_number(index)}）"
     if level == 3:
         return f"{index}."
-    return f"({index})"
+    return f"（{index}）"
 
 
 @dataclass
@@ -45,16 +51,32 @@ class Paragraph:
 
 @dataclass
 class Table:
+    """A captioned table; `formats` gives each column's kind of value, `note` a line below."""
+
     caption: str
     headers: list[str]
     rows: list[list[Any]]
+    formats: list[str] = field(default_factory=list)
+    note: str = ""
+
+    def format_of(self, column: int) -> str:
+        return self.formats[column] if column < len(self.formats) else TEXT
+
+    def shown(self, column: int, value: Any) -> str:
+        """The value as the Word and PDF tables print it."""
+        return cell_text(value, self.format_of(column))
 
 
 @dataclass
 class Image:
+    """A chart: its caption, the picture, and its data for a native Excel chart."""
+
     caption: str
     png: bytes
     width_mm: float = 150
+    labels: list[str] = field(default_factory=list)
+    series: list[tuple[str, list[float]]] = field(default_factory=list)
+    horizontal: bool = False
 
 
 Block = Heading | Paragraph | Table | Image
@@ -62,11 +84,13 @@ Block = Heading | Paragraph | Table | Image
 
 @dataclass
 class Document:
-    """Title, body blocks in order, the issuing body and the date line."""
+    """Title, addressee, body blocks in order, the closing line, the issuer and the date."""
 
     title: str
     issuer: str = ""
     date_text: str = ""
+    addressee: str = ""
+    closing: str = ""
     blocks: list[Block] = field(default_factory=list)
     _counters: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
 
@@ -82,11 +106,18 @@ class Document:
     def paragraph(self, text: str) -> None:
         self.blocks.append(Paragraph(text))
 
-    def table(self, caption: str, headers: list[str], rows: list[list[Any]]) -> None:
-        self.blocks.append(Table(caption, headers, rows))
+    def table(
+        self,
+        caption: str,
+        headers: list[str],
+        rows: list[list[Any]],
+        formats: list[str] | None = None,
+        note: str = "",
+    ) -> None:
+        self.blocks.append(Table(caption, headers, rows, formats or [], note))
 
-    def image(self, caption: str, png: bytes, width_mm: float = 150) -> None:
-        self.blocks.append(Image(caption, png, width_mm))
+    def image(self, caption: str, png: bytes, width_mm: float = 150, **data: Any) -> None:
+        self.blocks.append(Image(caption, png, width_mm, **data))
 
     @property
     def tables(self) -> list[Table]:
@@ -100,3 +131,79 @@ class Document:
 def date_text(value: Any) -> str:
     """2014年12月31日 — Arabic numerals, no leading zeros, as GB/T 9704 writes dates."""
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+def cell_text(value: Any, fmt: str = TEXT) -> str:
+    if value is None or value == "":
+        return ""
+    if fmt == PERCENT:
+        return f"{float(value):.1f}%"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# Words a title line must not be broken inside (a title wraps between words, GB/T 9704 7.3.1).
+TITLE_WORDS = (
+    "关于",
+    "教育系统",
+    "教育局",
+    "学校安全",
+    "安全隐患",
+    "专项行动",
+    "排查整改",
+    "情况总结材料",
+    "情况的报告",
+    "工作情况",
+    "工作方案",
+    "季度",
+    "人民政府",
+)
+_TOKEN = re.compile("|".join([r"\d+年", r"第[一二三四]季度", *TITLE_WORDS]) + r"|[^\s]")
+
+
+def title_lines(title: str, per_line: int = 20) -> list[str]:
+    """The title in lines of at most `per_line` characters, broken between words, the
+    lines as even as the words allow (a symmetric block, longest line first)."""
+    if len(title) <= per_line:
+        return [title]
+    tokens = _TOKEN.findall(title)
+    lines_needed = -(-len(title) // per_line)
+    best: list[str] | None = None
+    best_score = None
+    for cuts in _cut_points(tokens, lines_needed):
+        lines = [
+            "".join(tokens[a:b]) for a, b in zip((0, *cuts), (*cuts, len(tokens)), strict=True)
+        ]
+        if any(len(line) > per_line for line in lines):
+            continue
+        score = (max(map(len, lines)) - min(map(len, lines)), -len(lines[0]))
+        if best_score is None or score < best_score:
+            best, best_score = lines, score
+    return best or [title]
+
+
+def _cut_points(tokens: list[str], lines: int) -> list[tuple[int, ...]]:
+    """Every way to cut the tokens into `lines` runs; a cut never follows 的/和/与 or a
+    single-character token followed by another (which could be one word)."""
+    allowed = [
+        i
+        for i in range(1, len(tokens))
+        if tokens[i - 1] not in "的和与及" and (len(tokens[i - 1]) > 1 or len(tokens[i]) > 1)
+    ]
+    if lines == 2:
+        return [(i,) for i in allowed]
+    return [(i, j) for i in allowed for j in allowed if j > i]
+
+
+_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_FULL = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？", ".": "。"}
+_ASCII_BESIDE_CJK = re.compile(rf"(?<=[{_CJK}])[,;:()!?.]|[,;:()!?](?=[{_CJK}])")
+
+
+def chinese_punctuation(text: str) -> str:
+    """ASCII , ; : ( ) ! ? beside Chinese made full-width (and a full stop after Chinese), as
+    Chinese text is punctuated; numbers, codes and dates keep theirs (3.5, YH-2014-0042)."""
+    return _ASCII_BESIDE_CJK.sub(lambda m: _FULL[m.group(0)], text)

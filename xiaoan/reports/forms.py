@@ -59,9 +59,9 @@ class DocumentTextForm(VersionedFormMixin, BootstrapMixin, forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=200)
     narrative = forms.CharField(
-        label=_("Text (lines starting with # are headings; [[统计表]] marks where the tables go)"),
+        label=_("Text"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 20, "class": "font-monospace"}),
+        widget=forms.HiddenInput,
     )
 
     def __init__(self, *args: Any, report: OfficialReport, **kwargs: Any) -> None:

@@ -27,6 +27,8 @@ from xiaoan.core.changelog import guarded_update
 from xiaoan.core.errors import Invalid, NotAllowed, Refused
 from xiaoan.core.models import ChangeAction, TimeStampedModel, Versioned, WorkflowEvent
 from xiaoan.core.workflow import Actions
+from xiaoan.notifications.choices import NotificationKind
+from xiaoan.notifications.recipients import About, announce
 
 # Older code imports the notification from here; it lives in `xiaoan.notifications`.
 from .choices import Compliance, MonthlyEventKind, MonthlyStatus, OfficialKind, OfficialStatus
@@ -261,7 +263,7 @@ class MonthlyReport(Actions, Versioned, TimeStampedModel):
         previous = self.status
         with transaction.atomic():
             guarded_update(self, changes, user=user, expect={"status": previous}, action=action)
-            return MonthlyReportEvent.objects.create(
+            event = MonthlyReportEvent.objects.create(
                 report=self,
                 actor=user,
                 kind=kind,
@@ -269,9 +271,33 @@ class MonthlyReport(Actions, Versioned, TimeStampedModel):
                 to_status=self.status,
                 comment=comment,
             )
+            self._announce(event)
+            return event
+
+    def _announce(self, event: MonthlyReportEvent) -> None:
+        notice = MONTHLY_NOTICES.get(event.kind)  # type: ignore[call-overload]
+        if notice is None:
+            return
+        params = {
+            "school": self.school.name,
+            "year": self.year,
+            "month": self.month,
+            "comment": event.comment[:100],
+        }
+        about = About(bureau_id=self.school.bureau_id, school_ids=(self.school_id,))
+        code = f"{self.school.code} {self.year}-{self.month:02d}"
+        link = self.get_absolute_url()
+        announce(notice, about, actor=event.actor, params=params, link=link, code=code)
 
     def compliance(self, today: datetime.date) -> str:
         return compliance_of(self, self.year, self.month, today)
+
+
+MONTHLY_NOTICES = {
+    MonthlyEventKind.SUBMITTED: NotificationKind.MONTHLY_SUBMITTED,
+    MonthlyEventKind.RETURNED: NotificationKind.MONTHLY_RETURNED,
+    MonthlyEventKind.ACCEPTED: NotificationKind.MONTHLY_ACCEPTED,
+}
 
 
 def compliance_of(report: MonthlyReport | None, year: int, month: int, today: datetime.date) -> str:
@@ -420,4 +446,13 @@ class OfficialReport(Actions, Versioned, TimeStampedModel):
             "issued_at": timezone.now(),
             "issued_by": user,
         }
-        guarded_update(self, changes, user=user, expect={"status": OfficialStatus.DRAFT})
+        with transaction.atomic():
+            guarded_update(self, changes, user=user, expect={"status": OfficialStatus.DRAFT})
+            announce(
+                NotificationKind.OFFICIAL_ISSUED,
+                About(bureau_id=self.bureau_id),
+                actor=user,
+                params={"title": self.title},
+                link=self.get_absolute_url(),
+                code=self.title[:100],
+            )

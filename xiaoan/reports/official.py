@@ -1,34 +1,64 @@
 """The quarterly report and the campaign summary: figures, a drafted narrative, the document.
 
-The narrative is drafted in the seed's style from the computed figures and is then the bureau's
-to edit. It is plain text: a line starting with "# ", "## " or "### " is a heading (numbered
-一、 (一) 1. when rendered), the line "[[统计表]]" marks where the tables and the chart go, every
-other line is a paragraph.
+The narrative is drafted from the computed figures (`narrative.py`) and is then the bureau's to
+edit. It is plain text: a line starting with "# " or "## " is a heading (numbered 一、 （一）
+when rendered), the line "[[统计表]]" marks where the tables and charts go, every other line is
+a paragraph. The draft with its computed figures marked is kept in the figures (`drafted`), so
+the editing page shows a figure changed by hand against the computed one.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from xiaoan.core.dates import local_date, local_today
-from xiaoan.hazards.models import Hazard
+from xiaoan.hazards.choices import EventKind, HazardLevel, HazardStatus
+from xiaoan.hazards.models import Hazard, HazardEvent
+from xiaoan.inspections.models import Inspection
+from xiaoan.registers.figures import figures as register_figures
 
+from . import narrative as texts
 from .choices import Compliance, OfficialKind, OfficialStatus
-from .document import Document, Heading, Paragraph, Table, date_text
+from .document import (
+    INTEGER,
+    PERCENT,
+    TEXT,
+    Document,
+    Heading,
+    Paragraph,
+    Table,
+    chinese_punctuation,
+    date_text,
+)
 from .exports.charts import bar_chart, column_chart
-from .figures import district_figures, quarter_bounds, quarter_months
+from .figures import (
+    _open_on,
+    _start_of,
+    area_rows,
+    district_figures,
+    quarter_bounds,
+    quarter_months,
+    rate,
+    school_counts,
+)
+from .marks import CHANGED, TYPED, Segment, compare, plain
 from .models import MonthlyReport, OfficialReport, compliance_of, due_date_for
+from .story import campaign_story
 
-TABLES_MARK = "[[统计表]]"
-# The seed writes "学生接送车安全项目8项": the vehicle area reads as a programme of work.
-AREA_SUFFIX = {"vehicle": "项目"}
+TABLES_MARK = texts.TABLES_MARK
+ADDRESSEE = "区人民政府："
+CLOSING = "特此报告。"
+ONE_DAY = datetime.timedelta(days=1)
 Progress = Callable[[str], None]
+number = texts.number
 
 
 def _silent(_step: str) -> None:
@@ -58,146 +88,144 @@ def compliance_counts(bureau_id: int, year: int, month: int, today: datetime.dat
     return row
 
 
-def quarterly_figures(bureau_id: int, year: int, quarter: int, today: datetime.date) -> dict:
-    start, end = quarter_bounds(year, quarter)
-    hazards = Hazard.objects.filter(bureau_id=bureau_id, found_on__range=(start, end))
-    figures = district_figures(bureau_id, hazards, start, end, as_of=today)
-    # Months before the bureau started collecting monthly reports in Xiao'an are left out, and
-    # so is a month whose reports are not due yet: none of them can be counted late or missing.
-    figures["compliance"] = [
+def _compliance(bureau_id: int, months: list[tuple[int, int]], today: datetime.date) -> list:
+    """Months before the bureau collected monthly reports in Xiao'an are left out, and so is
+    a month whose reports are not due yet: none of them can be counted late or missing."""
+    return [
         compliance_counts(bureau_id, y, m, today)
-        for y, m in quarter_months(year, quarter)
+        for y, m in months
         if today > due_date_for(y, m)
         and MonthlyReport.objects.filter(school__bureau_id=bureau_id, year=y, month=m).exists()
     ]
+
+
+def _schools(bureau_id: int) -> dict[str, int]:
+    from xiaoan.schools.choices import SchoolKind
+    from xiaoan.schools.models import School
+
+    counts = school_counts(bureau_id)
+    migrant = School.objects.filter(bureau_id=bureau_id, is_active=True, kind=SchoolKind.MIGRANT)
+    total = counts["primary_secondary"] + counts["childcare"]
+    return {**counts, "migrant": migrant.count(), "total": total}
+
+
+def _with_rates(figures: dict[str, Any], hazards: QuerySet[Hazard]) -> None:
+    """One rectification rate everywhere: closed ÷ (found − rejected as unfounded)."""
+    rejected = dict(
+        hazards.filter(status=HazardStatus.REJECTED)
+        .values_list("area__code")
+        .annotate(n=Count("id"))
+    )
+    for area in figures["areas"]:
+        area["rejected"] = rejected.get(area["code"], 0)
+        area["rate"] = rate(area["closed"], area["found"] - area["rejected"])
+    figures["rejected"] = sum(rejected.values())
+    total = figures["total"]
+    total["rejected"] = figures["rejected"]
+    figures["rectification_rate"] = rate(total["closed"], total["found"] - figures["rejected"])
+    as_of = datetime.date.fromisoformat(figures["as_of"])
+    still_open = hazards.filter(_open_on(as_of))
+    figures["major_open"] = still_open.filter(level=HazardLevel.MAJOR).count()
+    figures["supervised_open"] = still_open.filter(supervised=True).count()
+    supervised = dict(
+        still_open.filter(supervised=True).values_list("area__code").annotate(n=Count("id"))
+    )
+    for area in figures["areas"]:
+        area["supervised"] = supervised.get(area["code"], 0)
+
+
+def _measures(bureau_id: int, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    found = register_figures(bureau_id, start, end)
+    return {
+        **{k: v for k, v in found.items() if k != "defence_funding"},
+        "defence_funding_10k": float(found["defence_funding"]) / 10000,
+    }
+
+
+def quarterly_figures(bureau_id: int, year: int, quarter: int, today: datetime.date) -> dict:
+    """The quarter's new hazards and those carried over open from before it, as at its end."""
+    start, end = quarter_bounds(year, quarter)
+    ledger = Hazard.objects.filter(bureau_id=bureau_id)
+    new = ledger.filter(found_on__range=(start, end))
+    carried = ledger.filter(found_on__lt=start).filter(_open_on(start - ONE_DAY))
+    hazards = ledger.filter(Q(pk__in=new.values("pk")) | Q(pk__in=carried.values("pk")))
+    figures = district_figures(bureau_id, hazards, start, end, as_of=today)
+    as_of = datetime.date.fromisoformat(figures["as_of"])
+    figures["schools"] = _schools(bureau_id)
+    _with_rates(figures, hazards)
+    figures["new_areas"] = area_rows(new, as_of)
+    figures["new"] = {"found": new.count()}
+    figures["carried"] = {"found": carried.count()}
+    carried_by_area = dict(carried.values_list("area__code").annotate(n=Count("id")))
+    for area, new_area in zip(figures["areas"], figures["new_areas"], strict=True):
+        area["carried"] = carried_by_area.get(area["code"], 0)
+        area["new"] = new_area["found"]
+        area["new_major"] = new_area["major"]
+    figures["compliance"] = _compliance(bureau_id, quarter_months(year, quarter), today)
+    held = Inspection.objects.filter(school__bureau_id=bureau_id, date__range=(start, as_of))
+    figures["inspections_by_kind"] = dict(
+        held.values_list("kind").annotate(n=Count("id")).order_by("kind")
+    )
+    figures["measures"] = {
+        "quarter": _measures(bureau_id, start, end),
+        "year": _measures(bureau_id, datetime.date(year, 1, 1), end),
+        # The defence funding is kept by year: the year's last report states it.
+        "year_end": quarter == 4,
+    }
     figures["scope"] = f"{year}年第{'一二三四'[quarter - 1]}季度"
     return figures
 
 
 def campaign_figures(campaign: Any, today: datetime.date) -> dict:
+    """The campaign's figures as at its end (or today, while it runs); the registers' annual
+    measures over the campaign's year."""
     hazards = Hazard.objects.filter(campaign=campaign)
     figures = district_figures(
         campaign.bureau_id, hazards, campaign.start_date, campaign.end_date, as_of=today
     )
-    figures["compliance"] = []
+    as_of = datetime.date.fromisoformat(figures["as_of"])
+    figures["schools"] = _schools(campaign.bureau_id)
+    _with_rates(figures, hazards)
+    figures["story"] = campaign_story(campaign, as_of)
+    figures["story"]["measures_in_campaign"] = _measures(
+        campaign.bureau_id, campaign.start_date, as_of
+    )
+    figures["opinions"] = (
+        HazardEvent.objects.filter(
+            hazard__in=hazards,
+            kind=EventKind.ASSIGNED,
+            created_at__lt=_start_of(as_of + ONE_DAY),
+        )
+        .values("hazard")
+        .distinct()
+        .count()
+    )
+    months = _months_between(campaign.start_date, as_of)
+    figures["compliance"] = _compliance(campaign.bureau_id, months, today)
+    figures["quarterly_reports"] = OfficialReport.objects.filter(
+        bureau_id=campaign.bureau_id,
+        kind=OfficialKind.QUARTERLY,
+        status=OfficialStatus.ISSUED,
+        year=campaign.start_date.year,
+        issued_at__lt=_start_of(as_of + ONE_DAY),
+    ).count()
     figures["scope"] = campaign.name
     return figures
 
 
-def opening_sentence(figures: dict, period: str) -> str:
-    """全区37所中小学、42家幼托机构共发现安全隐患103项,其中学生接送车安全项目8项、…"""
-    schools, total = figures["schools"], figures["total"]
-    parts = [
-        f"{a['name']}{AREA_SUFFIX.get(a['code'], '')}{a['found']}项"
-        for a in figures["areas"]
-        if a["found"]
-    ]
-    text = (
-        f"{period}全区{schools['primary_secondary']}所中小学、{schools['childcare']}家幼托机构"
-        f"共发现安全隐患{total['found']}项"
-    )
-    return text + (f",其中{'、'.join(parts)}。" if parts else "。")
+def _months_between(start: datetime.date, end: datetime.date) -> list[tuple[int, int]]:
+    months, (year, month) = [], (start.year, start.month)
+    while (year, month) <= (end.year, end.month):
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
 
 
-def _state_sentence(figures: dict) -> str:
-    total = figures["total"]
-    text = (
-        f"截至{_date_zh(figures['as_of'])},已整改销号{total['closed']}项,"
-        f"整改率{figures['rectification_rate']}%;尚在整改{total['open']}项,"
-        f"其中逾期未整改{total['overdue']}项。"
-    )
-    if figures["rejected"]:
-        text += f"经核查不属于隐患、予以退回{figures['rejected']}项。"
-    majors, supervised = len(figures["major"]), len(figures["supervised"])
-    if majors:
-        text += f"排查出重大隐患{majors}项,其中挂牌督办{supervised}项。"
-    return text
-
-
-def _date_zh(iso: str) -> str:
-    return date_text(datetime.date.fromisoformat(iso))
-
-
-def draft_narrative(figures: dict, kind: str) -> str:
-    period = "本季度," if kind == OfficialKind.QUARTERLY else "专项行动开展以来,"
-    lines = ["# 基本情况", opening_sentence(figures, period) + _state_sentence(figures)]
-    if figures.get("inspections"):
-        lines.append(f"期间全区共开展各类安全检查{figures['inspections']}次。")
-    lines += _incident_lines(figures)
-    lines += [TABLES_MARK, "# 主要做法"]
-    lines += _practice_lines(figures)
-    lines += ["# 存在问题", _problem_line(figures)]
-    lines += [
-        "# 下一步工作",
-        "一是继续落实隐患排查整改月报制度,对逾期未整改隐患逐项督办,确保整改到位、按期销号。",
-        "二是会同公安、交警、消防、食药监等部门开展校园周边环境联合整治,巩固“四无”目标。",
-        "三是加强学生接送车辆和防溺水安全教育,落实家校联系,关注外来务工人员子女和留守儿童。",
-    ]
-    return "\n".join(lines)
-
-
-def _practice_lines(figures: dict) -> list[str]:
-    lines = [
-        "## 健全制度,落实责任",
-        "建立督查检查制度和奖惩制度,一级抓一级、一级管一级,将安全工作纳入学校和教师考核,"
-        "实行一票否决;对排查发现的每一项隐患及时下发整改意见,实行台账管理、闭环销号。",
-    ]
-    compliance = figures.get("compliance") or []
-    if compliance:
-        expected = sum(m["expected"] for m in compliance)
-        on_time = sum(m[Compliance.ON_TIME] for m in compliance)
-        late = sum(m[Compliance.LATE] for m in compliance)
-        missing = sum(m[Compliance.MISSING] for m in compliance)
-        lines += [
-            "## 坚持月报,掌握动态",
-            f"各校每月向局报送隐患排查整改情况,本季度应报月报{expected}份,按时报送{on_time}份,"
-            f"逾期报送{late}份,未报{missing}份。",
-        ]
-    measures = [
-        m
-        for m in figures.get("key_measures") or []
-        if m["value"] and m.get("key") not in INCIDENT_KEYS
-    ]
-    if measures:
-        text = ";".join(f"{m['label']}{number(m['value'])}{m['unit']}" for m in measures)
-        lines += ["## 加大投入,强化措施", text + "。"]
-    return lines
-
-
-INCIDENT_KEYS = ("incidents", "major_liability_incidents")
-
-
-def _incident_lines(figures: dict) -> list[str]:
-    """One sentence on incidents, where the registers report them."""
-    by_key = {m.get("key"): m["value"] for m in figures.get("key_measures") or []}
-    if "incidents" not in by_key:
-        return []
-    incidents, major = (by_key[key] for key in INCIDENT_KEYS)
-    if not incidents:
-        return ["期间全区未发生安全事故。"]
-    tail = f"其中重大责任事故{major}起。" if major else "未发生重大责任事故。"
-    return [f"期间全区发生安全事故{incidents}起,{tail}"]
-
-
-def number(value: Any) -> str:
-    """350.0 → 350, 3.5 → 3.5: a report writes no needless decimals."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _problem_line(figures: dict) -> str:
-    total = figures["total"]
-    if not total["open"]:
-        return "排查出的隐患已全部整改销号,但安全工作常抓不懈,仍需防止隐患反弹。"
-    heavy = sorted(figures["areas"], key=lambda a: a["open"], reverse=True)
-    names = "、".join(a["name"] for a in heavy[:2] if a["open"])
-    text = f"仍有{total['open']}项隐患尚在整改,主要集中在{names}方面;"
-    if total["overdue"]:
-        return text + (
-            f"其中{total['overdue']}项已超过整改期限,个别学校整改进度滞后,需加大督办力度。"
-        )
-    return text + "均在整改期限内,需跟踪督促,确保按期整改销号。"
+def draft_narrative(figures: dict, kind: str, name: str = "") -> str:
+    """The drafted text, its computed figures marked."""
+    if kind == OfficialKind.QUARTERLY:
+        return texts.quarterly_report(figures)
+    return texts.campaign_summary(figures, name or figures.get("scope", ""))
 
 
 def _scope_filter(kind: str, bureau: Any, year: Any, quarter: Any, campaign: Any) -> dict:
@@ -223,18 +251,20 @@ def generate(
     if kind == OfficialKind.QUARTERLY:
         assert year is not None and quarter is not None
         figures = quarterly_figures(bureau.pk, year, quarter, today)
-        title = f"{bureau.name}关于{figures['scope']}学校安全隐患排查整改情况的报告"
+        title = f"{bureau.name}关于{figures['scope']}学校安全工作情况的报告"
     else:
         figures = campaign_figures(campaign, today)
         title = f"{campaign.name}情况总结材料"
     progress("narrative")
+    drafted = chinese_punctuation(draft_narrative(figures, kind, figures["scope"]))
+    figures["drafted"] = drafted
     scope = _scope_filter(kind, bureau, year, quarter, campaign)
     with transaction.atomic():
         OfficialReport.objects.filter(status=OfficialStatus.DRAFT, **scope).delete()
         return OfficialReport.objects.create(
             **scope,
             title=title,
-            narrative=draft_narrative(figures, kind),
+            narrative=plain(drafted),
             figures=figures,
             generated_at=timezone.now(),
             created_by=user,
@@ -250,24 +280,37 @@ def latest(kind: str, bureau: Any, *, year=None, quarter=None, campaign=None) ->
     )
 
 
-def build_document(
-    report: OfficialReport, progress: Progress = _silent, charts: bool = True
-) -> Document:
-    """The Document of a report: its narrative with the tables and the chart where marked."""
-    figures = report.figures
+def document_frame(report: OfficialReport) -> Document:
+    """The document's title, addressee, closing, issuer and date, without its body."""
     stamp = report.issued_at or report.generated_at
-    document = Document(
-        title=report.title,
+    quarterly = report.kind == OfficialKind.QUARTERLY
+    return Document(
+        title=chinese_punctuation(report.title),
         issuer=report.bureau.name,
         date_text=date_text(local_date(stamp)),
+        addressee=ADDRESSEE if quarterly else "",
+        closing=CLOSING if quarterly else "",
     )
+
+
+def build_document(
+    report: OfficialReport,
+    progress: Progress = _silent,
+    charts: bool = True,
+    narrative: str | None = None,
+) -> Document:
+    """The Document of a report: its narrative with the tables and the charts where marked
+    (`narrative` previews an edited text that is not saved yet)."""
+    figures = report.figures
+    document = document_frame(report)
     placed = False
-    for line in report.narrative.splitlines():
+    text = report.narrative if narrative is None else narrative
+    for line in chinese_punctuation(text).splitlines():
         line = line.strip()
         if not line:
             continue
         if line == TABLES_MARK:
-            _data_blocks(document, figures, progress, charts)
+            _data_blocks(document, report.kind, figures, progress, charts)
             placed = True
         elif line.startswith("#"):
             level = len(line) - len(line.lstrip("#"))
@@ -276,15 +319,15 @@ def build_document(
             document.paragraph(line)
     if not placed:
         document.heading(1, "统计表")
-        _data_blocks(document, figures, progress, charts)
+        _data_blocks(document, report.kind, figures, progress, charts)
     return document
 
 
-def page_blocks(report: OfficialReport) -> list[dict[str, Any]]:
+def page_blocks(report: OfficialReport, narrative: str | None = None) -> list[dict[str, Any]]:
     """The document as the reading page shows it: numbered headings, paragraphs and tables
     (the charts are in the downloaded files)."""
     blocks: list[dict[str, Any]] = []
-    for block in build_document(report, charts=False).blocks:
+    for block in build_document(report, charts=False, narrative=narrative).blocks:
         if isinstance(block, Heading):
             blocks.append({"kind": "heading", "level": block.level, "text": block.text})
         elif isinstance(block, Table):
@@ -293,7 +336,8 @@ def page_blocks(report: OfficialReport) -> list[dict[str, Any]]:
                     "kind": "table",
                     "text": block.caption,
                     "headers": block.headers,
-                    "rows": block.rows,
+                    "rows": [[block.shown(i, v) for i, v in enumerate(row)] for row in block.rows],
+                    "note": block.note,
                 }
             )
         elif isinstance(block, Paragraph):
@@ -301,11 +345,47 @@ def page_blocks(report: OfficialReport) -> list[dict[str, Any]]:
     return blocks
 
 
+# ---- tables and charts ------------------------------------------------------------------------
+
+
 def _data_blocks(
-    document: Document, figures: dict, progress: Progress, charts: bool = True
+    document: Document, kind: str, figures: dict, progress: Progress, charts: bool = True
 ) -> None:
     progress("tables")
-    areas = figures["areas"]
+    if kind == OfficialKind.CAMPAIGN_SUMMARY and "story" in figures:
+        # The summary tells its story in sentences: one table by area and its chart.
+        _area_table(document, figures)
+        if charts:
+            progress("charts")
+            _charts(document, figures, months=False)
+        return
+    if kind == OfficialKind.QUARTERLY and "carried" in figures:
+        _quarter_area_table(document, figures)
+    else:
+        _area_table(document, figures)
+    kinds = [
+        [k["name"], k["schools"], k["found"], k["closed"], k["open"]] for k in figures["kinds"]
+    ]
+    document.table(
+        f"表{len(document.tables) + 1} 分学校类别隐患情况",
+        ["学校类别", "学校数", "发现隐患", "已整改", "未整改"],
+        kinds,
+        [TEXT, INTEGER, INTEGER, INTEGER, INTEGER],
+    )
+    _month_table(document, figures)
+    _hazard_table(document, figures)
+    _compliance_table(document, figures)
+    if not charts:
+        return
+    progress("charts")
+    _charts(document, figures)
+
+
+def _area_rate(area: dict) -> float:
+    return area["rate"] if "rate" in area else rate(area["closed"], area["found"])
+
+
+def _area_table(document: Document, figures: dict) -> None:
     rows = [
         [
             a["name"],
@@ -314,9 +394,10 @@ def _data_blocks(
             a["closed"],
             a["open"],
             a["overdue"],
-            f"{_area_rate(a)}%",
+            a.get("rejected", 0),
+            _area_rate(a),
         ]
-        for a in areas
+        for a in figures["areas"]
     ]
     total = figures["total"]
     rows.append(
@@ -327,59 +408,54 @@ def _data_blocks(
             total["closed"],
             total["open"],
             total["overdue"],
-            f"{figures['rectification_rate']}%",
+            figures.get("rejected", 0),
+            figures["rectification_rate"],
         ]
     )
-    n = len(document.tables) + 1
     document.table(
-        f"表{n} 各类安全隐患排查整改情况",
-        ["类别", "发现", "其中重大", "已整改", "整改中", "逾期", "整改率"],
+        f"表{len(document.tables) + 1} 各类安全隐患排查整改情况",
+        ["类别", "发现", "其中重大", "已整改销号", "未整改", "其中逾期", "不属实", "整改率"],
         rows,
+        [TEXT, *[INTEGER] * 6, PERCENT],
+        note=texts.RATE_NOTE,
     )
-    kinds = [
-        [k["name"], k["schools"], k["found"], k["closed"], k["open"]] for k in figures["kinds"]
-    ]
+
+
+def _quarter_area_table(document: Document, figures: dict) -> None:
+    def row(name: str, a: dict, rate_value: float) -> list[Any]:
+        return [
+            name,
+            a["carried"],
+            a["new"],
+            a["found"],
+            a["closed"],
+            a["open"],
+            a["overdue"],
+            a["supervised"],
+            rate_value,
+        ]
+
+    rows = [row(a["name"], a, a["rate"]) for a in figures["areas"]]
+    keys = ("carried", "new", "found", "closed", "open", "overdue", "supervised")
+    total = {k: sum(a[k] for a in figures["areas"]) for k in keys}
+    rows.append(row("合计", total, figures["rectification_rate"]))
     document.table(
-        f"表{n + 1} 分学校类别隐患情况",
-        ["学校类别", "学校数", "发现隐患", "已整改", "整改中"],
-        kinds,
-    )
-    _month_table(document, figures)
-    _hazard_table(document, figures)
-    _compliance_table(document, figures)
-    _measures_table(document, figures)
-    if not charts:
-        return
-    progress("charts")
-    png = bar_chart(
-        "各类安全隐患排查整改情况",
-        [a["name"] for a in areas],
+        f"表{len(document.tables) + 1} 各类安全隐患排查整改情况",
         [
-            ("发现", [a["found"] for a in areas]),
-            ("已整改", [a["closed"] for a in areas]),
-            ("整改中", [a["open"] for a in areas]),
+            "类别",
+            "上季度结转",
+            "本季度新发现",
+            "应整改",
+            "已整改销号",
+            "未整改",
+            "其中逾期",
+            "挂牌督办",
+            "整改率",
         ],
+        rows,
+        [TEXT, *[INTEGER] * 7, PERCENT],
+        note=texts.QUARTER_RATE_NOTE,
     )
-    document.image(f"图{len(document.images) + 1} 各类安全隐患排查整改情况", png)
-    # Documents generated before the monthly figures were kept have no "months".
-    months = figures.get("months") or []
-    if months:
-        png = column_chart(
-            "各月隐患排查整改情况",
-            [m["month"] for m in months],
-            [
-                ("新发现", [m["found"] for m in months]),
-                ("整改销号", [m["closed"] for m in months]),
-                ("月末逾期未整改", [m["overdue"] for m in months]),
-            ],
-        )
-        document.image(f"图{len(document.images) + 1} 各月隐患排查整改情况", png)
-
-
-def _area_rate(area: dict) -> float:
-    from .figures import rate
-
-    return rate(area["closed"], area["found"]) if area["found"] else 100.0
 
 
 def _month_table(document: Document, figures: dict) -> None:
@@ -389,8 +465,9 @@ def _month_table(document: Document, figures: dict) -> None:
     rows = [[m["month"], m["found"], m["closed"], m["open"], m["overdue"]] for m in months]
     document.table(
         f"表{len(document.tables) + 1} 各月隐患排查整改情况",
-        ["月份", "新发现", "整改销号", "月末整改中", "月末逾期"],
+        ["月份", "新发现", "整改销号", "月末未整改", "月末逾期"],
         rows,
+        [TEXT, *[INTEGER] * 4],
     )
 
 
@@ -405,7 +482,7 @@ def _hazard_table(document: Document, figures: dict) -> None:
             h["area"],
             h["description"],
             h["status"],
-            h["deadline"],
+            datetime.date.fromisoformat(h["deadline"]) if h["deadline"] else "",
             "是" if h["supervised"] else "否",
         ]
         for h in sorted(listed.values(), key=lambda h: h["code"])
@@ -414,6 +491,7 @@ def _hazard_table(document: Document, figures: dict) -> None:
         f"表{len(document.tables) + 1} 重大隐患及挂牌督办隐患",
         ["编号", "学校", "类别", "隐患情况", "状态", "整改期限", "挂牌督办"],
         rows,
+        [TEXT, TEXT, TEXT, TEXT, TEXT, "date", TEXT],
     )
 
 
@@ -429,18 +507,160 @@ def _compliance_table(document: Document, figures: dict) -> None:
             m[Compliance.LATE],
             m[Compliance.RETURNED],
             m[Compliance.MISSING],
+            rate(m[Compliance.ON_TIME], m["expected"]),
         ]
         for m in months
     ]
     document.table(
         f"表{len(document.tables) + 1} 学校安全月报报送情况",
-        ["月份", "应报", "按时报送", "逾期报送", "退回修改", "未报"],
+        ["月份", "应报", "按时报送", "逾期报送", "退回修改", "未报", "按时报送率"],
         rows,
+        [TEXT, *[INTEGER] * 5, PERCENT],
     )
 
 
-def _measures_table(document: Document, figures: dict) -> None:
-    measures = figures.get("key_measures") or []
-    if measures:
-        rows = [[m["label"], number(m["value"]), m["unit"]] for m in measures]
-        document.table(f"表{len(document.tables) + 1} 重点工作措施", ["项目", "数量", "单位"], rows)
+def _charts(document: Document, figures: dict, months: bool = True) -> None:
+    areas = figures["areas"]
+    labels = [a["name"] for a in areas]
+    series = [
+        ("发现", [a["found"] for a in areas]),
+        ("已整改销号", [a["closed"] for a in areas]),
+        ("未整改", [a["open"] for a in areas]),
+    ]
+    document.image(
+        f"图{len(document.images) + 1} 各类安全隐患排查整改情况",
+        bar_chart("各类安全隐患排查整改情况", labels, series),
+        labels=labels,
+        series=series,
+        horizontal=True,
+    )
+    # Documents generated before the monthly figures were kept have no "months".
+    rows = (figures.get("months") or []) if months else []
+    if rows:
+        labels = [m["month"] for m in rows]
+        series = [
+            ("新发现", [m["found"] for m in rows]),
+            ("整改销号", [m["closed"] for m in rows]),
+            ("月末逾期未整改", [m["overdue"] for m in rows]),
+        ]
+        document.image(
+            f"图{len(document.images) + 1} 各月隐患排查整改情况",
+            column_chart("各月隐患排查整改情况", labels, series),
+            labels=labels,
+            series=series,
+        )
+
+
+# ---- editing: the text as blocks, the preview with its figures marked ----------------------
+
+HEADING_NUMBER = re.compile(
+    r"^\s*([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．]\s*)"
+)
+BLOCK_KINDS = ("h1", "h2", "p", "tables")
+
+
+def text_blocks(narrative: str) -> list[dict[str, str]]:
+    """The narrative as the editor shows it: [{"kind": h1 | h2 | p | tables, "text"}]."""
+    blocks = []
+    for line in narrative.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if line == TABLES_MARK:
+            blocks.append({"kind": "tables", "text": ""})
+        elif line.startswith("#"):
+            level = min(len(line) - len(line.lstrip("#")), 2)
+            blocks.append({"kind": f"h{level}", "text": line.lstrip("#").strip()})
+        else:
+            blocks.append({"kind": "p", "text": line})
+    return blocks
+
+
+def narrative_from_blocks(kinds: list[str], values: list[str]) -> str:
+    """The editor's blocks back to the narrative. A paragraph with empty lines in it becomes
+    several paragraphs; a heading typed with its number keeps one number; an emptied block
+    is dropped."""
+    lines: list[str] = []
+    for kind, value in zip(kinds, values, strict=False):
+        if kind == "tables":
+            lines.append(TABLES_MARK)
+            continue
+        if kind in ("h1", "h2"):
+            text = HEADING_NUMBER.sub("", " ".join(value.split()))
+            if text:
+                lines.append("#" * int(kind[1]) + " " + text)
+            continue
+        for part in re.split(r"\n\s*\n", value):
+            text = "".join(line.strip() for line in part.splitlines())
+            if text:
+                lines.append(text)
+    return "\n".join(lines)
+
+
+def preview(report: OfficialReport, narrative: str | None = None) -> dict[str, Any]:
+    """The document as it will read, each figure marked against the computed one: blocks
+    (headings numbered, paragraphs as segments, tables), the figures changed or typed by
+    hand, and the computed figures no longer in the text."""
+    text = chinese_punctuation(report.narrative if narrative is None else narrative)
+    drafted = report.figures.get("drafted", "")
+    if drafted:
+        segments, removed = compare(drafted, text)
+    else:  # a document drafted before figures were marked
+        segments, removed = [Segment(text)], []
+    frame = document_frame(report)
+    blocks: list[dict[str, Any]] = []
+    for line in _lines(segments):
+        plain_line = "".join(s.text for s in line).strip()
+        if not plain_line:
+            continue
+        if plain_line == TABLES_MARK:
+            tables = document_frame(report)
+            _data_blocks(tables, report.kind, report.figures, _silent, charts=False)
+            blocks += [_table_block(t) for t in tables.tables]
+        elif plain_line.startswith("#"):
+            level = len(plain_line) - len(plain_line.lstrip("#"))
+            heading = frame.heading(min(level, 4), plain_line.lstrip("#").strip())
+            blocks.append({"kind": "heading", "level": heading.level, "text": heading.text})
+        else:
+            blocks.append({"kind": "paragraph", "segments": _trimmed(line)})
+    changed = [s for s in segments if s.state in (CHANGED, TYPED)]
+    return {"frame": frame, "blocks": blocks, "changed": changed, "removed": removed}
+
+
+def _table_block(table: Table) -> dict[str, Any]:
+    return {
+        "kind": "table",
+        "text": table.caption,
+        "headers": table.headers,
+        "rows": [[table.shown(i, v) for i, v in enumerate(row)] for row in table.rows],
+        "note": table.note,
+    }
+
+
+def _lines(segments: list[Segment]) -> list[list[Segment]]:
+    lines: list[list[Segment]] = [[]]
+    for segment in segments:
+        parts = segment.text.split("\n")
+        for index, part in enumerate(parts):
+            if index:
+                lines.append([])
+            if part:
+                lines[-1].append(Segment(part, segment.state, segment.computed))
+    return lines
+
+
+def _trimmed(line: list[Segment]) -> list[Segment]:
+    if line and line[0].state == "":
+        line[0] = Segment(line[0].text.lstrip(), "", "")
+    if line and line[-1].state == "":
+        line[-1] = Segment(line[-1].text.rstrip(), "", "")
+    return line
+
+
+def hand_changed_figures(report: OfficialReport) -> list[Segment]:
+    """The figures of the saved text that differ from (or were added to) the computed ones."""
+    drafted = report.figures.get("drafted", "")
+    if not drafted:
+        return []
+    segments, _removed = compare(drafted, chinese_punctuation(report.narrative))
+    return [s for s in segments if s.state in (CHANGED, TYPED)]

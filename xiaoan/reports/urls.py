@@ -19,6 +19,7 @@ urlpatterns = [
     path("official/generate/", views.official_generate, name="official_generate"),
     path("official/<int:pk>/", views.official_detail, name="official_detail"),
     path("official/<int:pk>/edit/", views.official_edit, name="official_edit"),
+    path("official/<int:pk>/preview/", views.official_preview, name="official_preview"),
     path("official/<int:pk>/issue/", views.official_issue, name="official_issue"),
     path("official/<int:pk>/<str:fmt>/", views.official_download, name="official_download"),
     path("dashboard/", views.dashboard, name="dashboard"),

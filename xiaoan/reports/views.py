@@ -355,15 +355,32 @@ def _official(request: HttpRequest, pk: int) -> OfficialReport:
 def _official_page(
     request: HttpRequest, report: OfficialReport, form: DocumentTextForm | None = None
 ) -> HttpResponse:
+    """A draft opens in the editor beside its preview; an issued document reads as it is."""
     actions = report.allowed_actions(request.user)
+    editing = "edit" in actions
+    narrative = form.data.get("narrative") if form is not None and form.is_bound else None
+    text = report.narrative if narrative is None else narrative
     context = {
         "object": report,
         "actions": actions,
         "form": form or DocumentTextForm(report=report),
-        "blocks": [] if "edit" in actions else official.page_blocks(report),
+        "editor_blocks": official.text_blocks(text) if editing else [],
+        "preview": official.preview(report, narrative) if editing else None,
+        "blocks": [] if editing else official.page_blocks(report),
+        "changed": official.hand_changed_figures(report) if "issue" in actions else [],
         "formats": list(CONTENT_TYPES),
     }
     return render(request, "reports/official_detail.html", context)
+
+
+def _posted_text(request: HttpRequest) -> Any:
+    """The form's data with the narrative put together from the editor's blocks."""
+    data = request.POST.copy()
+    if "block_kind" in data:
+        data["narrative"] = official.narrative_from_blocks(
+            data.getlist("block_kind"), data.getlist("block_text")
+        )
+    return data
 
 
 @require_GET
@@ -377,7 +394,7 @@ def official_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = _official(request, pk)
     report.check_editor(request.user)
-    form = DocumentTextForm(request.POST, report=report)
+    form = DocumentTextForm(_posted_text(request), report=report)
     if form.is_valid():
         try:
             report.edit(
@@ -395,9 +412,30 @@ def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+def official_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The preview of the text being edited (not saved), for the page beside the editor."""
+    report = _official(request, pk)
+    report.check_edit(request.user)
+    narrative = _posted_text(request).get("narrative", "")
+    return render(
+        request,
+        "reports/_official_preview.html",
+        {"object": report, "preview": official.preview(report, narrative)},
+    )
+
+
+@require_POST
+@login_required
 def official_issue(request: HttpRequest, pk: int) -> HttpResponse:
     report = _official(request, pk)
+    report.check_issue(request.user)
     _use_posted_version(request, report)
+    if official.hand_changed_figures(report) and not request.POST.get("figures_checked"):
+        messages.error(
+            request,
+            _("Some figures differ from the computed ones: check them, then confirm to issue."),
+        )
+        return redirect(report)
     report.issue(request.user)
     messages.success(request, _("Document issued."))
     return redirect(report)

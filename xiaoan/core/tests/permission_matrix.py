@@ -284,6 +284,15 @@ VISITOR = Kind(
     marker=lambda obj: str(obj.name),
 )
 SURROUNDINGS = school_kind("surroundings check", _of_school("registers.SurroundingsCheck"))
+PATROL_POINT = school_kind("patrol point", _of_school("registers.PatrolPoint"))
+PATROL_PHOTO = Kind(
+    "patrol photo",
+    lambda code: _first(
+        _models()("registers.Patrol").objects.filter(school__code=code).exclude(photo="")
+    ),
+    school=_school_code,
+    sees=sees_school_owned,
+)
 MONTHLY = school_kind("monthly report", _of_school("reports.MonthlyReport"), sees_monthly)
 OFFICIAL_ISSUED = Kind(
     "issued official report",
@@ -310,6 +319,8 @@ NOTIFICATION = Kind(
     school=lambda obj: str(obj.recipient.membership.school.code),
     sees=sees_own_notification,
 )
+# A group robot of the district (the matrix's demo adds one): the bureau safety section's.
+WEBHOOK = Kind("group robot", _district("notifications.Webhook"), per_school=False)
 
 # The registers: slug → (model, who sees a row).
 REGISTER_MODELS: dict[str, tuple[str, Callable[[Persona, Any], bool]]] = {
@@ -333,7 +344,12 @@ REGISTER_MODELS: dict[str, tuple[str, Callable[[Persona, Any], bool]]] = {
     "surroundings": ("registers.SurroundingsCheck", sees_school_owned),
     "incidents": ("registers.Incident", sees_school_owned),
     "letters": ("registers.ResponsibilityLetter", sees_school_owned),
+    "patrol-points": ("registers.PatrolPoint", sees_school_owned),
+    "patrol-routes": ("registers.PatrolRoute", sees_school_owned),
+    "patrols": ("registers.Patrol", sees_school_owned),
 }
+# Registers served at the API's top level (`/api/v1/patrols/`), not under `registers/`.
+TOP_LEVEL_REGISTERS = ("patrol-points", "patrol-routes", "patrols")
 
 
 def register_row(slug: str, *, page: bool = True) -> Kind:
@@ -489,6 +505,17 @@ PAGES: dict[str, Entry | tuple[Entry, ...]] = {
     "registers:special-counts": view(DISTRICT_READ),
     "registers:papers": view(DISTRICT_READ),
     "registers:surroundings-follow-up": action(SCHOOL_OR_BUREAU_ADMIN, SURROUNDINGS),
+    # A point's QR code opens its page for whoever sees the school; recording is the school's
+    # admin and staff (the POST checks the role first: tested in registers/tests).
+    "registers:patrol-scan": view(DISTRICT_READ, PATROL_POINT),
+    "registers:patrol-sheet": view(SIGNED_IN),
+    "registers:patrol-board": view(SIGNED_IN),
+    "registers:patrol-photo": view(DISTRICT_READ, PATROL_PHOTO),
+    # The installable web app's shell: public files, and today's field work.
+    "field:sw": public(),
+    "field:manifest": public(),
+    "field:offline": public(),
+    "field:today": view(SIGNED_IN),
     "assessments:list": view(DISTRICT_READ),
     "assessments:export": view(DISTRICT_READ),
     "assessments:open": action(BUREAU_ADMIN_ONLY),
@@ -512,12 +539,20 @@ PAGES: dict[str, Entry | tuple[Entry, ...]] = {
     "reports:official_generate": action(BUREAU_ADMIN_ONLY),
     "reports:official_detail": view(BUREAU_READ, OFFICIAL_ISSUED),
     "reports:official_edit": action(BUREAU_ADMIN_ONLY, OFFICIAL_DRAFT),
+    "reports:official_preview": action(BUREAU_ADMIN_ONLY, OFFICIAL_DRAFT),
     "reports:official_issue": action(BUREAU_ADMIN_ONLY, OFFICIAL_DRAFT),
     "reports:official_download": view(BUREAU_READ, OFFICIAL_DOWNLOAD),
     "reports:dashboard": view(DISTRICT_READ),
     "reports:notifications": view(SIGNED_IN),
     "reports:notification_read": action(SIGNED_IN, NOTIFICATION),
     "reports:notifications_read_all": action(SIGNED_IN),
+    "reports:notifications_badge": view(SIGNED_IN),
+    "reports:notification_preferences": form(SIGNED_IN),
+    "reports:webhooks": view(BUREAU_ADMIN_ONLY),
+    "reports:webhook_create": form(BUREAU_ADMIN_ONLY),
+    "reports:webhook_edit": form(BUREAU_ADMIN_ONLY, WEBHOOK),
+    "reports:failed_deliveries": view(BUREAU_ADMIN_ONLY),
+    "reports:delivery_retry": action(BUREAU_ADMIN_ONLY),
     # The API's own pages outside the schema.
     "api:api-root": view(SIGNED_IN),
     "api:schema": public(),
@@ -550,6 +585,9 @@ REGISTERS: dict[str, Rule] = {
     "surroundings": SCHOOL_OR_BUREAU_ADMIN,
     "incidents": SCHOOL_OR_BUREAU_ADMIN,
     "letters": SCHOOL_OR_BUREAU_ADMIN,
+    "patrol-points": SCHOOL_ADMIN_ACTION,
+    "patrol-routes": SCHOOL_ADMIN_ACTION,
+    "patrols": SCHOOL_ACTION,
 }
 PAGES["registers:list"] = tuple(
     view(SIGNED_IN, register_slug(s), rows=register_row(s), variant=s) for s in REGISTERS
@@ -587,6 +625,10 @@ API: dict[str, Entry] = {
     "POST /api/v1/auth/token/": public(),
     "GET /api/v1/schools/": view(DISTRICT_READ),
     "GET /api/v1/changes/": view(BUREAU_STAFF),  # others name one record (tested apart)
+    "GET /api/v1/notifications/": view(SIGNED_IN),  # each reads only their own
+    "GET /api/v1/notifications/{id}/": view(SIGNED_IN, NOTIFICATION),
+    "POST /api/v1/notifications/{id}/read/": action(SIGNED_IN, NOTIFICATION),
+    "POST /api/v1/notifications/read-all/": action(SIGNED_IN),
     "GET /api/v1/schools/{id}/": view(DISTRICT_READ, SCHOOL),
     "GET /api/v1/hazards/": listing(HAZARD),
     "POST /api/v1/hazards/": action(REPORTERS),
@@ -670,7 +712,7 @@ API: dict[str, Entry] = {
 }
 for _slug, _writers in REGISTERS.items():
     _row = register_row(_slug, page=False)
-    _path = f"/api/v1/registers/{_slug}/"
+    _path = f"/api/v1/{_slug}/" if _slug in TOP_LEVEL_REGISTERS else f"/api/v1/registers/{_slug}/"
     API[f"GET {_path}"] = listing(_row)
     API[f"POST {_path}"] = action(_writers)
     API[f"GET {_path}{{id}}/"] = view(SIGNED_IN, _row)

@@ -2,7 +2,7 @@
 cycle), as the architecture notes draw them:
 
     core ← accounts ← (notifications) ← schools ← {hazards, campaigns, inspections, registers}
-         ← {reports, assessments} ← api
+         ← {field, reports, assessments} ← api
 
 The imports are read from the source with `ast` (every `import` and `from … import`, inside
 functions too, relative ones resolved), not by importing, so a lazy import inside a function
@@ -26,6 +26,7 @@ LAYERS: dict[str, int] = {
     "campaigns": 4,
     "inspections": 4,
     "registers": 4,
+    "field": 5,
     "reports": 5,
     "assessments": 5,
     "api": 6,

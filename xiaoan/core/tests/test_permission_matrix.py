@@ -58,11 +58,11 @@ def _tiny_jpeg() -> bytes:
 def complete_demo() -> None:
     """What the demo district lacks for the matrix: an open hazard at S002, a row of S001 and of
     S002 in every register, a photo on a checklist answer and a work-plan document of each, the
-    campaign's notice, a notification for each school's admin."""
+    campaign's notice, a notification for each school's admin, a group robot of S001."""
     from xiaoan.campaigns.models import Campaign, WorkPlan
     from xiaoan.hazards.models import Area, Hazard
     from xiaoan.inspections.models import InspectionAnswer
-    from xiaoan.notifications.models import Notification
+    from xiaoan.notifications.models import Notification, Webhook
     from xiaoan.schools.models import School
 
     schools = {code: School.objects.get(code=code) for code in (matrix.S001, matrix.S002)}
@@ -97,6 +97,14 @@ def complete_demo() -> None:
         answer.photo.save("photo.jpg", ContentFile(_tiny_jpeg()), save=True)
         user = get_user_model().objects.get(username=f"school{code[1:]}")
         Notification.objects.create(recipient=user, kind="overdue", text="—")
+    Webhook.objects.create(
+        bureau=schools[matrix.S001].bureau,
+        school=schools[matrix.S001],
+        name="实验小学安全群",
+        platform="wecom",
+        url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=demo",
+        is_active=False,
+    )
 
 
 def markers() -> matrix.Markers:

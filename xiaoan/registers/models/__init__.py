@@ -5,6 +5,7 @@ from .duty import DutyLogEntry, DutyShift, district_cover, duty_gaps, gaps_in, u
 from .education import Acknowledgement, SafetyActivity, SpecialGroupChild
 from .incidents import Incident
 from .letters import ResponsibilityLetter
+from .patrols import Patrol, PatrolPoint, PatrolRoute, patrol_figures, rounds
 from .security import DefenceFunding, Equipment, PoliceRoom, SecurityStaff
 from .surroundings import SurroundingsCheck
 from .vehicles import Driver, EscortShift, EscortTeam, PreDepartureCheck, Route, Vehicle
@@ -20,6 +21,9 @@ __all__ = [
     "EscortShift",
     "EscortTeam",
     "Incident",
+    "Patrol",
+    "PatrolPoint",
+    "PatrolRoute",
     "PoliceRoom",
     "PreDepartureCheck",
     "ResponsibilityLetter",
@@ -35,5 +39,7 @@ __all__ = [
     "district_cover",
     "duty_gaps",
     "gaps_in",
+    "patrol_figures",
+    "rounds",
     "uncovered_hours",
 ]

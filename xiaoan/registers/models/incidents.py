@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.accounts.choices import Role
+from xiaoan.notifications.choices import NotificationKind
+from xiaoan.notifications.recipients import About, announce
 
 from ..choices import IncidentKind, Severity
 from ..querysets import RegisterQuerySet
@@ -55,6 +60,30 @@ class Incident(SchoolRecord):
 
     def __str__(self) -> str:
         return f"{self.school} {self.get_kind_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A new incident is reported to the bureau at once (in the same transaction)."""
+        adding = self._state.adding
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if adding:
+                self._announce()
+
+    def _announce(self) -> None:
+        params = {
+            "school": self.school.name,
+            "severity": self.severity,
+            "time": timezone.localtime(self.occurred_at).strftime("%Y-%m-%d %H:%M"),
+            "description": self.description[:80],
+        }
+        announce(
+            NotificationKind.INCIDENT_REPORTED,
+            About(bureau_id=self.school.bureau_id, school_ids=(self.school_id,)),
+            actor=self.recorded_by,
+            params=params,
+            link=reverse("registers:detail", args=["incidents", self.pk]),
+            code=self.school.code,
+        )
 
     @property
     def report_limit(self) -> datetime.timedelta:

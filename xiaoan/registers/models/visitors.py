@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,8 @@ from xiaoan.accounts.access import has_role, is_superuser, membership_of, role_o
 from xiaoan.accounts.choices import Role
 from xiaoan.core.changelog import guarded_update
 from xiaoan.core.errors import Invalid, NotAllowed, Refused
+from xiaoan.notifications.choices import NotificationKind
+from xiaoan.notifications.recipients import About, announce
 
 from .. import identity
 from ..choices import IdType
@@ -152,23 +155,46 @@ class Visitor(SchoolRecord):
             raise Invalid(gettext("Give the reason for refusing entry."))
         number = identity.normalise(id_number)
         digest = identity.digest(number)
-        return cls.objects.create(
-            school=school,
-            recorded_by=user,
-            name=name.strip(),
-            id_type=id_type,
-            id_masked=identity.mask(number),
-            id_encrypted=identity.encrypt(number),
-            id_digest=digest,
-            organisation=organisation,
-            purpose=purpose,
-            host=host,
-            phone=phone,
-            vehicle_plate=vehicle_plate.upper(),
-            entered_at=entered_at or timezone.now(),
-            refused=refused,
-            refusal_reason=refusal_reason.strip() if refused else "",
-            watch_hit=watch_list_match(school, name, digest),
+        with transaction.atomic():
+            visitor = cls.objects.create(
+                school=school,
+                recorded_by=user,
+                name=name.strip(),
+                id_type=id_type,
+                id_masked=identity.mask(number),
+                id_encrypted=identity.encrypt(number),
+                id_digest=digest,
+                organisation=organisation,
+                purpose=purpose,
+                host=host,
+                phone=phone,
+                vehicle_plate=vehicle_plate.upper(),
+                entered_at=entered_at or timezone.now(),
+                refused=refused,
+                refusal_reason=refusal_reason.strip() if refused else "",
+                watch_hit=watch_list_match(school, name, digest),
+            )
+            if visitor.watch_hit is not None:
+                visitor._announce_watch_hit(user)
+        return visitor
+
+    def _announce_watch_hit(self, user: Any) -> None:
+        """Urgent, to the school's safety administrators and the bureau safety section."""
+        hit = self.watch_hit
+        assert hit is not None
+        params = {
+            "name": self.name,
+            "school": self.school.name,
+            "reason": hit.reason,
+            "time": timezone.localtime(self.entered_at).strftime("%Y-%m-%d %H:%M"),
+        }
+        announce(
+            NotificationKind.WATCH_LIST_VISITOR,
+            About(bureau_id=self.school.bureau_id, school_ids=(self.school_id,)),
+            actor=user,
+            params=params,
+            link=reverse("registers:detail", args=["visitors", self.pk]),
+            code=self.name,
         )
 
     def action_checks(self) -> dict[str, Callable[[Any], object]]:

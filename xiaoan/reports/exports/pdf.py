@@ -13,7 +13,10 @@ import logging
 from django.template.loader import render_to_string
 from PIL import Image as PILImage
 
-from ..document import Document, Heading, Image, Paragraph, Table
+from ..document import Document, Heading, Image, Paragraph, Table, title_lines
+from .layout import CHAR_PT, CHARS_PER_LINE, LINE_PT, column_widths_pt, signature_starts
+
+TABLE_PT = 12
 
 
 def document_html(document: Document) -> str:
@@ -24,12 +27,16 @@ def document_html(document: Document) -> str:
         elif isinstance(block, Paragraph):
             blocks.append({"kind": "paragraph", "text": block.text})
         elif isinstance(block, Table):
+            rows = [[block.shown(i, v) for i, v in enumerate(row)] for row in block.rows]
+            widths = column_widths_pt(block.headers, rows, block.formats, TABLE_PT)
             blocks.append(
                 {
                     "kind": "table",
                     "caption": block.caption,
                     "headers": block.headers,
-                    "rows": block.rows,
+                    "rows": rows,
+                    "widths": [round(w, 1) for w in widths],
+                    "note": block.note,
                 }
             )
         elif isinstance(block, Image):
@@ -49,9 +56,21 @@ def document_html(document: Document) -> str:
     # The last paragraph goes with the issuer and the date, which never stand alone on a page.
     closing = blocks.pop() if blocks and blocks[-1]["kind"] == "paragraph" else None
     blocks = _keep_headings_with_text(blocks)
-    return render_to_string(
-        "reports/document_pdf.html", {"document": document, "blocks": blocks, "closing": closing}
-    )
+    issuer_at, date_at = signature_starts(document.issuer, document.date_text)
+    context = {
+        "document": document,
+        "title_lines": title_lines(document.title, per_line=int(CHARS_PER_LINE * 16 / 22)),
+        "blocks": blocks,
+        "closing": closing,
+        "char_pt": round(CHAR_PT, 3),
+        "indent_pt": round(2 * CHAR_PT, 2),
+        # a hair under the pitch, so the 28th character is not pushed over by rounding
+        "letter_spacing": round(CHAR_PT - 16 - 0.015, 3),
+        "line_pt": round(LINE_PT, 2),
+        "issuer_pt": round(issuer_at * CHAR_PT, 1),
+        "date_pt": round(date_at * CHAR_PT, 1),
+    }
+    return render_to_string("reports/document_pdf.html", context)
 
 
 def _keep_headings_with_text(blocks: list[dict]) -> list[dict]:

@@ -22,8 +22,9 @@ from xiaoan.reports.official import build_document, generate
 pytestmark = pytest.mark.django_db
 
 SEED_OPENING = (
-    "全区37所中小学、42家幼托机构共发现安全隐患103项,其中学生接送车安全项目8项、校舍安全29项、"
-    "消防安全29项、食品卫生安全14项、实验室及危险化学品安全12项、校园安保及周边环境11项。"
+    "全区37所中小学（其中民工子弟学校3所）、42家幼托机构共发现安全隐患103项，"
+    "其中学生接送车安全项目8项，校舍安全29项，消防安全29项，食品卫生安全14项，"
+    "实验室及危险化学品安全12项，校园安保及周边环境11项。"
 )
 
 
@@ -56,10 +57,9 @@ def test_chinese_heading_numbers():
     ]
 
 
-def test_campaign_summary_opens_with_the_seeds_figures(demo):
+def test_campaign_summary_states_the_hazard_tally_in_the_seeds_words(demo):
     report = generate(OfficialKind.CAMPAIGN_SUMMARY, demo.bureau, campaign=demo)
-    first = report.narrative.splitlines()[1]
-    assert first.startswith("专项行动开展以来," + SEED_OPENING)
+    assert SEED_OPENING in report.narrative
     assert report.title == "2014年清溪区教育系统学校安全专项行动情况总结材料"
     assert report.figures["total"]["found"] == 103
     docx = open_docx(io.BytesIO(render(build_document(report), "docx")))
@@ -84,31 +84,34 @@ def test_quarterly_docx_has_the_official_layout_and_the_counted_tables(quarterly
     assert body.font.size == Pt(16)
     assert body.element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
     texts = [p.text for p in docx.paragraphs]
-    assert texts[0] == "清溪区教育局关于2014年第三季度学校安全隐患排查整改情况的报告"
-    assert "一、基本情况" in texts and "(一)健全制度,落实责任" in texts
-    assert texts[-2:] == ["清溪区教育局", "2014年10月8日"]
+    assert texts[0] == "清溪区教育局关于2014年\n第三季度学校安全工作情况的报告"
+    assert texts[1] == "区人民政府："
+    assert "一、隐患排查整改情况" in texts and "二、主要工作" not in texts[:3]
+    assert texts[-4:] == ["特此报告。", "", "清溪区教育局", "2014年10月8日"]
     for paragraph in docx.paragraphs:
         for run in (r for r in paragraph.runs if r.text):  # the chart's run holds no text
             assert run.element.rPr.rFonts.get(qn("w:eastAsia")), run.text
     areas = docx.tables[0]
     assert [c.text for c in areas.rows[0].cells] == [
         "类别",
-        "发现",
-        "其中重大",
-        "已整改",
-        "整改中",
-        "逾期",
+        "上季度结转",
+        "本季度新发现",
+        "应整改",
+        "已整改销号",
+        "未整改",
+        "其中逾期",
+        "挂牌督办",
         "整改率",
     ]
     assert areas.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     rows = {r.cells[0].text: [c.text for c in r.cells[1:]] for r in areas.rows[1:]}
     # Q3 on 30 Sep: fire 2 (1 closed, 1 overdue), food 1 major, building 1 (found in August,
     # closed 3 Sep), school B's vehicle 1; October's lab hazard is not in the quarter.
-    assert rows["消防安全"] == ["2", "0", "1", "1", "1", "50.0%"]
-    assert rows["食品卫生安全"] == ["1", "1", "0", "1", "0", "0.0%"]
-    assert rows["校舍安全"] == ["1", "0", "1", "0", "0", "100.0%"]
-    assert rows["实验室及危险化学品安全"] == ["0", "0", "0", "0", "0", "100.0%"]
-    assert rows["合计"] == ["5", "1", "2", "3", "1", "40.0%"]
+    assert rows["消防安全"] == ["0", "2", "2", "1", "1", "1", "0", "50.0%"]
+    assert rows["食品卫生安全"] == ["0", "1", "1", "0", "1", "0", "0", "0.0%"]
+    assert rows["校舍安全"] == ["0", "1", "1", "1", "0", "0", "0", "100.0%"]
+    assert rows["实验室及危险化学品安全"] == ["0", "0", "0", "0", "0", "0", "0", "100.0%"]
+    assert rows["合计"] == ["0", "5", "5", "2", "3", "1", "0", "40.0%"]
     footer = docx.sections[0].footer.paragraphs[0]
     assert footer.text.startswith("— ") and footer.text.endswith(" —")
     assert "PAGE" in footer._p.xml
@@ -117,7 +120,7 @@ def test_quarterly_docx_has_the_official_layout_and_the_counted_tables(quarterly
         "月份",
         "新发现",
         "整改销号",
-        "月末整改中",
+        "月末未整改",
         "月末逾期",
     ]
     # July nothing; August the building hazard (open, its deadline 1 Sep not yet passed);
@@ -139,7 +142,7 @@ def test_quarterly_docx_has_the_official_layout_and_the_counted_tables(quarterly
         if outline is not None:
             levels[paragraph.text] = outline.get(qn("w:val"))
             assert paragraph.paragraph_format.keep_with_next
-    assert levels["一、基本情况"] == "0" and levels["(一)健全制度,落实责任"] == "1"
+    assert levels["一、隐患排查整改情况"] == "0" and levels["二、主要工作"] == "0"
     assert docx.paragraphs[-3].paragraph_format.keep_with_next  # the blank before the issuer
 
 
@@ -148,8 +151,8 @@ def test_quarterly_pdf_text_carries_the_figures(quarterly):
     text = "".join(page.extract_text() for page in reader.pages)
     flat = text.replace("\n", "").replace(" ", "")
     assert "2014年第三季度" in flat
-    assert "全区2所中小学、1家幼托机构共发现安全隐患5项" in flat
-    assert "整改率40.0%" in flat
+    assert "全区2所中小学、1家幼托机构新排查发现安全隐患5项" in flat
+    assert "整改率40%" in flat and "区人民政府：" in flat and "特此报告。" in flat
     assert "—1—" in flat
     assert "图2各月隐患排查整改情况" in flat
     box = reader.pages[0].mediabox
@@ -160,8 +163,9 @@ def test_quarterly_xlsx_has_a_sheet_per_table(quarterly):
     wb = load_workbook(io.BytesIO(render(build_document(quarterly), "xlsx")))
     assert wb.sheetnames[0] == "正文"
     areas = wb.worksheets[1]
-    assert [c.value for c in areas[2]][:3] == ["类别", "发现", "其中重大"]
-    assert [c.value for c in areas[areas.max_row]][:2] == ["合计", 5]
+    assert [c.value for c in areas[2]][:3] == ["类别", "上季度结转", "本季度新发现"]
+    assert [c.value for c in areas[areas.max_row - 1]][:3] == ["合计", 0, 5]
+    assert areas.cell(areas.max_row, 1).value.startswith("注：整改率＝")
 
 
 def test_edited_narrative_is_what_the_document_says(quarterly, bureau_admin):
@@ -193,7 +197,8 @@ def test_report_command_writes_each_format(quarterly, tmp_path):
             stdout=io.StringIO(),
         )
         assert out.stat().st_size > 1000
-    assert open_docx(str(tmp_path / "q3.docx")).paragraphs[0].text == quarterly.title
+    title = open_docx(str(tmp_path / "q3.docx")).paragraphs[0].text
+    assert title.replace("\n", "") == quarterly.title
 
 
 def test_demo_reports_are_complete_and_idempotent(demo):
@@ -218,47 +223,45 @@ def test_demo_reports_are_complete_and_idempotent(demo):
     assert [(r.year, r.quarter) for r in issued] == [(2014, 3), (2014, 4)]
     summary = OfficialReport.objects.get(kind="campaign_summary")
     assert SEED_OPENING in summary.narrative
-    assert "辅警118人" in summary.narrative and "物防技防投入350万元" in summary.narrative
+    assert "全区现有辅警118名" in summary.narrative
+    assert "落实物防技防经费350万元" in summary.narrative
 
 
 def test_pdf_keeps_each_heading_with_the_paragraph_after_it(quarterly):
     from xiaoan.reports.exports.pdf import document_html
 
     html = document_html(build_document(quarterly))
-    assert '<div class="keep"><p class="h h1">二、主要做法</p><p class="h h2">(一)' in html
+    assert '<div class="keep"><p class="h h1">二、主要工作</p><p>本季度' in html
     # the last paragraph stands with the issuer and the date
     closing = html.split('<div class="closing">')[1]
     assert closing.index("三是") < closing.index("清溪区教育局") < closing.index("2014年10月8日")
 
 
 def test_problem_paragraph_names_overdue_hazards_only_when_there_are_some():
-    from xiaoan.reports.official import _problem_line
+    from xiaoan.reports.marks import plain
+    from xiaoan.reports.narrative import _quarter_problems
 
     areas = [{"name": "消防安全", "open": 2}, {"name": "校舍安全", "open": 1}]
-    late = _problem_line({"total": {"open": 3, "overdue": 1}, "areas": areas})
-    in_time = _problem_line({"total": {"open": 3, "overdue": 0}, "areas": areas})
+    late = plain(_quarter_problems({"total": {"open": 3, "overdue": 1}, "areas": areas})[0])
+    in_time = plain(_quarter_problems({"total": {"open": 3, "overdue": 0}, "areas": areas})[0])
     assert "其中1项已超过整改期限" in late
     assert "超过整改期限" not in in_time and "均在整改期限内" in in_time
-    assert in_time.startswith("仍有3项隐患尚在整改,主要集中在消防安全、校舍安全方面")
+    assert in_time.startswith("仍有3项隐患尚未整改销号，主要集中在消防安全、校舍安全方面")
 
 
-def test_incidents_are_stated_apart_from_the_measures_taken():
-    from xiaoan.reports.official import _incident_lines, _practice_lines
+def test_incidents_are_a_sentence_of_their_own_with_none_for_zero():
+    from xiaoan.reports.marks import plain
+    from xiaoan.reports.narrative import incidents_sentence
 
-    measures = [
-        {"key": "auxiliary_police", "label": "辅警", "value": 118, "unit": "人"},
-        {"key": "incidents", "label": "安全事故", "value": 2, "unit": "起"},
-        {"key": "major_liability_incidents", "label": "重大责任事故", "value": 0, "unit": "起"},
-    ]
-    figures = {"key_measures": measures}
-    practice = "".join(_practice_lines(figures))
-    assert "辅警118人" in practice and "安全事故" not in practice
-    assert _incident_lines(figures) == ["期间全区发生安全事故2起,未发生重大责任事故。"]
-    measures[1]["value"] = 0
-    assert _incident_lines(figures) == ["期间全区未发生安全事故。"]
-    measures[1:] = [{**measures[1], "value": 1}, {**measures[2], "value": 1}]
-    assert _incident_lines(figures) == ["期间全区发生安全事故1起,其中重大责任事故1起。"]
-    assert _incident_lines({}) == []
+    assert (
+        plain(incidents_sentence(2, 0, "本季度"))
+        == "本季度全区发生安全事故2起，无重大安全责任事故。"
+    )
+    assert plain(incidents_sentence(0, 0, "本季度")) == "本季度全区无安全事故发生。"
+    assert (
+        plain(incidents_sentence(1, 1, "本季度"))
+        == "本季度全区发生安全事故1起，其中重大责任事故1起。"
+    )
 
 
 def test_report_command_draws_a_progress_bar_on_stderr(quarterly, tmp_path, capsys):

@@ -1,0 +1,42 @@
+"""Today's work for the user: the drafts they may fill in, their school's patrol points."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from xiaoan.accounts.access import has_role, membership_of
+from xiaoan.core.dates import local_today
+from xiaoan.hazards.models import Hazard
+from xiaoan.inspections.choices import InspectionStatus
+from xiaoan.inspections.models import Inspection
+from xiaoan.registers.models import PatrolPoint
+
+# Drafts begun this long ago are still offered: an inspection may run over a few days.
+RECENT_DAYS = 14
+SHOWN = 30
+
+
+def open_inspections(user: Any) -> list[Inspection]:
+    """Drafts dated in the last two weeks (or later) that this user may fill in."""
+    since = local_today() - datetime.timedelta(days=RECENT_DAYS)
+    drafts = (
+        Inspection.objects.for_user(user)
+        .filter(status=InspectionStatus.DRAFT, date__gte=since)
+        .select_related("school")
+        .order_by("-date", "-id")[: SHOWN * 3]
+    )
+    return [d for d in drafts if "answer" in d.allowed_actions(user)][:SHOWN]
+
+
+def patrol_points(user: Any) -> list[Any]:
+    """The active patrol points of the user's own school (school users only)."""
+    membership = membership_of(user)
+    if membership is None or membership.school_id is None:
+        return []
+    points = PatrolPoint.objects.for_user(user).filter(school=membership.school_id, is_active=True)
+    return list(points.order_by("order", "name"))
+
+
+def may_report_hazards(user: Any) -> bool:
+    return has_role(user, *Hazard.REPORTER_ROLES)
