@@ -34,6 +34,7 @@ from xiaoan.core.idempotency import idempotent
 from xiaoan.schools.models import School
 
 from . import figures, forms, reminders, visibility
+from .imports import IMPORTERS, RegisterImporter
 from .models import (
     DutyShift,
     Patrol,
