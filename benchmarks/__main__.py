@@ -1,6 +1,6 @@
 """Run every benchmark module of this package on a scratch SQLite database.
 
-The scratch database lives in a temporary directory (unless DATABASE_URL is set), so a
+`python -m benchmarks [MODULE …]` runs the modules named (default: all). The scratch database lives in a temporary directory (unless DATABASE_URL is set), so a
 benchmark never touches the demo database.
 """
 
@@ -27,7 +27,9 @@ def main() -> int:
     names = [
         m.name for m in pkgutil.iter_modules(benchmarks.__path__) if not m.name.startswith("_")
     ]
-    for name in sorted(names):
+    # `python -m benchmarks ledger_import pages` runs only the modules named.
+    wanted = sys.argv[1:] or names
+    for name in sorted(n for n in names if n in wanted):
         module = importlib.import_module(f"benchmarks.{name}")
         print(f"== {name}")
         module.run()

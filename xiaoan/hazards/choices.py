@@ -57,6 +57,7 @@ class EventKind(models.TextChoices):
     SUPERVISION_LIFTED = "supervision_lifted", _("Supervision lifted")
     EDITED = "edited", _("Details edited")
     PHOTO_ADDED = "photo_added", _("Photo added")
+    IMPORTED = "imported", _("Imported from Excel")
 
 
 class PhotoKind(models.TextChoices):

@@ -125,6 +125,19 @@ class HazardCounter(TimeStampedModel):
         return f"YH-{year}-{counter.last:04d}"
 
     @classmethod
+    def reserve(cls, bureau_id: int, year: int, count: int, floor: int = 0) -> range:
+        """Take `count` consecutive numbers at once (an import), after every code in use and
+        after `floor` (the highest number the import keeps); call inside its transaction."""
+        cls.objects.get_or_create(
+            bureau_id=bureau_id, year=year, defaults={"last": _highest_number(bureau_id, year)}
+        )
+        counter = cls.objects.select_for_update().get(bureau_id=bureau_id, year=year)
+        first = max(counter.last, floor, _highest_number(bureau_id, year)) + 1
+        counter.last = first + count - 1
+        counter.save(update_fields=["last", "updated_at"])
+        return range(first, first + count)
+
+    @classmethod
     def catch_up(cls, bureau_id: int, year: int) -> None:
         """Move the counter past every code in use (after a code was found taken)."""
         highest = _highest_number(bureau_id, year)
@@ -899,12 +912,15 @@ class HazardEvent(WorkflowEvent):
         return f"{self.hazard_id} · {self.get_kind_display()}"
 
     def changes(self) -> list[tuple[str, Any, Any]]:
-        """What an edit changed, as the reader reads it: (field label, before, after), the
+        """What an edit (or an import's update) changed, as the reader reads it: (field label, before, after), the
         area by its name and the level by its label (the event stores codes and ids)."""
-        if self.kind != EventKind.EDITED:
+        if self.kind not in (EventKind.EDITED, EventKind.IMPORTED):
             return []
+        shown = set(Hazard.EDITABLE_FIELDS)
+        if self.kind == EventKind.IMPORTED:  # an import also writes the rectification's details
+            shown = {f.name for f in Hazard._meta.concrete_fields}
         before, after = self.data.get("before", {}), self.data.get("after", {})
-        fields = [Hazard._meta.get_field(name) for name in after if name in Hazard.EDITABLE_FIELDS]
+        fields = [Hazard._meta.get_field(name) for name in after if name in shown]
         return [
             (
                 str(getattr(field, "verbose_name", field.name)),

@@ -20,13 +20,14 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views import generic
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xiaoan.accounts.access import has_role
 from xiaoan.accounts.choices import Role
+from xiaoan.core import imports
 from xiaoan.core.errors import DomainError, Invalid, NotAllowed, Refused
 from xiaoan.core.excel import workbook_response
 from xiaoan.schools.models import School
@@ -35,6 +36,7 @@ from . import forms
 from .choices import ExtensionStatus, HazardStatus, PhotoKind
 from .exports import ledger_workbook
 from .filters import HazardFilter
+from .imports import LedgerImporter
 from .models import Area, ExtensionRequest, Hazard, HazardPhoto
 from .querysets import HazardQuerySet
 
@@ -76,6 +78,7 @@ class HazardListView(LoginRequiredMixin, generic.ListView):
         context["filter"] = self.filterset
         context["query"] = _query_without_page(self.request)
         context["can_report"] = has_role(self.request.user, *REPORTER_ROLES)
+        context["can_import"] = has_role(self.request.user, *LedgerImporter.roles)
         return context
 
 
@@ -489,3 +492,36 @@ class AreaUpdateView(LoginRequiredMixin, generic.UpdateView):
             return self.form_invalid(form)
         messages.success(self.request, _("Changes saved."))
         return redirect(self.success_url)
+
+
+# ---- importing the ledger ------------------------------------------------------------------
+
+
+def _ledger_import_pages() -> imports.Pages:
+    return imports.Pages(
+        upload=reverse("hazards:import"),
+        preview=reverse("hazards:import_preview"),
+        template=reverse("hazards:import_template"),
+        done=reverse("hazards:list"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def ledger_import(request: HttpRequest) -> HttpResponse:
+    """Upload the bureau's existing ledger: checked whole, then previewed."""
+    return imports.upload_page(request, LedgerImporter, _ledger_import_pages())
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def ledger_import_preview(request: HttpRequest) -> HttpResponse:
+    """What the uploaded ledger will create and update; confirm saves it."""
+    return imports.preview_page(request, LedgerImporter, _ledger_import_pages())
+
+
+@require_GET
+@login_required
+def ledger_import_template(request: HttpRequest) -> HttpResponse:
+    LedgerImporter(request.user)
+    return imports.template_response(LedgerImporter)

@@ -23,6 +23,13 @@ urlpatterns = [
     path("<slug:slug>/", views.register_list, name="list"),
     path("<slug:slug>/export/", views.register_export, name="export"),
     path("<slug:slug>/new/", views.register_form, name="create"),
+    path("<slug:slug>/import/", views.register_import, name="import"),
+    path("<slug:slug>/import/preview/", views.register_import_preview, name="import-preview"),
+    path(
+        "<slug:slug>/import/template.xlsx",
+        views.register_import_template,
+        name="import-template",
+    ),
     path("<slug:slug>/<int:pk>/", views.register_detail, name="detail"),
     path("<slug:slug>/<int:pk>/edit/", views.register_form, name="edit"),
 ]

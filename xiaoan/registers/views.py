@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from xiaoan.accounts.access import has_role, membership_of, role_of
 from xiaoan.accounts.choices import Role
+from xiaoan.core import imports
 from xiaoan.core.dates import local_today
 from xiaoan.core.errors import DomainError
 from xiaoan.core.excel import build_workbook, workbook_response
@@ -33,6 +34,7 @@ from xiaoan.core.idempotency import idempotent
 from xiaoan.schools.models import School
 
 from . import figures, forms, reminders, visibility
+from .imports import IMPORTERS, RegisterImporter
 from .models import (
     DutyShift,
     Patrol,
@@ -120,6 +122,7 @@ def register_list(request: HttpRequest, slug: str) -> HttpResponse:
             "is_paginated": page.has_other_pages(),
             "query": _query_without_page(request),
             "can_write": has_role(request.user, *register.writers),
+            "can_import": slug in IMPORTERS and has_role(request.user, *IMPORTERS[slug].roles),
             "has_actions": any(actions for _row, _cells, actions in table),
         },
     )
@@ -412,3 +415,43 @@ def patrol_photo(request: HttpRequest, pk: int) -> FileResponse:
     if not patrol.photo:
         raise Http404
     return FileResponse(patrol.photo.open("rb"), content_type="image/jpeg")
+
+
+# ---- importing from Excel ------------------------------------------------------------------
+
+
+def _importer(slug: str) -> type[RegisterImporter]:
+    if slug not in IMPORTERS:
+        raise Http404
+    return IMPORTERS[slug]
+
+
+def _import_pages(slug: str) -> imports.Pages:
+    return imports.Pages(
+        upload=reverse("registers:import", args=[slug]),
+        preview=reverse("registers:import-preview", args=[slug]),
+        template=reverse("registers:import-template", args=[slug]),
+        done=reverse("registers:list", args=[slug]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def register_import(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload a register kept in Excel: checked whole, then previewed."""
+    return imports.upload_page(request, _importer(slug), _import_pages(slug))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def register_import_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """What the uploaded file will create and update; confirm saves it."""
+    return imports.preview_page(request, _importer(slug), _import_pages(slug))
+
+
+@require_GET
+@login_required
+def register_import_template(request: HttpRequest, slug: str) -> HttpResponse:
+    importer = _importer(slug)
+    importer(request.user)
+    return imports.template_response(importer)

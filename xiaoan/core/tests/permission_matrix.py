@@ -484,6 +484,10 @@ PAGES: dict[str, Entry | tuple[Entry, ...]] = {
     "hazards:report": form(REPORTERS),
     "hazards:export": listing(HAZARD),
     "hazards:board": listing(HAZARD),
+    # The ledger import: upload, preview (with nothing uploaded: back to the upload, 302), template.
+    "hazards:import": form(BUREAU_ADMIN_ONLY),
+    "hazards:import_preview": redirect(BUREAU_ADMIN_ONLY),
+    "hazards:import_template": view(BUREAU_ADMIN_ONLY),
     "hazards:areas": view(DISTRICT_READ),
     "hazards:area_edit": form(BUREAU_ADMIN_ONLY, AREA),
     "hazards:school": view(DISTRICT_READ, SCHOOL_BY_SCHOOL_PK, rows=HAZARD),
@@ -640,6 +644,24 @@ PAGES["registers:create"] = tuple(
 )
 PAGES["registers:edit"] = tuple(form(w, register_row(s), s) for s, w in REGISTERS.items())
 PAGES["registers:detail"] = tuple(view(SIGNED_IN, register_row(s), variant=s) for s in REGISTERS)
+
+# The registers imported from Excel: a school's admin for its own school or the bureau's; the
+# children's register by the bureau only (docs/visibility.md).
+IMPORTS: dict[str, Rule] = {
+    "vehicles": SCHOOL_OR_BUREAU_ADMIN,
+    "drivers": SCHOOL_OR_BUREAU_ADMIN,
+    "security-staff": SCHOOL_OR_BUREAU_ADMIN,
+    "police-rooms": SCHOOL_OR_BUREAU_ADMIN,
+    "letters": SCHOOL_OR_BUREAU_ADMIN,
+    "special-groups": BUREAU_ADMIN_ONLY,
+}
+PAGES["registers:import"] = tuple(form(r, register_slug(s), s) for s, r in IMPORTS.items())
+PAGES["registers:import-preview"] = tuple(
+    redirect(r, register_slug(s), s) for s, r in IMPORTS.items()
+)
+PAGES["registers:import-template"] = tuple(
+    view(r, register_slug(s), variant=s) for s, r in IMPORTS.items()
+)
 
 
 # API operation ("METHOD /path") → entry. GET reads; any other method is a step or a write.
