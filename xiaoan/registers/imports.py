@@ -378,7 +378,7 @@ class SecurityStaffImporter(RegisterImporter):
             {"保安": StaffKind.GUARD, "专职保安": StaffKind.FULL_TIME},
             required=True,
             aliases=("Kind",),
-            note=gettext_lazy("保安员, 辅警 or 专职保卫干部."),
+            note=gettext_lazy("保安员、辅警 or 专职保卫干部."),
             example="保安员",
         ),
         text_column(
@@ -570,8 +570,8 @@ class SpecialGroupImporter(RegisterImporter):
             50,
             required=True,
             aliases=("Class",),
-            note=gettext_lazy("Required, e.g. 三(2)班."),
-            example="三(2)班",
+            note=gettext_lazy("Required, e.g. 三（2）班."),
+            example="三（2）班",
         ),
         choice_column(
             "kind",

@@ -10,6 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from xiaoan.campaigns.models import Campaign
+from xiaoan.core.dates import replaying
 from xiaoan.hazards.choices import HazardLevel, HazardSource
 from xiaoan.hazards.models import Area, Hazard
 from xiaoan.hazards.tests.conftest import after_photo
@@ -20,6 +21,7 @@ from xiaoan.todo import LIMIT, todo_for
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2014, 10, 10)
+ASSIGNED_ON = datetime.date(2014, 10, 1)
 
 
 @pytest.fixture(autouse=True)
@@ -49,11 +51,13 @@ def test_the_bureau_sees_what_to_assign_verify_and_review(
 ):
     waiting = report(school_a, alice)
     done = report(school_b, bob)
-    done.assign(bureau_admin, opinion="清理", deadline=datetime.date(2014, 10, 5))
+    with replaying(ASSIGNED_ON):  # the deadline was ahead then
+        done.assign(bureau_admin, opinion="清理", deadline=datetime.date(2014, 10, 5))
     done.start(bob)
     done.submit(bob, measures="已清理", photos=[after_photo()])
     overdue = report(school_a, alice)
-    overdue.assign(bureau_admin, opinion="清理", deadline=datetime.date(2014, 10, 8))
+    with replaying(ASSIGNED_ON):  # the deadline was ahead then
+        overdue.assign(bureau_admin, opinion="清理", deadline=datetime.date(2014, 10, 8))
     monthly = MonthlyReport.start(alice, 2014, 9)
     monthly.submit(alice)
     todo = groups(bureau_admin)
@@ -78,9 +82,11 @@ def test_the_school_sees_its_hazards_with_days_left_and_what_was_returned(
     bureau_admin, alice, school_a
 ):
     soon = report(school_a, alice)
-    soon.assign(bureau_admin, opinion="清理", deadline=datetime.date(2014, 10, 13))
+    with replaying(ASSIGNED_ON):  # the deadline was ahead then
+        soon.assign(bureau_admin, opinion="清理", deadline=datetime.date(2014, 10, 13))
     late = report(school_a, alice)
-    late.assign(bureau_admin, opinion="清理", deadline=datetime.date(2014, 10, 7))
+    with replaying(ASSIGNED_ON):  # the deadline was ahead then
+        late.assign(bureau_admin, opinion="清理", deadline=datetime.date(2014, 10, 7))
     monthly = MonthlyReport.start(alice, 2014, 9)
     monthly.submit(alice)
     monthly.return_for_changes(bureau_admin, "请补充整改措施")
@@ -114,7 +120,8 @@ def test_the_inspector_sees_what_its_department_found_awaiting_verification(
     bureau_admin, fire, alice, school_a
 ):
     found = report(school_a, fire)
-    found.assign(fire, opinion="清理", deadline=datetime.date(2014, 10, 20))
+    with replaying(ASSIGNED_ON):  # the deadline was ahead then
+        found.assign(fire, opinion="清理", deadline=datetime.date(2014, 10, 20))
     found.start(alice)
     found.submit(alice, measures="已清理", photos=[after_photo()])
     report(school_a, alice)  # the bureau's to assign, not the fire brigade's
@@ -176,7 +183,8 @@ def test_the_home_page_asks_the_same_number_of_queries_with_more_data(
     def more() -> None:
         for _ in range(LIMIT + 2):
             h = report(school_a, alice, level=HazardLevel.MAJOR)
-            h.assign(bureau_admin, opinion="清理", deadline=datetime.date(2014, 10, 1))
+            with replaying(ASSIGNED_ON):  # the deadline was ahead then
+                h.assign(bureau_admin, opinion="清理", deadline=datetime.date(2014, 10, 1))
 
     more()
     before = queries()

@@ -19,7 +19,7 @@ from xiaoan.hazards.choices import EventKind, HazardStatus
 from xiaoan.hazards.imports import LedgerImporter
 from xiaoan.hazards.models import Area, Hazard, HazardCounter
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.real_clock]
 
 
 @pytest.fixture(autouse=True)

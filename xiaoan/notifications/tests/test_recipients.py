@@ -27,7 +27,7 @@ from xiaoan.registers.models import Incident, Visitor, WatchListEntry
 from xiaoan.reports import official
 from xiaoan.reports.models import MonthlyReport
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("replay_2014")]
 
 K = NotificationKind
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "notifications.md"
