@@ -43,9 +43,13 @@ class UserSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     full_name = serializers.CharField(source="user.first_name", read_only=True)
     role_display = serializers.CharField(source="get_role_display", read_only=True)
-    school_code = serializers.CharField(source="school.code", read_only=True, default=None)
+    school_code = serializers.CharField(
+        source="school.code", read_only=True, default=None, allow_null=True
+    )
     organisation = serializers.CharField(source="organisation_name", read_only=True)
-    last_login = serializers.DateTimeField(source="user.last_login", read_only=True)
+    last_login = serializers.DateTimeField(
+        source="user.last_login", read_only=True, allow_null=True
+    )
     date_joined = serializers.DateTimeField(source="user.date_joined", read_only=True)
     allowed_actions = AllowedActionsField(
         help_text="The steps the caller may take now: edit, deactivate, activate, reset_password."

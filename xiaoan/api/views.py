@@ -52,7 +52,29 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, DomainAPIError):
         response.data = {"detail": exc.error.message, "code": exc.error.code}
+    elif response is not None and isinstance(exc, exceptions.ValidationError):
+        response.data = _flat_field_errors(response.data)
     return response
+
+
+def _flat_field_errors(data: Any) -> Any:
+    """Each field's messages as one list of sentences, as the schema documents them: the
+    messages of a list field's items (`{"photos": {"0": [...]}}`) join their field's list."""
+    if not isinstance(data, dict):
+        return data
+    return {name: _sentences(value) for name, value in data.items()}
+
+
+def _sentences(value: Any) -> Any:
+    if isinstance(value, dict):
+        return [sentence for item in value.values() for sentence in _sentences(item)]
+    if isinstance(value, list):
+        return [
+            s
+            for item in value
+            for s in (_sentences(item) if isinstance(item, list | dict) else [item])
+        ]
+    return [value]
 
 
 class TokenRequestSerializer(serializers.Serializer):

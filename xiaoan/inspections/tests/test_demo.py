@@ -100,4 +100,8 @@ def _work_plans() -> None:
     with campaign.plan_file.open("rb") as handle:
         plan = docx.Document(handle)
     text = "\n".join(p.text for p in plan.paragraphs)
-    assert campaign.name in text and "一、指导思想" in text and "(六)校园安保及周边环境" in text
+    assert (
+        campaign.name in text.replace("\n", "")
+        and "一、指导思想" in text
+        and "（六）校园安保及周边环境" in text
+    )

@@ -94,9 +94,19 @@ def test_changing_the_registry_today_leaves_2014_as_it_was(district):
     bureau, client = district
     before = _past(bureau)
     figures = before["quarterly"][0]
-    assert figures["schools"] == {"primary_secondary": 37, "childcare": 42}
-    assert "全区37所中小学、42家幼托机构" in before["quarterly"][1]
-    assert before["summary"][0]["schools"] == {"primary_secondary": 37, "childcare": 42}
+    assert figures["schools"] == {
+        "primary_secondary": 37,
+        "childcare": 42,
+        "migrant": 3,
+        "total": 79,
+    }
+    assert "全区37所中小学（其中民工子弟学校3所）、42家幼托机构" in before["quarterly"][1]
+    assert before["summary"][0]["schools"] == {
+        "primary_secondary": 37,
+        "childcare": 42,
+        "migrant": 3,
+        "total": 79,
+    }
     assert _measure(figures, "auxiliary_police") == 118
     vehicles_2014 = _measure(figures, "vehicles")
     assert vehicles_2014 > 0 and _measure(figures, "vehicle_schools") == 23
