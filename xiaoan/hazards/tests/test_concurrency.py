@@ -3,6 +3,7 @@ and transaction: exactly one succeeds, the other is refused, the history holds o
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import threading
 from collections.abc import Callable
@@ -40,7 +41,11 @@ def race(hazard_pk: int, steps: list[Callable[[Hazard], Any]]) -> list[str]:
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=run, args=(step,)) for step in steps]
+    # Each thread takes the test's day with it (`replaying`, a context variable threads do not
+    # inherit): a copy of the context per thread.
+    threads = [
+        threading.Thread(target=contextvars.copy_context().run, args=(run, step)) for step in steps
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
