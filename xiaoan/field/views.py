@@ -25,6 +25,7 @@ STATIC_FILES = (
     "vendor/bootstrap-5.3.9/bootstrap.bundle.min.js",
     "vendor/htmx-2.0.10/htmx.min.js",
     "css/xiaoan.css",
+    "js/confirm.js",
     "field/field.js",
     "field/icon-192.png",
 )

@@ -30,6 +30,7 @@ from xiaoan.accounts.choices import Role
 from xiaoan.core import imports
 from xiaoan.core.errors import DomainError, Invalid, NotAllowed, Refused
 from xiaoan.core.excel import workbook_response
+from xiaoan.core.idempotency import idempotent
 from xiaoan.schools.models import School
 
 from . import forms
@@ -177,6 +178,7 @@ def found_in_inspection(hazard: Hazard, user: Any) -> Any:
 
 
 @login_required
+@idempotent
 def hazard_report(request: HttpRequest) -> HttpResponse:
     """Report a hazard: quick on a phone, the school fixed for school users, photos at once."""
     if not has_role(request.user, *REPORTER_ROLES):

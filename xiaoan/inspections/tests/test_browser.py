@@ -55,6 +55,13 @@ def test_school_fills_in_a_self_inspection_on_a_phone(phone_page, live_server, a
     page.wait_for_selector(".answer-card >> nth=0 >> a.badge")
     assert page.locator("#missing-items a").count() == 0
     page.fill("input[name=signed_by]", "李秀英")
+    # Locking is irreversible: the page asks first; refused, nothing is sent.
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("#submit-inspection")
+    assert asked and "锁定" in asked[0]
+    assert not Inspection.objects.get().is_locked
+    page.once("dialog", lambda dialog: dialog.accept())
     page.click("#submit-inspection")
     page.wait_for_selector(".badge.text-bg-success")
     inspection = Inspection.objects.get()

@@ -314,12 +314,28 @@
     render();
   });
 
-  /* The field page asks the worker to keep today's pages for use without a network. */
+  /* Each link of the field page kept on this device is marked (a tick), so the user knows
+     what opens without a network. */
+  function markKept() {
+    if (!window.caches) { return Promise.resolve(); }
+    return caches.open("xiaoan-pages").then(function (cache) { return cache.keys(); }).then(function (kept) {
+      var paths = kept.map(function (request) { return new URL(request.url).pathname; });
+      Array.prototype.forEach.call(document.querySelectorAll("a[data-offline-page]"), function (a) {
+        if (paths.indexOf(new URL(a.href).pathname) >= 0) { a.dataset.kept = "true"; }
+      });
+    });
+  }
+
+  /* The field page asks the worker to keep today's pages for use without a network; the
+     worker answers on the channel once they are kept. */
   function keepPages() {
     var links = Array.prototype.map.call(document.querySelectorAll("a[data-offline-page]"), function (a) { return a.href; });
     if (!links.length || !navigator.serviceWorker) { return; }
     navigator.serviceWorker.ready.then(function (registration) {
-      if (registration.active) { registration.active.postMessage({ type: "keep", urls: links }); }
+      if (!registration.active) { return; }
+      var channel = new MessageChannel();
+      channel.port1.onmessage = markKept;
+      registration.active.postMessage({ type: "keep", urls: links }, [channel.port2]);
     });
   }
 
@@ -329,5 +345,6 @@
   window.addEventListener("online", flush);
   window.addEventListener("offline", render);
   setInterval(flush, 30000);
+  markKept();
   restore().then(flush);
 })();

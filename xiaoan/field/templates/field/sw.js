@@ -40,7 +40,9 @@ async function keepPage(url, response) {
   if (response.ok && !response.redirected) {
     const cache = await caches.open(PAGES_CACHE);
     await cache.put(url.pathname, response.clone());
+    return true;
   }
+  return false;
 }
 
 async function networkFirst(request, url) {
@@ -81,17 +83,29 @@ self.addEventListener("fetch", (event) => {
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "keep" && Array.isArray(data.urls)) {
-    event.waitUntil(Promise.all(data.urls.map(async (href) => {
-      const url = new URL(href, self.location.origin);
-      if (url.origin !== self.location.origin || !isFieldPage(url)) {
-        return;
+    // One page after another (a phone on a weak network, a small server); the page is told
+    // on its channel which of its links are now kept, so the user knows what works offline.
+    event.waitUntil((async () => {
+      const kept = [];
+      for (const href of data.urls) {
+        const url = new URL(href, self.location.origin);
+        if (url.origin !== self.location.origin || !isFieldPage(url)) {
+          continue;
+        }
+        try {
+          const response = await fetch(url.pathname, { credentials: "same-origin" });
+          if (await keepPage(url, response)) {
+            kept.push(href);
+          }
+        } catch (error) {
+          // No network now: the page is kept the next time it is opened.
+        }
       }
-      try {
-        await keepPage(url, await fetch(url.pathname, { credentials: "same-origin" }));
-      } catch (error) {
-        // No network now: the page is kept the next time it is opened.
+      const reply = event.ports && event.ports[0];
+      if (reply) {
+        reply.postMessage({ type: "kept", urls: kept });
       }
-    })));
+    })());
   } else if (data.type === "forget") {
     event.waitUntil(caches.delete(PAGES_CACHE));
   }
