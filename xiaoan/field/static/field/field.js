@@ -188,8 +188,36 @@
       }
       return "refused";
     }
-    if (entry.follow && entry.page === location.href) { location.assign(response.url); }
+    if (entry.follow && entry.page === location.href) {
+      // The fetch read the page it was sent on to, and with it the server's message (“patrol
+      // recorded”): the message is carried over to the page opened next.
+      keepMessages(html);
+      location.assign(response.url);
+    }
     return carryVersion(entry, html).then(function () { return "sent"; });
+  }
+
+  var MESSAGES_KEY = "xiaoan-field-messages";
+  function keepMessages(html) {
+    var page = new DOMParser().parseFromString(html, "text/html");
+    var found = Array.prototype.map.call(page.querySelectorAll("main > .alert[role=alert]"), function (alert) {
+      return { level: alert.className, text: alert.textContent.trim() };
+    });
+    try { sessionStorage.setItem(MESSAGES_KEY, JSON.stringify(found)); } catch (error) { /* private mode */ }
+  }
+  function showKeptMessages() {
+    var kept;
+    try { kept = JSON.parse(sessionStorage.getItem(MESSAGES_KEY) || "[]"); sessionStorage.removeItem(MESSAGES_KEY); }
+    catch (error) { kept = []; }
+    var main = document.querySelector("main");
+    if (!main) { return; }
+    kept.reverse().forEach(function (message) {
+      var alert = document.createElement("div");
+      alert.className = message.level;
+      alert.setAttribute("role", "alert");
+      alert.textContent = message.text;
+      main.insertBefore(alert, main.firstChild);
+    });
   }
 
   function flushOnce() {
@@ -345,6 +373,7 @@
   window.addEventListener("online", flush);
   window.addEventListener("offline", render);
   setInterval(flush, 30000);
+  showKeptMessages();
   markKept();
   restore().then(flush);
 })();
