@@ -123,7 +123,6 @@ def test_an_inspection_done_offline_arrives_once_and_a_conflict_is_shown(
 
     page.goto(f"{live_server.url}{inspection.get_absolute_url()}")
     page.context.set_offline(False)
-    page.evaluate("window.dispatchEvent(new Event('online'))")
     page.wait_for_function("document.querySelector('#offline-banner').dataset.pending === '0'")
 
     # Everything arrived exactly once.
