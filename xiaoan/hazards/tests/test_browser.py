@@ -75,3 +75,25 @@ def test_school_reports_bureau_assigns_school_rectifies_bureau_closes(
     assert hazard.status == "closed"
     assert hazard.photos.filter(kind="after").count() == 1
     bureau.context.close()
+
+
+def test_a_report_refused_online_comes_back_as_typed_with_the_error_at_its_field(
+    phone_page, live_server, alice
+):
+    page = phone_page
+    browser_login(page, live_server, "alice", PASSWORD)
+    page.goto(f"{live_server.url}/hazards/new/")
+    page.select_option("select[name=area]", label="消防安全")
+    page.fill("textarea[name=description]", "消防通道堆放杂物")
+    page.fill("input[name=location]", "教学楼一楼东侧")
+    page.fill("input[name=found_on]", (local_today() + datetime.timedelta(days=3)).isoformat())
+    page.click("main button[type=submit]")
+    # Sent through the outbox, refused: the form comes back in place, nothing lost.
+    page.wait_for_selector("input[name=found_on][aria-invalid=true]")
+    assert "晚于今天" in page.inner_text(
+        "#id_found_on + .invalid-feedback, #id_found_on ~ .invalid-feedback"
+    )
+    assert page.input_value("input[name=location]") == "教学楼一楼东侧"
+    assert page.input_value("textarea[name=description]") == "消防通道堆放杂物"
+    assert page.locator("#offline-banner").is_hidden()
+    assert not Hazard.objects.exists()

@@ -181,10 +181,12 @@
     var accepted = response.ok && (entry.target || response.redirected);
     if (entry.target) { swap(entry.target, html); }
     if (!accepted) {
-      addFailure(entry, response.status);
       if (entry.follow && entry.page === location.href && response.ok) {
-        // The form came back with its errors while its page is still open: show it.
+        // The form came back with its errors while its page is still open: show it (what was
+        // typed is in it, the errors at their fields); the banner need not say it again.
         document.open(); document.write(html); document.close();
+      } else {
+        addFailure(entry, response.status);
       }
       return "refused";
     }
