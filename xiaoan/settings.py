@@ -202,6 +202,9 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Pages name static files by their hashed names only, so the unhashed copies are neither kept nor
+# compressed: half the work of `collectstatic`.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 # Uploads are never served from a public URL: views check for_user() and stream them.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media-not-public/"
