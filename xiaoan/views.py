@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from xiaoan.accounts.access import role_of
@@ -15,13 +15,15 @@ from xiaoan.accounts.choices import Role
 from xiaoan.hazards.choices import HazardLevel, HazardStatus
 from xiaoan.hazards.models import Hazard
 from xiaoan.schools.choices import SchoolKind
-from xiaoan.schools.models import School
+from xiaoan.schools.models import Bureau, School
 from xiaoan.todo import todo_for
 
 
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_superuser and not Bureau.objects.exists():
+        return redirect("schools:setup")  # day one: set up the district first
     schools = School.objects.for_user(request.user).current()
     counts = dict(schools.values_list("kind").annotate(n=Count("id")).order_by())
     role = role_of(request.user)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoan.core.dates import local_today
 from xiaoan.core.forms import BootstrapMixin, VersionedFormMixin
 
-from .models import BureauSection, Department, School
+from .models import Bureau, BureauSection, Department, School
 
 
 class SchoolForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
@@ -173,3 +173,18 @@ class DepartmentForm(OrganisationForm):
     class Meta:
         model = Department
         fields = ["name", "kind", "contact", "phone"]
+
+
+class DistrictSetupForm(BootstrapMixin, forms.Form):
+    """Day one: the district and its education bureau."""
+
+    code = forms.CharField(label=_("District code"), max_length=12)
+    district = forms.CharField(label=_("District name"), max_length=100)
+    name = forms.CharField(label=_("Bureau name"), max_length=100)
+    short_name = forms.CharField(label=_("Short name"), max_length=50, required=False)
+
+
+class BureauForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Bureau
+        fields = ["name", "short_name"]

@@ -295,3 +295,27 @@ class School(ActiveDuring, Versioned, TimeStampedModel):
 
     def has_admin_account(self) -> bool:
         return self.memberships.filter(role=Role.SCHOOL_ADMIN).exists()
+
+
+def set_up_district(
+    user: Any, *, code: str, district: str, name: str, short_name: str = ""
+) -> Bureau:
+    """Day one: the district, its education bureau and the bureau's safety section, and the
+    superuser who sets them up becomes the safety section's first administrator (who then
+    opens the other accounts in the product)."""
+    from xiaoan.accounts.models import Membership
+
+    if not getattr(user, "is_superuser", False):
+        raise NotAllowed(gettext("Only the system's superuser sets up the district."))
+    if Bureau.objects.exists():
+        raise Refused(gettext("The district is already set up."))
+    with transaction.atomic():
+        region = Region.objects.create(
+            code=code.strip(), name=district.strip(), level=RegionLevel.DISTRICT
+        )
+        bureau = Bureau.objects.create(region=region, name=name.strip(), short_name=short_name)
+        section = BureauSection.objects.create(
+            bureau=bureau, name=gettext("Safety section"), is_safety_section=True
+        )
+        Membership.objects.create(user=user, role=Role.BUREAU_ADMIN, bureau=bureau, section=section)
+    return bureau

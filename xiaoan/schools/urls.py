@@ -9,6 +9,8 @@ urlpatterns = [
     path("new/", views.SchoolCreateView.as_view(), name="create"),
     path("export.xlsx", views.school_export, name="export"),
     path("import/", views.school_import, name="import"),
+    path("setup/", views.district_setup, name="setup"),
+    path("bureau/edit/", views.bureau_edit, name="bureau_edit"),
     path("organisations/", views.DepartmentListView.as_view(), name="organisations"),
     *[
         route

@@ -5,7 +5,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +14,13 @@ from django.utils.translation import gettext as _
 from django.views import generic
 from django.views.decorators.http import require_POST
 
-from xiaoan.accounts.access import can_manage_schools, member, membership_of, require_role
+from xiaoan.accounts.access import (
+    can_manage_schools,
+    forget_membership,
+    member,
+    membership_of,
+    require_role,
+)
 from xiaoan.accounts.choices import Role
 from xiaoan.accounts.exports import keep_for_sheet
 from xiaoan.core.errors import Invalid, Refused, Stale
@@ -21,9 +28,17 @@ from xiaoan.core.excel import ExcelError, workbook_response
 
 from .exports import schools_workbook
 from .filters import SchoolFilter
-from .forms import DepartmentForm, SchoolForm, SchoolImportForm, SchoolRetireForm, SectionForm
+from .forms import (
+    BureauForm,
+    DepartmentForm,
+    DistrictSetupForm,
+    SchoolForm,
+    SchoolImportForm,
+    SchoolRetireForm,
+    SectionForm,
+)
 from .importer import ImportFailed, import_schools
-from .models import BureauSection, Department, School
+from .models import Bureau, BureauSection, Department, School, set_up_district
 
 
 def user_bureau(request: HttpRequest) -> Any:
@@ -243,3 +258,41 @@ def organisation_reinstate(request: HttpRequest, which: str, pk: int) -> HttpRes
     organisation.reinstate(request.user)
     messages.success(request, _("“%(name)s” is in use again.") % {"name": organisation.name})
     return redirect("schools:organisations")
+
+
+@login_required
+def district_setup(request: HttpRequest) -> HttpResponse:
+    """Day one, for the system's superuser: the district and its bureau, no admin site needed."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    if Bureau.objects.exists():
+        return redirect("schools:bureau_edit")
+    form = DistrictSetupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            set_up_district(request.user, **form.cleaned_data)
+        except IntegrityError:
+            form.add_error("code", _("A region with this code exists already."))
+        else:
+            forget_membership(request.user)
+            messages.success(
+                request,
+                _("The district is set up. Next: add its departments, then import its schools."),
+            )
+            return redirect("schools:organisations")
+    context = {"form": form, "title": _("Set up your district")}
+    return render(request, "schools/district_setup.html", context)
+
+
+@login_required
+def bureau_edit(request: HttpRequest) -> HttpResponse:
+    """The bureau's name and short name, kept by its safety section."""
+    require_role(request.user, Role.BUREAU_ADMIN)
+    bureau = user_bureau(request)
+    form = BureauForm(request.POST or None, instance=bureau)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The bureau is saved."))
+        return redirect("schools:organisations")
+    context = {"form": form, "title": _("The education bureau")}
+    return render(request, "schools/district_setup.html", context)

@@ -1,0 +1,54 @@
+"""Day one: from an empty database with only a superuser, the district is set up in the product."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from xiaoan.accounts.models import Membership
+from xiaoan.core.tests.xlsx import upload
+from xiaoan.hazards.models import Hazard
+from xiaoan.hazards.tests.test_import import CLOSED, OPEN, ledger
+from xiaoan.schools.models import Bureau, Department, School
+from xiaoan.schools.tests.test_import import xlsx
+
+pytestmark = pytest.mark.django_db
+SCHOOLS = [
+    ("S001", "清溪区东门小学", "小学", "东门路1号", "王校长", "", 640, "否", "否"),
+    ("S002", "清溪区春苗幼儿园", "幼儿园/托幼机构", "", "李园长", "", 180, "否", "是"),
+]
+
+
+def test_a_superuser_sets_up_the_district_entirely_in_the_product(client):
+    root = get_user_model().objects.create_superuser("root", "", "Long-enough-9x")
+    client.force_login(root)
+    assert client.get(reverse("home"))["Location"] == reverse("schools:setup")
+    done = client.post(
+        reverse("schools:setup"),
+        {"code": "330199", "district": "清溪区", "name": "清溪区教育局", "short_name": ""},
+    )
+    assert done.status_code == 302
+    bureau = Bureau.objects.get()
+    assert bureau.region.name == "清溪区" and bureau.sections.get().is_safety_section
+    assert Membership.objects.get(user=root).is_bureau_admin
+    assert client.get(reverse("schools:setup"))["Location"] == reverse("schools:bureau_edit")
+    client.post(reverse("schools:bureau_edit"), {"name": "清溪区教育局", "short_name": "区教育局"})
+    assert Bureau.objects.get().short_name == "区教育局"
+    client.post(
+        reverse("schools:department_create"),
+        {"name": "清溪区消防大队", "kind": "fire", "contact": "", "phone": ""},
+    )
+    assert Department.objects.filter(bureau=bureau, name="清溪区消防大队").exists()
+    file = io.BytesIO(xlsx(*SCHOOLS))
+    file.name = "学校.xlsx"
+    response = client.post(reverse("schools:import"), {"file": file, "admin_accounts": "on"})
+    assert response["Location"] == reverse("accounts:initial_passwords")
+    assert School.objects.count() == 2
+    assert Membership.objects.filter(role="school_admin").count() == 2
+    upload(client, reverse("hazards:import"), ledger(CLOSED, OPEN), "旧台账.xlsx")
+    client.post(reverse("hazards:import_preview"), {"confirm": "1"})
+    assert Hazard.objects.count() == 2
+    assert Hazard.objects.get(code="YH-2014-0042").status == "closed"
