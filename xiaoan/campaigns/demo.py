@@ -23,18 +23,18 @@ from .models import Campaign, WorkPlan, WorkPlanEvent, WorkPlanSection
 CAMPAIGN_NAME = "2014年清溪区教育系统学校安全专项行动"
 NOTICE_TITLE = "《浙江省教育厅办公室关于开展学校安全专项行动的通知》"
 DESCRIPTION = (
-    "根据省教育厅通知要求,区教育局在视频会议后及时制定工作方案并下发各校。各校认真学习方案,"
-    "对照专项整治六块内容(学生接送车安全、校舍安全、消防安全、食品卫生安全、实验室及危险化学品安全、"
-    "校园安保及周边环境)制定本校工作方案,全面开展隐患排查与整治。"
+    "根据省教育厅通知要求，区教育局在视频会议后及时制定工作方案并下发各校。各校认真学习方案，"
+    "对照专项整治六块内容（学生接送车安全、校舍安全、消防安全、食品卫生安全、实验室及危险化学品安全、"
+    "校园安保及周边环境）制定本校工作方案，全面开展隐患排查与整治。"
 )
 ZONE = ZoneInfo("Asia/Shanghai")
 SECTION_TEXT = {
-    "vehicle": "全面排查接送车辆及驾驶人资质,落实随车照管和上下车清点制度。",
-    "building": "对全部校舍开展安全排查,发现问题及时报修加固,建立校舍安全档案。",
-    "fire": "落实消防安全责任制,每月开展防火检查,每学期组织一次疏散演练。",
-    "food": "严格执行食品留样、索证索票和陪餐制度,确保食品安全。",
-    "lab": "危险化学品实行双人双锁管理,规范购买、领用、处置登记。",
-    "security": "落实24小时值班和外来人员登记制度,配齐安保人员和器械。",
+    "vehicle": "全面排查接送车辆及驾驶人资质，落实随车照管和上下车清点制度。",
+    "building": "对全部校舍开展安全排查，发现问题及时报修加固，建立校舍安全档案。",
+    "fire": "落实消防安全责任制，每月开展防火检查，每学期组织一次疏散演练。",
+    "food": "严格执行食品留样、索证索票和陪餐制度，确保食品安全。",
+    "lab": "危险化学品实行双人双锁管理，规范购买、领用、处置登记。",
+    "security": "落实24小时值班和外来人员登记制度，配齐安保人员和器械。",
 }
 MISSING = 4
 SUBMITTED = 2
@@ -77,16 +77,16 @@ def _bureau_plan_docx() -> bytes:
         date_text="2014年7月15日",
     )
     document.heading(1, "指导思想")
-    document.paragraph(f"根据{NOTICE_TITLE}要求,{DESCRIPTION}")
+    document.paragraph(f"根据{NOTICE_TITLE}要求，{DESCRIPTION}")
     document.heading(1, "工作时间")
-    document.paragraph("2014年7月15日至12月31日,分动员部署、排查整改、总结验收三个阶段。")
+    document.paragraph("2014年7月15日至12月31日，分动员部署、排查整改、总结验收三个阶段。")
     document.heading(1, "主要内容")
     for area in Area.objects.all():
         document.heading(2, area.name_zh)
         document.paragraph(SECTION_TEXT.get(area.code, ""))
     document.heading(1, "工作要求")
     document.paragraph(
-        "各校要于7月底前报送本校工作方案;隐患实行台账管理、限期整改、逐项销号;"
+        "各校要于7月底前报送本校工作方案；隐患实行台账管理、限期整改、逐项销号；"
         "每月5日前报送上月隐患排查整改情况。"
     )
     return render_docx(document)
@@ -108,7 +108,7 @@ def _work_plans(campaign: Campaign) -> None:
             campaign=campaign,
             school=school,
             status=status,
-            summary=f"{school.name}学校安全专项行动工作方案:成立以校长为组长的领导小组,"
+            summary=f"{school.name}学校安全专项行动工作方案：成立以校长为组长的领导小组，"
             "对照六块内容逐项排查、限期整改。",
             submitted_at=_moment(submitted_on, 10),
             reviewed_by=reviewer if status != WorkPlanStatus.SUBMITTED else None,

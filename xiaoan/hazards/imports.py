@@ -91,9 +91,9 @@ def _columns() -> tuple[Any, ...]:
             required=True,
             aliases=("Area", "隐患类别"),
             note=gettext_lazy(
-                "One of the six areas by its Chinese name (学生接送车安全, 校舍安全, 消防安全, "
-                "食品卫生安全, 实验室及危险化学品安全, 校园安保及周边环境) or its code (vehicle, "
-                "building, fire, food, lab, security)."
+                "One of the six areas by its Chinese name — 学生接送车安全、校舍安全、消防安全、"
+                "食品卫生安全、实验室及危险化学品安全、校园安保及周边环境 — or by its code: "
+                "vehicle, building, fire, food, lab, security."
             ),
             example="消防安全",
         ),

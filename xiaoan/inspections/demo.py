@@ -86,7 +86,7 @@ def _enforcement_schools(schools: list[School]) -> list[School]:
 ROUNDS = [
     Round(
         "survey",
-        "8月上旬学生接送车专项调研(23所学校和幼儿园)",
+        "8月上旬学生接送车专项调研（23所学校和幼儿园）",
         InspectionKind.SURVEY,
         D(2014, 8, 1),
         D(2014, 8, 10),
@@ -99,7 +99,7 @@ ROUNDS = [
     ),
     Round(
         "childcare",
-        "8月托幼机构安全检查(基教科、人事科、装备科会同治安大队)",
+        "8月托幼机构安全检查（基教科、人事科、装备科会同治安大队）",
         InspectionKind.JOINT,
         D(2014, 8, 11),
         D(2014, 8, 17),
@@ -113,7 +113,7 @@ ROUNDS = [
     ),
     Round(
         "enforcement",
-        "8月底接送车联合执法(3所民工子弟学校和1所幼儿园)",
+        "8月底接送车联合执法（3所民工子弟学校和1所幼儿园）",
         InspectionKind.ENFORCEMENT,
         D(2014, 8, 25),
         D(2014, 8, 31),
@@ -126,7 +126,7 @@ ROUNDS = [
     ),
     Round(
         "preopening",
-        "开学前联合安全检查(全区中小学、幼托机构)",
+        "开学前联合安全检查（全区中小学、幼托机构）",
         InspectionKind.JOINT,
         D(2014, 8, 18),
         D(2014, 8, 31),
@@ -144,7 +144,7 @@ ROUNDS = [
     ),
     Round(
         "leadership",
-        "开学后局领导带队督查(全区学校和幼儿园)",
+        "开学后局领导带队督查（全区学校和幼儿园）",
         InspectionKind.LEADERSHIP,
         D(2014, 9, 1),
         D(2014, 9, 30),
@@ -234,7 +234,7 @@ class _Context:
 
     def _notes(self, spec: Round, school: School, index: int) -> str:
         if spec.key == "childcare" and index < RECTIFIED_KINDERGARTENS:
-            return "检查发现安保措施落实不到位,已当场责令整改,园方已于一周内整改完毕。"
+            return "检查发现安保措施落实不到位，已当场责令整改，园方已于一周内整改完毕。"
         return ""
 
     def spot_checks(self) -> None:
@@ -269,7 +269,7 @@ class _Context:
         schedule = Schedule.objects.create(
             bureau=self.bureau,
             campaign=self.campaign,
-            title="秋季学期安全抽查(中小学)",
+            title="秋季学期安全抽查（中小学）",
             kind=InspectionKind.SPOT,
             start_date=D(2014, 10, 1),
             due_date=D(2014, 12, 31),
@@ -324,7 +324,7 @@ class _Context:
             date=day,
             status=InspectionStatus.SUBMITTED,
             inspector_names=names,
-            notes=notes or "检查组对照检查表逐项检查,总体情况良好。",
+            notes=notes or "检查组对照检查表逐项检查，总体情况良好。",
             signed_by=user.get_full_name() or user.username,
             signed_at=signed,
             created_by=user,
@@ -391,7 +391,7 @@ class _Context:
                 hazard.linked = True
         if rectify:
             answer = next(a for a in answers if a.area.code == "security" and a.on_fail == "note")
-            answer.result, answer.note = AnswerResult.FAIL, "外来人员登记不规范,已责令整改"
+            answer.result, answer.note = AnswerResult.FAIL, "外来人员登记不规范，已责令整改"
         InspectionAnswer.objects.bulk_create(answers)
 
 

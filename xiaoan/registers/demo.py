@@ -224,14 +224,14 @@ def _duty(main: list[School], rng: random.Random) -> None:
             shift=shift,
             kind=DutyLogKind.PATROL,
             occurred_at=shift.starts_at + datetime.timedelta(hours=2),
-            content="巡查教学楼、宿舍及校园周界,门窗水电正常。",
+            content="巡查教学楼、宿舍及校园周界，门窗水电正常。",
         )
         DutyLogEntry.objects.create(
             school=shift.school,
             shift=shift,
             kind=DutyLogKind.HANDOVER,
             occurred_at=shift.ends_at - datetime.timedelta(minutes=10),
-            content="交接班:无异常情况,钥匙及值班记录已交接。",
+            content="交接班：无异常情况，钥匙及值班记录已交接。",
         )
 
 
@@ -239,7 +239,7 @@ def _visitors(by_code: dict[str, School], rng: random.Random) -> None:
     s1, s2 = by_code["S001"], by_code["S002"]
     if Visitor.objects.filter(school=s1).exists():
         return
-    watched = WatchListEntry(school=s1, name="赵某某", reason="法院禁止令:不得接近学生")
+    watched = WatchListEntry(school=s1, name="赵某某", reason="法院禁止令：不得接近学生")
     watched.set_id_number(resident_id(rng, datetime.date(1980, 5, 6)))
     watched.save()
     purposes = [
@@ -282,7 +282,7 @@ def _visitors(by_code: dict[str, School], rng: random.Random) -> None:
             purpose="推销商品",
             entered_at=_at(DUTY_DAY, 15, 5),
             refused=True,
-            refusal_reason="无正当事由,谢绝入校",
+            refusal_reason="无正当事由，谢绝入校",
         )
 
 
@@ -383,7 +383,7 @@ def _education(main: list[School], rng: random.Random) -> None:
                 school=school,
                 kind=ActivityKind.EDUCATION,
                 held_on=datetime.date(YEAR, 9, 2),
-                title="开学第一课:安全教育",
+                title="开学第一课：安全教育",
                 audience="全体学生",
                 participants=school.enrolment,
             )
@@ -450,9 +450,9 @@ def _incidents(by_code: dict[str, School]) -> None:
         kind=IncidentKind.INJURY,
         severity=Severity.MINOR,
         injuries=1,
-        description="课间活动时一名学生摔倒致手臂骨折,已送医治疗。",
+        description="课间活动时一名学生摔倒致手臂骨折，已送医治疗。",
         reported_at=occurred + datetime.timedelta(hours=3),
-        follow_up="加强课间巡查,已与家长沟通。",
+        follow_up="加强课间巡查，已与家长沟通。",
     )
     occurred = _at(datetime.date(YEAR, 11, 3), 16, 40)
     Incident.objects.create(

@@ -97,7 +97,7 @@ def _monthly(
             (MonthlyEventKind.RETURNED, "submitted", "returned", "请补充重大隐患的临时管控措施"),
             (MonthlyEventKind.SUBMITTED, "returned", "submitted", ""),
         ]
-        report.review_comment = "已补充,同意"
+        report.review_comment = "已补充，同意"
         report.save(update_fields=["review_comment"])
     steps.append((MonthlyEventKind.ACCEPTED, "submitted", "accepted", ""))
     for kind, before, after, comment in steps:
@@ -120,10 +120,8 @@ def _monthly(
 def _narrative(figures: dict) -> str:
     total = figures["total"]
     if figures["nil"]:
-        return "本月未发现新的安全隐患,无在改隐患。"
-    return (
-        f"本月新发现隐患{total['found']}项,整改销号{total['closed']}项,尚在整改{total['open']}项。"
-    )
+        return "本月未发现新的安全隐患，无在改隐患。"
+    return f"本月新发现隐患{total['found']}项，整改销号{total['closed']}项，尚在整改{total['open']}项。"
 
 
 def _documents(bureau: Any, officer: Any) -> None:

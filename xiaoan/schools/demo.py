@@ -31,7 +31,7 @@ SECTIONS = [
 DEPARTMENTS = [
     ("清溪区交警大队", DepartmentKind.TRAFFIC_POLICE),
     ("清溪区消防大队", DepartmentKind.FIRE),
-    ("清溪区市场监督管理局(食品安全)", DepartmentKind.FOOD),
+    ("清溪区市场监督管理局（食品安全）", DepartmentKind.FOOD),
     ("清溪区质量技术监督局", DepartmentKind.QUALITY),
     ("清溪公安分局治安大队", DepartmentKind.PUBLIC_SECURITY),
     ("清溪区卫生健康局", DepartmentKind.HEALTH),

@@ -64,19 +64,6 @@ def python_literals(path: Path) -> list[tuple[int, str]]:
     ]
 
 
-# Chinese literals still written with ASCII punctuation, to be fixed by their owners: demo
-# texts and the generated report's sentences. The list may only shrink (a file fixed must
-# leave it; a file not listed fails at once).
-NOT_YET_FIXED = {
-    "campaigns/demo.py",
-    "hazards/demo.py",
-    "inspections/demo.py",
-    "registers/demo.py",
-    "reports/demo.py",
-    "schools/demo.py",
-}
-
-
 def sources() -> list[Path]:
     return sorted(
         p for p in PACKAGE.glob("**/*.py") if "migrations" not in p.parts and "tests" not in p.parts
@@ -120,11 +107,5 @@ def python_offences() -> dict[str, list[str]]:
 
 def test_chinese_literals_in_python_use_full_width_punctuation():
     found = python_offences()
-    bad = [
-        f"{name}:{line}"
-        for name, lines in found.items()
-        if name not in NOT_YET_FIXED
-        for line in lines
-    ]
+    bad = [f"{name}:{line}" for name, lines in found.items() for line in lines]
     assert not bad, "\n".join(bad)
-    assert not NOT_YET_FIXED - set(found), "fixed: take them off NOT_YET_FIXED"
