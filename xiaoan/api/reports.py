@@ -314,7 +314,7 @@ class StatsView(APIView):
         form = stats.StatsFilterForm(request.query_params or None, user=request.user)
         if form.is_bound and not form.is_valid():
             raise serializers.ValidationError(_messages(form))
-        return Response(stats.dashboard(request.user, form)[self.part])
+        return Response(stats.part(request.user, form, self.part))
 
 
 def register_routes(router: Any) -> None:

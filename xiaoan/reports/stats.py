@@ -183,15 +183,26 @@ def compliance_trend(user: Any, months: list[tuple[int, int]]) -> list[dict[str,
     ]
 
 
+# Each part of the dashboard from the filtered hazards, the user and the form; an endpoint of
+# /api/v1/stats/ computes only its own.
+PARTS: dict[str, Any] = {
+    "by_area": lambda hazards, user, form: by_area(hazards),
+    "funnel": lambda hazards, user, form: funnel(hazards),
+    "trend": lambda hazards, user, form: trend(hazards),
+    "ranking": lambda hazards, user, form: ranking(hazards),
+    "compliance": lambda hazards, user, form: compliance_trend(user, _months(hazards)),
+}
+
+
+def part(user: Any, form: StatsFilterForm, name: str) -> Any:
+    """One part of the dashboard, without computing the others."""
+    return PARTS[name](form.filter(Hazard.objects.for_user(user)), user, form)
+
+
 def dashboard(user: Any, form: StatsFilterForm) -> dict[str, Any]:
     hazards = form.filter(Hazard.objects.for_user(user))
-    months = _months(hazards)
     return {
-        "by_area": by_area(hazards),
-        "funnel": funnel(hazards),
-        "trend": trend(hazards),
-        "ranking": ranking(hazards),
-        "compliance": compliance_trend(user, months),
+        **{name: compute(hazards, user, form) for name, compute in PARTS.items()},
         "compliance_states": [{"code": c.value, "name": str(c.label)} for c in Compliance],
         "schools": School.objects.for_user(user).as_of(form.as_of()).count(),
     }

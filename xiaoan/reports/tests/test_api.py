@@ -89,3 +89,34 @@ def test_stats_period_filter_counts_only_hazards_found_in_it(
     assert areas["lab"]["general"] == 0
     funnel = as_user(bureau_admin).get("/api/v1/stats/funnel/?start=2014-09-01&end=2014-09-30")
     assert funnel.json()[0]["count"] == 4
+
+
+@pytest.mark.parametrize(
+    "url,part",
+    [
+        ("by-area", "by_area"),
+        ("funnel", "funnel"),
+        ("trend", "trend"),
+        ("ranking", "ranking"),
+        ("compliance", "compliance"),
+    ],
+)
+def test_each_stats_endpoint_computes_only_its_part(
+    as_user, bureau_admin, september_ledger, url, part
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from xiaoan.reports import stats
+
+    client = as_user(bureau_admin)
+    client.get("/api/v1/stats/funnel/")  # the session and the membership, read once
+    with CaptureQueriesContext(connection) as endpoint:
+        body = client.get(f"/api/v1/stats/{url}/?kind=primary").json()
+    with CaptureQueriesContext(connection) as whole:
+        form = stats.StatsFilterForm({"kind": "primary"}, user=bureau_admin)
+        dashboard = stats.dashboard(bureau_admin, form)
+    assert body == dashboard[part]
+    # The whole dashboard is every part plus the school count; the endpoint asks only for its
+    # own part's queries (and the request's own: session, user, membership).
+    assert len(endpoint) < len(whole)
