@@ -375,3 +375,11 @@ def test_an_extension_to_a_date_already_past_is_refused(as_user, hazard, bureau_
     assert "整改期限不能早于今天" in response.content.decode()
     hazard.refresh_from_db()
     assert hazard.deadline == old_deadline and not hazard.extension_requests.exists()
+
+
+def test_a_step_the_system_took_shows_a_dash_for_who(as_user, hazard, bureau_admin):
+    """The worker's steps (reminders, escalations) have no user; the history names nobody."""
+    hazard.events.update(actor=None)
+    response = as_user(bureau_admin).get(reverse("hazards:detail", args=[hazard.pk]))
+    assert response.status_code == 200
+    assert "· —" in response.content.decode()
