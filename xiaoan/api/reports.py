@@ -13,7 +13,12 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -166,12 +171,40 @@ class MonthlyReportViewSet(viewsets.ReadOnlyModelViewSet):
         return self._respond(report)
 
 
+BLOCK_KINDS = ["h1", "h2", "p", "tables"]
+
+
+class TextBlockSerializer(serializers.Serializer):
+    """One block of a document's text, as the page's editor shows it."""
+
+    kind = serializers.ChoiceField(
+        choices=BLOCK_KINDS,
+        help_text=(
+            "h1: a section heading (一、…), h2: a sub-heading (（一）…), p: a paragraph, "
+            "tables: where the figure tables stand (text ignored). Headings are numbered "
+            "by the document; a number typed before a heading is dropped."
+        ),
+    )
+    text = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class ChangedFigureSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="The figure as the text says it.")
+    computed = serializers.CharField(help_text="The computed value; empty for a figure typed in.")
+
+
 class OfficialReportSerializer(serializers.ModelSerializer):
     allowed_actions = AllowedActionsField()
     # Plain strings: several apps have a "kind" choice set, and one enum name would collide.
     kind = serializers.CharField(read_only=True)
     status = serializers.CharField(read_only=True)
     downloads = serializers.SerializerMethodField()
+    blocks = serializers.SerializerMethodField(
+        help_text="The text as the editor shows it: headings and paragraphs in order."
+    )
+    changed_figures = serializers.SerializerMethodField(
+        help_text="Figures of a draft's text changed by hand: the typed and the computed value."
+    )
 
     class Meta:
         model = OfficialReport
@@ -184,6 +217,8 @@ class OfficialReportSerializer(serializers.ModelSerializer):
             "title",
             "status",
             "narrative",
+            "blocks",
+            "changed_figures",
             "figures",
             "generated_at",
             "issued_at",
@@ -192,6 +227,18 @@ class OfficialReportSerializer(serializers.ModelSerializer):
             "allowed_actions",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(TextBlockSerializer(many=True))
+    def get_blocks(self, obj: OfficialReport) -> list[dict[str, str]]:
+        return official.text_blocks(obj.narrative)
+
+    @extend_schema_field(ChangedFigureSerializer(many=True))
+    def get_changed_figures(self, obj: OfficialReport) -> list[dict[str, str]]:
+        if obj.is_issued:
+            return []
+        return [
+            {"text": s.text, "computed": s.computed} for s in official.hand_changed_figures(obj)
+        ]
 
     def get_downloads(self, obj: OfficialReport) -> dict[str, str]:
         return {fmt: f"/api/v1/official-reports/{obj.pk}/download/{fmt}/" for fmt in CONTENT_TYPES}
@@ -206,11 +253,25 @@ class GenerateSerializer(serializers.Serializer):
 
 class DocumentTextSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
-    narrative = serializers.CharField(allow_blank=True)
+    blocks = TextBlockSerializer(
+        many=True,
+        help_text=(
+            "The text as headings and paragraphs, in order, as the document's `blocks` "
+            "read; an empty block is dropped; a paragraph with an empty line in it becomes two."
+        ),
+    )
     version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
 
 
 class IssueSerializer(serializers.Serializer):
+    confirm_changed_figures = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=(
+            "Required (true) when a figure of the text differs from the computed one: "
+            "without it the step answers 400 listing the changed figures."
+        ),
+    )
     version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
 
 
@@ -251,12 +312,15 @@ class OfficialReportViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def edit(self, request: Request, pk: str) -> Response:
-        """Change a draft's title and text (bureau admin)."""
+        """Change a draft's title and text, given as headings and paragraphs (bureau admin)."""
         report = self.get_object()
         report.refuse_if_not_allowed(request.user, "edit")  # who before what
         args = _validated(DocumentTextSerializer, request)
         _read_at(report, args)
-        report.edit(request.user, title=args["title"], narrative=args["narrative"])
+        narrative = official.narrative_from_blocks(
+            [b["kind"] for b in args["blocks"]], [b["text"] for b in args["blocks"]]
+        )
+        report.edit(request.user, title=args["title"], narrative=narrative)
         return Response(self.get_serializer(report).data)
 
     @extend_schema(
@@ -264,12 +328,13 @@ class OfficialReportViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def issue(self, request: Request, pk: str) -> Response:
-        """Sign the draft off; its text is frozen from then on (bureau admin)."""
+        """Sign the draft off; its text is frozen from then on (bureau admin). A figure changed
+        by hand must be confirmed (`confirm_changed_figures`), or 400 lists the changed ones."""
         report = self.get_object()
         report.refuse_if_not_allowed(request.user, "issue")  # who before what
         args = _validated(IssueSerializer, request)
         _read_at(report, args)
-        report.issue(request.user)
+        report.issue(request.user, confirm_changed_figures=args["confirm_changed_figures"])
         return Response(self.get_serializer(report).data)
 
     @extend_schema(

@@ -329,6 +329,16 @@ class MonthlyReportEvent(WorkflowEvent):
         return f"{self.report} · {self.get_kind_display()}"
 
 
+def _changed_label(segment: Any) -> str:
+    """A figure changed by hand as the refusal lists it: "8 (computed: 7)" or "8 (typed by hand)"."""
+    if segment.computed:
+        return gettext("%(typed)s (computed: %(value)s)") % {
+            "typed": segment.text,
+            "value": segment.computed,
+        }
+    return gettext("%(typed)s (typed by hand)") % {"typed": segment.text}
+
+
 class OfficialReport(Actions, Versioned, TimeStampedModel):
     """A document the bureau sends: the quarterly report or a campaign's summary.
 
@@ -438,9 +448,23 @@ class OfficialReport(Actions, Versioned, TimeStampedModel):
             action=ChangeAction.UPDATE,
         )
 
-    def issue(self, user: Any) -> None:
-        """Sign the document off: its narrative is frozen from now on."""
+    def issue(self, user: Any, *, confirm_changed_figures: bool = False) -> None:
+        """Sign the document off: its narrative is frozen from now on. A figure changed by hand
+        (not the computed one) must have been confirmed, or the step is refused naming them."""
         self.check_issue(user)
+        if not confirm_changed_figures:
+            from xiaoan.reports.official import hand_changed_figures
+
+            changed = hand_changed_figures(self)
+            if changed:
+                raise Invalid(
+                    gettext(
+                        "Some figures differ from the computed ones: check them, then confirm"
+                        " to issue. Changed: %(figures)s"
+                    )
+                    % {"figures": "、".join(_changed_label(s) for s in changed)},
+                    field="confirm_changed_figures",
+                )
         changes = {
             "status": OfficialStatus.ISSUED,
             "issued_at": timezone.now(),

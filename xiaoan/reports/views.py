@@ -430,13 +430,13 @@ def official_issue(request: HttpRequest, pk: int) -> HttpResponse:
     report = _official(request, pk)
     report.check_issue(request.user)
     _use_posted_version(request, report)
-    if official.hand_changed_figures(report) and not request.POST.get("figures_checked"):
-        messages.error(
-            request,
-            _("Some figures differ from the computed ones: check them, then confirm to issue."),
+    try:
+        report.issue(
+            request.user, confirm_changed_figures=bool(request.POST.get("figures_checked"))
         )
+    except Invalid as error:
+        messages.error(request, error.message)
         return redirect(report)
-    report.issue(request.user)
     messages.success(request, _("Document issued."))
     return redirect(report)
 

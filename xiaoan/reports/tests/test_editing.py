@@ -104,3 +104,59 @@ def test_preview_is_for_the_bureaus_safety_officer_only(as_user, leader, gov, dr
     assert as_user(leader).post(preview, _blocks(draft)).status_code == 403
     assert as_user(gov).post(preview, _blocks(draft)).status_code == 404
     assert as_user(leader).get(preview).status_code == 405
+
+
+def test_api_edits_the_text_as_headings_and_paragraphs(as_user, bureau_admin, leader, draft):
+    """The API's edit step takes the editor's blocks (no markup), and reads them back."""
+    url = f"/api/v1/official-reports/{draft.pk}/"
+    client = as_user(bureau_admin)
+    blocks = client.get(url).json()["blocks"]
+    assert {b["kind"] for b in blocks} >= {"h1", "p", "tables"}
+    assert not any(b["text"].startswith("#") for b in blocks)
+    blocks = [*blocks, {"kind": "h1", "text": "五、其他"}, {"kind": "p", "text": "补充一段。"}]
+    body = {"title": draft.title, "blocks": blocks, "version": draft.version}
+    saved = client.post(url + "edit/", body, content_type="application/json")
+    assert saved.status_code == 200, saved.content
+    assert saved.json()["blocks"][-2:] == [
+        {"kind": "h1", "text": "其他"},
+        {"kind": "p", "text": "补充一段。"},
+    ]
+    draft.refresh_from_db()
+    assert draft.narrative.endswith("# 其他\n补充一段。")
+    wrong = client.post(
+        url + "edit/",
+        {"title": draft.title, "blocks": [{"kind": "h9", "text": "x"}]},
+        content_type="application/json",
+    )
+    assert wrong.status_code == 400 and "blocks" in wrong.json()
+    assert (
+        as_user(leader)
+        .post(url + "edit/", {**body, "version": draft.version}, content_type="application/json")
+        .status_code
+        == 403
+    )
+
+
+def test_api_issue_asks_to_confirm_hand_changed_figures(as_user, bureau_admin, draft):
+    url = f"/api/v1/official-reports/{draft.pk}/"
+    client = as_user(bureau_admin)
+    blocks = [
+        {**b, "text": b["text"].replace("5项", "6项")} for b in client.get(url).json()["blocks"]
+    ]
+    client.post(
+        url + "edit/",
+        {"title": draft.title, "blocks": blocks, "version": draft.version},
+        content_type="application/json",
+    )
+    body = client.get(url).json()
+    assert {"text": "6", "computed": "5"} in body["changed_figures"]
+    refused = client.post(url + "issue/", {"version": body["version"]})
+    assert refused.status_code == 400
+    assert "6（计算值：5）" in refused.json()["detail"]
+    draft.refresh_from_db()
+    assert draft.status == OfficialStatus.DRAFT
+    issued = client.post(
+        url + "issue/", {"version": body["version"], "confirm_changed_figures": True}
+    )
+    assert issued.status_code == 200 and issued.json()["status"] == "issued"
+    assert issued.json()["changed_figures"] == []
