@@ -461,6 +461,8 @@ PAGES: dict[str, Entry | tuple[Entry, ...]] = {
     "schools:export": view(DISTRICT_READ),
     "schools:import": form(BUREAU_ADMIN_ONLY),
     "schools:organisations": view(DISTRICT_READ),
+    "schools:setup": form(NOBODY),  # day one: the superuser only
+    "schools:bureau_edit": form(BUREAU_ADMIN_ONLY),
     "schools:detail": view(DISTRICT_READ, SCHOOL),
     "schools:update": form(BUREAU_ADMIN_ONLY, SCHOOL),
     "schools:retire": form(BUREAU_ADMIN_ONLY, SCHOOL),
