@@ -171,14 +171,11 @@ class MonthlyReportViewSet(viewsets.ReadOnlyModelViewSet):
         return self._respond(report)
 
 
-BLOCK_KINDS = ["h1", "h2", "p", "tables"]
-
-
 class TextBlockSerializer(serializers.Serializer):
     """One block of a document's text, as the page's editor shows it."""
 
     kind = serializers.ChoiceField(
-        choices=BLOCK_KINDS,
+        choices=list(official.BLOCK_KINDS),
         help_text=(
             "h1: a section heading (一、…), h2: a sub-heading (（一）…), p: a paragraph, "
             "tables: where the figure tables stand (text ignored). Headings are numbered "

@@ -204,8 +204,8 @@ def _columns() -> tuple[Any, ...]:
             {"已整改": HazardStatus.CLOSED, "已驳回": HazardStatus.REJECTED},
             aliases=("Status",),
             note=gettext_lazy(
-                "Optional: 待受理, 待整改, 整改中, 待复查, 已销号 or 不属实. Empty: 已销号 when "
-                "a close-out date is given, 待整改 when a deadline is, else 待受理."
+                "Optional, one of 待受理、待整改、整改中、待复查、已销号 and 不属实 — when empty: "
+                "已销号 if a close-out date is given, 待整改 if a deadline is, else 待受理."
             ),
             example="已销号",
         ),

@@ -183,26 +183,26 @@ def compliance_trend(user: Any, months: list[tuple[int, int]]) -> list[dict[str,
     ]
 
 
-# Each part of the dashboard from the filtered hazards, the user and the form; an endpoint of
+# Each part of the dashboard from the filtered hazards and the user; an endpoint of
 # /api/v1/stats/ computes only its own.
 PARTS: dict[str, Any] = {
-    "by_area": lambda hazards, user, form: by_area(hazards),
-    "funnel": lambda hazards, user, form: funnel(hazards),
-    "trend": lambda hazards, user, form: trend(hazards),
-    "ranking": lambda hazards, user, form: ranking(hazards),
-    "compliance": lambda hazards, user, form: compliance_trend(user, _months(hazards)),
+    "by_area": lambda hazards, user: by_area(hazards),
+    "funnel": lambda hazards, user: funnel(hazards),
+    "trend": lambda hazards, user: trend(hazards),
+    "ranking": lambda hazards, user: ranking(hazards),
+    "compliance": lambda hazards, user: compliance_trend(user, _months(hazards)),
 }
 
 
 def part(user: Any, form: StatsFilterForm, name: str) -> Any:
     """One part of the dashboard, without computing the others."""
-    return PARTS[name](form.filter(Hazard.objects.for_user(user)), user, form)
+    return PARTS[name](form.filter(Hazard.objects.for_user(user)), user)
 
 
 def dashboard(user: Any, form: StatsFilterForm) -> dict[str, Any]:
     hazards = form.filter(Hazard.objects.for_user(user))
     return {
-        **{name: compute(hazards, user, form) for name, compute in PARTS.items()},
+        **{name: compute(hazards, user) for name, compute in PARTS.items()},
         "compliance_states": [{"code": c.value, "name": str(c.label)} for c in Compliance],
         "schools": School.objects.for_user(user).as_of(form.as_of()).count(),
     }
