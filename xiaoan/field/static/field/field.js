@@ -90,20 +90,33 @@
   }
 
   /* Keep the entry; a change of the same item still waiting (not being sent) is merged into
-     it, so ten taps offline send one answer, from the version the page showed. */
+     it, so ten taps offline send one answer, from the version the page showed. Reading and
+     writing happen in one transaction, so two quick changes (a note, then a photo) cannot both
+     find no entry and be kept twice. */
+  var keeping = Promise.resolve();
   function keep(entry) {
-    return allEntries().then(function (entries) {
-      var last = entries[entries.length - 1];
-      if (last && entry.kind === "answer" && last.kind === "answer" && last.url === entry.url &&
-          last.seq !== inFlight) {
-        var version = field(last, "version");
-        last.fields = entry.fields.map(function (pair) {
-          return pair[0] === "version" ? ["version", version] : pair;
-        });
-        if (entry.files.length) { last.files = entry.files; }
-        return putEntry(last);
-      }
-      return putEntry(entry);
+    keeping = keeping.catch(function () { return null; }).then(function () { return keepNow(entry); });
+    return keeping;
+  }
+  function keepNow(entry) {
+    return withStore("readwrite", function (store) {
+      var all = store.getAll();
+      all.onsuccess = function () {
+        var entries = (all.result || []).filter(function (other) { return other.user === userId; });
+        var last = entries[entries.length - 1];
+        if (last && entry.kind === "answer" && last.kind === "answer" && last.url === entry.url &&
+            last.seq !== inFlight) {
+          var version = field(last, "version");
+          last.fields = entry.fields.map(function (pair) {
+            return pair[0] === "version" ? ["version", version] : pair;
+          });
+          if (entry.files.length) { last.files = entry.files; }
+          store.put(last);
+        } else {
+          store.put(entry);
+        }
+      };
+      return null;
     });
   }
 
