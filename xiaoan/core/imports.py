@@ -35,6 +35,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -185,13 +186,18 @@ def parse_bool(value: Any) -> bool | None:
     raise CellProblem(_("“%(value)s” is not yes/no (是/否)") % {"value": word})
 
 
-def choice_lookup(choices: type[models.TextChoices], **extra: str) -> dict[str, str]:
+Choices = type[models.TextChoices] | Sequence[tuple[Any, Any]]
+
+
+def choice_lookup(choices: Choices, **extra: str) -> dict[str, str]:
     """Every way a bureau writes a choice → its value: the value, the Chinese and the
-    English label, and `extra` spellings."""
-    lookup = {str(value): str(value) for value in choices.values}
+    English label, and `extra` spellings. `choices` is a TextChoices class or a field's
+    (value, label) pairs."""
+    pairs = list(getattr(choices, "choices", choices))
+    lookup = {str(value): str(value) for value, _label in pairs}
     for language in ("zh-hans", "en"):
         with translation.override(language):
-            lookup.update({str(label): str(value) for value, label in choices.choices})
+            lookup.update({str(label): str(value) for value, label in pairs})
     lookup.update(extra)
     return {key.strip().lower(): value for key, value in lookup.items()}
 
@@ -254,7 +260,7 @@ def bool_column(name: str, header: str, **kwargs: Any) -> Column:
 def choice_column(
     name: str,
     header: str,
-    choices: type[models.TextChoices],
+    choices: Choices,
     extra: dict[str, str] | None = None,
     **kwargs: Any,
 ) -> Column:
@@ -272,6 +278,68 @@ def choice_column(
         return lookup[text.lower()]
 
     return Column(name, header, parse, **kwargs)
+
+
+REQUIRED_NOTE = gettext_lazy("Required.")
+OPTIONAL_NOTE = gettext_lazy("Optional.")
+EMPTY_IS_YES = gettext_lazy("是 or 否; empty: 是.")
+EMPTY_IS_NO = gettext_lazy("是 or 否; empty: 否.")
+
+
+def field_column(
+    model: type[models.Model],
+    name: str,
+    header: str,
+    *aliases: str,
+    note: Any = None,
+    example: Any = "",
+    extra: dict[str, str] | None = None,
+) -> Column:
+    """The column that fills the model's field `name`, read as the field is declared: text up
+    to its length (line breaks kept for a TextField), a date, a whole number within its
+    validators' bounds, an amount with its places, yes/no, or one of its choices (with `extra`
+    spellings). It is required where the field must be filled (not blank, no default); the
+    template's note says so unless `note` says more. `aliases`: other headers accepted."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    required = not field.blank and not field.has_default()
+    if note is None:
+        note = REQUIRED_NOTE if required else OPTIONAL_NOTE
+        if isinstance(field, models.BooleanField):
+            note = EMPTY_IS_YES if field.get_default() else EMPTY_IS_NO
+    kwargs: dict[str, Any] = {
+        "required": required,
+        "aliases": aliases,
+        "note": note,
+        "example": example,
+    }
+    if field.choices:
+        return choice_column(name, header, list(field.choices), extra, **kwargs)
+    if isinstance(field, models.BooleanField):
+        return bool_column(name, header, **kwargs)
+    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+        return date_column(name, header, **kwargs)
+    if isinstance(field, models.IntegerField):
+        lows = [v.limit_value for v in field.validators if isinstance(v, MinValueValidator)]
+        highs = [v.limit_value for v in field.validators if isinstance(v, MaxValueValidator)]
+        return integer_column(
+            name,
+            header,
+            minimum=max([0, *lows]),  # type: ignore[type-var]
+            maximum=min(highs) if highs else None,  # type: ignore[type-var]
+            **kwargs,
+        )
+    if isinstance(field, models.DecimalField):
+        places, digits = field.decimal_places, field.max_digits
+
+        def amount(value: Any) -> Decimal | None:
+            return parse_decimal(value, places=places, digits=digits)
+
+        return Column(name, header, amount, **kwargs)
+    if isinstance(field, models.CharField | models.TextField):
+        multiline = isinstance(field, models.TextField)
+        return text_column(name, header, field.max_length, multiline=multiline, **kwargs)
+    raise TypeError(f"no import column for {model.__name__}.{name} ({type(field).__name__})")
 
 
 # ---- rows and the plan ---------------------------------------------------------------------
@@ -331,7 +399,12 @@ class Plan:
             }
             for row in self.rows[:limit]
         ]
-        return {"counts": self.counts, "total": len(self.rows), "rows": rows}
+        return {
+            "counts": self.counts,
+            "total": len(self.rows),
+            "rows": rows,
+            "notes": [str(note) for note in self.importer.notes(self)],
+        }
 
 
 @dataclass
@@ -348,17 +421,26 @@ class ImportResult:
 
 class Importer:
     """One kind of Excel import. Subclasses set `slug`, `title`, `columns`, and write
-    `check_user`, `resolve` and `write`; `load` may read what every row needs in a few queries."""
+    `check_user`, `resolve` and `write`; `load` may read what every row needs in a few queries.
+
+    An import that asks something with the file (the school registry: open the schools'
+    accounts?) names its `upload_form` (an `UploadForm` with more fields): what is answered
+    comes to the importer as `options`, is kept with the waiting file, and is the same when
+    the import is confirmed. `notes` adds lines to the preview, `finish` says what follows."""
 
     slug: ClassVar[str]
     title: ClassVar[Any]
     columns: ClassVar[tuple[Column, ...]]
     # Columns of which one is enough (the school by code or by name): checked together.
     either: ClassVar[tuple[tuple[str, ...], ...]] = ()
+    upload_form: ClassVar[type[forms.Form] | None] = None  # None: `UploadForm`
 
-    def __init__(self, user: Any, filename: str = "") -> None:
+    def __init__(
+        self, user: Any, filename: str = "", options: dict[str, Any] | None = None
+    ) -> None:
         self.user = user
         self.filename = filename
+        self.options = dict(options or {})
         self.check_user()
 
     # -- to write in each import --
@@ -379,6 +461,15 @@ class Importer:
         """Save the plan's rows in one transaction (through the model's write paths or
         `bulk_write`)."""
         raise NotImplementedError
+
+    def notes(self, plan: Plan) -> list[str]:
+        """What the preview says besides the counts and rows (e.g. the accounts it opens)."""
+        return []
+
+    def finish(self, request: HttpRequest, result: ImportResult, pages: Pages) -> HttpResponse:
+        """After the write: say what was done, and go where the work goes on."""
+        messages.success(request, result.message())
+        return redirect(pages.done)
 
     # -- the same for every import --
 
@@ -531,15 +622,26 @@ _SESSION_KEY = "pending_imports"
 
 
 def stash(
-    request: HttpRequest, slug: str, data: bytes, filename: str, summary: dict[str, Any]
+    request: HttpRequest,
+    slug: str,
+    data: bytes,
+    filename: str,
+    summary: dict[str, Any],
+    options: dict[str, Any] | None = None,
 ) -> None:
     """Keep the uploaded file until it is confirmed or cancelled (one per import and session),
-    with the summary its check made (counts and first rows), which the preview shows."""
+    with the summary its check made (counts and first rows), which the preview shows, and the
+    options asked with it (plain values)."""
     discard(request, slug)
     _sweep()
     path = default_storage.save(f"{PENDING_DIR}/{uuid.uuid4().hex}.xlsx", ContentFile(data))
     pending_files = dict(request.session.get(_SESSION_KEY, {}))
-    pending_files[slug] = {"path": path, "name": filename[:200], "summary": summary}
+    pending_files[slug] = {
+        "path": path,
+        "name": filename[:200],
+        "summary": summary,
+        "options": dict(options or {}),
+    }
     request.session[_SESSION_KEY] = pending_files
 
 
@@ -615,19 +717,20 @@ def upload_page(
     """Upload: the file is checked whole; bad rows are listed and nothing is kept; a good file
     is kept server-side with its summary and the user is sent to its preview."""
     importer(request.user)  # the role is checked before a file is read
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = (importer.upload_form or UploadForm)(request.POST or None, request.FILES or None)
     errors: list[Any] = []
     if request.method == "POST" and form.is_valid():
+        options = {k: v for k, v in form.cleaned_data.items() if k != "file"}
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            plan = importer(request.user, upload.name).check(data)
+            plan = importer(request.user, upload.name, options).check(data)
         except ExcelError as exc:
             form.add_error("file", str(exc))
         except ImportFailed as exc:
             errors = exc.errors
         else:
-            stash(request, importer.slug, data, upload.name, plan.summary())
+            stash(request, importer.slug, data, upload.name, plan.summary(), options)
             return redirect(pages.preview)
     return _upload_form(request, importer, pages, form, errors)
 
@@ -660,17 +763,18 @@ def preview_page(request: HttpRequest, importer: type[Importer], pages: Pages) -
             **waiting["summary"],
         }
         return render(request, "imports/preview.html", context)
-    run = importer(request.user, waiting["name"])
+    options = waiting.get("options", {})
+    run = importer(request.user, waiting["name"], options)
     try:
         plan = run.check(pending_content(waiting))
     except (ExcelError, ImportFailed) as exc:
         discard(request, importer.slug)
         errors = exc.errors if isinstance(exc, ImportFailed) else [str(exc)]
-        return _upload_form(request, importer, pages, UploadForm(), errors)
+        form = (importer.upload_form or UploadForm)(initial=options)
+        return _upload_form(request, importer, pages, form, errors)
     result = run.write(plan)
     discard(request, importer.slug)
-    messages.success(request, result.message())
-    return redirect(pages.done)
+    return run.finish(request, result, pages)
 
 
 def template_response(importer: type[Importer]) -> HttpResponse:

@@ -21,20 +21,18 @@ from django.utils.translation import gettext_lazy
 from xiaoan.accounts.choices import Role
 from xiaoan.core.dates import local_today
 from xiaoan.core.imports import (
+    Column,
     ImportResult,
     Plan,
     Row,
-    bool_column,
     bulk_write,
-    choice_column,
-    date_column,
-    integer_column,
+    field_column,
     text_column,
 )
 from xiaoan.schools.imports import SchoolRecordsImporter, school_columns
 
 from . import models
-from .choices import LetterLevel, LicenceClass, SpecialGroupKind, StaffKind
+from .choices import LetterLevel, SpecialGroupKind, StaffKind
 
 
 class RegisterImporter(SchoolRecordsImporter):
@@ -43,6 +41,7 @@ class RegisterImporter(SchoolRecordsImporter):
 
     model: ClassVar[type[dj_models.Model]]
     key: ClassVar[tuple[str, ...]]
+    not_after_today: ClassVar[tuple[str, ...]] = ()  # date columns of what has happened
     roles: ClassVar[tuple[str, ...]] = (Role.SCHOOL_ADMIN, Role.BUREAU_ADMIN)
 
     def fields(self) -> list[str]:
@@ -82,6 +81,10 @@ class RegisterImporter(SchoolRecordsImporter):
         row.existing = self.existing.get(row.key)
         if row.existing is not None:
             row.changes = self.changes_of(row.existing, values)
+        for name in self.not_after_today:
+            day = row.data.get(name)
+            if day and day > local_today():
+                row.problem(_("the date %(date)s is after today") % {"date": day})
         self.validate(row, school, values)
 
     def validate(self, row: Row, school: Any, values: dict[str, Any]) -> None:
@@ -109,25 +112,29 @@ def _plate(value: Any) -> str:
 
 # ---- vehicles and drivers ------------------------------------------------------------------
 
+REQUIRED_DATE = gettext_lazy("Required, a date.")
 
-# The days a vehicle, driver or child is on the register (the registry that remembers): empty
-# "from" is "since before the records began", empty "until" is "still on it".
-ACTIVE_DATES = (
-    date_column(
-        "active_from",
-        "入册日期",
-        aliases=("Active from",),
-        note=gettext_lazy("A date; empty: on the register since before the records began."),
-        example=datetime.date(2014, 2, 17),
-    ),
-    date_column(
-        "active_until",
-        "离册日期",
-        aliases=("Active until",),
-        note=gettext_lazy("A date; empty: still on the register."),
-        example="",
-    ),
-)
+
+def active_dates(model: type[dj_models.Model]) -> tuple[Column, Column]:
+    """The days a vehicle, driver or child is on the register (the registry that remembers):
+    empty "from" is "since before the records began", empty "until" is "still on it"."""
+    return (
+        field_column(
+            model,
+            "active_from",
+            "入册日期",
+            "Active from",
+            note=gettext_lazy("A date; empty: on the register since before the records began."),
+            example=datetime.date(2014, 2, 17),
+        ),
+        field_column(
+            model,
+            "active_until",
+            "离册日期",
+            "Active until",
+            note=gettext_lazy("A date; empty: still on the register."),
+        ),
+    )
 
 
 class VehicleImporter(RegisterImporter):
@@ -137,69 +144,62 @@ class VehicleImporter(RegisterImporter):
     key = ("plate",)
     columns = (
         *school_columns(),
-        text_column(
+        field_column(
+            model,
             "plate",
             "车牌号",
-            20,
-            required=True,
-            aliases=("Plate number",),
+            "Plate number",
             note=gettext_lazy(
                 "Required; one vehicle a row. A plate already registered for "
                 "the same school updates that vehicle."
             ),
             example="浙A·12345",
         ),
-        integer_column(
+        field_column(
+            model,
             "seats",
             "核定座位数",
-            minimum=1,
-            maximum=80,
-            required=True,
-            aliases=("Seats", "座位数"),
+            "Seats",
+            "座位数",
             note=gettext_lazy("Required, 1 to 80."),
             example=19,
         ),
-        text_column(
+        field_column(
+            model,
             "owner",
             "车辆所有人",
-            100,
-            required=True,
-            aliases=("Owner", "车主"),
+            "Owner",
+            "车主",
             note=gettext_lazy("Required, the owner or operator."),
             example="清溪客运公司",
         ),
-        bool_column(
-            "is_school_bus",
-            "是否校车",
-            aliases=("School bus",),
-            note=gettext_lazy("是 or 否; empty: 是."),
-            example="是",
-        ),
-        text_column(
+        field_column(model, "is_school_bus", "是否校车", "School bus", example="是"),
+        field_column(
+            model,
             "bus_licence_no",
             "校车标牌号",
-            30,
-            aliases=("School-bus sign number",),
+            "School-bus sign number",
             note=gettext_lazy("At most 30 characters."),
             example="XC-2014-001",
         ),
-        date_column(
+        field_column(
+            model,
             "inspection_due",
             "下次年检日期",
-            required=True,
-            aliases=("Next inspection due", "年检到期日"),
+            "Next inspection due",
+            "年检到期日",
             note=gettext_lazy("Required, a date such as 2015-03-01."),
             example=datetime.date(2015, 3, 1),
         ),
-        date_column(
+        field_column(
+            model,
             "insurance_due",
             "保险到期日",
-            required=True,
-            aliases=("Insurance valid until",),
-            note=gettext_lazy("Required, a date."),
+            "Insurance valid until",
+            note=REQUIRED_DATE,
             example=datetime.date(2015, 6, 30),
         ),
-        *ACTIVE_DATES,
+        *active_dates(model),
     )
 
     def load(self, rows: list[Row]) -> None:
@@ -218,9 +218,6 @@ class VehicleImporter(RegisterImporter):
             )
 
 
-DRIVER_RECORD = gettext_lazy("是 or 否; empty: 否.")
-
-
 class DriverImporter(RegisterImporter):
     """Drivers are checked against article 23 as the form checks them: a driver who fails a
     condition is a bad row, with each failed condition."""
@@ -231,58 +228,47 @@ class DriverImporter(RegisterImporter):
     key = ("licence_no",)
     columns = (
         *school_columns(),
-        text_column(
-            "name",
-            "姓名",
-            50,
-            required=True,
-            aliases=("Full name",),
-            note=gettext_lazy("Required."),
-            example="张师傅",
-        ),
-        text_column(
+        field_column(model, "name", "姓名", "Full name", example="张师傅"),
+        field_column(
+            model,
             "licence_no",
             "驾驶证号",
-            30,
-            required=True,
-            aliases=("Driving licence number",),
+            "Driving licence number",
             note=gettext_lazy(
                 "Required; a number already registered for the same school updates that driver."
             ),
             example="330102197001011234",
         ),
-        choice_column(
+        field_column(
+            model,
             "licence_class",
             "准驾车型",
-            LicenceClass,
-            required=True,
-            aliases=("Licence class",),
+            "Licence class",
             note=gettext_lazy("A1, A3, B1 (may drive a school bus), B2 or C1."),
             example="A1",
         ),
-        date_column(
+        field_column(
+            model,
             "licence_valid_until",
             "驾驶证有效期至",
-            required=True,
-            aliases=("Licence valid until",),
-            note=gettext_lazy("Required, a date."),
+            "Licence valid until",
+            note=REQUIRED_DATE,
             example=datetime.date(2020, 1, 1),
         ),
-        date_column(
+        field_column(
+            model,
             "birth_date",
             "出生日期",
-            required=True,
-            aliases=("Date of birth",),
+            "Date of birth",
             note=gettext_lazy("Required; a school-bus driver is 25 to 60."),
             example=datetime.date(1970, 1, 1),
         ),
-        integer_column(
+        field_column(
+            model,
             "driving_years",
             "驾龄（年）",
-            minimum=0,
-            maximum=60,
-            required=True,
-            aliases=("Years of driving", "驾龄"),
+            "Years of driving",
+            "驾龄",
             note=gettext_lazy("Required, whole years; at least 3."),
             example=15,
         ),
@@ -297,27 +283,18 @@ class DriverImporter(RegisterImporter):
             ),
             example="浙A·12345",
         ),
-        bool_column(
-            "full_points_in_3_cycles", "三个记分周期内有满分记录", note=DRIVER_RECORD, example="否"
+        *(
+            field_column(models.Driver, name, header, example="否")
+            for name, header in (
+                ("full_points_in_3_cycles", "三个记分周期内有满分记录"),
+                ("fatal_accident_record", "有致人死亡或重伤的交通事故责任记录"),
+                ("drink_driving_record", "有酒后驾驶记录"),
+                ("serious_violation_last_year", "最近一年内有超员超速记录"),
+                ("criminal_record", "有犯罪记录"),
+            )
         ),
-        bool_column(
-            "fatal_accident_record",
-            "有致人死亡或重伤的交通事故责任记录",
-            note=DRIVER_RECORD,
-            example="否",
-        ),
-        bool_column("drink_driving_record", "有酒后驾驶记录", note=DRIVER_RECORD, example="否"),
-        bool_column(
-            "serious_violation_last_year",
-            "最近一年内有超员超速记录",
-            note=DRIVER_RECORD,
-            example="否",
-        ),
-        bool_column("criminal_record", "有犯罪记录", note=DRIVER_RECORD, example="否"),
-        bool_column(
-            "health_ok", "身体健康", note=gettext_lazy("是 or 否; empty: 是."), example="是"
-        ),
-        *ACTIVE_DATES,
+        field_column(model, "health_ok", "身体健康", example="是"),
+        *active_dates(model),
     )
 
     def fields(self) -> list[str]:
@@ -360,58 +337,48 @@ class SecurityStaffImporter(RegisterImporter):
     key = ("name", "kind")
     columns = (
         *school_columns(),
-        text_column(
+        field_column(
+            model,
             "name",
             "姓名",
-            50,
-            required=True,
-            aliases=("Full name",),
+            "Full name",
             note=gettext_lazy(
                 "Required; the same name and kind at the same school updates that person."
             ),
             example="李保安",
         ),
-        choice_column(
+        field_column(
+            model,
             "kind",
             "类别",
-            StaffKind,
-            {"保安": StaffKind.GUARD, "专职保安": StaffKind.FULL_TIME},
-            required=True,
-            aliases=("Kind",),
+            "Kind",
+            extra={"保安": StaffKind.GUARD, "专职保安": StaffKind.FULL_TIME},
             note=gettext_lazy("保安员、辅警 or 专职保卫干部."),
             example="保安员",
         ),
-        text_column(
+        field_column(
+            model,
             "post",
             "岗位",
-            100,
-            required=True,
-            aliases=("Post",),
+            "Post",
             note=gettext_lazy("Required, e.g. 校门岗."),
             example="校门岗",
         ),
-        text_column(
-            "phone",
-            "电话",
-            30,
-            aliases=("Phone",),
-            note=gettext_lazy("Optional."),
-            example="13800000000",
-        ),
-        date_column(
+        field_column(model, "phone", "电话", "Phone", example="13800000000"),
+        field_column(
+            model,
             "since",
             "到岗日期",
-            required=True,
-            aliases=("Since",),
-            note=gettext_lazy("Required, a date."),
+            "Since",
+            note=REQUIRED_DATE,
             example=datetime.date(2014, 3, 1),
         ),
-        date_column(
+        field_column(
+            model,
             "until",
             "离岗日期",
-            aliases=("Until",),
+            "Until",
             note=gettext_lazy("Empty while still in post; not before the start."),
-            example="",
         ),
     )
 
@@ -426,47 +393,29 @@ class PoliceRoomImporter(RegisterImporter):
     title = gettext_lazy("Campus police rooms")
     model = models.PoliceRoom
     key = ("name",)
+    not_after_today = ("established_on",)
     columns = (
         *school_columns(),
-        text_column(
+        field_column(
+            model,
             "name",
             "警务室名称",
-            100,
-            required=True,
-            aliases=("Name", "名称"),
+            "Name",
+            "名称",
             note=gettext_lazy("Required; the same name at the same school updates it."),
             example="东门小学校园警务室",
         ),
-        text_column(
-            "police_station",
-            "所属派出所",
-            100,
-            aliases=("Police station",),
-            note=gettext_lazy("Optional."),
-            example="东门派出所",
-        ),
-        text_column(
-            "officer",
-            "负责民警",
-            50,
-            aliases=("Officer in charge",),
-            note=gettext_lazy("Optional."),
-            example="赵警官",
-        ),
-        date_column(
+        field_column(model, "police_station", "所属派出所", "Police station", example="东门派出所"),
+        field_column(model, "officer", "负责民警", "Officer in charge", example="赵警官"),
+        field_column(
+            model,
             "established_on",
             "建立日期",
-            required=True,
-            aliases=("Established on",),
+            "Established on",
             note=gettext_lazy("Required, not after today."),
             example=datetime.date(2014, 9, 1),
         ),
     )
-
-    def validate(self, row: Row, school: Any, values: dict[str, Any]) -> None:
-        day = row.data.get("established_on")
-        if day and day > local_today():
-            row.problem(_("the date %(date)s is after today") % {"date": day})
 
 
 # ---- oversight -----------------------------------------------------------------------------
@@ -477,67 +426,48 @@ class LetterImporter(RegisterImporter):
     title = gettext_lazy("Responsibility letters")
     model = models.ResponsibilityLetter
     key = ("year", "level", "signatory")
+    not_after_today = ("signed_on",)
     columns = (
         *school_columns(),
-        integer_column(
-            "year",
-            "年度",
-            minimum=2000,
-            maximum=2100,
-            required=True,
-            aliases=("Year",),
-            note=gettext_lazy("Required, e.g. 2014."),
-            example=2014,
+        field_column(
+            model, "year", "年度", "Year", note=gettext_lazy("Required, e.g. 2014."), example=2014
         ),
-        choice_column(
+        field_column(
+            model,
             "level",
             "责任书层级",
-            LetterLevel,
-            {
+            "Letter level",
+            "层级",
+            extra={
                 "教育局→学校": LetterLevel.BUREAU_SCHOOL,
                 "局对学校": LetterLevel.BUREAU_SCHOOL,
                 "学校→教职工": LetterLevel.SCHOOL_STAFF,
                 "学校对教职工": LetterLevel.SCHOOL_STAFF,
             },
-            required=True,
-            aliases=("Letter level", "层级"),
             note=gettext_lazy("教育局 → 学校 or 学校 → 教职工."),
             example="教育局 → 学校",
         ),
-        text_column(
-            "issuer",
-            "签发单位",
-            100,
-            required=True,
-            aliases=("Issued by",),
-            note=gettext_lazy("Required."),
-            example="清溪区教育局",
-        ),
-        text_column(
+        field_column(model, "issuer", "签发单位", "Issued by", example="清溪区教育局"),
+        field_column(
+            model,
             "signatory",
             "签订人",
-            100,
-            required=True,
-            aliases=("Signatory",),
+            "Signatory",
             note=gettext_lazy(
                 "Required; the same year, level and signatory at the "
                 "same school updates that letter."
             ),
             example="王校长",
         ),
-        date_column(
+        field_column(
+            model,
             "signed_on",
             "签订日期",
-            aliases=("Signed on",),
+            "Signed on",
             note=gettext_lazy("Empty while not signed; not after today."),
             example=datetime.date(2014, 3, 1),
         ),
     )
-
-    def validate(self, row: Row, school: Any, values: dict[str, Any]) -> None:
-        day = row.data.get("signed_on")
-        if day and day > local_today():
-            row.problem(_("the date %(date)s is after today") % {"date": day})
 
 
 # ---- children --------------------------------------------------------------------------------
@@ -553,71 +483,46 @@ class SpecialGroupImporter(RegisterImporter):
     roles = (Role.BUREAU_ADMIN,)
     columns = (
         *school_columns(),
-        text_column(
+        field_column(
+            model,
             "name",
             "姓名",
-            50,
-            required=True,
-            aliases=("Full name",),
+            "Full name",
             note=gettext_lazy(
                 "Required; the same name and class at the same school updates that child."
             ),
             example="小明",
         ),
-        text_column(
+        field_column(
+            model,
             "class_name",
             "班级",
-            50,
-            required=True,
-            aliases=("Class",),
+            "Class",
             note=gettext_lazy("Required, e.g. 三（2）班."),
             example="三（2）班",
         ),
-        choice_column(
+        field_column(
+            model,
             "kind",
             "类别",
-            SpecialGroupKind,
-            {"外来务工子女": SpecialGroupKind.MIGRANT, "留守": SpecialGroupKind.LEFT_BEHIND},
-            required=True,
-            aliases=("Group",),
+            "Group",
+            extra={"外来务工子女": SpecialGroupKind.MIGRANT, "留守": SpecialGroupKind.LEFT_BEHIND},
             note=gettext_lazy("外来务工人员子女 or 留守儿童."),
             example="留守儿童",
         ),
-        text_column(
-            "guardian",
-            "监护人",
-            50,
-            required=True,
-            aliases=("Guardian",),
-            note=gettext_lazy("Required."),
-            example="小明奶奶",
+        field_column(model, "guardian", "监护人", "Guardian", example="小明奶奶"),
+        field_column(
+            model, "guardian_phone", "监护人电话", "Guardian's phone", example="13900000000"
         ),
-        text_column(
-            "guardian_phone",
-            "监护人电话",
-            30,
-            aliases=("Guardian's phone",),
-            note=gettext_lazy("Optional."),
-            example="13900000000",
-        ),
-        text_column(
-            "caring_teacher",
-            "结对教师",
-            50,
-            required=True,
-            aliases=("Caring teacher",),
-            note=gettext_lazy("Required."),
-            example="陈老师",
-        ),
-        text_column(
+        field_column(model, "caring_teacher", "结对教师", "Caring teacher", example="陈老师"),
+        field_column(
+            model,
             "notes",
             "备注",
-            200,
-            aliases=("Notes",),
+            "Notes",
             note=gettext_lazy("At most 200 characters."),
-            example="",
         ),
-        *ACTIVE_DATES,
+        *active_dates(model),
     )
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.dates import local_today
@@ -98,27 +97,6 @@ class SchoolRetireForm(BootstrapMixin, forms.Form):
         self.fields["closed_on"].initial = local_today()
         others = School.objects.filter(bureau=school.bureau_id).current().exclude(pk=school.pk)
         self.fields["merged_into"].queryset = others  # type: ignore[attr-defined]
-
-
-class SchoolImportForm(BootstrapMixin, forms.Form):
-    file = forms.FileField(
-        label=_("Excel file (.xlsx)"),
-        help_text=_("Use the columns of the exported list; the first sheet is read."),
-    )
-    admin_accounts = forms.BooleanField(
-        label=_("Open a safety administrator account for each school that has none"),
-        required=False,
-        initial=True,
-        help_text=_("The initial passwords come out once, in an Excel sheet to hand out."),
-    )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is too large."))
-        if upload.size == 0:
-            raise forms.ValidationError(_("The file is empty."))
-        return upload
 
 
 class OwnSchoolMixin:

@@ -1,234 +1,226 @@
-"""Import the school registry from Excel: all rows or none, every bad row reported."""
+"""Import the school registry from Excel, on the one import machinery (`core.imports`): all
+rows or none, every bad row reported by number and reason, a preview before anything is saved.
+
+Schools are matched by code within the bureau (an existing code is updated); a name another
+school of the district has is a bad row, as is a name or code repeated in the file. Asked with
+the file (`SchoolUploadForm`), the import opens the safety administrator account of every
+imported school that has none, in the same transaction; a login another user already has is a
+bad row of its school. The initial passwords then come out once, as an Excel sheet
+(`accounts:initial_passwords`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
+from xiaoan.accounts.access import has_role, member
 from xiaoan.accounts.choices import Role
-from xiaoan.core.changelog import change_entry, snapshot
-from xiaoan.core.excel import RowError, read_rows
-from xiaoan.core.models import ChangeAction, ChangeLog
+from xiaoan.core.errors import NotAllowed
+from xiaoan.core.imports import (
+    NEW,
+    UPDATE,
+    Importer,
+    ImportFailed,
+    ImportResult,
+    Pages,
+    Plan,
+    Row,
+    UploadForm,
+    bulk_write,
+    field_column,
+)
 
-from .choices import SchoolKind
 from .models import Bureau, School
 
-# Header text (Chinese or English, as exported) → field name.
-HEADERS = {
-    "代码": "code",
-    "学校代码": "code",
-    "Code": "code",
-    "code": "code",
-    "名称": "name",
-    "学校名称": "name",
-    "Name": "name",
-    "name": "name",
-    "类型": "kind",
-    "Kind": "kind",
-    "kind": "kind",
-    "地址": "address",
-    "Address": "address",
-    "校长": "principal",
-    "Principal": "principal",
-    "电话": "phone",
-    "Phone": "phone",
-    "在校人数": "enrolment",
-    "Enrolment": "enrolment",
-    "寄宿": "boarding",
-    "Boarding": "boarding",
-    "民办": "private",
-    "Private": "private",
+__all__ = ["ImportFailed", "SchoolImporter", "SchoolUploadForm", "import_schools"]
+
+# The ways a bureau's sheets name a kind, besides its Chinese and English labels.
+KIND_SPELLINGS = {
+    "幼儿园": "kindergarten",
+    "托幼机构": "kindergarten",
+    "民工子弟学校": "migrant",
+    "小学": "primary",
+    "初中": "junior",
+    "高中": "senior",
+    "职高": "vocational",
+    "九年一贯制": "nine_year",
 }
-TRUE_WORDS = {"是", "yes", "y", "true", "1", "有"}
-FALSE_WORDS = {"否", "no", "n", "false", "0", "无", ""}
+FIELDS = ("name", "kind", "address", "principal", "phone", "enrolment", "boarding", "private")
 
 
-class ImportFailed(Exception):
-    """The file had bad rows; nothing was saved."""
-
-    def __init__(self, errors: list[RowError]) -> None:
-        super().__init__("; ".join(str(e) for e in errors))
-        self.errors = errors
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    codes: list[str] = field(default_factory=list)
-    accounts: list[dict[str, str]] = field(default_factory=list)  # opened, with passwords
-
-
-def _kind_lookup() -> dict[str, str]:
-    from django.utils import translation
-
-    lookup: dict[str, str] = {}
-    for kind in SchoolKind:
-        lookup[kind.value] = kind.value
-        for language in ("zh-hans", "en"):
-            with translation.override(language):
-                lookup[str(kind.label)] = kind.value
-    lookup.update(
-        {
-            "幼儿园": "kindergarten",
-            "托幼机构": "kindergarten",
-            "民工子弟学校": "migrant",
-            "小学": "primary",
-            "初中": "junior",
-            "高中": "senior",
-            "职高": "vocational",
-            "九年一贯制": "nine_year",
-        }
+class SchoolUploadForm(UploadForm):
+    admin_accounts = forms.BooleanField(
+        label=gettext_lazy("Open a safety administrator account for each school that has none"),
+        required=False,
+        initial=True,
+        help_text=gettext_lazy(
+            "The initial passwords come out once, in an Excel sheet to hand out."
+        ),
     )
-    return lookup
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+class SchoolImporter(Importer):
+    """The district's school registry, in the columns of its export (代码, 名称, 类型…).
 
+    `options`: `admin_accounts` (open the missing safety administrator accounts) and, from
+    the command line (no user: the server's operator), `bureau`."""
 
-def _parse_row(values: dict[str, Any], kinds: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
-    problems: list[str] = []
-    data: dict[str, Any] = {
-        f: _text(values.get(f)) for f in ("code", "name", "address", "principal", "phone")
-    }
-    data["code"] = data["code"].upper()
-    if not data["code"]:
-        problems.append(_("the code is missing"))
-    if not data["name"]:
-        problems.append(_("the name is missing"))
-    kind_text = _text(values.get("kind"))
-    data["kind"] = kinds.get(kind_text)
-    if data["kind"] is None:
-        problems.append(_("unknown kind “%(kind)s”") % {"kind": kind_text})
-    enrolment = _text(values.get("enrolment")) or "0"
-    if enrolment.isdigit():
-        data["enrolment"] = int(enrolment)
-    else:
-        problems.append(_("enrolment “%(value)s” is not a whole number") % {"value": enrolment})
-    for name in ("boarding", "private"):
-        word = _text(values.get(name)).lower()
-        if word in TRUE_WORDS:
-            data[name] = True
-        elif word in FALSE_WORDS:
-            data[name] = False
-        else:
-            problems.append(_("“%(value)s” is not yes/no (是/否)") % {"value": word})
-    return data, problems
+    slug = "schools"
+    title = gettext_lazy("School registry")
+    upload_form = SchoolUploadForm
+    columns = (
+        field_column(School, "code", "代码", "学校代码", "Code", "code", example="S001"),
+        field_column(School, "name", "名称", "学校名称", "Name", "name", example="清溪区东门小学"),
+        field_column(
+            School,
+            "kind",
+            "类型",
+            "Kind",
+            "kind",
+            extra=KIND_SPELLINGS,
+            note=gettext_lazy("小学、初中、高中、九年一贯制、职高、幼儿园 or 民工子弟学校."),
+            example="小学",
+        ),
+        field_column(School, "address", "地址", "Address", example="东门路1号"),
+        field_column(School, "principal", "校长", "Principal", example="王校长"),
+        field_column(School, "phone", "电话", "Phone", example="0571-8888888"),
+        field_column(
+            School,
+            "enrolment",
+            "在校人数",
+            "Enrolment",
+            note=gettext_lazy("A whole number; empty: 0."),
+            example=640,
+        ),
+        field_column(School, "boarding", "寄宿", "Boarding", example="否"),
+        field_column(School, "private", "民办", "Private", example="否"),
+    )
+
+    def check_user(self) -> None:
+        if self.user is None:
+            return  # the command line: the server's operator
+        if not has_role(self.user, Role.BUREAU_ADMIN):
+            raise NotAllowed(_("Only the bureau's safety section keeps the registry."))
+
+    @property
+    def bureau(self) -> Bureau:
+        bureau = self.options.get("bureau")
+        return bureau if bureau is not None else member(self.user).bureau
+
+    @property
+    def open_accounts(self) -> bool:
+        return bool(self.options.get("admin_accounts"))
+
+    def load(self, rows: list[Row]) -> None:
+        for row in rows:
+            row.data["code"] = (row.data.get("code") or "").upper()
+        schools = list(School.objects.filter(bureau=self.bureau))
+        self.by_code = {s.code.upper(): s for s in schools}
+        self.by_name = {s.name: s for s in schools}
+        self.names: dict[str, int] = {}
+        self.taken_logins: set[str] = set()
+        if self.open_accounts:
+            with_admin = set(
+                School.objects.filter(
+                    bureau=self.bureau, memberships__role=Role.SCHOOL_ADMIN
+                ).values_list("code", flat=True)
+            )
+            self.wanted = {
+                row.number: School(code=row.data["code"]).admin_username()
+                for row in rows
+                if row.data["code"] and row.data["code"] not in with_admin
+            }
+            logins = get_user_model().objects.filter(username__in=self.wanted.values())
+            self.taken_logins = set(logins.values_list("username", flat=True))
+
+    def resolve(self, row: Row) -> None:
+        code, name = row.data["code"], row.data.get("name")
+        if name:
+            if name in self.names:
+                row.problem(_("name repeats row %(row)s") % {"row": self.names[name]})
+            self.names.setdefault(name, row.number)
+            holder = self.by_name.get(name)
+            if holder is not None and holder.code.upper() != code:
+                row.problem(
+                    _("another school (%(code)s) already has this name") % {"code": holder.code}
+                )
+        login = self.wanted.get(row.number) if self.open_accounts else None
+        if login in self.taken_logins:
+            row.problem(
+                _("the login %(login)s of its administrator account is taken") % {"login": login}
+            )
+        if not code or row.problems:
+            return
+        values = {name: row.data.get(name) for name in FIELDS}
+        values["enrolment"] = values["enrolment"] or 0
+        row.key = code
+        row.extra["values"] = values
+        row.existing = self.by_code.get(code)
+        if row.existing is not None:
+            row.changes = self.changes_of(row.existing, values)
+
+    def notes(self, plan: Plan) -> list[str]:
+        if not self.open_accounts:
+            return []
+        count = len(self.wanted)
+        return [
+            ngettext(
+                "%(count)s safety administrator account will be opened; its initial password "
+                "comes out once, as an Excel sheet.",
+                "%(count)s safety administrator accounts will be opened; their initial "
+                "passwords come out once, as an Excel sheet.",
+                count,
+            )
+            % {"count": count}
+        ]
+
+    def write(self, plan: Plan) -> ImportResult:
+        """One short transaction: the new schools inserted and the changed ones updated in
+        bulk, each with its change-log row (action `import`), then the accounts opened."""
+        bureau = self.bureau
+        new = [
+            School(bureau=bureau, code=row.data["code"], **row.extra["values"])
+            for row in plan.rows
+            if row.action == NEW
+        ]
+        updates = [(row.existing, row.changes) for row in plan.rows if row.action == UPDATE]
+        with transaction.atomic():
+            bulk_write(School, new, updates, self.user)
+            self.accounts = self._open_accounts(bureau, [row.data["code"] for row in plan.rows])
+        return ImportResult(len(new), len(updates), plan.count("unchanged"))
+
+    def _open_accounts(self, bureau: Bureau, codes: list[str]) -> list[dict[str, str]]:
+        """The safety administrator account of every imported school that has none."""
+        if not self.open_accounts:
+            return []
+        schools = School.objects.filter(bureau=bureau, code__in=codes).exclude(
+            memberships__role=Role.SCHOOL_ADMIN
+        )
+        return [school.open_admin_account(self.user) for school in schools.order_by("code")]
+
+    def finish(self, request: HttpRequest, result: ImportResult, pages: Pages) -> HttpResponse:
+        from xiaoan.accounts.exports import keep_for_sheet
+
+        messages.success(request, result.message())
+        if self.accounts:
+            keep_for_sheet(request, self.accounts)
+            return redirect("accounts:initial_passwords")
+        return redirect(pages.done)
 
 
 def import_schools(
     data: bytes, bureau: Bureau, user: Any = None, open_accounts: bool = False
 ) -> ImportResult:
-    """Validate every row first; save all of them in one transaction only if none is bad."""
-    rows = read_rows(data, HEADERS)
-    kinds = _kind_lookup()
-    errors: list[RowError] = []
-    parsed: list[dict[str, Any]] = []
-    seen_codes: dict[str, int] = {}
-    seen_names: dict[str, int] = {}
-    existing = {s.name: s.code for s in School.objects.filter(bureau=bureau)}
-    for number, values in rows:
-        record, problems = _parse_row(values, kinds)
-        code, name = record["code"], record["name"]
-        if code and code in seen_codes:
-            problems.append(
-                _("code %(code)s repeats row %(row)s") % {"code": code, "row": seen_codes[code]}
-            )
-        if name and name in seen_names:
-            problems.append(_("name repeats row %(row)s") % {"row": seen_names[name]})
-        if name and existing.get(name, code) != code:
-            problems.append(
-                _("another school (%(code)s) already has this name") % {"code": existing[name]}
-            )
-        seen_codes.setdefault(code, number)
-        seen_names.setdefault(name, number)
-        errors.extend(RowError(number, p) for p in problems)
-        parsed.append(record)
-    if open_accounts:
-        errors += _account_clashes(rows, parsed, bureau)
-    if errors:
-        raise ImportFailed(sorted(errors, key=lambda e: e.row))
-    return _save(parsed, bureau, user, open_accounts)
-
-
-def _account_clashes(
-    rows: list[tuple[int, dict[str, Any]]], parsed: list[dict[str, Any]], bureau: Bureau
-) -> list[RowError]:
-    """A school that will get an account whose default login another user already has."""
-    from django.contrib.auth import get_user_model
-
-    have_admin = set(
-        School.objects.filter(bureau=bureau, memberships__role=Role.SCHOOL_ADMIN).values_list(
-            "code", flat=True
-        )
-    )
-    wanted = {
-        School(code=r["code"]).admin_username(): (number, r["code"])
-        for (number, _values), r in zip(rows, parsed, strict=True)
-        if r["code"] and r["code"] not in have_admin
-    }
-    taken = get_user_model().objects.filter(username__in=wanted).values_list("username", flat=True)
-    return [
-        RowError(
-            wanted[name][0],
-            _("the login %(login)s of its administrator account is taken") % {"login": name},
-        )
-        for name in taken
-    ]
-
-
-def _save(
-    records: list[dict[str, Any]], bureau: Bureau, user: Any, open_accounts: bool = False
-) -> ImportResult:
-    """All rows in one short transaction: one query reads the bureau's schools, then the new
-    ones are inserted and the changed ones updated in bulk, each with its change-log row (as
-    imported), so a 10,000-row registry does not hold the database for seconds."""
-    result = ImportResult()
-    with transaction.atomic():
-        existing = {s.code: s for s in School.objects.filter(bureau=bureau)}
-        new, changed, entries = [], [], []
-        for record in records:
-            code = record.pop("code")
-            result.codes.append(code)
-            school = existing.get(code)
-            if school is None:
-                new.append(School(bureau=bureau, code=code, **record))
-                continue
-            before = snapshot(school)
-            for name, value in record.items():
-                setattr(school, name, value)
-            if snapshot(school) != before:
-                school.version += 1
-                changed.append(school)
-                entries.append(change_entry(school, user, ChangeAction.IMPORT, before))
-        School.objects.bulk_create(new, batch_size=500)
-        fields = sorted({name for record in records for name in record} | {"version", "updated_at"})
-        now = timezone.now()
-        for school in changed:
-            school.updated_at = now
-        School.objects.bulk_update(changed, fields, batch_size=500)
-        created = School.objects.filter(bureau=bureau, code__in=[s.code for s in new])
-        entries += [change_entry(s, user, ChangeAction.IMPORT) for s in created]
-        ChangeLog.objects.bulk_create([e for e in entries if e is not None], batch_size=500)
-        if open_accounts:
-            result.accounts = _open_accounts(bureau, result.codes, user)
-    result.created = len(new)
-    result.updated = len(records) - len(new)
-    return result
-
-
-def _open_accounts(bureau: Bureau, codes: list[str], user: Any) -> list[dict[str, str]]:
-    """The safety administrator account of every imported school that has none."""
-    schools = School.objects.filter(bureau=bureau, code__in=codes).exclude(
-        memberships__role=Role.SCHOOL_ADMIN
-    )
-    return [school.open_admin_account(user) for school in schools.order_by("code")]
+    """Check the whole file, then save it (the command line, and code that has the file):
+    `ImportFailed` with every bad row, or the result."""
+    importer = SchoolImporter(user, options={"bureau": bureau, "admin_accounts": open_accounts})
+    return importer.write(importer.check(data))

@@ -10,9 +10,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xiaoan.accounts.access import (
     can_manage_schools,
@@ -23,8 +24,9 @@ from xiaoan.accounts.access import (
 )
 from xiaoan.accounts.choices import Role
 from xiaoan.accounts.exports import keep_for_sheet
+from xiaoan.core import imports
 from xiaoan.core.errors import Invalid, Refused, Stale
-from xiaoan.core.excel import ExcelError, workbook_response
+from xiaoan.core.excel import workbook_response
 
 from .exports import schools_workbook
 from .filters import SchoolFilter
@@ -33,11 +35,10 @@ from .forms import (
     DepartmentForm,
     DistrictSetupForm,
     SchoolForm,
-    SchoolImportForm,
     SchoolRetireForm,
     SectionForm,
 )
-from .importer import ImportFailed, import_schools
+from .importer import SchoolImporter
 from .models import Bureau, BureauSection, Department, School, set_up_district
 
 
@@ -162,34 +163,35 @@ def school_export(request: HttpRequest) -> HttpResponse:
     return workbook_response(schools_workbook(schools), _("School registry") + ".xlsx")
 
 
+def _school_import_pages() -> imports.Pages:
+    return imports.Pages(
+        upload=reverse("schools:import"),
+        preview=reverse("schools:import_preview"),
+        template=reverse("schools:import_template"),
+        done=reverse("schools:list"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def school_import(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, Role.BUREAU_ADMIN)
-    form = SchoolImportForm(request.POST or None, request.FILES or None)
-    errors: list[Any] = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = import_schools(
-                form.cleaned_data["file"].read(),
-                user_bureau(request),
-                user=request.user,
-                open_accounts=form.cleaned_data["admin_accounts"],
-            )
-        except ExcelError as exc:
-            form.add_error("file", str(exc))
-        except ImportFailed as exc:
-            errors = exc.errors
-        else:
-            messages.success(
-                request,
-                _("Import done: %(created)s schools added, %(updated)s updated.")
-                % {"created": result.created, "updated": result.updated},
-            )
-            if result.accounts:
-                keep_for_sheet(request, result.accounts)
-                return redirect("accounts:initial_passwords")
-            return redirect("schools:list")
-    return render(request, "schools/school_import.html", {"form": form, "row_errors": errors})
+    """Upload the registry sheet (and whether to open the schools' accounts): checked whole,
+    then previewed."""
+    return imports.upload_page(request, SchoolImporter, _school_import_pages())
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def school_import_preview(request: HttpRequest) -> HttpResponse:
+    """What the uploaded registry will add and update; confirm saves it."""
+    return imports.preview_page(request, SchoolImporter, _school_import_pages())
+
+
+@require_GET
+@login_required
+def school_import_template(request: HttpRequest) -> HttpResponse:
+    SchoolImporter(request.user)
+    return imports.template_response(SchoolImporter)
 
 
 class DepartmentListView(LoginRequiredMixin, generic.ListView):

@@ -460,6 +460,8 @@ PAGES: dict[str, Entry | tuple[Entry, ...]] = {
     "schools:create": form(BUREAU_ADMIN_ONLY),
     "schools:export": view(DISTRICT_READ),
     "schools:import": form(BUREAU_ADMIN_ONLY),
+    "schools:import_preview": redirect(BUREAU_ADMIN_ONLY),
+    "schools:import_template": view(BUREAU_ADMIN_ONLY),
     "schools:organisations": view(DISTRICT_READ),
     "schools:setup": form(NOBODY),  # day one: the superuser only
     "schools:bureau_edit": form(BUREAU_ADMIN_ONLY),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +18,9 @@ class ResponsibilityLetter(SchoolRecord):
 
     writers = (Role.SCHOOL_ADMIN, Role.BUREAU_ADMIN)
 
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
     level = models.CharField(_("letter level"), max_length=15, choices=LetterLevel.choices)
     issuer = models.CharField(_("issued by"), max_length=100)
     signatory = models.CharField(_("signatory"), max_length=100)

@@ -101,7 +101,9 @@ class Driver(ActiveDuring, SchoolRecord):
     licence_class = models.CharField(_("licence class"), max_length=2, choices=LicenceClass.choices)
     licence_valid_until = models.DateField(_("licence valid until"))
     birth_date = models.DateField(_("date of birth"))
-    driving_years = models.PositiveSmallIntegerField(_("years of driving"))
+    driving_years = models.PositiveSmallIntegerField(
+        _("years of driving"), validators=[MaxValueValidator(60)]
+    )
     full_points_in_3_cycles = models.BooleanField(
         _("12 points lost in the last 3 scoring cycles"), default=False
     )

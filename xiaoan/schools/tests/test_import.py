@@ -51,7 +51,7 @@ def test_importing_again_updates_instead_of_duplicating(bureau):
     import_schools(xlsx(*GOOD), bureau)
     changed = ("S101", "清溪区东门小学", "小学", "东门路1号", "新校长", "", 700, "否", "否")
     result = import_schools(xlsx(changed, GOOD[1]), bureau)
-    assert (result.created, result.updated) == (0, 2)
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
     assert School.objects.filter(bureau=bureau).count() == 2
     assert School.objects.get(code="S101").principal == "新校长"
 
@@ -59,7 +59,7 @@ def test_importing_again_updates_instead_of_duplicating(bureau):
 def test_exported_file_imports_back_unchanged(as_user, bureau_admin, bureau, school_a, school_b):
     exported = as_user(bureau_admin).get(reverse("schools:export")).content
     result = import_schools(exported, bureau)
-    assert (result.created, result.updated) == (0, 2)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
 
 
 @pytest.mark.parametrize(
@@ -67,7 +67,7 @@ def test_exported_file_imports_back_unchanged(as_user, bureau_admin, bureau, sch
     [
         (("", "无代码学校", "小学", "", "", "", 1, "否", "否"), "缺少代码"),
         (("S201", "", "小学", "", "", "", 1, "否", "否"), "缺少名称"),
-        (("S201", "某学校", "大学", "", "", "", 1, "否", "否"), "未知的类型“大学”"),
+        (("S201", "某学校", "大学", "", "", "", 1, "否", "否"), "“大学”不是可选的值"),
         (("S201", "某学校", "小学", "", "", "", "很多", "否", "否"), "不是整数"),
         (("S201", "某学校", "小学", "", "", "", 1, "也许", "否"), "不是“是/否”"),
     ],
@@ -85,7 +85,7 @@ def test_duplicate_codes_in_the_file_are_reported(bureau):
         import_schools(
             xlsx(GOOD[0], ("S101", "另一所小学", "小学", "", "", "", 1, "否", "否")), bureau
         )
-    assert "第4行：代码 S101 与第3行重复" in [str(e) for e in failure.value.errors]
+    assert "第4行：与本文件第3行重复" in [str(e) for e in failure.value.errors]
 
 
 def test_name_taken_by_another_school_is_reported(bureau, school_a):
@@ -128,16 +128,40 @@ def test_a_workbook_without_header_is_refused(bureau):
         import_schools(buffer.getvalue(), bureau)
 
 
-def upload(client, data: bytes, name: str = "schools.xlsx"):
+def upload(client, data: bytes, name: str = "schools.xlsx", **options):
     file = io.BytesIO(data)
     file.name = name
-    return client.post(reverse("schools:import"), {"file": file})
+    return client.post(reverse("schools:import"), {"file": file, **options})
 
 
-def test_upload_page_imports_a_good_file(as_user, bureau_admin):
-    response = upload(as_user(bureau_admin), xlsx(*GOOD))
-    assert response.status_code == 302
+def test_upload_page_previews_then_imports_a_good_file(as_user, bureau_admin):
+    client = as_user(bureau_admin)
+    response = upload(client, xlsx(*GOOD))
+    assert response["Location"] == reverse("schools:import_preview")
+    page = client.get(response["Location"]).content.decode()
+    assert "清溪区春苗幼儿园" in page and "新增" in page
+    assert not School.objects.exists()  # nothing is saved before the confirmation
+    done = client.post(reverse("schools:import_preview"), {"confirm": "1"})
+    assert done["Location"] == reverse("schools:list")
     assert School.objects.count() == 2
+
+
+def test_a_cancelled_preview_saves_nothing(as_user, bureau_admin):
+    client = as_user(bureau_admin)
+    upload(client, xlsx(*GOOD))
+    client.post(reverse("schools:import_preview"), {"cancel": "1"})
+    assert client.post(reverse("schools:import_preview"), {"confirm": "1"}).status_code == 302
+    assert not School.objects.exists()
+
+
+def test_the_template_has_the_export_columns_and_imports(as_user, bureau_admin, bureau):
+    from openpyxl import load_workbook
+
+    response = as_user(bureau_admin).get(reverse("schools:import_template"))
+    headers = [c.value for c in load_workbook(io.BytesIO(response.content)).worksheets[0][1]]
+    assert headers == HEADER
+    result = import_schools(response.content, bureau, user=bureau_admin)
+    assert result.created == 1
 
 
 def test_upload_page_lists_bad_rows(as_user, bureau_admin):

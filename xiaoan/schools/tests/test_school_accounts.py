@@ -85,9 +85,10 @@ def test_import_opens_an_account_for_each_school_without_one(as_user, bureau, bu
     School.objects.create(bureau=bureau, code="S101", name="清溪区东门小学", kind="primary")
     make_user("dongmen", Role.SCHOOL_ADMIN, bureau, school=School.objects.get(code="S101"))
     client = as_user(bureau_admin)
-    response = client.post(
-        reverse("schools:import"), {"file": upload(xlsx(*GOOD)), "admin_accounts": "on"}
-    )
+    client.post(reverse("schools:import"), {"file": upload(xlsx(*GOOD)), "admin_accounts": "on"})
+    preview = client.get(reverse("schools:import_preview")).content.decode()
+    assert "将开通1个安全管理员账号" in preview  # S101 already has its administrator
+    response = client.post(reverse("schools:import_preview"), {"confirm": "1"})
     assert response["Location"] == reverse("accounts:initial_passwords")
     rows = sheet_rows(client.post(reverse("accounts:initial_passwords")))
     assert [r[1] for r in rows] == ["school102"]  # S101 already has its administrator
@@ -95,8 +96,11 @@ def test_import_opens_an_account_for_each_school_without_one(as_user, bureau, bu
 
 
 def test_import_without_accounts_opens_none(as_user, bureau_admin):
-    response = as_user(bureau_admin).post(reverse("schools:import"), {"file": upload(xlsx(*GOOD))})
+    client = as_user(bureau_admin)
+    client.post(reverse("schools:import"), {"file": upload(xlsx(*GOOD))})
+    response = client.post(reverse("schools:import_preview"), {"confirm": "1"})
     assert response["Location"] == reverse("schools:list")
+    assert School.objects.filter(code__in=["S101", "S102"]).count() == 2
     assert not get_user_model().objects.filter(username__startswith="school1").exists()
 
 

@@ -44,7 +44,8 @@ def test_a_superuser_sets_up_the_district_entirely_in_the_product(client):
     assert Department.objects.filter(bureau=bureau, name="清溪区消防大队").exists()
     file = io.BytesIO(xlsx(*SCHOOLS))
     file.name = "学校.xlsx"
-    response = client.post(reverse("schools:import"), {"file": file, "admin_accounts": "on"})
+    client.post(reverse("schools:import"), {"file": file, "admin_accounts": "on"})
+    response = client.post(reverse("schools:import_preview"), {"confirm": "1"})
     assert response["Location"] == reverse("accounts:initial_passwords")
     assert School.objects.count() == 2
     assert Membership.objects.filter(role="school_admin").count() == 2

@@ -35,10 +35,7 @@ class Command(BaseCommand):
             raise CommandError(
                 _("%(count)s bad rows; nothing was imported.") % {"count": len(exc.errors)}
             ) from exc
-        self.stdout.write(
-            _("Import done: %(created)s schools added, %(updated)s updated.")
-            % {"created": result.created, "updated": result.updated}
-        )
+        self.stdout.write(result.message())
 
     def _bureau(self, name: str | None) -> Bureau:
         bureaus = Bureau.objects.all()
