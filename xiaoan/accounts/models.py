@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoan.core.changelog import change_entry, guarded_update, recorded_as
 from xiaoan.core.errors import Invalid, NotAllowed, Refused
 from xiaoan.core.models import ChangeAction, TimeStampedModel, Versioned
+from xiaoan.core.validators import validate_phone
 from xiaoan.core.workflow import Actions
 
 from .access import is_superuser, membership_of
@@ -116,7 +117,7 @@ class Membership(Actions, Versioned, TimeStampedModel):
         verbose_name=_("school"),
     )
     title = models.CharField(_("job title"), max_length=50, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
     is_active = models.BooleanField(_("active"), default=True)
     # Set by a password reset (and for a new account): the next login must choose a new one.
     must_change_password = models.BooleanField(_("must change password"), default=False)

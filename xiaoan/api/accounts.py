@@ -23,6 +23,7 @@ from xiaoan.accounts.filters import AccountFilter
 from xiaoan.accounts.models import Membership
 from xiaoan.accounts.querysets import ACCOUNT_READERS
 from xiaoan.core.errors import NotAllowed
+from xiaoan.core.validators import validate_phone
 from xiaoan.schools.choices import DepartmentKind
 from xiaoan.schools.models import BureauSection, Department, School
 
@@ -97,7 +98,13 @@ class UserInputSerializer(serializers.Serializer):
         queryset=BureauSection.objects.all(), required=False, allow_null=True, default=None
     )
     title = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(
+        max_length=30,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[validate_phone],
+    )
     version = serializers.IntegerField(
         required=False, min_value=1, help_text="On a change: the account as read (else 409)."
     )

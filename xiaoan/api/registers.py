@@ -29,6 +29,8 @@ from rest_framework.routers import BaseRouter
 
 from xiaoan.accounts.access import has_role, membership_of
 from xiaoan.core.dates import local_today
+from xiaoan.core.templatetags.people import person
+from xiaoan.core.validators import validate_phone
 from xiaoan.registers import reminders, visibility
 from xiaoan.registers.choices import IdType
 from xiaoan.registers.filters import VisitorFilter
@@ -63,6 +65,20 @@ class RowSerializer(serializers.ModelSerializer):
         return visibility.redact(instance, self.context["request"].user, dict(data))
 
 
+class PersonField(serializers.Field):
+    """A user as the pages name people (full name, else login); read-only, null if unknown."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        return person(value)
+
+
+# Registers whose rows say who wrote them (`recorded_by`, set from the user who added the row).
+AUTHORED = {"duty-log"}
+
+
 def _serializer_for(register: Register) -> type[serializers.ModelSerializer]:
     """All the row's fields; those the page's form does not write are read-only; `version`
     may be sent back with an update (a row changed since answers 409)."""
@@ -73,18 +89,21 @@ def _serializer_for(register: Register) -> type[serializers.ModelSerializer]:
     ]
     form_fields: list[str] = list(register.form._meta.fields or [])
     writable = {"school", "version", *form_fields}
+    extra = ["author"] if register.slug in AUTHORED else []
     meta = type(
         "Meta",
         (),
         {
             "model": register.model,
-            "fields": [*fields, "school_name", "allowed_actions"],
+            "fields": [*fields, *extra, "school_name", "allowed_actions"],
             "read_only_fields": [f for f in fields if f not in writable],
             "extra_kwargs": {"version": {"required": False}},
         },
     )
     attrs: dict[str, Any] = {"Meta": meta}
     attrs["school_name"] = serializers.CharField(source="school.name", read_only=True)
+    if extra:
+        attrs["author"] = PersonField(source="recorded_by", help_text="Who wrote it.")
     return type(f"{register.model.__name__}Serializer", (RowSerializer,), attrs)
 
 
@@ -230,11 +249,20 @@ class VisitorSerializer(RowSerializer):
             "left_at",
             "refused",
             "refusal_reason",
+            "admission_reason",
             "watch_list",
             "version",
             "allowed_actions",
         ]
-        read_only_fields = ["school", "name", "id_type", "entered_at", "left_at", "refused"]
+        read_only_fields = [
+            "school",
+            "name",
+            "id_type",
+            "entered_at",
+            "left_at",
+            "refused",
+            "admission_reason",
+        ]
         extra_kwargs = {"version": {"required": False}}
 
     def get_id_number(self, visitor: Visitor) -> str:
@@ -248,10 +276,18 @@ class VisitorRegisterSerializer(serializers.Serializer):
     purpose = serializers.CharField(max_length=200)
     organisation = serializers.CharField(max_length=100, required=False, default="")
     host = serializers.CharField(max_length=50, required=False, default="")
-    phone = serializers.CharField(max_length=30, required=False, default="")
+    phone = serializers.CharField(
+        max_length=30, required=False, default="", validators=[validate_phone]
+    )
     vehicle_plate = serializers.CharField(max_length=20, required=False, default="")
     refused = serializers.BooleanField(required=False, default=False)
     refusal_reason = serializers.CharField(max_length=200, required=False, default="")
+    admission_reason = serializers.CharField(
+        max_length=200,
+        required=False,
+        default="",
+        help_text="For a watch-list person: why the gate keeper admits them (else refuse).",
+    )
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         error = id_error(data["id_type"], data["id_number"])
@@ -274,17 +310,20 @@ class VisitorViewSet(RegisterViewSet):
 
     @extend_schema(
         request=VisitorRegisterSerializer,
-        responses={201: VisitorSerializer, **error_responses(400, 403)},
+        responses={201: VisitorSerializer, **error_responses(400, 403, 409)},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Register a visitor. A watch-list person without the keeper's decision answers 409
+        and nothing is recorded (the school and the bureau are told at once): send again with
+        `admission_reason` to admit them, or `refused` and `refusal_reason`."""
         membership = membership_of(request.user)
         if membership is None or membership.school_id is None:
             raise PermissionDenied
         serializer = VisitorRegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        visitor = Visitor.register(
-            school=membership.school, user=request.user, **serializer.validated_data
-        )
+        details = serializer.validated_data
+        Visitor.screen(school=membership.school, user=request.user, **details)
+        visitor = Visitor.register(school=membership.school, user=request.user, **details)
         body = VisitorSerializer(visitor, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED)
 

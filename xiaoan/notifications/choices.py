@@ -37,6 +37,7 @@ class NotificationKind(models.TextChoices):
     WORK_PLAN_ACCEPTED = "work_plan_accepted", _("Work plan accepted")
     CAMPAIGN_STARTED = "campaign_started", _("Campaign started")
     OFFICIAL_ISSUED = "official_issued", _("Report issued to the government")
+    WATCH_LIST_STOP = "watch_list_stop", _("Watch-list person stopped at the gate")
     WATCH_LIST_VISITOR = "watch_list_visitor", _("Watch-list person at the gate")
     INCIDENT_REPORTED = "incident_reported", _("Incident reported")
     LEGACY = "legacy", _("Earlier message")
@@ -46,6 +47,7 @@ class NotificationKind(models.TextChoices):
 # for a digest or for quiet hours.
 URGENT_KINDS = frozenset(
     {
+        NotificationKind.WATCH_LIST_STOP,
         NotificationKind.WATCH_LIST_VISITOR,
         NotificationKind.INCIDENT_REPORTED,
         NotificationKind.HAZARD_SUPERVISED,
@@ -170,9 +172,14 @@ MESSAGES = {
         "file your school's work plan."
     ),
     NotificationKind.OFFICIAL_ISSUED: _("The education bureau issued “%(title)s”."),
+    NotificationKind.WATCH_LIST_STOP: _(
+        "Urgent: %(name)s, on the watch list of %(school)s (%(reason)s), came to the gate at "
+        "%(time)s; the registration waits until the gate keeper admits them with a reason or "
+        "refuses entry."
+    ),
     NotificationKind.WATCH_LIST_VISITOR: _(
-        "Urgent: %(name)s, on the watch list of %(school)s (%(reason)s), was registered at "
-        "the gate at %(time)s."
+        "Urgent: %(name)s, on the watch list of %(school)s (%(reason)s), was %(outcome)s at "
+        "the gate at %(time)s: %(comment)s"
     ),
     NotificationKind.INCIDENT_REPORTED: _(
         "%(school)s reported a %(severity)s incident that happened at %(time)s: %(description)s"
@@ -190,6 +197,10 @@ TERMS = {
         "minor": pgettext_lazy("incident", "minor"),
         "serious": pgettext_lazy("incident", "serious"),
         "major": pgettext_lazy("incident", "major"),
+    },
+    "outcome": {
+        "admitted": pgettext_lazy("gate", "admitted"),
+        "refused": pgettext_lazy("gate", "refused entry"),
     },
     "paper": {
         "inspection": pgettext_lazy("vehicle papers", "annual inspection"),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoan.accounts.access import membership_of
 from xiaoan.core.dates import in_range, local_today
 from xiaoan.core.forms import BootstrapMixin, VersionedFormMixin
+from xiaoan.core.validators import validate_phone
 from xiaoan.hazards.models import Area
 from xiaoan.schools.models import School
 
@@ -136,6 +137,25 @@ def register_form(model: type[dj_models.Model], fields: list[str]) -> type[Regis
     return type(f"{model.__name__}Form", (RegisterForm,), {"Meta": meta})
 
 
+class DutyLogForm(RegisterForm):
+    """A new line of the duty log opens with the time now and the shift on duty (from today's
+    roster, when the school has one); who writes it is the user (`recorded_by`)."""
+
+    class Meta:
+        model = models.DutyLogEntry
+        fields = ["school", "shift", "kind", "occurred_at", "content"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.is_bound or self.instance.pk:
+            return
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        self.initial.setdefault("occurred_at", now)
+        shift = models.shift_at(self.own_school, now) if self.own_school else None
+        if shift is not None:
+            self.initial.setdefault("shift", shift.pk)
+
+
 class DriverForm(RegisterForm):
     """A driver is checked against article 23 on entry, one message per failed condition."""
 
@@ -171,7 +191,12 @@ class DriverForm(RegisterForm):
 
 
 class VisitorForm(BootstrapMixin, forms.Form):
-    """The gate's form: quick on a phone, the ID number checked and then kept masked."""
+    """The gate's form: quick on a phone, the ID number checked and then kept masked.
+
+    A watch-list match stops it (`stop`, the entry): the page comes back with everything typed,
+    the warning and the keeper's two choices, the buttons named `decision`: admit, with the
+    reason why (`admission_reason`), or refuse, with the reason for refusal.
+    """
 
     name = forms.CharField(label=_("Full name"), max_length=50)
     id_type = forms.ChoiceField(label=_("ID type"), choices=IdType.choices, initial=IdType.RESIDENT)
@@ -185,10 +210,32 @@ class VisitorForm(BootstrapMixin, forms.Form):
     organisation = forms.CharField(label=_("Organisation"), max_length=100, required=False)
     purpose = forms.CharField(label=_("Purpose"), max_length=200)
     host = forms.CharField(label=_("Host"), max_length=50, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    phone = forms.CharField(
+        label=_("Phone"), max_length=30, required=False, validators=[validate_phone]
+    )
     vehicle_plate = forms.CharField(label=_("Vehicle plate"), max_length=20, required=False)
     refused = forms.BooleanField(label=_("Refuse entry"), required=False)
     refusal_reason = forms.CharField(label=_("Reason for refusal"), max_length=200, required=False)
+    admission_reason = forms.CharField(
+        label=_("Reason for admitting despite the watch list"),
+        max_length=200,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    # The watch-list entry already announced for this visitor (see `Visitor.screen`).
+    watch_told = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    ADMIT, REFUSE = "admit", "refuse"
+
+    def __init__(self, *args: Any, stop: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stop = stop
+        if stop is None and not self.data.get("watch_told"):
+            del self.fields["admission_reason"]
+
+    @property
+    def decision(self) -> str:
+        return str(self.data.get("decision", "")) if self.is_bound else ""
 
     def clean(self) -> dict[str, Any]:
         from .identity import id_error
@@ -197,9 +244,31 @@ class VisitorForm(BootstrapMixin, forms.Form):
         error = id_error(data.get("id_type", ""), data.get("id_number", ""))
         if error:
             self.add_error("id_number", error)
+        if self.decision == self.REFUSE:
+            data["refused"] = True
+        if self.decision != self.ADMIT:
+            data["admission_reason"] = ""
+        elif data.get("refused"):
+            data["refused"] = False
+        if self.decision == self.ADMIT and not data.get("admission_reason", "").strip():
+            self.add_error(
+                "admission_reason",
+                _("Say why this person may come in although they are on the watch list."),
+            )
         if data.get("refused") and not data.get("refusal_reason", "").strip():
             self.add_error("refusal_reason", _("Give the reason for refusing entry."))
         return data
+
+    def details(self) -> dict[str, Any]:
+        """What `Visitor.register` takes."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "watch_told"}
+
+    def stopped_at(self, entry: Any) -> VisitorForm:
+        """The same form, stopped by `entry`: what was typed, the entry marked as announced."""
+        data = dict(self.data.items())
+        data["watch_told"] = str(entry.pk)
+        data.pop("decision", None)
+        return VisitorForm(data, stop=entry)
 
 
 class WatchListForm(RegisterForm):

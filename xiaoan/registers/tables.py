@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.dates import local_today
+from xiaoan.core.templatetags.people import person
 
 from . import filters, forms, models, visibility
 from .querysets import GATE_READERS, SPECIAL_GROUP_READERS
@@ -153,12 +154,13 @@ REGISTERS: list[Register] = [
         SECURITY,
         M.DutyLogEntry,
         filters.DutyLogFilter,
-        forms.register_form(M.DutyLogEntry, ["shift", "kind", "occurred_at", "content"]),
+        forms.DutyLogForm,
         [
             *_cols(M.DutyLogEntry, "occurred_at", "kind", "content"),
             attr("shift.person", _("Person on duty")),
+            Column(_("Written by"), lambda row, user: person(row.recorded_by)),
         ],
-        related=("school", "shift"),
+        related=("school", "shift", "recorded_by"),
     ),
     Register(
         "visitors",
@@ -186,6 +188,7 @@ REGISTERS: list[Register] = [
             Column(
                 _("Watch list"), lambda row, user: row.watch_hit.reason if row.watch_hit else ""
             ),
+            Column(_("Admitted because"), lambda row, user: row.admission_reason),
         ],
         related=("school", "watch_hit"),
         gate_only=True,

@@ -41,6 +41,7 @@ from .models import (
     PatrolPoint,
     SurroundingsCheck,
     Visitor,
+    WatchListEntry,
     district_cover,
     patrol_figures,
     rounds,
@@ -202,16 +203,14 @@ def gate(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not can_register:
             raise PermissionDenied
-        form = forms.VisitorForm(request.POST)
-        if form.is_valid():
-            try:
-                visitor = Visitor.register(school=school, user=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                # Said at the form, so what the gate keeper typed stays on the page.
-                form.add_error(None, exc.message)
-            else:
-                _announce(request, visitor)
-                return redirect("registers:gate")
+        visitor, form = _at_the_gate(request, school, forms.VisitorForm(request.POST))
+        if visitor is not None:
+            _announce(request, visitor)
+            return redirect("registers:gate")
+        if form.stop is None and form.data.get("watch_told"):
+            # A decision with a reason missing: the warning and the two choices stay.
+            told = WatchListEntry.objects.filter(school=school, pk=form.data["watch_told"])
+            form.stop = told.first()
     else:
         form = forms.VisitorForm()
     day = forms.DayForm(request.GET).day_or_today()
@@ -229,11 +228,30 @@ def gate(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _at_the_gate(
+    request: HttpRequest, school: Any, form: forms.VisitorForm
+) -> tuple[Visitor | None, forms.VisitorForm]:
+    """Register the visitor, unless the watch list stops it: then the form comes back
+    stopped (what was typed, the warning, the keeper's choices). Errors go to their fields."""
+    if not form.is_valid():
+        return None, form
+    told = form.cleaned_data["watch_told"]
+    stop = Visitor.screen(school=school, user=request.user, told=told, **form.details())
+    if stop is not None:
+        return None, form.stopped_at(stop)
+    try:
+        return Visitor.register(school=school, user=request.user, **form.details()), form
+    except DomainError as exc:
+        # Said at the form, so what the gate keeper typed stays on the page.
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return None, form
+
+
 def _announce(request: HttpRequest, visitor: Visitor) -> None:
     if visitor.watch_hit is not None:
         messages.warning(
             request,
-            _("Warning: %(name)s is on the watch list (%(reason)s). Inform the safety officer.")
+            _("%(name)s is on the watch list (%(reason)s); the safety officer has been told.")
             % {"name": visitor.name, "reason": visitor.watch_hit.reason},
         )
     if visitor.refused:

@@ -16,6 +16,7 @@ from xiaoan.core.changelog import guarded_update
 from xiaoan.core.dates import local_today
 from xiaoan.core.errors import Invalid, NotAllowed, Refused
 from xiaoan.core.models import ActiveDuring, TimeStampedModel, Versioned, span_in_order
+from xiaoan.core.validators import validate_phone
 
 from .choices import DepartmentKind, RegionLevel, SchoolKind
 from .querysets import DepartmentQuerySet, SchoolQuerySet, SectionQuerySet
@@ -139,7 +140,7 @@ class Department(Retirable, Versioned, TimeStampedModel):
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=DepartmentKind.choices)
     contact = models.CharField(_("contact person"), max_length=50, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
     # A retired department is kept (inspections and accounts name it) but offered no more.
     is_active = models.BooleanField(_("in use"), default=True)
 
@@ -178,7 +179,7 @@ class School(ActiveDuring, Versioned, TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=SchoolKind.choices)
     address = models.CharField(_("address"), max_length=200, blank=True)
     principal = models.CharField(_("principal"), max_length=50, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
     enrolment = models.PositiveIntegerField(_("enrolment"), default=0)
     boarding = models.BooleanField(_("boarding"), default=False)
     private = models.BooleanField(_("private"), default=False)

@@ -353,6 +353,8 @@ def test_watch_list_kept_through_the_api_warns_at_the_gate(alice, carol):
     assert entry.status_code == 201, entry.json()
     assert "id_digest" not in entry.json()
     response = register_visitor(carol, name="赵某")  # another name, the same number
+    assert response.status_code == 409 and "法院禁止令" in response.json()["detail"]
+    response = register_visitor(carol, name="赵某", admission_reason="经核实为学生家长")
     assert response.json()["watch_list"] == "法院禁止令"
 
 

@@ -101,6 +101,12 @@ def _plan(p: dict[str, Any], bureau: Any) -> Any:
     return plan
 
 
+def _watch_stop(p: dict[str, Any]) -> None:
+    school = p["alice"].membership.school
+    WatchListEntry.objects.create(school=school, name="钱七", reason="法院禁止令")
+    Visitor.screen(school=school, user=p["carol"], name="钱七", id_number=VALID_ID)
+
+
 def _watch_hit(p: dict[str, Any]) -> None:
     school = p["alice"].membership.school
     WatchListEntry.objects.create(school=school, name="钱七", reason="法院禁止令")
@@ -111,6 +117,7 @@ def _watch_hit(p: dict[str, Any]) -> None:
         id_type="resident",
         id_number=VALID_ID,
         purpose="探望",
+        admission_reason="由保卫人员陪同",
     )
 
 
@@ -196,6 +203,7 @@ SCENARIOS: dict[str, tuple[Scenario, set[str]]] = {
         lambda p, b: official.generate("quarterly", b, year=2014, quarter=3).issue(p["bureau"]),
         {"gov", "leader"},
     ),
+    K.WATCH_LIST_STOP: (lambda p, b: _watch_stop(p), {"alice", "bureau"}),
     K.WATCH_LIST_VISITOR: (lambda p, b: _watch_hit(p), {"alice", "bureau"}),
     K.INCIDENT_REPORTED: (lambda p, b: _incident(p), {"bureau", "leader"}),
 }

@@ -1,7 +1,15 @@
 """The registers of the key measures, one module per register."""
 
 from .base import SchoolRecord
-from .duty import DutyLogEntry, DutyShift, district_cover, duty_gaps, gaps_in, uncovered_hours
+from .duty import (
+    DutyLogEntry,
+    DutyShift,
+    district_cover,
+    duty_gaps,
+    gaps_in,
+    shift_at,
+    uncovered_hours,
+)
 from .education import Acknowledgement, SafetyActivity, SpecialGroupChild
 from .incidents import Incident
 from .letters import ResponsibilityLetter
@@ -41,5 +49,6 @@ __all__ = [
     "gaps_in",
     "patrol_figures",
     "rounds",
+    "shift_at",
     "uncovered_hours",
 ]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.dates import day_start
+from xiaoan.core.validators import validate_phone
 
 from ..choices import DutyLogKind
 from .base import GATE_WRITERS, SchoolRecord
@@ -23,7 +24,7 @@ class DutyShift(SchoolRecord):
     writers = GATE_WRITERS
 
     person = models.CharField(_("person on duty"), max_length=50)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
     is_leader = models.BooleanField(_("leader on duty"), default=False)
     starts_at = models.DateTimeField(_("on duty from"))
     ends_at = models.DateTimeField(_("on duty until"))
@@ -45,8 +46,19 @@ class DutyShift(SchoolRecord):
         return f"{self.person} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
 
+def shift_at(school: Any, moment: datetime.datetime) -> DutyShift | None:
+    """The school's shift on duty at `moment` (a leader's first), else the first of that day's
+    roster; None when the day has no roster."""
+    shifts = DutyShift.objects.filter(school=school)
+    now = shifts.filter(starts_at__lte=moment, ends_at__gt=moment)
+    start, end = day_bounds(timezone.localdate(moment))
+    today = shifts.filter(starts_at__lt=end, ends_at__gt=start)
+    return now.order_by("-is_leader", "starts_at").first() or today.order_by("starts_at").first()
+
+
 class DutyLogEntry(SchoolRecord):
-    """A line of the duty log: a patrol, an event, a handover."""
+    """A line of the duty log: a patrol, an event, a handover. Who wrote it is `recorded_by`
+    (the user who added it, on the page or through the API; an edit keeps it)."""
 
     writers = GATE_WRITERS
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.dates import local_today
 from xiaoan.core.models import ActiveDuring, span_in_order
+from xiaoan.core.validators import validate_phone
 
 from ..choices import ActivityKind, SpecialGroupKind
 from ..querysets import SpecialGroupQuerySet
@@ -86,7 +87,9 @@ class SpecialGroupChild(ActiveDuring, SchoolRecord):
     class_name = models.CharField(_("class"), max_length=50)
     kind = models.CharField(_("group"), max_length=12, choices=SpecialGroupKind.choices)
     guardian = models.CharField(_("guardian"), max_length=50)
-    guardian_phone = models.CharField(_("guardian's phone"), max_length=30, blank=True)
+    guardian_phone = models.CharField(
+        _("guardian's phone"), max_length=30, blank=True, validators=[validate_phone]
+    )
     caring_teacher = models.CharField(_("caring teacher"), max_length=50)
     notes = models.CharField(_("notes"), max_length=200, blank=True)
     active_from = models.DateField(

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.models import ActiveDuring, span_in_order
+from xiaoan.core.validators import validate_phone
 
 from ..choices import EquipmentKind, StaffKind
 from ..querysets import ActiveRegisterQuerySet
@@ -49,7 +50,7 @@ class SecurityStaff(ActiveDuring, SchoolRecord):
     name = models.CharField(_("full name"), max_length=50)
     kind = models.CharField(_("kind"), max_length=10, choices=StaffKind.choices)
     post = models.CharField(_("post"), max_length=100)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
     since = models.DateField(_("since"))
     until = models.DateField(
         _("left on"),

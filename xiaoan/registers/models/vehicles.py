@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.dates import local_today
 from xiaoan.core.models import ActiveDuring, span_in_order
+from xiaoan.core.validators import validate_phone
 
 from ..choices import LicenceClass
 from ..querysets import ActiveRegisterQuerySet
@@ -199,7 +200,9 @@ class Route(SchoolRecord):
         Driver, models.PROTECT, related_name="routes", verbose_name=_("driver")
     )
     escort = models.CharField(_("escort on board"), max_length=50)
-    escort_phone = models.CharField(_("escort's phone"), max_length=30, blank=True)
+    escort_phone = models.CharField(
+        _("escort's phone"), max_length=30, blank=True, validators=[validate_phone]
+    )
     stops = models.TextField(_("stops"), help_text=_("One stop a line, in order, with the time."))
     students = models.PositiveSmallIntegerField(_("students carried"), default=0)
 
@@ -259,7 +262,7 @@ class EscortTeam(SchoolRecord):
 
     name = models.CharField(_("name"), max_length=100)
     leader = models.CharField(_("team leader"), max_length=50)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
     members = models.PositiveSmallIntegerField(_("members"))
     founded_on = models.DateField(_("founded on"))
     is_pilot = models.BooleanField(_("pilot school"), default=False)

@@ -16,6 +16,7 @@ from xiaoan.accounts.access import has_role, is_superuser, membership_of, role_o
 from xiaoan.accounts.choices import Role
 from xiaoan.core.changelog import guarded_update
 from xiaoan.core.errors import Invalid, NotAllowed, Refused
+from xiaoan.core.validators import validate_phone
 from xiaoan.notifications.choices import NotificationKind
 from xiaoan.notifications.recipients import About, announce
 
@@ -72,12 +73,16 @@ class Visitor(SchoolRecord):
     organisation = models.CharField(_("organisation"), max_length=100, blank=True)
     purpose = models.CharField(_("purpose"), max_length=200)
     host = models.CharField(_("host"), max_length=50, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
     vehicle_plate = models.CharField(_("vehicle plate"), max_length=20, blank=True)
     entered_at = models.DateTimeField(_("in"))
     left_at = models.DateTimeField(_("out"), null=True, blank=True)
     refused = models.BooleanField(_("refused entry"), default=False)
     refusal_reason = models.CharField(_("reason for refusal"), max_length=200, blank=True)
+    # A watch-list person comes in only once the gate keeper has said why (`Visitor.screen`).
+    admission_reason = models.CharField(
+        _("reason for admitting despite the watch list"), max_length=200, blank=True
+    )
     watch_hit = models.ForeignKey(
         WatchListEntry,
         models.SET_NULL,
@@ -129,6 +134,49 @@ class Visitor(SchoolRecord):
         )
 
     @classmethod
+    def screen(
+        cls,
+        *,
+        school: Any,
+        user: Any,
+        name: str,
+        id_number: str,
+        refused: bool = False,
+        admission_reason: str = "",
+        told: int | None = None,
+        **details: Any,
+    ) -> WatchListEntry | None:
+        """The gate's look at the watch list before anything is recorded.
+
+        A match the gate keeper has not yet decided on (neither refused nor admitted with a
+        reason) stops the registration: it is announced at once, urgent, to the school's
+        safety administrators and the bureau safety section, and returned so the page asks
+        the keeper to decide. `told` is the entry already announced for this visitor (the
+        page sends it back), so deciding after a wrong reason does not announce it again.
+        """
+        _check_gate_keeper(user, school)
+        if refused or admission_reason.strip():
+            return None
+        hit = watch_list_match(school, name, identity.digest(identity.normalise(id_number)))
+        if hit is not None and hit.pk != told:
+            params = {
+                "name": name.strip(),
+                "school": school.name,
+                "reason": hit.reason,
+                "time": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+            }
+            with transaction.atomic():
+                announce(
+                    NotificationKind.WATCH_LIST_STOP,
+                    About(bureau_id=school.bureau_id, school_ids=(school.pk,)),
+                    actor=user,
+                    params=params,
+                    link=reverse("registers:detail", args=["watch-list", hit.pk]),
+                    code=name.strip(),
+                )
+        return hit
+
+    @classmethod
     def register(
         cls,
         *,
@@ -144,17 +192,32 @@ class Visitor(SchoolRecord):
         vehicle_plate: str = "",
         refused: bool = False,
         refusal_reason: str = "",
+        admission_reason: str = "",
         entered_at: Any = None,
     ) -> Visitor:
-        """Check the ID, keep it masked and encrypted, look at the watch list, record the visit."""
+        """Check the ID, keep it masked and encrypted, look at the watch list, record the visit.
+
+        A watch-list person is recorded only with the keeper's decision: refused with a reason,
+        or admitted with the reason why (`screen` stops the page before this)."""
         _check_gate_keeper(user, school)
         error = identity.id_error(id_type, id_number)
         if error:
-            raise Invalid(error)
+            raise Invalid(error, field="id_number")
         if refused and not refusal_reason.strip():
-            raise Invalid(gettext("Give the reason for refusing entry."))
+            raise Invalid(gettext("Give the reason for refusing entry."), field="refusal_reason")
         number = identity.normalise(id_number)
         digest = identity.digest(number)
+        hit = watch_list_match(school, name, digest)
+        admission_reason = admission_reason.strip() if hit is not None and not refused else ""
+        if hit is not None and not refused and not admission_reason:
+            raise Refused(
+                gettext(
+                    "%(name)s is on the watch list (%(reason)s): admit them with a reason, or "
+                    "refuse entry."
+                )
+                % {"name": name.strip(), "reason": hit.reason},
+                field="admission_reason",
+            )
         with transaction.atomic():
             visitor = cls.objects.create(
                 school=school,
@@ -172,14 +235,16 @@ class Visitor(SchoolRecord):
                 entered_at=entered_at or timezone.now(),
                 refused=refused,
                 refusal_reason=refusal_reason.strip() if refused else "",
-                watch_hit=watch_list_match(school, name, digest),
+                admission_reason=admission_reason,
+                watch_hit=hit,
             )
-            if visitor.watch_hit is not None:
+            if hit is not None:
                 visitor._announce_watch_hit(user)
         return visitor
 
     def _announce_watch_hit(self, user: Any) -> None:
-        """Urgent, to the school's safety administrators and the bureau safety section."""
+        """The keeper's decision on a watch-list person, urgent, to the school's safety
+        administrators and the bureau safety section."""
         hit = self.watch_hit
         assert hit is not None
         params = {
@@ -187,6 +252,8 @@ class Visitor(SchoolRecord):
             "school": self.school.name,
             "reason": hit.reason,
             "time": timezone.localtime(self.entered_at).strftime("%Y-%m-%d %H:%M"),
+            "outcome": "refused" if self.refused else "admitted",
+            "comment": self.refusal_reason if self.refused else self.admission_reason,
         }
         announce(
             NotificationKind.WATCH_LIST_VISITOR,

@@ -115,6 +115,7 @@ def test_watch_list_warns_by_id_even_under_another_name(school_a, alice):
     entry = WatchListEntry(school=school_a, name="赵某某", reason="禁止令")
     entry.set_id_number(VALID_ID)
     entry.save()
+    assert Visitor.screen(school=school_a, user=alice, name="赵某", id_number=VALID_ID) == entry
     visitor = Visitor.register(
         school=school_a,
         user=alice,
@@ -122,6 +123,7 @@ def test_watch_list_warns_by_id_even_under_another_name(school_a, alice):
         id_type="resident",
         id_number=VALID_ID,
         purpose="找人",
+        admission_reason="经核实系家长，由班主任陪同",
     )
     assert visitor.watch_hit == entry
 
