@@ -35,7 +35,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    ProhibitNullCharactersValidator,
+)
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -229,10 +234,19 @@ def text_column(
     max_length: int | None,
     *,
     multiline: bool = False,
+    checks: tuple[Callable[[str], None], ...] = (),
     **kwargs: Any,
 ) -> Column:
+    """`checks`: the field's own validators (a phone number's rule), said as the form says."""
+
     def parse(value: Any) -> str:
-        return parse_text(value, max_length=max_length, multiline=multiline)
+        text = parse_text(value, max_length=max_length, multiline=multiline)
+        for check in checks if text else ():
+            try:
+                check(text)
+            except forms.ValidationError as error:
+                raise CellProblem(" ".join(error.messages)) from error
+        return text
 
     return Column(name, header, parse, **kwargs)
 
@@ -279,6 +293,9 @@ def choice_column(
 
     return Column(name, header, parse, **kwargs)
 
+
+# Checked by `parse_text` already, in the import's own words.
+LENGTH_AND_NUL = (MaxLengthValidator, ProhibitNullCharactersValidator)
 
 REQUIRED_NOTE = gettext_lazy("Required.")
 OPTIONAL_NOTE = gettext_lazy("Optional.")
@@ -338,7 +355,10 @@ def field_column(
         return Column(name, header, amount, **kwargs)
     if isinstance(field, models.CharField | models.TextField):
         multiline = isinstance(field, models.TextField)
-        return text_column(name, header, field.max_length, multiline=multiline, **kwargs)
+        checks = tuple(v for v in field.validators if not isinstance(v, LENGTH_AND_NUL))
+        return text_column(
+            name, header, field.max_length, multiline=multiline, checks=checks, **kwargs
+        )
     raise TypeError(f"no import column for {model.__name__}.{name} ({type(field).__name__})")
 
 

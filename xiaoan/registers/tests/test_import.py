@@ -59,13 +59,13 @@ DRIVER = (
     "浙A·12345",
 )
 STAFF = ["学校代码", "姓名", "类别", "岗位", "电话", "到岗日期", "离岗日期"]
-GUARD = ("S001", "李保安", "保安员", "校门岗", "138", D(2014, 3, 1), "")
+GUARD = ("S001", "李保安", "保安员", "校门岗", "13812345678", D(2014, 3, 1), "")
 ROOMS = ["学校代码", "警务室名称", "所属派出所", "负责民警", "建立日期"]
 ROOM = ("S001", "实验小学警务室", "东门派出所", "赵警官", D(2014, 9, 1))
 LETTERS = ["学校代码", "年度", "责任书层级", "签发单位", "签订人", "签订日期"]
 LETTER = ("S001", 2014, "教育局 → 学校", "清溪区教育局", "王校长", D(2014, 3, 1))
 CHILDREN = ["学校代码", "姓名", "班级", "类别", "监护人", "监护人电话", "结对教师"]
-CHILD = ("S001", "小明", "三(2)班", "留守儿童", "小明奶奶", "139", "陈老师")
+CHILD = ("S001", "小明", "三(2)班", "留守儿童", "小明奶奶", "13912345678", "陈老师")
 
 GOOD = {
     "vehicles": (VEHICLES, VEHICLE),
@@ -143,7 +143,7 @@ def test_importing_again_updates_instead_of_duplicating(slug, bureau_admin, scho
         "security-staff": ("岗位", "巡逻岗"),
         "police-rooms": ("负责民警", "钱警官"),
         "letters": ("签订日期", D(2014, 3, 2)),
-        "special-groups": ("监护人电话", "137"),
+        "special-groups": ("监护人电话", "13712345678"),
     }[slug]
     _plan, result = run(slug, bureau_admin, header, with_cell(row, header, *changeable))
     assert (result.created, result.updated, result.unchanged) == (0, 1, 0)
@@ -197,6 +197,9 @@ BAD = [
     ("letters", "签订日期", "明天", "不是日期"),
     ("special-groups", "类别", "困难家庭", "不是可选的值"),
     ("special-groups", "姓名", "", "缺少姓名"),
+    # The phone fields' own rule, as on the form: "电话：电话号码格式不对：…".
+    ("security-staff", "电话", "abc", "电话号码格式不对"),
+    ("special-groups", "监护人电话", "139", "电话号码格式不对"),
 ]
 
 
