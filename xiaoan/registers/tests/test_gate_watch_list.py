@@ -101,6 +101,7 @@ def test_confirming_admits_with_the_reason_in_the_history_and_tells_the_outcome(
     assert (created.after or {})["admission_reason"] == "经校长同意，由保卫人员陪同"
     detail = as_user(alice).get(reverse("registers:detail", args=["visitors", visitor.pk]))
     assert detail.content.decode().count("经校长同意，由保卫人员陪同") >= 2  # row and history
+    assert "经校长同意，由保卫人员陪同" in client.get(GATE).content.decode()  # the day's list
     assert told(K.WATCH_LIST_VISITOR) == ["alice", "bureau"]
     notice = Notification.objects.get(kind=K.WATCH_LIST_VISITOR, recipient=alice)
     assert "准许入校" in notice.message and "经校长同意，由保卫人员陪同" in notice.message
