@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "xiaoan.field",
     "xiaoan.reports",
     "xiaoan.assessments",
+    "xiaoan.regions",
     "xiaoan.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("registers/assessments/", include("xiaoan.assessments.urls")),
     path("registers/", include("xiaoan.registers.urls")),
     path("reports/", include("xiaoan.reports.urls")),
+    path("regions/", include("xiaoan.regions.urls")),
     path("api/v1/", include("xiaoan.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from .choices import Role
 
@@ -67,6 +68,35 @@ def require_role(user: Any, *roles: str) -> None:
     """Raise 403 unless the user holds one of `roles` (superusers always pass)."""
     if not has_role(user, *roles):
         raise PermissionDenied
+
+
+def is_regional(user: Any) -> bool:
+    """A user of a city's or a province's bureau: reads its districts, edits nothing of them."""
+    return role_of(user) in Role.regional()
+
+
+def in_reach(membership: Membership, path: str = "bureau") -> Q:
+    """The district bureaus a membership reaches, as a condition on the bureau at `path`.
+
+    The one rule of the levels: a district's roles reach their own bureau; a city's bureau
+    every district whose region is the city's child; a province's every district under its
+    cities (or directly under it). Every `for_user()` scoped by district reads this ("" for
+    `path`: the bureaus themselves).
+    """
+    if membership.role not in Role.regional():
+        return Q(**{path or "pk": membership.bureau_id})
+    return districts_below(membership.bureau_id, path)
+
+
+def districts_below(bureau_id: Any, path: str = "bureau") -> Q:
+    """The district bureaus under a city's or a province's bureau, at the bureau `path`
+    leads to: a district whose region's parent (a city) or grandparent (a province) is the
+    bureau's region ("" for `path`: the bureaus themselves)."""
+    at = f"{path}__" if path else ""
+    district = Q(**{f"{at}region__level": "district"})
+    under = Q(**{f"{at}region__parent__bureau": bureau_id})
+    under |= Q(**{f"{at}region__parent__parent__bureau": bureau_id})
+    return district & under
 
 
 def can_manage_schools(user: Any) -> bool:

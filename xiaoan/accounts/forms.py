@@ -61,6 +61,8 @@ class AccountForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
             fields[name].required = False
         self.fields["department"].help_text = _("For a department inspector.")
         self.fields["section"].help_text = _("For the bureau's own accounts.")
+        # A district's bureau opens the district's accounts; the levels above are set up apart.
+        fields["role"].choices = [c for c in fields["role"].choices if c[0] not in Role.regional()]
         if actor is not None and actor.is_school_admin:
             # A school's administrator opens its own school's staff accounts only.
             fields["role"].choices = [(Role.SCHOOL_STAFF, Role.SCHOOL_STAFF.label)]

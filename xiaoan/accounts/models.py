@@ -24,7 +24,7 @@ from xiaoan.core.validators import validate_phone
 from xiaoan.core.workflow import Actions
 
 from .access import is_superuser, membership_of
-from .choices import Role
+from .choices import REGIONAL_LEVEL, Role
 from .querysets import MembershipQuerySet
 
 
@@ -156,6 +156,11 @@ class Membership(Actions, Versioned, TimeStampedModel):
     @property
     def is_school_user(self) -> bool:
         return self.role in Role.school_roles()
+
+    @property
+    def is_regional(self) -> bool:
+        """Of a city's or a province's bureau (reads its districts, edits none of them)."""
+        return self.role in Role.regional()
 
     @property
     def is_bureau_admin(self) -> bool:
@@ -327,6 +332,8 @@ def clean_organisation(
     roles neither; a retired department or section is not given to anyone new."""
     if role not in Role.values:
         raise Invalid(gettext("Choose a role."))
+    if role in REGIONAL_LEVEL:
+        _check_level(bureau_id, role)
     if role in Role.school_roles():
         if school is None or school.bureau_id != bureau_id:
             raise Invalid(gettext("A school's account names its school."))
@@ -347,6 +354,14 @@ def clean_organisation(
         kept = unchanged is not None and getattr(unchanged, field) == org.pk
         if not org.is_active and not kept:
             raise Invalid(gettext("“%(name)s” is retired.") % {"name": org.name})
+
+
+def _check_level(bureau_id: Any, role: str) -> None:
+    """A city's roles belong to a city's bureau, a province's to a province's."""
+    bureau = Membership._meta.get_field("bureau").related_model
+    level = bureau.objects.filter(pk=bureau_id).values_list("region__level", flat=True).first()
+    if level != REGIONAL_LEVEL[role]:
+        raise Invalid(gettext("This role belongs to a bureau of another level."))
 
 
 def _check_username(username: str, own_pk: Any = None) -> None:

@@ -19,6 +19,7 @@ class CampaignEventKind(models.TextChoices):
     STARTED = "started", _("Campaign started")
     CLOSED = "closed", _("Campaign closed")
     REMINDED = "reminded", _("School reminded to file its work plan")
+    ADOPTED = "adopted", _("Adopted from the city's or the province's campaign")
 
 
 class WorkPlanEventKind(models.TextChoices):

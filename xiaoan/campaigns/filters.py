@@ -48,3 +48,30 @@ def plan_rows(campaign: Campaign, schools: Any, state: str = "", kind: str = "")
     if state:
         return [r for r in rows if r.plan is not None and r.plan.status == state]
     return rows
+
+
+@dataclass(frozen=True)
+class DistrictRow:
+    """A district under a city's or a province's campaign: its own campaign, if adopted."""
+
+    bureau: Any
+    campaign: Campaign | None
+    filed: int
+    schools: int
+
+
+def district_rows(campaign: Campaign, user: Any) -> list[DistrictRow]:
+    """The districts under the campaign's bureau that `user` may see (a district's user its
+    own), each with the campaign it adopted and how many of its schools filed a plan."""
+    from xiaoan.accounts.access import districts_below
+    from xiaoan.schools.models import Bureau, School
+
+    bureaus = Bureau.objects.filter(districts_below(campaign.bureau_id, ""))
+    bureaus = bureaus.filter(pk__in=School.objects.for_user(user).values("bureau"))
+    adopted = {c.bureau_id: c for c in campaign.adoptions.all()}
+    rows = []
+    for bureau in sorted(bureaus, key=lambda b: b.name):
+        own = adopted.get(bureau.pk)
+        plans = plan_rows(own, School.objects.filter(bureau=bureau.pk)) if own else []
+        rows.append(DistrictRow(bureau, own, sum(1 for r in plans if r.filed), len(plans)))
+    return rows

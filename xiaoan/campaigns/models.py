@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.accounts.access import has_role, membership_of
+from xiaoan.accounts.access import has_role, is_superuser, membership_of
 from xiaoan.accounts.choices import Role
 from xiaoan.core.changelog import guarded_update
 from xiaoan.core.dates import local_today
@@ -100,11 +100,28 @@ def workplan_file_path(instance: Any, filename: str) -> str:
     return _upload_to("workplans")(instance, filename)
 
 
+# Who runs a bureau's campaigns: its safety section, at a district, a city or a province.
+CAMPAIGN_MANAGERS = (Role.BUREAU_ADMIN, Role.CITY_ADMIN, Role.PROVINCE_ADMIN)
+
+
 class Campaign(Actions, Versioned, TimeStampedModel):
-    """A school-safety special action of one district, over a period, with focus areas."""
+    """A school-safety special action of one district, over a period, with focus areas.
+
+    A city's or a province's bureau starts a campaign for its districts: each district's
+    bureau adopts it (`adopt`), which makes the district's own campaign (`parent` names the
+    one it follows) with the district's work plan, and its schools file theirs against it.
+    """
 
     bureau = models.ForeignKey(
         "schools.Bureau", models.PROTECT, related_name="campaigns", verbose_name=_("bureau")
+    )
+    parent = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adoptions",
+        verbose_name=_("follows the campaign of"),
     )
     name = models.CharField(_("name"), max_length=200)
     start_date = models.DateField(_("start date"))
@@ -140,6 +157,11 @@ class Campaign(Actions, Versioned, TimeStampedModel):
             models.CheckConstraint(
                 name="campaign_status_valid", condition=Q(status__in=CampaignStatus.values)
             ),
+            models.UniqueConstraint(
+                fields=["bureau", "parent"],
+                condition=Q(parent__isnull=False),
+                name="campaign_adopted_once_per_bureau",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -156,11 +178,34 @@ class Campaign(Actions, Versioned, TimeStampedModel):
             "start": self.check_start,
             "close": self.check_close,
             "remind": self.check_remind,
+            "adopt": self.check_adopt,
         }
 
+    @property
+    def is_from_above(self) -> bool:
+        """A city's or a province's campaign, which its districts adopt."""
+        from xiaoan.schools.choices import RegionLevel
+
+        return bool(self.bureau.region.level != RegionLevel.DISTRICT)
+
     def check_edit(self, user: Any) -> None:
-        if not has_role(user, Role.BUREAU_ADMIN):
+        """The safety section of the campaign's own bureau (another level only reads it)."""
+        membership = membership_of(user)
+        own = membership is not None and membership.bureau_id == self.bureau_id
+        if not has_role(user, *CAMPAIGN_MANAGERS) or not (own or is_superuser(user)):
             raise NotAllowed(gettext("Only the bureau safety section may do this."))
+
+    def check_adopt(self, user: Any) -> None:
+        """A district's safety section adopts its city's or province's campaign, once."""
+        membership = membership_of(user)
+        if membership is None or membership.role != Role.BUREAU_ADMIN:
+            raise NotAllowed(gettext("Only a district's safety section adopts a campaign."))
+        if not self.is_from_above:
+            raise Refused(gettext("Only a city's or a province's campaign is adopted."))
+        if self.status == CampaignStatus.CLOSED:
+            raise Refused(gettext("The campaign is closed."))
+        if self.adoptions.filter(bureau=membership.bureau_id).exists():
+            raise Refused(gettext("Your district has already adopted this campaign."))
 
     def check_start(self, user: Any) -> None:
         self.check_edit(user)
@@ -193,8 +238,11 @@ class Campaign(Actions, Versioned, TimeStampedModel):
                 "end": self.end_date.isoformat(),
             }
             about = About(bureau_id=self.bureau_id, school_ids=ids(self.target_schools()))
+            kind = NotificationKind.CAMPAIGN_STARTED
+            if self.is_from_above:  # the districts' safety sections adopt it
+                kind = NotificationKind.CAMPAIGN_TO_ADOPT
             announce(
-                NotificationKind.CAMPAIGN_STARTED,
+                kind,
                 about,
                 actor=user,
                 params=params,
@@ -202,6 +250,26 @@ class Campaign(Actions, Versioned, TimeStampedModel):
                 code=self.name[:100],
             )
         return event
+
+    def adopt(self, user: Any) -> Campaign:
+        """The district's own campaign following this one: same name, period, focus areas
+        and notice, planned, for the district to add its work plan and start."""
+        self.check_adopt(user)
+        membership = membership_of(user)
+        assert membership is not None
+        with transaction.atomic():
+            campaign = Campaign.objects.create(
+                bureau_id=membership.bureau_id,
+                parent=self,
+                name=self.name,
+                start_date=self.start_date,
+                end_date=self.end_date,
+                description=self.description,
+                notice_title=self.notice_title or self.name,
+            )
+            campaign.focus_areas.set(self.focus_areas.all())
+            campaign._event(user, CampaignEventKind.ADOPTED)
+        return campaign
 
     def close(self, user: Any) -> CampaignEvent:
         self.check_close(user)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/start/", views.campaign_start, name="start"),
     path("<int:pk>/close/", views.campaign_close, name="close"),
     path("<int:pk>/remind/", views.campaign_remind, name="remind"),
+    path("<int:pk>/adopt/", views.campaign_adopt, name="adopt"),
     path("<int:pk>/plans.xlsx", views.plans_export, name="plans_export"),
     path("<int:pk>/file/<str:which>/", views.campaign_file, name="file"),
     path("<int:pk>/my-plan/", views.my_plan, name="my_plan"),

@@ -31,8 +31,8 @@ from xiaoan.schools.models import School
 
 from . import forms
 from .choices import WorkPlanStatus
-from .filters import PLAN_STATES, plan_rows
-from .models import Campaign, WorkPlan
+from .filters import PLAN_STATES, district_rows, plan_rows
+from .models import CAMPAIGN_MANAGERS, Campaign, WorkPlan
 
 
 def _campaigns(request: HttpRequest) -> QuerySet[Campaign]:
@@ -40,7 +40,7 @@ def _campaigns(request: HttpRequest) -> QuerySet[Campaign]:
 
 
 def _is_admin(request: HttpRequest) -> bool:
-    return has_role(request.user, Role.BUREAU_ADMIN)
+    return has_role(request.user, *CAMPAIGN_MANAGERS)
 
 
 class CampaignListView(LoginRequiredMixin, generic.ListView):
@@ -102,8 +102,27 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_school": membership is not None and membership.school_id is not None,
         "query": request.GET.urlencode(),
         "events": campaign.events.filter(school=None).select_related("actor")[:10],
+        "from_above": campaign.is_from_above,
+        "can_collect": has_role(request.user, *Role.regional_admins()),
+        "districts": district_rows(campaign, request.user) if campaign.is_from_above else [],
     }
     return render(request, "campaigns/campaign_detail.html", context)
+
+
+@require_POST
+@login_required
+def campaign_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    """A district's safety section adopts its city's or province's campaign: its own campaign
+    opens for editing, to add the district's work plan before starting it."""
+    campaign = get_object_or_404(_campaigns(request), pk=pk)
+    campaign.refuse_if_not_allowed(request.user, "adopt")
+    try:
+        adopted = campaign.adopt(request.user)
+    except Refused as error:
+        messages.error(request, error.message)
+        return redirect(campaign)
+    messages.success(request, _("Adopted: add the district's work plan, then start it."))
+    return redirect("campaigns:edit", adopted.pk)
 
 
 @login_required

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from django.db.models import Exists, OuterRef, Q
 
-from xiaoan.accounts.access import membership_of
+from xiaoan.accounts.access import in_reach, membership_of
 from xiaoan.accounts.choices import Role
 from xiaoan.schools.querysets import SchoolOwnedQuerySet
 
@@ -46,7 +46,7 @@ class HazardQuerySet(HazardOwnedQuerySet):
         membership = membership_of(user)
         if membership is None or membership.school_id is not None or _superuser(user):
             return super().for_user(user)
-        qs = self.filter(bureau=membership.bureau_id)
+        qs = self.filter(in_reach(membership))
         if membership.role == Role.DEPT_INSPECTOR:
             qs = qs.filter(department=membership.department_id)
         return qs

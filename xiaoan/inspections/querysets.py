@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Self
 from django.db import models
 from django.db.models import Q
 
-from xiaoan.accounts.access import membership_of
+from xiaoan.accounts.access import in_reach, membership_of
 from xiaoan.accounts.choices import Role
 from xiaoan.schools.querysets import SchoolOwnedQuerySet
 
@@ -52,7 +52,7 @@ class ScheduleQuerySet(models.QuerySet):
         membership = membership_of(user)
         if membership is None or membership.school_id is not None:
             return self.none()
-        return self.filter(bureau=membership.bureau_id)
+        return self.filter(in_reach(membership))
 
     def planned(self) -> Self:
         """Rounds still on the plan (not cancelled)."""

@@ -36,6 +36,7 @@ class NotificationKind(models.TextChoices):
     WORK_PLAN_RETURNED = "work_plan_returned", _("Work plan returned")
     WORK_PLAN_ACCEPTED = "work_plan_accepted", _("Work plan accepted")
     CAMPAIGN_STARTED = "campaign_started", _("Campaign started")
+    CAMPAIGN_TO_ADOPT = "campaign_to_adopt", _("Campaign to adopt")
     OFFICIAL_ISSUED = "official_issued", _("Report issued to the government")
     WATCH_LIST_STOP = "watch_list_stop", _("Watch-list person stopped at the gate")
     WATCH_LIST_VISITOR = "watch_list_visitor", _("Watch-list person at the gate")
@@ -170,6 +171,10 @@ MESSAGES = {
     NotificationKind.CAMPAIGN_STARTED: _(
         "The campaign “%(campaign)s” has started (%(start)s to %(end)s); read its notice and "
         "file your school's work plan."
+    ),
+    NotificationKind.CAMPAIGN_TO_ADOPT: _(
+        "The campaign “%(campaign)s” has started (%(start)s to %(end)s); adopt it for your "
+        "district and add the district's work plan."
     ),
     NotificationKind.OFFICIAL_ISSUED: _("The education bureau issued “%(title)s”."),
     NotificationKind.WATCH_LIST_STOP: _(

@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.accounts.access import districts_below
 from xiaoan.accounts.choices import Role
 
 from .choices import URGENT_KINDS, NotificationKind
@@ -33,6 +34,7 @@ class Audience:
     GOVERNMENT = "government"
     DEPARTMENT = "department"
     REPORTER = "reporter"
+    DISTRICTS = "districts"
 
     LABELS = {
         SCHOOL: _("the school's safety administrators"),
@@ -41,6 +43,7 @@ class Audience:
         GOVERNMENT: _("the district government"),
         DEPARTMENT: _("the department's inspectors"),
         REPORTER: _("whoever reported it"),
+        DISTRICTS: _("the safety sections of the districts below"),
     }
 
 
@@ -77,6 +80,7 @@ TABLE: dict[str, tuple[str, ...]] = {
     K.WORK_PLAN_RETURNED: (A.SCHOOL,),
     K.WORK_PLAN_ACCEPTED: (A.SCHOOL,),
     K.CAMPAIGN_STARTED: (A.SCHOOL,),
+    K.CAMPAIGN_TO_ADOPT: (A.DISTRICTS,),
     K.OFFICIAL_ISSUED: (A.GOVERNMENT, A.LEADERS),
     K.WATCH_LIST_STOP: (A.SCHOOL, A.SAFETY_SECTION),
     K.WATCH_LIST_VISITOR: (A.SCHOOL, A.SAFETY_SECTION),
@@ -106,6 +110,8 @@ def _who(audience: str, about: About) -> Q | None:
         if not about.department_ids:
             return None
         return district & Q(role=Role.DEPT_INSPECTOR, department_id__in=about.department_ids)
+    if audience == Audience.DISTRICTS:  # a city's or a province's bureau: those below it
+        return districts_below(about.bureau_id) & Q(role=Role.BUREAU_ADMIN)
     if audience == Audience.REPORTER:
         return None if about.reporter_id is None else district & Q(user_id=about.reporter_id)
     raise ValueError(audience)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Self
 
 from django.db import models
 
-from xiaoan.accounts.access import membership_of
+from xiaoan.accounts.access import in_reach, membership_of
 from xiaoan.accounts.choices import Role
 from xiaoan.schools.querysets import SchoolOwnedQuerySet
 
@@ -25,7 +25,8 @@ class MonthlyReportQuerySet(SchoolOwnedQuerySet):
 
 
 class OfficialReportQuerySet(models.QuerySet):
-    """Bureau staff see every draft and issued document; the government only issued ones."""
+    """Bureau staff see every draft and issued document; the government only issued ones; a
+    city's or a province's bureau its own and its districts' issued ones."""
 
     def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
         if getattr(user, "is_superuser", False) and user.is_authenticated:
@@ -39,4 +40,11 @@ class OfficialReportQuerySet(models.QuerySet):
             return self.filter(bureau=membership.bureau_id)
         if membership.role == Role.GOV_VIEWER:
             return self.filter(bureau=membership.bureau_id, status=OfficialStatus.ISSUED)
+        if membership.role in Role.regional():
+            # A city or a province: its own documents, and what its districts issued.
+            own = models.Q(bureau=membership.bureau_id)
+            if membership.role not in Role.regional_admins():
+                own &= models.Q(status=OfficialStatus.ISSUED)
+            issued = in_reach(membership) & models.Q(status=OfficialStatus.ISSUED)
+            return self.filter(own | issued)
         return self.none()

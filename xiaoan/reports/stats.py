@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.accounts.access import membership_of
+from xiaoan.accounts.access import is_regional, membership_of
 from xiaoan.campaigns.models import Campaign
 from xiaoan.core.dates import local_today
 from xiaoan.core.forms import BootstrapMixin
@@ -41,11 +41,16 @@ class StatsFilterForm(BootstrapMixin, forms.Form):
         required=False, label=_("Found until"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any = None, bureau_id: int | None = None, **kwargs: Any
+    ) -> None:
+        """`bureau_id`: one district's figures (a city or a province drilling down)."""
         super().__init__(*args, **kwargs)
         membership = membership_of(user)
-        campaigns = Campaign.objects.all()
-        if membership is not None and not getattr(user, "is_superuser", False):
+        campaigns = Campaign.objects.for_user(user)
+        if bureau_id is not None:
+            campaigns = campaigns.filter(bureau=bureau_id)
+        elif membership is not None and not is_regional(user):
             campaigns = campaigns.filter(bureau=membership.bureau_id)
         self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]
 
@@ -163,46 +168,62 @@ def ranking(hazards: QuerySet[Hazard], limit: int = 10) -> list[dict[str, Any]]:
     return [{"school": r["school__name"], "open": r["open"], "overdue": r["overdue"]} for r in rows]
 
 
-def compliance_trend(user: Any, months: list[tuple[int, int]]) -> list[dict[str, Any]]:
+def compliance_trend(
+    user: Any, months: list[tuple[int, int]], bureau_id: int | None = None
+) -> list[dict[str, Any]]:
+    """The district's compliance by month: the user's own, or `bureau_id`'s (a district the
+    user reaches from above)."""
     from .official import compliance_counts
 
     membership = membership_of(user)
     if membership is None or membership.school_id:
         return []
+    bureau_id = bureau_id or membership.bureau_id
     today = local_today()
     # Months before the bureau collected monthly reports in Xiao'an are left out.
     collected = set(
-        MonthlyReport.objects.filter(school__bureau_id=membership.bureau_id)
+        MonthlyReport.objects.filter(school__bureau_id=bureau_id)
         .values_list("year", "month")
         .distinct()
     )
     return [
-        {**compliance_counts(membership.bureau_id, y, m, today), "key": f"{y}-{m:02d}"}
+        {**compliance_counts(bureau_id, y, m, today), "key": f"{y}-{m:02d}"}
         for y, m in months
         if (y, m) in collected
     ]
 
 
-# Each part of the dashboard from the filtered hazards and the user; an endpoint of
-# /api/v1/stats/ computes only its own.
+# Each part of the dashboard from the filtered hazards, the user and the district (None: the
+# user's own reach); an endpoint of /api/v1/stats/ computes only its own.
 PARTS: dict[str, Any] = {
-    "by_area": lambda hazards, user: by_area(hazards),
-    "funnel": lambda hazards, user: funnel(hazards),
-    "trend": lambda hazards, user: trend(hazards),
-    "ranking": lambda hazards, user: ranking(hazards),
-    "compliance": lambda hazards, user: compliance_trend(user, _months(hazards)),
+    "by_area": lambda hazards, user, bureau_id: by_area(hazards),
+    "funnel": lambda hazards, user, bureau_id: funnel(hazards),
+    "trend": lambda hazards, user, bureau_id: trend(hazards),
+    "ranking": lambda hazards, user, bureau_id: ranking(hazards),
+    "compliance": lambda hazards, user, bureau_id: compliance_trend(
+        user, _months(hazards), bureau_id
+    ),
 }
 
 
-def part(user: Any, form: StatsFilterForm, name: str) -> Any:
-    """One part of the dashboard, without computing the others."""
-    return PARTS[name](form.filter(Hazard.objects.for_user(user)), user)
-
-
-def dashboard(user: Any, form: StatsFilterForm) -> dict[str, Any]:
+def _hazards(user: Any, form: StatsFilterForm, bureau_id: int | None) -> QuerySet[Hazard]:
     hazards = form.filter(Hazard.objects.for_user(user))
+    return hazards if bureau_id is None else hazards.filter(bureau=bureau_id)
+
+
+def part(user: Any, form: StatsFilterForm, name: str, bureau_id: int | None = None) -> Any:
+    """One part of the dashboard, without computing the others."""
+    return PARTS[name](_hazards(user, form, bureau_id), user, bureau_id)
+
+
+def dashboard(user: Any, form: StatsFilterForm, bureau_id: int | None = None) -> dict[str, Any]:
+    """The dashboard of the user's reach, or of one district in it (`bureau_id`)."""
+    hazards = _hazards(user, form, bureau_id)
+    schools = School.objects.for_user(user).as_of(form.as_of())
+    if bureau_id is not None:
+        schools = schools.filter(bureau=bureau_id)
     return {
-        **{name: compute(hazards, user) for name, compute in PARTS.items()},
+        **{name: compute(hazards, user, bureau_id) for name, compute in PARTS.items()},
         "compliance_states": [{"code": c.value, "name": str(c.label)} for c in Compliance],
-        "schools": School.objects.for_user(user).as_of(form.as_of()).count(),
+        "schools": schools.count(),
     }

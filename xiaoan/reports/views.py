@@ -37,6 +37,8 @@ from .models import MonthlyReport, OfficialReport
 from .reminders import monthly_reminders, previous_month
 
 BUREAU_ROLES = (Role.BUREAU_ADMIN, Role.BUREAU_LEADER, Role.GOV_VIEWER)
+# The documents: the bureau's, and a city's or a province's (its own, its districts' issued).
+DOCUMENT_READERS = (*BUREAU_ROLES, *Role.regional())
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -306,8 +308,9 @@ class OfficialListView(LoginRequiredMixin, generic.ListView):
     paginate_by = 50
 
     def get_queryset(self) -> QuerySet[OfficialReport]:
-        require_role(self.request.user, *BUREAU_ROLES)
-        return OfficialReport.objects.for_user(self.request.user).select_related("campaign")
+        require_role(self.request.user, *DOCUMENT_READERS)
+        reports = OfficialReport.objects.for_user(self.request.user)
+        return reports.select_related("campaign", "bureau")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         membership = membership_of(self.request.user)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Self
 
 from django.db import models
 
-from xiaoan.accounts.access import membership_of
+from xiaoan.accounts.access import in_reach, membership_of
 from xiaoan.core.querysets import ActiveDuringQuerySet
 
 if TYPE_CHECKING:
@@ -16,8 +16,9 @@ if TYPE_CHECKING:
 class SchoolOwnedQuerySet(models.QuerySet):
     """For models that belong to a school through `school_field` (a lookup path).
 
-    District-wide roles see their bureau's schools; school roles see their own school only;
-    anyone else sees nothing. Superusers see everything.
+    District-wide roles see their bureau's schools, a city's or a province's roles those of
+    the districts under it (`accounts.access.in_reach`); school roles see their own school
+    only; anyone else sees nothing. Superusers see everything.
     """
 
     school_field = "school"
@@ -30,7 +31,7 @@ class SchoolOwnedQuerySet(models.QuerySet):
             return self.none()
         if membership.school_id is not None:
             return self.filter(**{self.school_field: membership.school_id})
-        return self.filter(**{f"{self.school_field}__bureau": membership.bureau_id})
+        return self.filter(in_reach(membership, f"{self.school_field}__bureau"))
 
 
 class SchoolQuerySet(ActiveDuringQuerySet, SchoolOwnedQuerySet):  # type: ignore[override]
@@ -45,7 +46,7 @@ class SchoolQuerySet(ActiveDuringQuerySet, SchoolOwnedQuerySet):  # type: ignore
             return self.none()
         if membership.school_id is not None:
             return self.filter(pk=membership.school_id)
-        return self.filter(bureau=membership.bureau_id)
+        return self.filter(in_reach(membership))
 
     def childcare(self) -> SchoolQuerySet:
         from .choices import SchoolKind
@@ -67,7 +68,7 @@ class DistrictOrganisationQuerySet(models.QuerySet):
         membership = membership_of(user)
         if membership is None:
             return self.none()
-        return self.filter(bureau=membership.bureau_id)
+        return self.filter(in_reach(membership))
 
     def in_use(self) -> Self:
         """Those still offered in forms (a retired one stays on the records that name it)."""

@@ -27,6 +27,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo district ready. Logins (password xiaoan2014): "
-                "bureau, leader, gov, fire, school001, school002, staff001"
+                "bureau, leader, gov, fire, school001, school002, staff001, city, bureau2"
             )
         )

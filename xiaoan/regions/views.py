@@ -1,0 +1,86 @@
+"""Pages of a city's or a province's bureau: its districts side by side, one district's
+dashboard as its bureau sees it (read only), and the districts' campaign summaries collected.
+
+Every page starts from the user's reach (`regions.figures.districts`, `for_user`): a district
+out of reach answers 404; a role below the city 403.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from xiaoan.accounts.access import member, require_role
+from xiaoan.accounts.choices import Role
+from xiaoan.campaigns.models import Campaign
+from xiaoan.hazards.choices import HazardStatus
+from xiaoan.reports import stats
+from xiaoan.reports.exports import CONTENT_TYPES
+from xiaoan.reports.exports import render as render_file
+
+from . import figures
+from .summary import collected_summary
+
+
+def _year(request: HttpRequest) -> int:
+    asked = request.GET.get("year", "")
+    if asked.isdigit() and 2000 <= int(asked) <= 2100:
+        return int(asked)
+    return figures.figure_year(request.user)
+
+
+@require_GET
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, *Role.regional())
+    year = _year(request)
+    rows = figures.district_rows(request.user, year)
+    areas = rows[0].areas if rows else []
+    context = {
+        "rows": rows,
+        "year": year,
+        "areas": areas,
+        "states": HazardStatus.choices,
+        "state_rows": [(r, [r.states.get(code, 0) for code in HazardStatus.values]) for r in rows],
+        "bureau": member(request.user).bureau,
+    }
+    return render(request, "regions/overview.html", context)
+
+
+@require_GET
+@login_required
+def district(request: HttpRequest, pk: int) -> HttpResponse:
+    """The district's dashboard and its schools, as the district's bureau sees them."""
+    require_role(request.user, *Role.regional())
+    bureau = figures.district_in_reach(request.user, pk)
+    if bureau is None:
+        raise Http404
+    form = stats.StatsFilterForm(request.GET or None, user=request.user, bureau_id=bureau.pk)
+    context = {
+        "form": form,
+        "data": stats.dashboard(request.user, form, bureau_id=bureau.pk),
+        "district": bureau,
+        "schools": figures.school_rows(request.user, bureau),
+    }
+    return render(request, "regions/district.html", context)
+
+
+@require_GET
+@login_required
+def campaign_summary(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The city's or the province's campaign with its districts' summaries, as one file."""
+    require_role(request.user, *Role.regional_admins())
+    own = Campaign.objects.for_user(request.user).filter(bureau=member(request.user).bureau_id)
+    campaign = get_object_or_404(own, pk=pk)
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+    document = collected_summary(campaign, request.user)
+    response = HttpResponse(render_file(document, fmt), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"summary.{fmt}\"; filename*=UTF-8''{quote(document.title)}.{fmt}"
+    )
+    return response
