@@ -56,6 +56,8 @@ PERSONAS = (
     Persona("school001", Role.SCHOOL_ADMIN, school=S001),
     Persona("school002", Role.SCHOOL_ADMIN, school=S002),
     Persona("staff001", Role.SCHOOL_STAFF, school=S001),
+    # The city over the demo district: reads every school of it, edits nothing.
+    Persona("city", Role.CITY_ADMIN),
 )
 BY_NAME = {p.name: p for p in PERSONAS}
 
@@ -74,6 +76,7 @@ GOV = Role.GOV_VIEWER
 INSPECTOR = Role.DEPT_INSPECTOR
 SCHOOL_ADMIN = Role.SCHOOL_ADMIN
 STAFF = Role.SCHOOL_STAFF
+CITY = Role.CITY_ADMIN
 
 
 @dataclass(frozen=True)
@@ -89,11 +92,19 @@ def rule(name: str, *roles: str) -> Rule:
     return Rule(name, frozenset(roles))
 
 
-SIGNED_IN = rule("SIGNED_IN", ADMIN, LEADER, GOV, INSPECTOR, SCHOOL_ADMIN, STAFF)
+SIGNED_IN = rule("SIGNED_IN", ADMIN, LEADER, GOV, INSPECTOR, SCHOOL_ADMIN, STAFF, CITY)
 DISTRICT_READ = SIGNED_IN  # read, each within its reach (a school its own rows)
 DISTRICT_ROLES = rule("DISTRICT_ROLES", ADMIN, LEADER, GOV, INSPECTOR)
 BUREAU_READ = rule("BUREAU_READ", ADMIN, LEADER, GOV)  # the bureau's figures and documents
 BUREAU_STAFF = rule("BUREAU_STAFF", ADMIN, LEADER)
+# Official documents: the bureau's roles, and the city (its districts' issued ones).
+DOCUMENT_READ = rule("DOCUMENT_READ", ADMIN, LEADER, GOV, CITY)
+# A campaign is started by a bureau's safety section: the district's, or the city's for its
+# districts to adopt.
+CAMPAIGN_MANAGERS = rule("CAMPAIGN_MANAGERS", ADMIN, CITY)
+# The levels above the district: the districts side by side, one district's dashboard, the
+# districts' summaries collected.
+ABOVE_DISTRICT = rule("ABOVE_DISTRICT", CITY)
 BUREAU_ADMIN_ONLY = rule("BUREAU_ADMIN_ONLY", ADMIN)
 LEADER_ONLY = rule("LEADER_ONLY", LEADER)
 REPORTERS = rule("REPORTERS", ADMIN, LEADER, INSPECTOR, SCHOOL_ADMIN, STAFF)  # report a hazard
@@ -177,10 +188,10 @@ def sees_children(persona: Persona, row: Any) -> bool:
 
 
 def sees_official(persona: Persona, report: Any) -> bool:
-    """Bureau staff see every document; the government the issued ones."""
+    """Bureau staff see every document; the government and the city the issued ones."""
     if persona.role in (ADMIN, LEADER):
         return True
-    return persona.role == GOV and report.status == "issued"
+    return persona.role in (GOV, CITY) and report.status == "issued"
 
 
 def sees_account(persona: Persona, membership: Any) -> bool:
@@ -273,6 +284,13 @@ HAZARD_PHOTO = Kind(
 )
 AREA = Kind("area", _district("hazards.Area"), per_school=False)
 CAMPAIGN = Kind("campaign", _district("campaigns.Campaign"), per_school=False)
+CITY_CAMPAIGN_FILE = Kind(
+    "city campaign",
+    _district("campaigns.Campaign", bureau__region__level="city"),
+    kwargs=lambda obj: {"pk": obj.pk, "fmt": "docx"},
+    per_school=False,
+)
+DISTRICT = Kind("district", _district("schools.Bureau", region__level="district"), per_school=False)
 CAMPAIGN_FILE = Kind(
     "campaign", CAMPAIGN.find, kwargs=lambda obj: {"pk": obj.pk, "which": "plan"}, per_school=False
 )
@@ -510,7 +528,8 @@ PAGES: dict[str, Entry | tuple[Entry, ...]] = {
     "hazards:lift": action(LEADER_ONLY, HAZARD),
     "hazards:add_photos": action(PHOTOGRAPHERS, HAZARD),
     "campaigns:list": view(DISTRICT_READ),
-    "campaigns:create": form(BUREAU_ADMIN_ONLY),
+    "campaigns:create": form(CAMPAIGN_MANAGERS),
+    "campaigns:adopt": action(BUREAU_ADMIN_ONLY, CAMPAIGN),
     "campaigns:detail": view(DISTRICT_READ, CAMPAIGN),
     "campaigns:edit": form(BUREAU_ADMIN_ONLY, CAMPAIGN),
     "campaigns:start": action(BUREAU_ADMIN_ONLY, CAMPAIGN),
@@ -583,14 +602,17 @@ PAGES: dict[str, Entry | tuple[Entry, ...]] = {
     "reports:monthly_accept": action(BUREAU_ADMIN_ONLY, MONTHLY),
     "reports:compliance": view(BUREAU_READ),
     "reports:compliance_remind": action(BUREAU_ADMIN_ONLY),
-    "reports:official_list": view(BUREAU_READ),
+    "reports:official_list": view(DOCUMENT_READ),
     "reports:official_generate": action(BUREAU_ADMIN_ONLY),
-    "reports:official_detail": view(BUREAU_READ, OFFICIAL_ISSUED),
+    "reports:official_detail": view(DOCUMENT_READ, OFFICIAL_ISSUED),
     "reports:official_edit": action(BUREAU_ADMIN_ONLY, OFFICIAL_DRAFT),
     "reports:official_preview": action(BUREAU_ADMIN_ONLY, OFFICIAL_DRAFT),
     "reports:official_issue": action(BUREAU_ADMIN_ONLY, OFFICIAL_DRAFT),
-    "reports:official_download": view(BUREAU_READ, OFFICIAL_DOWNLOAD),
+    "reports:official_download": view(DOCUMENT_READ, OFFICIAL_DOWNLOAD),
     "reports:dashboard": view(DISTRICT_READ),
+    "regions:overview": view(ABOVE_DISTRICT),
+    "regions:district": view(ABOVE_DISTRICT, DISTRICT),
+    "regions:campaign_summary": view(ABOVE_DISTRICT, CITY_CAMPAIGN_FILE),
     "reports:notifications": view(SIGNED_IN),
     "reports:notification_read": action(SIGNED_IN, NOTIFICATION),
     "reports:notifications_read_all": action(SIGNED_IN),
@@ -748,9 +770,9 @@ API: dict[str, Entry] = {
     "POST /api/v1/monthly-reports/{id}/compile/": action(SCHOOL_ADMIN_ACTION, MONTHLY),
     "POST /api/v1/monthly-reports/{id}/return/": action(BUREAU_ADMIN_ONLY, MONTHLY),
     "POST /api/v1/monthly-reports/{id}/submit/": action(SCHOOL_ADMIN_ACTION, MONTHLY),
-    "GET /api/v1/official-reports/": view(BUREAU_READ),
-    "GET /api/v1/official-reports/{id}/": view(BUREAU_READ, OFFICIAL_ISSUED),
-    "GET /api/v1/official-reports/{id}/download/{fmt}/": view(BUREAU_READ, OFFICIAL_DOWNLOAD),
+    "GET /api/v1/official-reports/": view(DOCUMENT_READ),
+    "GET /api/v1/official-reports/{id}/": view(DOCUMENT_READ, OFFICIAL_ISSUED),
+    "GET /api/v1/official-reports/{id}/download/{fmt}/": view(DOCUMENT_READ, OFFICIAL_DOWNLOAD),
     "POST /api/v1/official-reports/generate/": action(BUREAU_ADMIN_ONLY),
     "POST /api/v1/official-reports/{id}/edit/": action(BUREAU_ADMIN_ONLY, OFFICIAL_DRAFT),
     "POST /api/v1/official-reports/{id}/issue/": action(BUREAU_ADMIN_ONLY, OFFICIAL_DRAFT),
@@ -829,7 +851,7 @@ KNOWN_FAILURES: dict[str, str] = {
     "PUT /api/v1/inspection-schedules/{id}/ PUT {leader,gov,fire} -": BODY_FIRST,
     # STATE_FIRST_API
     # API_COMPLIANCE
-    "GET /api/v1/stats/compliance/ GET {fire,school001,school002,staff001} -": API_COMPLIANCE,
+    "GET /api/v1/stats/compliance/ GET {fire,school001,school002,staff001,city} -": API_COMPLIANCE,
     # API_LISTS
     "GET /api/v1/inspection-schedules/ GET {school001,school002,staff001} -": API_LISTS,
     "GET /api/v1/official-reports/ GET {fire,school001,school002,staff001} -": API_LISTS,

@@ -74,7 +74,7 @@ def complete_demo() -> None:
         reported_by=get_user_model().objects.get(username="school002"),
         source="self_report",
     )
-    campaign = Campaign.objects.get()
+    campaign = Campaign.objects.get(bureau__region__code="330199")
     campaign.notice_file.save("notice.docx", ContentFile(b"notice"), save=False)
     Campaign.objects.filter(pk=campaign.pk).update(notice_file=campaign.notice_file.name)
     for plan in WorkPlan.objects.filter(school__in=schools.values()):

@@ -1,0 +1,302 @@
+"""The levels above the district: a city's and a province's bureau read their districts side by
+side, drill down to a district and a school, never edit anything of them, and run campaigns
+their districts adopt, with the districts' summaries collected into one document.
+
+Two districts under 临江市 (清溪区, the personas' own, and 东江区), and one district elsewhere
+(远山区, the outsider's); the city's `city`, a province viewer over the city.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from conftest import LONG_AGO, client_for, make_user
+from xiaoan.accounts.choices import Role
+from xiaoan.accounts.models import Membership
+from xiaoan.campaigns.choices import CampaignStatus
+from xiaoan.campaigns.models import Campaign
+from xiaoan.core.errors import Invalid, NotAllowed, Refused
+from xiaoan.hazards.choices import HazardLevel, HazardSource
+from xiaoan.hazards.models import Area, Hazard
+from xiaoan.notifications.choices import NotificationKind
+from xiaoan.notifications.models import Notification
+from xiaoan.regions.summary import collected_summary
+from xiaoan.reports.document import Heading, Table
+from xiaoan.reports.models import MonthlyReport
+from xiaoan.schools.choices import RegionLevel, SchoolKind
+from xiaoan.schools.models import Bureau, Region, School
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def province(db) -> Bureau:
+    region = Region.objects.create(code="330000", name="浙江省", level=RegionLevel.PROVINCE)
+    return Bureau.objects.create(region=region, name="浙江省教育厅")
+
+
+@pytest.fixture
+def city_bureau(province, bureau) -> Bureau:
+    region = Region.objects.create(
+        code="330100", name="临江市", level=RegionLevel.CITY, parent=province.region
+    )
+    Region.objects.filter(pk=bureau.region_id).update(parent=region)
+    return Bureau.objects.create(region=region, name="临江市教育局")
+
+
+@pytest.fixture
+def east(city_bureau) -> Bureau:
+    """The city's second district, with one school."""
+    region = Region.objects.create(
+        code="330102", name="东江区", level=RegionLevel.DISTRICT, parent=city_bureau.region
+    )
+    bureau = Bureau.objects.create(region=region, name="东江区教育局")
+    School.objects.create(
+        bureau=bureau,
+        code="D001",
+        name="东江区实验小学",
+        kind=SchoolKind.PRIMARY,
+        opened_on=LONG_AGO,
+    )
+    return bureau
+
+
+@pytest.fixture
+def city(city_bureau):
+    return make_user("city", Role.CITY_ADMIN, city_bureau)
+
+
+@pytest.fixture
+def province_viewer(province):
+    return make_user("province", Role.PROVINCE_VIEWER, province)
+
+
+@pytest.fixture
+def east_admin(east):
+    return make_user("east", Role.BUREAU_ADMIN, east)
+
+
+@pytest.fixture
+def far_school(other_bureau) -> School:
+    return School.objects.create(
+        bureau=other_bureau, code="S001", name="远山区实验小学", kind=SchoolKind.PRIMARY
+    )
+
+
+@pytest.fixture
+def hazard(alice, school_a, replay_2014) -> Hazard:
+    return Hazard.objects.report(
+        school=school_a,
+        area=Area.objects.get(code="fire"),
+        level=HazardLevel.GENERAL,
+        description="楼梯间堆放杂物",
+        reported_by=alice,
+        source=HazardSource.SELF_REPORT,
+        found_on=datetime.date(2014, 9, 1),
+    )
+
+
+# ---- who sees what ---------------------------------------------------------------------------
+
+
+def test_city_sees_every_school_of_its_districts_and_none_elsewhere(
+    city, school_a, school_b, east, far_school
+):
+    names = set(School.objects.for_user(city).values_list("name", flat=True))
+    assert names == {"清溪区实验小学", "清溪区第一中学", "东江区实验小学"}
+    response = client_for(city).get(reverse("schools:detail", args=[far_school.pk]))
+    assert response.status_code == 404
+
+
+def test_province_reaches_the_districts_under_its_cities(
+    province_viewer, school_a, east, far_school
+):
+    codes = set(School.objects.for_user(province_viewer).values_list("bureau__name", "code"))
+    assert codes == {("清溪区教育局", "S001"), ("东江区教育局", "D001")}
+
+
+def test_city_reads_the_ledger_and_monthly_reports_of_its_districts(city, hazard, alice):
+    assert list(Hazard.objects.for_user(city)) == [hazard]
+    assert client_for(city).get(reverse("hazards:detail", args=[hazard.pk])).status_code == 200
+    response = client_for(city).get("/api/v1/hazards/")
+    assert [row["code"] for row in response.json()["results"]] == [hazard.code]
+
+
+# ---- read only -------------------------------------------------------------------------------
+
+
+def test_every_allowed_actions_check_says_no_to_the_city(city, province_viewer, hazard, alice):
+    """The hazard, its school's monthly report and the district's campaign: nothing to do."""
+    report = MonthlyReport.start(alice, 2014, 8)
+    campaign = Campaign.objects.create(
+        bureau=hazard.bureau,
+        name="清溪区专项行动",
+        start_date=datetime.date(2014, 7, 1),
+        end_date=datetime.date(2014, 12, 31),
+    )
+    plan = campaign.plan_for(hazard.school)
+    for user in (city, province_viewer):
+        for record in (hazard, report, campaign, plan):
+            assert record.allowed_actions(user) == [], (user, record)
+
+
+@pytest.mark.parametrize(
+    "step", ["assign", "start", "submit", "verify", "reject", "extend", "supervise", "lift"]
+)
+def test_city_is_refused_each_hazard_step_on_the_page_and_in_the_api(city, hazard, step):
+    page = client_for(city).post(reverse(f"hazards:{step}", args=[hazard.pk]))
+    assert page.status_code == 403
+    api_step = {"lift": "lift-supervision"}.get(step, step)
+    api = client_for(city).post(f"/api/v1/hazards/{hazard.pk}/{api_step}/", {})
+    assert api.status_code == 403
+    hazard.refresh_from_db()
+    assert hazard.status == "reported"
+
+
+def test_city_cannot_report_edit_or_register_anything(city, hazard, school_a):
+    client = client_for(city)
+    assert client.get(reverse("hazards:report")).status_code == 403
+    assert client.get(reverse("hazards:edit", args=[hazard.pk])).status_code == 403
+    assert client.get(reverse("schools:update", args=[school_a.pk])).status_code == 403
+    assert client.patch(
+        f"/api/v1/hazards/{hazard.pk}/", {"description": "改"}, content_type="application/json"
+    ).status_code in (403, 404)
+    assert (
+        client.post(
+            "/api/v1/hazards/", {"school": school_a.pk}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+
+
+def test_a_district_opens_no_city_account_and_a_city_role_needs_a_city_bureau(
+    bureau, bureau_admin, city_bureau
+):
+    with pytest.raises(NotAllowed):
+        Membership.objects.open_account(
+            bureau_admin, bureau=city_bureau, username="x", full_name="x", role=Role.CITY_ADMIN
+        )
+    superuser = get_user_model().objects.create_superuser("root", password="x-x-x-x-x-x")
+    with pytest.raises(Invalid):
+        Membership.objects.open_account(
+            superuser, bureau=bureau, username="y", full_name="y", role=Role.CITY_ADMIN
+        )
+    membership, _password = Membership.objects.open_account(
+        superuser, bureau=city_bureau, username="z", full_name="z", role=Role.CITY_VIEWER
+    )
+    assert membership.is_regional
+
+
+# ---- the districts side by side ---------------------------------------------------------------
+
+
+def test_the_overview_puts_the_districts_side_by_side(city, hazard, east, far_school):
+    response = client_for(city).get(reverse("regions:overview"), {"year": 2014})
+    assert response.status_code == 200
+    rows = {r.bureau.name: r for r in response.context["rows"]}
+    assert set(rows) == {"清溪区教育局", "东江区教育局"}
+    assert (rows["清溪区教育局"].found, rows["清溪区教育局"].open) == (1, 1)
+    assert rows["清溪区教育局"].schools == 1
+    assert (rows["东江区教育局"].found, rows["东江区教育局"].schools) == (0, 1)
+    fire = next(a for a in rows["清溪区教育局"].areas if a["code"] == "fire")
+    assert fire["general"] == 1
+    assert "远山区" not in response.content.decode()
+
+
+def test_the_overview_and_the_drill_down_are_the_levels_above(bureau_admin, school_a):
+    client = client_for(bureau_admin)
+    assert client.get(reverse("regions:overview")).status_code == 403
+    district = school_a.bureau.pk
+    assert client.get(reverse("regions:district", args=[district])).status_code == 403
+
+
+def test_drilling_down_shows_the_district_as_its_bureau_sees_it(city, hazard, east, other_bureau):
+    client = client_for(city)
+    response = client.get(reverse("regions:district", args=[hazard.bureau_id]))
+    assert response.status_code == 200
+    assert response.context["data"]["schools"] == 1
+    assert sum(a["general"] for a in response.context["data"]["by_area"]) == 1
+    assert [r["school"].code for r in response.context["schools"]] == ["S001"]
+    east_page = client.get(reverse("regions:district", args=[east.pk]))
+    assert sum(a["general"] for a in east_page.context["data"]["by_area"]) == 0
+    outside = client.get(reverse("regions:district", args=[other_bureau.pk]))
+    assert outside.status_code == 404
+
+
+# ---- campaigns the districts adopt ------------------------------------------------------------
+
+
+@pytest.fixture
+def city_campaign(city, city_bureau) -> Campaign:
+    return Campaign.objects.create(
+        bureau=city_bureau,
+        name="临江市学校安全专项行动",
+        start_date=datetime.date(2026, 1, 1),
+        end_date=datetime.date(2026, 12, 31),
+    )
+
+
+def test_a_city_campaign_starts_and_tells_its_districts_to_adopt_it(
+    city, city_campaign, bureau_admin, east_admin, outsider, alice
+):
+    city_campaign.start(city)
+    told = Notification.objects.filter(kind=NotificationKind.CAMPAIGN_TO_ADOPT)
+    assert set(told.values_list("recipient__username", flat=True)) == {"bureau", "east"}
+
+
+def test_a_district_adopts_the_city_campaign_once_and_files_against_its_own(
+    city_campaign, bureau_admin, alice, school_a, outsider
+):
+    assert city_campaign in Campaign.objects.for_user(bureau_admin)
+    assert city_campaign not in Campaign.objects.for_user(alice)
+    assert city_campaign not in Campaign.objects.for_user(outsider)
+    assert city_campaign.allowed_actions(bureau_admin) == ["adopt"]
+    response = client_for(bureau_admin).post(reverse("campaigns:adopt", args=[city_campaign.pk]))
+    own = Campaign.objects.get(parent=city_campaign)
+    assert response.url == reverse("campaigns:edit", args=[own.pk])
+    assert (own.bureau_id, own.name, own.status) == (
+        school_a.bureau_id,
+        city_campaign.name,
+        CampaignStatus.PLANNED,
+    )
+    assert list(own.target_schools()) == [school_a]
+    with pytest.raises(Refused):
+        city_campaign.adopt(bureau_admin)
+    assert "edit" in own.allowed_actions(bureau_admin)
+
+
+def test_each_level_edits_only_its_own_campaign(city, city_campaign, bureau_admin):
+    own = city_campaign.adopt(bureau_admin)
+    assert "edit" not in city_campaign.allowed_actions(bureau_admin)
+    assert "edit" in city_campaign.allowed_actions(city)
+    assert own.allowed_actions(city) == []
+    assert client_for(city).get(reverse("campaigns:edit", args=[own.pk])).status_code == 403
+
+
+def test_the_city_collects_its_districts_summaries_into_one_document(
+    city, city_campaign, bureau_admin, east_admin, hazard
+):
+    own = city_campaign.adopt(bureau_admin)
+    Hazard.objects.filter(pk=hazard.pk).update(campaign=own)
+    document = collected_summary(city_campaign, city)
+    headings = [b.text for b in document.blocks if isinstance(b, Heading)]
+    assert headings[0] == "一、清溪区教育局"
+    assert headings[-1] == "二、尚未部署的地区"
+    overview = next(b for b in document.blocks if isinstance(b, Table))
+    assert [row[0] for row in overview.rows] == ["清溪区教育局"]
+    assert overview.rows[0][2] == 1  # found
+    captions = [b.caption for b in document.blocks if isinstance(b, Table)]
+    assert [c.split(" ")[0] for c in captions] == [f"表{n}" for n in range(1, len(captions) + 1)]
+    response = client_for(city).get(
+        reverse("regions:campaign_summary", args=[city_campaign.pk, "docx"])
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    other = client_for(bureau_admin).get(
+        reverse("regions:campaign_summary", args=[city_campaign.pk, "docx"])
+    )
+    assert other.status_code == 403
