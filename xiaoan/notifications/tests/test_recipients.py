@@ -134,6 +134,25 @@ def _incident(p: dict[str, Any]) -> None:
     )
 
 
+def _city_campaign(bureau: Any) -> Any:
+    """A campaign of the city over the district (and not over the outsider's district)."""
+    from conftest import make_user
+    from xiaoan.accounts.choices import Role
+    from xiaoan.schools.models import Bureau, Region
+
+    city = Region.objects.create(code="330100", name="临江市", level="city")
+    Region.objects.filter(pk=bureau.region_id).update(parent=city)
+    city_bureau = Bureau.objects.create(region=city, name="临江市教育局")
+    officer = make_user("city", Role.CITY_ADMIN, city_bureau)
+    campaign = Campaign.objects.create(
+        bureau=city_bureau,
+        name="临江市学校安全专项行动",
+        start_date=datetime.date(2014, 7, 1),
+        end_date=datetime.date(2014, 12, 31),
+    )
+    return campaign.start(officer)
+
+
 # kind → (the step that raises it, who must be told): one scenario per row of the table.
 Scenario = Callable[[dict[str, Any], Any], Any]
 SCENARIOS: dict[str, tuple[Scenario, set[str]]] = {
@@ -199,6 +218,8 @@ SCENARIOS: dict[str, tuple[Scenario, set[str]]] = {
         ).start(p["bureau"]),
         {"alice", "bob"},
     ),
+    # The city's campaign: the safety sections of its districts adopt it.
+    K.CAMPAIGN_TO_ADOPT: (lambda p, b: _city_campaign(b), {"bureau"}),
     K.OFFICIAL_ISSUED: (
         lambda p, b: official.generate("quarterly", b, year=2014, quarter=3).issue(p["bureau"]),
         {"gov", "leader"},
