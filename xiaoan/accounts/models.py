@@ -358,9 +358,9 @@ def clean_organisation(
 
 def _check_level(bureau_id: Any, role: str) -> None:
     """A city's roles belong to a city's bureau, a province's to a province's."""
-    bureau = Membership._meta.get_field("bureau").related_model
+    bureau: Any = Membership._meta.get_field("bureau").related_model
     level = bureau.objects.filter(pk=bureau_id).values_list("region__level", flat=True).first()
-    if level != REGIONAL_LEVEL[role]:
+    if level != REGIONAL_LEVEL[Role(role)]:
         raise Invalid(gettext("This role belongs to a bureau of another level."))
 
 

@@ -50,6 +50,7 @@ class CampaignListView(LoginRequiredMixin, generic.ListView):
     def get_queryset(self) -> QuerySet[Campaign]:
         filed = Q(work_plans__status__in=[WorkPlanStatus.SUBMITTED, WorkPlanStatus.ACCEPTED])
         campaigns = _campaigns(self.request).annotate(filed=Count("work_plans", filter=filed))
+        campaigns = campaigns.select_related("bureau")
         return campaigns.order_by("-start_date", "-id")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -365,7 +365,8 @@ def checklist_revise(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _require_district(request: HttpRequest) -> None:
-    if not has_role(request.user, *Role.district_wide()):
+    # The district's roles, and the city and the province above it (they read, never plan).
+    if not has_role(request.user, *Role.district_wide(), *Role.regional()):
         raise NotAllowed(_("Inspection schedules are the bureau's plans for the district."))
 
 

@@ -60,6 +60,10 @@ SECOND_HAZARDS = [
     ("D006", "security", "门卫室外来人员登记不全", "幼儿园大门", "general", (12, 2), "reported"),
     ("D006", "building", "大型玩具固定螺栓松动", "户外活动场地", "general", (12, 10), "assigned"),
 ]
+CITY_DESCRIPTION = (
+    "临江市教育局部署全市教育系统开展学校安全专项行动。各区（县）教育局承接部署，制定本地区"
+    "工作方案，组织所辖学校对照专项整治六块内容全面开展隐患排查与整治，按月报送进展情况。"
+)
 MONTHS = [(2014, 9), (2014, 10), (2014, 11), (2014, 12)]
 MISSING = ("D006", 2014, 11)
 LATE = ("D004", 2014, 10)
@@ -132,7 +136,6 @@ def _second_district() -> Bureau:
 
 
 def _city_campaign(city: Bureau) -> Campaign:
-    district = demo_campaign()
     campaign, _ = Campaign.objects.update_or_create(
         bureau=city,
         name=CITY_CAMPAIGN,
@@ -141,12 +144,12 @@ def _city_campaign(city: Bureau) -> Campaign:
             "end_date": datetime.date(2014, 12, 31),
             "status": CampaignStatus.RUNNING,
             "notice_title": "临江市教育局关于开展2014年学校安全专项行动的通知",
-            "description": district.description,
+            "description": CITY_DESCRIPTION,
         },
     )
     campaign.focus_areas.set(Area.objects.all())
-    if district.parent_id != campaign.pk:  # the demo district's campaign follows the city's
-        Campaign.objects.filter(pk=district.pk).update(parent=campaign)
+    # The demo district's campaign follows the city's.
+    Campaign.objects.filter(pk=demo_campaign().pk).update(parent=campaign)
     return campaign
 
 
