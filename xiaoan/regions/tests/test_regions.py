@@ -300,3 +300,20 @@ def test_the_city_collects_its_districts_summaries_into_one_document(
         reverse("regions:campaign_summary", args=[city_campaign.pk, "docx"])
     )
     assert other.status_code == 403
+
+
+def test_every_api_row_the_city_reads_offers_no_step(city, hazard, alice):
+    """The lists with workflow steps: each row's `allowed_actions` is empty for the city."""
+    MonthlyReport.start(alice, 2014, 8)
+    campaign = Campaign.objects.create(
+        bureau=hazard.bureau,
+        name="清溪区专项行动",
+        start_date=datetime.date(2014, 7, 1),
+        end_date=datetime.date(2014, 12, 31),
+    )
+    campaign.plan_for(hazard.school)
+    client = client_for(city)
+    for path in ("hazards", "monthly-reports", "campaigns", "work-plans"):
+        rows = client.get(f"/api/v1/{path}/").json()["results"]
+        assert rows, path
+        assert all(row["allowed_actions"] == [] for row in rows), path
