@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_must_change_password'),
+        ('accounts', '0005_alter_membership_phone'),
     ]
 
     operations = [
