@@ -62,3 +62,10 @@ class VersionedFormMixin:
         except Stale as error:
             self.add_error(None, error.message)  # type: ignore[attr-defined]
             return None
+
+
+def add_domain_error(form: Any, error: Any) -> None:
+    """Show a model's `core.errors.DomainError` on the form: at the field it names when the form
+    has that field, else above the fields; what was typed stays."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)

@@ -30,6 +30,7 @@ from xiaoan.accounts.choices import Role
 from xiaoan.core import imports
 from xiaoan.core.errors import DomainError, Invalid, NotAllowed, Refused
 from xiaoan.core.excel import workbook_response
+from xiaoan.core.forms import add_domain_error
 from xiaoan.core.idempotency import idempotent
 from xiaoan.schools.models import School
 
@@ -268,8 +269,7 @@ def _step(
         with transaction.atomic():
             run(hazard, form.cleaned_data)
     except (Refused, Invalid) as error:
-        field = error.field if error.field in form.fields else None
-        form.add_error(field, error.message)
+        add_domain_error(form, error)
         return _step_failed(request, hazard, form, error.status)
     except ValidationError as exc:
         form.add_error("photos" if "photos" in form.fields else None, exc.messages)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.dates import local_today
@@ -162,7 +163,29 @@ class DistrictSetupForm(BootstrapMixin, forms.Form):
     short_name = forms.CharField(label=_("Short name"), max_length=50, required=False)
 
 
-class BureauForm(BootstrapMixin, forms.ModelForm):
+class BureauForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
+    """The bureau's names and its district's name, kept by the safety section after set-up.
+    The bureau's version travels with the form (an edit made meanwhile is not overwritten);
+    the bureau and the district are saved together, each change in the change log."""
+
+    district = forms.CharField(label=_("District name"), max_length=100)
+
     class Meta:
         model = Bureau
-        fields = ["name", "short_name"]
+        fields = ["district", "name", "short_name"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district"].initial = self.instance.region.name
+
+    def clean_district(self) -> str:
+        return str(self.cleaned_data["district"]).strip()
+
+    def save(self, commit: bool = True) -> Bureau:
+        with transaction.atomic():
+            bureau: Bureau = super().save(commit=commit)
+            region = bureau.region
+            if region.name != self.cleaned_data["district"]:
+                region.name = self.cleaned_data["district"]
+                region.save()
+        return bureau

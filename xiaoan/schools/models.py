@@ -22,8 +22,9 @@ from .choices import DepartmentKind, RegionLevel, SchoolKind
 from .querysets import DepartmentQuerySet, SchoolQuerySet, SectionQuerySet
 
 
-class Region(TimeStampedModel):
-    """An administrative region: province → city → district."""
+class Region(Versioned, TimeStampedModel):
+    """An administrative region: province → city → district. A district's name is kept by its
+    bureau's safety section (`BureauForm`); every rename is in the change log."""
 
     code = models.CharField(_("code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -46,6 +47,11 @@ class Region(TimeStampedModel):
         return self.name
 
     @property
+    def bureau_id(self) -> int | None:
+        """The district whose change log lists this region's changes: its bureau's."""
+        return Bureau.objects.filter(region_id=self.pk).values_list("pk", flat=True).first()
+
+    @property
     def full_name(self) -> str:
         names = [self.name]
         node = self.parent
@@ -55,8 +61,9 @@ class Region(TimeStampedModel):
         return "".join(reversed(names))
 
 
-class Bureau(TimeStampedModel):
-    """A district education bureau (区教育局): the top of one district's school system."""
+class Bureau(Versioned, TimeStampedModel):
+    """A district education bureau (区教育局): the top of one district's school system. Its
+    names are edited by its safety section, each change in the change log."""
 
     region = models.OneToOneField(
         Region, models.PROTECT, related_name="bureau", verbose_name=_("district")
@@ -70,6 +77,11 @@ class Bureau(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def bureau_id(self) -> int | None:
+        """A bureau's changes are its own district's (`ChangeLog.bureau_id`)."""
+        return self.pk
 
 
 class Retirable:
@@ -298,6 +310,15 @@ class School(ActiveDuring, Versioned, TimeStampedModel):
         return self.memberships.filter(role=Role.SCHOOL_ADMIN).exists()
 
 
+def check_district_setup(user: Any) -> None:
+    """Who sets up the district, and when: the system's superuser, once (`NotAllowed`, or
+    `Refused` when it is set up)."""
+    if not getattr(user, "is_superuser", False):
+        raise NotAllowed(gettext("Only the system's superuser sets up the district."))
+    if Bureau.objects.exists():
+        raise Refused(gettext("The district is already set up."))
+
+
 def set_up_district(
     user: Any, *, code: str, district: str, name: str, short_name: str = ""
 ) -> Bureau:
@@ -306,14 +327,12 @@ def set_up_district(
     opens the other accounts in the product)."""
     from xiaoan.accounts.models import Membership
 
-    if not getattr(user, "is_superuser", False):
-        raise NotAllowed(gettext("Only the system's superuser sets up the district."))
-    if Bureau.objects.exists():
-        raise Refused(gettext("The district is already set up."))
+    check_district_setup(user)
+    code = code.strip()
+    if Region.objects.filter(code=code).exists():
+        raise Invalid(gettext("A region with this code exists already."), field="code")
     with transaction.atomic():
-        region = Region.objects.create(
-            code=code.strip(), name=district.strip(), level=RegionLevel.DISTRICT
-        )
+        region = Region.objects.create(code=code, name=district.strip(), level=RegionLevel.DISTRICT)
         bureau = Bureau.objects.create(region=region, name=name.strip(), short_name=short_name)
         section = BureauSection.objects.create(
             bureau=bureau, name=gettext("Safety section"), is_safety_section=True

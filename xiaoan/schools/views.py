@@ -5,8 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +26,7 @@ from xiaoan.accounts.exports import keep_for_sheet
 from xiaoan.core import imports
 from xiaoan.core.errors import Invalid, Refused, Stale
 from xiaoan.core.excel import workbook_response
+from xiaoan.core.forms import add_domain_error
 
 from .exports import schools_workbook
 from .filters import SchoolFilter
@@ -39,7 +39,13 @@ from .forms import (
     SectionForm,
 )
 from .importer import SchoolImporter
-from .models import Bureau, BureauSection, Department, School, set_up_district
+from .models import (
+    BureauSection,
+    Department,
+    School,
+    check_district_setup,
+    set_up_district,
+)
 
 
 def user_bureau(request: HttpRequest) -> Any:
@@ -264,17 +270,19 @@ def organisation_reinstate(request: HttpRequest, which: str, pk: int) -> HttpRes
 
 @login_required
 def district_setup(request: HttpRequest) -> HttpResponse:
-    """Day one, for the system's superuser: the district and its bureau, no admin site needed."""
-    if not request.user.is_superuser:
-        raise PermissionDenied
-    if Bureau.objects.exists():
+    """Day one, for the system's superuser: the district and its bureau, no admin site needed.
+    Who may and what is refused are `set_up_district`'s rules: once it is set up, the page is
+    the bureau's edit page; a refusal of what was typed shows at its field."""
+    try:
+        check_district_setup(request.user)
+    except Refused:
         return redirect("schools:bureau_edit")
     form = DistrictSetupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             set_up_district(request.user, **form.cleaned_data)
-        except IntegrityError:
-            form.add_error("code", _("A region with this code exists already."))
+        except Invalid as error:
+            add_domain_error(form, error)
         else:
             forget_membership(request.user)
             messages.success(
@@ -288,13 +296,13 @@ def district_setup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def bureau_edit(request: HttpRequest) -> HttpResponse:
-    """The bureau's name and short name, kept by its safety section."""
+    """The district's name and the bureau's name and short name, kept by its safety section;
+    the page shows their change history."""
     require_role(request.user, Role.BUREAU_ADMIN)
     bureau = user_bureau(request)
     form = BureauForm(request.POST or None, instance=bureau)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and form.save_or_error():
         messages.success(request, _("The bureau is saved."))
         return redirect("schools:organisations")
-    context = {"form": form, "title": _("The education bureau")}
+    context = {"form": form, "title": _("The education bureau"), "bureau": bureau}
     return render(request, "schools/district_setup.html", context)

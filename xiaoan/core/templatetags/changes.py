@@ -12,5 +12,6 @@ register = template.Library()
 
 
 @register.inclusion_tag("includes/history.html")
-def history_card(record: Any, limit: int = 50) -> dict[str, Any]:
-    return {"history": described_history(record, limit), "record": record}
+def history_card(record: Any, limit: int = 50, title: str = "") -> dict[str, Any]:
+    """`title`: the card's heading when a page shows more than one record's history."""
+    return {"history": described_history(record, limit), "record": record, "title": title}

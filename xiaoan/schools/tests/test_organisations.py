@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from xiaoan.core.errors import NotAllowed, Refused
 from xiaoan.core.models import ChangeLog
-from xiaoan.schools.models import BureauSection, Department
+from xiaoan.schools.models import Bureau, BureauSection, Department, Region
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +115,61 @@ def test_the_list_shows_retired_ones_marked(as_user, leader, section, bureau_adm
     page = as_user(leader).get(reverse("schools:organisations")).content.decode()
     assert "装备科" in page and "已停用" in page
     assert reverse("schools:section_reinstate", args=[section.pk]) not in page  # read only
+
+
+# ---- the bureau and its district -------------------------------------------------------------
+
+
+def test_the_district_and_the_bureau_are_renamed_with_their_history(as_user, bureau_admin, bureau):
+    client = as_user(bureau_admin)
+    response = client.post(
+        reverse("schools:bureau_edit"),
+        {
+            "district": "清溪新区",
+            "name": "清溪新区教育局",
+            "short_name": "新区教育局",
+            "version": bureau.version,
+        },
+    )
+    assert response.status_code == 302
+    bureau.refresh_from_db()
+    assert (bureau.region.name, bureau.name, bureau.short_name) == (
+        "清溪新区",
+        "清溪新区教育局",
+        "新区教育局",
+    )
+    renames = ChangeLog.objects.filter(action="update", user=bureau_admin, bureau_id=bureau.pk)
+    assert {(e.object_repr, e.before["name"], e.after["name"]) for e in renames} == {
+        ("清溪新区", "清溪区", "清溪新区"),
+        ("清溪新区教育局", "清溪区教育局", "清溪新区教育局"),
+    }
+    page = client.get(reverse("schools:bureau_edit")).content.decode()
+    assert "清溪区 → 清溪新区" in page and "清溪区教育局 → 清溪新区教育局" in page
+    changes = client.get(
+        "/api/v1/changes/", {"model": "schools.region", "object_id": bureau.region_id}
+    ).json()
+    assert [c["after"] for c in changes["results"] if c["action"] == "update"] == [
+        {"name": "清溪新区"}
+    ]
+
+
+def test_a_bureau_edit_made_meanwhile_is_not_overwritten(as_user, bureau_admin, bureau):
+    read = bureau.version
+    Bureau.objects.get(pk=bureau.pk).save()  # someone else saved it since the form was read
+    response = as_user(bureau_admin).post(
+        reverse("schools:bureau_edit"),
+        {"district": "清溪新区", "name": "别的名称", "short_name": "", "version": read},
+    )
+    assert response.status_code == 200
+    assert "别的名称" in response.content.decode()  # what was typed stays
+    bureau.refresh_from_db()
+    assert (bureau.name, bureau.region.name) == ("清溪区教育局", "清溪区")
+
+
+def test_an_empty_district_name_is_refused_at_its_field(as_user, bureau_admin, bureau):
+    response = as_user(bureau_admin).post(
+        reverse("schools:bureau_edit"),
+        {"district": " ", "name": "清溪区教育局", "version": bureau.version},
+    )
+    assert response.context["form"].errors["district"]
+    assert Region.objects.get(pk=bureau.region_id).name == "清溪区"
