@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schools', '0004_registry_dates'),
+        ('schools', '0005_alter_department_phone_alter_school_phone'),
     ]
 
     operations = [
