@@ -31,7 +31,7 @@ from xiaoan.registers.models import DutyShift
 from xiaoan.registers.models.duty import duty_gaps
 from xiaoan.registers.reminders import expiring
 from xiaoan.reports.choices import MonthlyStatus, OfficialStatus
-from xiaoan.reports.models import MonthlyReport, OfficialReport, due_date_for
+from xiaoan.reports.models import DocumentReceipt, MonthlyReport, OfficialReport, due_date_for
 from xiaoan.reports.reminders import previous_month
 
 LIMIT = 5
@@ -213,6 +213,20 @@ def due_to_file(user: Any, school: Any, today: datetime.date) -> Group:
     return Group("due", _("Reports and plans to file"), lines, len(lines))
 
 
+def documents_to_sign(user: Any, today: datetime.date) -> Group:
+    """Documents the bureau issued to the school that it has not signed for yet."""
+    rows = DocumentReceipt.objects.for_user(user).unsigned().select_related("document")
+    rows = rows.order_by("document__sign_by", "id")
+
+    def line(receipt: DocumentReceipt) -> Line:
+        document = receipt.document
+        detail = _("sign by %(date)s") % {"date": document.sign_by.isoformat()}
+        return Line(str(document), document.get_absolute_url(), detail, today > document.sign_by)
+
+    more = reverse("reports:document_list")
+    return _group("receipts", _("Documents to sign for"), rows, line, more)
+
+
 def papers(user: Any, today: datetime.date) -> Group:
     vehicles, drivers = expiring(today, PAPERS_DAYS, user=user)
     link = reverse("registers:papers")
@@ -333,6 +347,7 @@ def todo_for(user: Any, today: datetime.date | None = None) -> list[Group]:
         school = membership.school
         groups = [
             to_rectify(user, today),
+            documents_to_sign(user, today),
             returned(user),
             due_to_file(user, school, today),
             papers(user, today),

@@ -7,6 +7,7 @@ from . import (
     assessments,
     campaigns,
     changes,
+    documents,
     hazards,
     inspections,
     notifications,
@@ -26,6 +27,7 @@ assessments.register_routes(router)
 campaigns.register_routes(router)
 inspections.register_routes(router)
 reports.register_routes(router)
+documents.register_routes(router)
 router.register("changes", changes.ChangeViewSet, basename="change")
 notifications.register_routes(router)
 

@@ -83,7 +83,7 @@ def _starts_as_its_kind(upload: Any, name: str) -> bool:
     return any(bytes(head).startswith(sig) for sig in signatures)
 
 
-def _upload_to(folder: str) -> Any:
+def random_upload_to(folder: str) -> Any:
     # Random names: the original name is kept in the row, never trusted as a path.
     def path(instance: Any, filename: str) -> str:
         suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
@@ -93,11 +93,11 @@ def _upload_to(folder: str) -> Any:
 
 
 def campaign_file_path(instance: Any, filename: str) -> str:
-    return _upload_to("campaigns")(instance, filename)
+    return random_upload_to("campaigns")(instance, filename)
 
 
 def workplan_file_path(instance: Any, filename: str) -> str:
-    return _upload_to("workplans")(instance, filename)
+    return random_upload_to("workplans")(instance, filename)
 
 
 # Who runs a bureau's campaigns: its safety section, at a district, a city or a province.

@@ -16,6 +16,7 @@ class NotificationKind(models.TextChoices):
     VEHICLE_PAPERS = "vehicle_papers", _("Vehicle papers expiring")
     DRIVER_LICENCE = "driver_licence", _("Driving licence expiring")
     WORK_PLAN_MISSING = "work_plan_missing", _("Work plan missing")
+    DOCUMENT_UNSIGNED = "document_unsigned", _("Document not signed for")
     # Workflow events: who receives each is the table in `recipients.py`.
     HAZARD_REPORTED = "hazard_reported", _("Hazard reported")
     HAZARD_FOUND_IN_INSPECTION = "hazard_inspection", _("Hazard found in an inspection")
@@ -39,6 +40,7 @@ class NotificationKind(models.TextChoices):
     CAMPAIGN_TO_ADOPT = "campaign_to_adopt", _("Campaign to adopt")
     OFFICIAL_ISSUED = "official_issued", _("Report issued to the government")
     WATCH_LIST_STOP = "watch_list_stop", _("Watch-list person stopped at the gate")
+    DOCUMENT_ISSUED = "document_issued", _("Document issued to the school")
     WATCH_LIST_VISITOR = "watch_list_visitor", _("Watch-list person at the gate")
     INCIDENT_REPORTED = "incident_reported", _("Incident reported")
     LEGACY = "legacy", _("Earlier message")
@@ -111,6 +113,10 @@ MESSAGES = {
     NotificationKind.WORK_PLAN_MISSING: _(
         "Please file your school's work plan for “%(campaign)s”."
     ),
+    NotificationKind.DOCUMENT_UNSIGNED: _(
+        "“%(title)s” was to be signed for by %(sign_by)s and %(school)s has not signed yet; "
+        "please read it and sign for it."
+    ),
     NotificationKind.HAZARD_REPORTED: _(
         "Hazard %(code)s was reported at %(school)s: %(description)s. Please issue the "
         "rectification opinion."
@@ -181,6 +187,10 @@ MESSAGES = {
         "Urgent: %(name)s, on the watch list of %(school)s (%(reason)s), came to the gate at "
         "%(time)s; the registration waits until the gate keeper admits them with a reason or "
         "refuses entry."
+    ),
+    NotificationKind.DOCUMENT_ISSUED: _(
+        "The education bureau issued “%(title)s” to your school; please read it and sign for "
+        "it by %(sign_by)s."
     ),
     NotificationKind.WATCH_LIST_VISITOR: _(
         "Urgent: %(name)s, on the watch list of %(school)s (%(reason)s), was %(outcome)s at "

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MonthlyStatus(models.TextChoices):
@@ -34,3 +35,21 @@ class OfficialKind(models.TextChoices):
 class OfficialStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     ISSUED = "issued", _("Issued")
+
+
+class IssuedKind(models.TextChoices):
+    """What the bureau sends down to the schools (下发文件)."""
+
+    CAMPAIGN_NOTICE = "campaign_notice", _("Campaign notice")
+    RECTIFICATION_NOTICE = "rectification_notice", _("Rectification notice")
+    CIRCULAR = "circular", _("Circular of a report")
+    DOCUMENT = "document", _("Other notice or document")
+
+
+class ReceiptState(models.TextChoices):
+    """A school's receipt (签收) of an issued document, as the bureau follows it."""
+
+    OVERDUE = "overdue", _("Not signed, past the deadline")
+    AWAITING = "awaiting", _("Not signed yet")
+    SIGNED_LATE = "signed_late", _("Signed late")
+    SIGNED = "signed", pgettext_lazy("receipt", "Signed")

@@ -1,6 +1,7 @@
 """Demo reports: monthly reports September–December 2014 for every school (most on time, some
-late, a few missing, one returned and resubmitted), the issued Q3 and Q4 2014 quarterly reports
-and a draft of the campaign summary.
+late, a few missing, one returned and resubmitted), the issued Q3 and Q4 2014 quarterly reports,
+a draft of the campaign summary, and the campaign's notice issued to every school, signed for by
+most of them (some late, a few not at all: S002 among them).
 
 Idempotent: a month's report that exists is left alone; a document that exists is not redone.
 """
@@ -22,9 +23,16 @@ from xiaoan.schools.demo import demo_bureau
 from xiaoan.schools.models import School
 
 from . import official
-from .choices import MonthlyEventKind, MonthlyStatus, OfficialKind, OfficialStatus
+from .choices import IssuedKind, MonthlyEventKind, MonthlyStatus, OfficialKind, OfficialStatus
 from .compile import school_month_figures
-from .models import MonthlyReport, MonthlyReportEvent, OfficialReport, due_date_for
+from .models import (
+    DocumentReceipt,
+    IssuedDocument,
+    MonthlyReport,
+    MonthlyReportEvent,
+    OfficialReport,
+    due_date_for,
+)
 
 ZONE = ZoneInfo("Asia/Shanghai")
 MONTHS = [(2014, 9), (2014, 10), (2014, 11), (2014, 12)]
@@ -52,6 +60,7 @@ def load() -> None:
             for year, month in MONTHS:
                 _monthly(school, year, month, index, rng, admins.get(school.pk), officer)
         _documents(bureau, officer)
+        _issued_notice(bureau, officer, admins)
 
 
 def _monthly(
@@ -146,3 +155,51 @@ def _documents(bureau: Any, officer: Any) -> None:
             issued_at=stamp if issue else None,
             issued_by=officer if issue else None,
         )
+
+
+NOTICE_NUMBER = "清教安〔2014〕21号"
+NOT_SIGNED = ("S002", "S017", "S033", "S061")  # never signed for the notice
+SIGNED_LATE_EVERY = 9
+
+
+def _issued_notice(bureau: Any, officer: Any, admins: dict[int, Any]) -> None:
+    """The campaign's notice as the bureau issued it to every school on 18 July 2014, to be
+    signed for by the 25th."""
+    if IssuedDocument.objects.filter(bureau=bureau, number=NOTICE_NUMBER).exists():
+        return
+    campaign = demo_campaign()
+    issued = _at(datetime.date(2014, 7, 18), 9)
+    document = IssuedDocument.objects.create(
+        bureau=bureau,
+        kind=IssuedKind.CAMPAIGN_NOTICE,
+        title=f"关于印发《{campaign.name}实施方案》的通知",
+        number=NOTICE_NUMBER,
+        body=(
+            "各中小学、幼儿园：\n现将《"
+            + campaign.name
+            + "实施方案》印发给你们，请认真组织学习，结合本校实际制定工作方案，"
+            "于8月15日前报区教育局安全科。"
+        ),
+        campaign=campaign,
+        sign_by=datetime.date(2014, 7, 25),
+        issued_at=issued,
+        issued_by=officer,
+    )
+    receipts = []
+    for index, school in enumerate(School.objects.filter(bureau=bureau).order_by("code")):
+        signer = admins.get(school.pk)  # a school without an account signed on paper
+        signed = None
+        if school.code not in NOT_SIGNED:
+            days = 8 + index % 3 if index % SIGNED_LATE_EVERY == 4 else 1 + index % 5
+            signed = _at(datetime.date(2014, 7, 18) + datetime.timedelta(days=days), 10)
+        receipts.append(
+            DocumentReceipt(
+                document=document,
+                school=school,
+                opened_at=signed,
+                opened_by=signer if signed else None,
+                signed_at=signed,
+                signed_by=signer if signed else None,
+            )
+        )
+    DocumentReceipt.objects.bulk_create(receipts)

@@ -1,4 +1,5 @@
-"""Monthly reports (月报) and official documents (季报, 情况总结材料).
+"""Monthly reports (月报), official documents (季报, 情况总结材料) and the documents the bureau
+issues to schools with receipts (下发文件, 签收).
 
 A monthly report's figures are compiled from the ledger and frozen when submitted; an official
 document's figures are frozen when generated and its narrative when issued. Each step is a
@@ -18,7 +19,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.accounts.access import has_role, member, membership_of
@@ -31,8 +32,21 @@ from xiaoan.notifications.choices import NotificationKind
 from xiaoan.notifications.recipients import About, announce
 
 # Older code imports the notification from here; it lives in `xiaoan.notifications`.
-from .choices import Compliance, MonthlyEventKind, MonthlyStatus, OfficialKind, OfficialStatus
-from .querysets import MonthlyReportQuerySet, OfficialReportQuerySet
+from .choices import (
+    Compliance,
+    IssuedKind,
+    MonthlyEventKind,
+    MonthlyStatus,
+    OfficialKind,
+    OfficialStatus,
+    ReceiptState,
+)
+from .querysets import (
+    DocumentReceiptQuerySet,
+    IssuedDocumentQuerySet,
+    MonthlyReportQuerySet,
+    OfficialReportQuerySet,
+)
 
 
 def due_date_for(year: int, month: int) -> datetime.date:
@@ -480,3 +494,316 @@ class OfficialReport(Actions, Versioned, TimeStampedModel):
                 link=self.get_absolute_url(),
                 code=self.title[:100],
             )
+
+
+def issued_file_path(instance: Any, filename: str) -> str:
+    from xiaoan.campaigns.models import random_upload_to
+
+    return str(random_upload_to("documents")(instance, filename))
+
+
+def default_sign_by() -> datetime.date:
+    """The receipt deadline a new document proposes: N days from today (setting, default 5)."""
+    from xiaoan.core.dates import local_today
+
+    days = int(getattr(settings, "XIAOAN_RECEIPT_DAYS", 5))
+    return local_today() + datetime.timedelta(days=days)
+
+
+class IssuedDocumentManager(models.Manager.from_queryset(IssuedDocumentQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class IssuedDocument(Actions, Versioned, TimeStampedModel):
+    """A notice or document the bureau issues to all or chosen schools (下发文件); each school's
+    safety administrator signs for it (签收) by `sign_by`, one `DocumentReceipt` per school."""
+
+    bureau = models.ForeignKey(
+        "schools.Bureau", models.PROTECT, related_name="issued_documents", verbose_name=_("bureau")
+    )
+    kind = models.CharField(_("kind"), max_length=25, choices=IssuedKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    number = models.CharField(_("document number"), max_length=60, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    attachment = models.FileField(_("attachment"), upload_to=issued_file_path, blank=True)
+    attachment_name = models.CharField(_("attachment file name"), max_length=200, blank=True)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("campaign"),
+    )
+    official_report = models.ForeignKey(
+        OfficialReport,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="circulars",
+        verbose_name=_("report"),
+    )
+    sign_by = models.DateField(_("sign by"))
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=pgettext_lazy("issued document", "issued by"),
+    )
+
+    objects = IssuedDocumentManager()
+
+    class Meta:
+        verbose_name = _("issued document")
+        verbose_name_plural = _("issued documents")
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="issueddocument_kind_valid", condition=Q(kind__in=IssuedKind.values)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.number}）" if self.number else self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:document_detail", args=[self.pk])
+
+    # ---- issuing ----------------------------------------------------------------------------
+
+    @staticmethod
+    def check_issuer(user: Any) -> None:
+        if not has_role(user, Role.BUREAU_ADMIN):
+            raise NotAllowed(gettext("Only the bureau safety section may issue documents."))
+
+    @classmethod
+    def issue(
+        cls,
+        user: Any,
+        *,
+        schools: list[Any],
+        kind: str,
+        title: str,
+        sign_by: datetime.date,
+        number: str = "",
+        body: str = "",
+        attachment: Any = None,
+        campaign: Any = None,
+        official_report: Any = None,
+    ) -> IssuedDocument:
+        """Issue the document to `schools`: a receipt for each, and each school's safety
+        administrators told to read it and sign for it (in the same transaction)."""
+        cls.check_issuer(user)
+        bureau_id = member(user).bureau_id
+        _check_issue_input(title, body, attachment, schools, sign_by, bureau_id)
+        with transaction.atomic():
+            document = cls(
+                bureau_id=bureau_id,
+                kind=kind,
+                title=title.strip(),
+                number=number.strip(),
+                body=body.strip(),
+                campaign=campaign,
+                official_report=official_report,
+                sign_by=sign_by,
+                issued_at=timezone.now(),
+                issued_by=user,
+            )
+            if attachment is not None:
+                document.attachment.save(str(attachment.name), attachment, save=False)
+                document.attachment_name = str(attachment.name)[:200]
+            document.save()
+            DocumentReceipt.objects.bulk_create(
+                DocumentReceipt(document=document, school=school) for school in schools
+            )
+            announce(
+                NotificationKind.DOCUMENT_ISSUED,
+                About(bureau_id=bureau_id, school_ids=tuple(s.pk for s in schools)),
+                actor=user,
+                params={"title": document.title, "sign_by": sign_by.isoformat()},
+                link=document.get_absolute_url(),
+                code=(document.number or document.title)[:100],
+            )
+        return document
+
+    # ---- who may take which step now ---------------------------------------------------------
+
+    def action_checks(self) -> dict[str, Callable[[Any], object]]:
+        return {"sign": self.check_sign, "follow": self.check_follow}
+
+    def receipt_for(self, user: Any) -> DocumentReceipt | None:
+        """The receipt of the user's school (None for a district account)."""
+        membership = membership_of(user)
+        if membership is None or membership.school_id is None:
+            return None
+        return self.receipts.filter(school=membership.school_id).first()
+
+    def check_sign(self, user: Any) -> DocumentReceipt:
+        """The receipt `user` may sign now: the school admin's own school's, not yet signed."""
+        if not has_role(user, Role.SCHOOL_ADMIN):
+            raise NotAllowed(
+                gettext("Only the school's safety administrator signs for a document.")
+            )
+        receipt = self.receipt_for(user)
+        if receipt is None:
+            raise NotAllowed(gettext("This document was not issued to your school."))
+        if receipt.signed_at is not None:
+            raise Refused(gettext("Your school has already signed for this document."))
+        return receipt
+
+    def check_follow(self, user: Any) -> None:
+        """Following the receipts (who has signed, the export) is the bureau's."""
+        if not has_role(user, Role.BUREAU_ADMIN, Role.BUREAU_LEADER):
+            raise NotAllowed(gettext("Only the bureau follows who has signed."))
+
+    # ---- the steps ---------------------------------------------------------------------------
+
+    def sign(self, user: Any) -> DocumentReceipt:
+        """The school's safety administrator signs for the document: who and when are kept."""
+        receipt = self.check_sign(user)
+        changes = {"signed_at": timezone.now(), "signed_by": user}
+        if receipt.opened_at is None:
+            changes.update(opened_at=changes["signed_at"], opened_by=user)
+        guarded_update(receipt, changes, user=user, expect={"signed_at__isnull": True})
+        return receipt
+
+    def mark_opened(self, user: Any) -> None:
+        """The first time a user of the school opens the document (reading is not signing)."""
+        receipt = self.receipt_for(user)
+        if receipt is None or receipt.opened_at is not None:
+            return
+        from xiaoan.core.errors import Stale
+
+        try:
+            guarded_update(
+                receipt,
+                {"opened_at": timezone.now(), "opened_by": user},
+                user=user,
+                expect={"opened_at__isnull": True},
+            )
+        except Stale:
+            pass  # opened at the same moment by a colleague: the first one counts
+
+    def receipt_rows(self, today: datetime.date) -> list[DocumentReceipt]:
+        """Every school's receipt, the late ones first (not signed past the deadline, not
+        signed yet, signed late, signed), then by school code."""
+        receipts = self.receipts.select_related("school", "signed_by", "opened_by")
+        rows = list(receipts)
+        for r in rows:
+            r.state = r.state_on(today)
+            r.state_label = str(ReceiptState(r.state).label)
+        return sorted(rows, key=lambda r: (RECEIPT_ORDER.index(r.state), r.school.code))
+
+
+RECEIPT_ORDER: list[str] = [
+    ReceiptState.OVERDUE,
+    ReceiptState.AWAITING,
+    ReceiptState.SIGNED_LATE,
+    ReceiptState.SIGNED,
+]
+
+
+def _check_issue_input(
+    title: str,
+    body: str,
+    attachment: Any,
+    schools: list[Any],
+    sign_by: datetime.date,
+    bureau_id: int,
+) -> None:
+    """What every issued document needs, whoever issues it (page or API)."""
+    from xiaoan.core.dates import local_today
+
+    if not title.strip():
+        raise Invalid(gettext("Give the document a title."), field="title")
+    if not body.strip() and attachment is None:
+        raise Invalid(gettext("Write the text or attach the document."), field="body")
+    if not schools:
+        raise Invalid(gettext("Choose the schools the document goes to."), field="to_all")
+    if any(s.bureau_id != bureau_id for s in schools):
+        raise Invalid(gettext("A document goes only to the district's schools."), field="schools")
+    if sign_by < local_today():
+        raise Invalid(gettext("The deadline to sign cannot be in the past."), field="sign_by")
+    if attachment is not None:
+        from django.core.exceptions import ValidationError
+
+        from xiaoan.campaigns.models import check_document
+
+        try:
+            check_document(attachment)
+        except ValidationError as error:
+            raise Invalid(" ".join(error.messages), field="attachment") from error
+
+
+class DocumentReceipt(Versioned, TimeStampedModel):
+    """One school's receipt of an issued document: when it was first opened, and who signed
+    for it when (签收). Signing is the step; opening alone is not signing."""
+
+    document = models.ForeignKey(
+        IssuedDocument,
+        models.CASCADE,
+        related_name="receipts",
+        verbose_name=_("issued document"),
+    )
+    school = models.ForeignKey(
+        "schools.School", models.PROTECT, related_name="receipts", verbose_name=_("school")
+    )
+    opened_at = models.DateTimeField(_("first opened at"), null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("first opened by"),
+    )
+    signed_at = models.DateTimeField(pgettext_lazy("receipt", "signed at"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=pgettext_lazy("receipt", "signed by"),
+    )
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+
+    objects = DocumentReceiptQuerySet.as_manager()
+
+    # Set on the rows of `IssuedDocument.receipt_rows` (a ReceiptState and its label).
+    state: str = ""
+    state_label: str = ""
+
+    class Meta:
+        verbose_name = _("document receipt")
+        verbose_name_plural = _("document receipts")
+        ordering = ["document", "school__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "school"], name="documentreceipt_one_per_school"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} · {self.school}"
+
+    def get_absolute_url(self) -> str:
+        return self.document.get_absolute_url()
+
+    def state_on(self, today: datetime.date) -> str:
+        from xiaoan.core.dates import local_date
+
+        if self.signed_at is not None:
+            late = local_date(self.signed_at) > self.document.sign_by
+            return ReceiptState.SIGNED_LATE if late else ReceiptState.SIGNED
+        return ReceiptState.OVERDUE if today > self.document.sign_by else ReceiptState.AWAITING
+
+    def days_late(self, today: datetime.date) -> int:
+        """Days past the deadline: to the signature, or to today while unsigned (0: on time)."""
+        from xiaoan.core.dates import local_date
+
+        until = local_date(self.signed_at) if self.signed_at is not None else today
+        return max((until - self.document.sign_by).days, 0)

@@ -48,3 +48,35 @@ class OfficialReportQuerySet(models.QuerySet):
             issued = in_reach(membership) & models.Q(status=OfficialStatus.ISSUED)
             return self.filter(own | issued)
         return self.none()
+
+
+class IssuedDocumentQuerySet(models.QuerySet):
+    """The bureau's safety section and leaders see every document their bureau issued; a
+    school's users see those issued to their school; the government and the departments none
+    (the documents go down to schools)."""
+
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
+        if getattr(user, "is_superuser", False) and user.is_authenticated:
+            return self.all()
+        membership = membership_of(user)
+        if membership is None:
+            return self.none()
+        if membership.school_id is not None:
+            return self.filter(receipts__school=membership.school_id)
+        if membership.role in (Role.BUREAU_ADMIN, Role.BUREAU_LEADER):
+            return self.filter(bureau=membership.bureau_id)
+        return self.none()
+
+
+class DocumentReceiptQuerySet(SchoolOwnedQuerySet):
+    """A school's receipts are its own; the bureau's staff see their district's (the
+    government and the departments none, as for the documents)."""
+
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
+        membership = membership_of(user)
+        if membership is not None and membership.role in (Role.GOV_VIEWER, Role.DEPT_INSPECTOR):
+            return self.none()
+        return super().for_user(user)
+
+    def unsigned(self) -> Self:
+        return self.filter(signed_at__isnull=True)

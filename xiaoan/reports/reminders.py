@@ -22,7 +22,7 @@ from xiaoan.notifications.sending import notify
 
 from .choices import Compliance
 from .figures import month_bounds
-from .models import MonthlyReport, compliance_of
+from .models import DocumentReceipt, MonthlyReport, compliance_of
 
 
 def _school_admins(school_ids: set[int]) -> dict[int, list[Any]]:
@@ -165,10 +165,49 @@ def _tell(
     return sum(1 for u in users if notify(u, kind, params, link=link, key=key, day=day))
 
 
+def receipt_reminders(today: datetime.date) -> int:
+    """A document still not signed for the day after its deadline → the school's admins, once:
+    the receipt's `reminded_at` is taken by one run only (and the notification's guard is
+    keyed on the deadline, not on today), so a later run tells nobody again."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    late = list(
+        DocumentReceipt.objects.unsigned()
+        .filter(reminded_at__isnull=True, document__sign_by__lt=today)
+        .select_related("document", "school")
+    )
+    admins = _school_admins({r.school_id for r in late})
+    sent = 0
+    for receipt in late:
+        document = receipt.document
+        with transaction.atomic():
+            taken = DocumentReceipt.objects.filter(
+                pk=receipt.pk, reminded_at__isnull=True, signed_at__isnull=True
+            ).update(reminded_at=timezone.now())
+            if not taken:
+                continue
+            params = {
+                "title": document.title,
+                "sign_by": document.sign_by.isoformat(),
+                "school": receipt.school.name,
+            }
+            sent += _tell(
+                admins.get(receipt.school_id, []),
+                NotificationKind.DOCUMENT_UNSIGNED,
+                params,
+                document.get_absolute_url(),
+                f"receipt:{receipt.pk}",
+                document.sign_by,
+            )
+    return sent
+
+
 def send_reminders(today: datetime.date | None = None, days: int = 3) -> dict[str, int]:
     today = today or local_today()
     return {
         "hazards": hazard_reminders(today, days),
         "monthly": monthly_reminders(today),
         "vehicles": vehicle_paper_reminders(today, days),
+        "receipts": receipt_reminders(today),
     }

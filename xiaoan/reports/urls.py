@@ -22,6 +22,12 @@ urlpatterns = [
     path("official/<int:pk>/preview/", views.official_preview, name="official_preview"),
     path("official/<int:pk>/issue/", views.official_issue, name="official_issue"),
     path("official/<int:pk>/<str:fmt>/", views.official_download, name="official_download"),
+    path("documents/", views.document_list, name="document_list"),
+    path("documents/issue/", views.document_issue, name="document_issue"),
+    path("documents/<int:pk>/", views.document_detail, name="document_detail"),
+    path("documents/<int:pk>/sign/", views.document_sign, name="document_sign"),
+    path("documents/<int:pk>/receipts.xlsx", views.document_export, name="document_export"),
+    path("documents/<int:pk>/file/", views.document_file, name="document_file"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("notifications/", include("xiaoan.notifications.urls")),
 ]

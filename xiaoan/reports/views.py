@@ -13,27 +13,29 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Q, QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
 from django.views.decorators.http import require_GET, require_POST
 
-from xiaoan.accounts.access import member, membership_of, require_role
+from xiaoan.accounts.access import has_role, member, membership_of, require_role
 from xiaoan.accounts.choices import Role
+from xiaoan.campaigns.models import Campaign
+from xiaoan.campaigns.views import attachment_response
 from xiaoan.core.dates import local_today
 from xiaoan.core.errors import Invalid, Refused
 from xiaoan.core.excel import build_workbook, workbook_response
 
 from . import official, stats
-from .choices import Compliance, OfficialKind
+from .choices import Compliance, IssuedKind, OfficialKind, ReceiptState
 from .exports import CONTENT_TYPES
 from .exports import render as render_file
 from .filters import MonthlyReportFilter
-from .forms import DocumentTextForm, GenerateForm, MonthForm, NarrativeForm
-from .models import MonthlyReport, OfficialReport
+from .forms import DocumentTextForm, GenerateForm, IssueDocumentForm, MonthForm, NarrativeForm
+from .models import DocumentReceipt, IssuedDocument, MonthlyReport, OfficialReport
 from .reminders import monthly_reminders, previous_month
 
 BUREAU_ROLES = (Role.BUREAU_ADMIN, Role.BUREAU_LEADER, Role.GOV_VIEWER)
@@ -372,6 +374,7 @@ def _official_page(
         "blocks": [] if editing else official.page_blocks(report),
         "changed": official.hand_changed_figures(report) if "issue" in actions else [],
         "formats": list(CONTENT_TYPES),
+        "can_circulate": report.is_issued and has_role(request.user, Role.BUREAU_ADMIN),
     }
     return render(request, "reports/official_detail.html", context)
 
@@ -470,3 +473,161 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "data": stats.dashboard(request.user, form),
         },
     )
+
+
+# ---- documents issued to schools, with receipts (签收) ----------------------------------------
+
+DOCUMENT_READERS = (Role.BUREAU_ADMIN, Role.BUREAU_LEADER, Role.SCHOOL_ADMIN, Role.SCHOOL_STAFF)
+
+
+@require_GET
+@login_required
+def document_list(request: HttpRequest) -> HttpResponse:
+    """The bureau: every document issued, with how many schools have signed; a school: the
+    documents issued to it, with its receipt."""
+    require_role(request.user, *DOCUMENT_READERS)
+    membership = membership_of(request.user)
+    context: dict[str, Any] = {"today": local_today()}
+    if membership is not None and membership.school_id is not None:
+        receipts = DocumentReceipt.objects.for_user(request.user).select_related("document")
+        context["receipts"] = list(receipts.order_by("-document__issued_at", "-id")[:200])
+    else:
+        signed = Count("receipts", filter=Q(receipts__signed_at__isnull=False))
+        documents = IssuedDocument.objects.for_user(request.user).annotate(
+            total=Count("receipts"), signed=signed
+        )
+        context["documents"] = list(documents[:200])
+        context["can_issue"] = membership is not None and membership.role == Role.BUREAU_ADMIN
+    return render(request, "reports/document_list.html", context)
+
+
+def _issue_initial(request: HttpRequest) -> dict[str, Any]:
+    """A document issued from a campaign's or a report's page starts filled in from it."""
+    initial: dict[str, Any] = {}
+    campaign_id, report_id = request.GET.get("campaign", ""), request.GET.get("report", "")
+    if campaign_id.isdigit():
+        campaign = get_object_or_404(Campaign.objects.for_user(request.user), pk=campaign_id)
+        initial.update(
+            kind=IssuedKind.CAMPAIGN_NOTICE,
+            title=(campaign.notice_title or campaign.name).strip("《》"),
+            body=campaign.description,
+            campaign=campaign.pk,
+            to_all=True,
+        )
+    elif report_id.isdigit():
+        report = get_object_or_404(OfficialReport.objects.for_user(request.user), pk=report_id)
+        initial.update(
+            kind=IssuedKind.CIRCULAR,
+            title=_("On issuing “%(title)s”") % {"title": report.title},
+            official_report=report.pk,
+            to_all=True,
+        )
+    return initial
+
+
+def _attachment(form: IssueDocumentForm) -> Any:
+    """The uploaded file, else the report as Word or the campaign's notice it is issued from."""
+    from django.core.files.base import ContentFile
+
+    data = form.cleaned_data
+    if data.get("attachment"):
+        return data["attachment"]
+    source = form.attached_document(data)
+    if isinstance(source, OfficialReport):
+        content = render_file(official.build_document(source), "docx")
+        return ContentFile(content, name=f"{source.title[:150]}.docx")
+    if source is not None:
+        with source.notice_file.open("rb") as stored:
+            return ContentFile(stored.read(), name=source.notice_file_name or "notice.pdf")
+    return None
+
+
+@login_required
+def document_issue(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, Role.BUREAU_ADMIN)
+    if request.method != "POST":
+        form = IssueDocumentForm(user=request.user, initial=_issue_initial(request))
+        return render(request, "reports/document_form.html", {"form": form})
+    form = IssueDocumentForm(request.POST, request.FILES, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = IssuedDocument.issue(
+                request.user,
+                schools=form.chosen,
+                kind=data["kind"],
+                title=data["title"],
+                number=data["number"],
+                body=data["body"],
+                sign_by=data["sign_by"],
+                attachment=_attachment(form),
+                campaign=data.get("campaign"),
+                official_report=data.get("official_report"),
+            )
+        except Invalid as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Issued to %(n)s schools; their safety administrators have been told.")
+                % {"n": len(form.chosen)},
+            )
+            return redirect(document)
+    return render(request, "reports/document_form.html", {"form": form}, status=400)
+
+
+def _document(request: HttpRequest, pk: int) -> IssuedDocument:
+    return get_object_or_404(IssuedDocument.objects.for_user(request.user), pk=pk)
+
+
+@require_GET
+@login_required
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _document(request, pk)
+    document.mark_opened(request.user)
+    today = local_today()
+    actions = document.allowed_actions(request.user)
+    receipt = document.receipt_for(request.user)
+    context: dict[str, Any] = {
+        "object": document,
+        "actions": actions,
+        "receipt": receipt,
+        "receipt_state": receipt.state_on(today) if receipt else "",
+        "today": today,
+    }
+    if "follow" in actions:
+        rows = document.receipt_rows(today)
+        context["rows"] = rows
+        context["counts"] = {
+            state: sum(1 for r in rows if r.state == state) for state in ReceiptState.values
+        }
+        context["signed"] = sum(1 for r in rows if r.signed_at is not None)
+    return render(request, "reports/document_detail.html", context)
+
+
+@require_POST
+@login_required
+def document_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _document(request, pk)
+    document.sign(request.user)
+    messages.success(request, _("Signed for. The bureau sees your school's receipt."))
+    return redirect(document)
+
+
+@require_GET
+@login_required
+def document_export(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _document(request, pk)
+    document.check_follow(request.user)
+    from .exports.receipts import receipts_workbook
+
+    name = _("Receipts of “%(document)s”") % {"document": document.title}
+    return workbook_response(receipts_workbook(document, local_today()), f"{name}.xlsx")
+
+
+@require_GET
+@login_required
+def document_file(request: HttpRequest, pk: int) -> FileResponse:
+    document = _document(request, pk)
+    document.mark_opened(request.user)
+    return attachment_response(document.attachment, document.attachment_name)

@@ -121,6 +121,9 @@ PHOTOGRAPHERS = rule("PHOTOGRAPHERS", ADMIN, INSPECTOR, SCHOOL_ADMIN, STAFF)
 # administrator reads its school's (and manages its staff's, not a peer administrator's).
 ACCOUNT_READERS = rule("ACCOUNT_READERS", ADMIN, LEADER, SCHOOL_ADMIN)
 ACCOUNT_OPENERS = rule("ACCOUNT_OPENERS", ADMIN, SCHOOL_ADMIN)
+# Documents issued to schools: the bureau's staff and the schools they went to, not the
+# government or the departments.
+ISSUED_READERS = rule("ISSUED_READERS", ADMIN, LEADER, SCHOOL_ADMIN, STAFF)
 NOBODY = rule("NOBODY")  # no demo persona (superusers only)
 
 
@@ -193,6 +196,17 @@ def sees_official(persona: Persona, report: Any) -> bool:
     if persona.role in (ADMIN, LEADER):
         return True
     return persona.role in (GOV, CITY) and report.status == "issued"
+
+
+def sees_issued(persona: Persona, document: Any) -> bool:
+    """The bureau's staff see every document issued; a school's users those issued to it."""
+    if persona.role in (ADMIN, LEADER):
+        return True
+    return persona.school is not None and persona.school in _issued_to(document)
+
+
+def _issued_to(document: Any) -> set[str]:
+    return set(document.receipts.values_list("school__code", flat=True))
 
 
 def sees_account(persona: Persona, membership: Any) -> bool:
@@ -343,6 +357,16 @@ OFFICIAL_DOWNLOAD = Kind(
     sees=sees_official,
     kwargs=lambda obj: {"pk": obj.pk, "fmt": "docx"},
     per_school=False,
+)
+# A document issued to S001 only and one to S002 only (the matrix's demo adds them).
+ISSUED_DOCUMENT = Kind(
+    "issued document",
+    lambda code: _first(
+        _models()("reports.IssuedDocument").objects.filter(title=f"{code}校舍整改通知")
+    ),
+    school=lambda obj: min(_issued_to(obj)),
+    sees=sees_issued,
+    marker=lambda obj: str(obj.title),
 )
 NOTIFICATION = Kind(
     "notification",
@@ -610,6 +634,12 @@ PAGES: dict[str, Entry | tuple[Entry, ...]] = {
     "reports:official_preview": action(BUREAU_ADMIN_ONLY, OFFICIAL_DRAFT),
     "reports:official_issue": action(BUREAU_ADMIN_ONLY, OFFICIAL_DRAFT),
     "reports:official_download": view(DOCUMENT_READ, OFFICIAL_DOWNLOAD),
+    "reports:document_list": listing(ISSUED_DOCUMENT, ISSUED_READERS),
+    "reports:document_issue": form(BUREAU_ADMIN_ONLY),
+    "reports:document_detail": view(ISSUED_READERS, ISSUED_DOCUMENT),
+    "reports:document_sign": action(SCHOOL_ADMIN_ACTION, ISSUED_DOCUMENT),
+    "reports:document_export": view(BUREAU_STAFF, ISSUED_DOCUMENT),
+    "reports:document_file": view(ISSUED_READERS, ISSUED_DOCUMENT),
     "reports:dashboard": view(DISTRICT_READ),
     "regions:overview": view(ABOVE_DISTRICT),
     "regions:district": view(ABOVE_DISTRICT, DISTRICT),
@@ -771,6 +801,10 @@ API: dict[str, Entry] = {
     "POST /api/v1/monthly-reports/{id}/compile/": action(SCHOOL_ADMIN_ACTION, MONTHLY),
     "POST /api/v1/monthly-reports/{id}/return/": action(BUREAU_ADMIN_ONLY, MONTHLY),
     "POST /api/v1/monthly-reports/{id}/submit/": action(SCHOOL_ADMIN_ACTION, MONTHLY),
+    "GET /api/v1/issued-documents/": listing(ISSUED_DOCUMENT, ISSUED_READERS),
+    "GET /api/v1/issued-documents/{id}/": view(ISSUED_READERS, ISSUED_DOCUMENT),
+    "GET /api/v1/issued-documents/{id}/file/": view(ISSUED_READERS, ISSUED_DOCUMENT),
+    "POST /api/v1/issued-documents/{id}/sign/": action(SCHOOL_ADMIN_ACTION, ISSUED_DOCUMENT),
     "GET /api/v1/official-reports/": view(DOCUMENT_READ),
     "GET /api/v1/official-reports/{id}/": view(DOCUMENT_READ, OFFICIAL_ISSUED),
     "GET /api/v1/official-reports/{id}/download/{fmt}/": view(DOCUMENT_READ, OFFICIAL_DOWNLOAD),

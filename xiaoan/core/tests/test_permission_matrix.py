@@ -7,6 +7,7 @@ operation without a line in the matrix fails `test_every_*_has_a_matrix_entry`.
 
 from __future__ import annotations
 
+import datetime
 import io
 from dataclasses import dataclass, field
 from functools import cache
@@ -15,10 +16,13 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from xiaoan.core.dates import local_today
 
 from . import permission_matrix as matrix
 
@@ -58,11 +62,13 @@ def _tiny_jpeg() -> bytes:
 def complete_demo() -> None:
     """What the demo district lacks for the matrix: an open hazard at S002, a row of S001 and of
     S002 in every register, a photo on a checklist answer and a work-plan document of each, the
-    campaign's notice, a notification for each school's admin, a group robot of S001."""
+    campaign's notice, a notification for each school's admin, a group robot of S001, and a
+    document issued to S001 only and one to S002 only, each with its file."""
     from xiaoan.campaigns.models import Campaign, WorkPlan
     from xiaoan.hazards.models import Area, Hazard
     from xiaoan.inspections.models import InspectionAnswer
     from xiaoan.notifications.models import Notification, Webhook
+    from xiaoan.reports.models import IssuedDocument
     from xiaoan.schools.models import School
 
     schools = {code: School.objects.get(code=code) for code in (matrix.S001, matrix.S002)}
@@ -97,6 +103,17 @@ def complete_demo() -> None:
         answer.photo.save("photo.jpg", ContentFile(_tiny_jpeg()), save=True)
         user = get_user_model().objects.get(username=f"school{code[1:]}")
         Notification.objects.create(recipient=user, kind="overdue", text="—")
+    bureau_admin = get_user_model().objects.get(username="bureau")
+    for code, school in schools.items():
+        IssuedDocument.issue(
+            bureau_admin,
+            schools=[school],
+            kind="rectification_notice",
+            title=f"{code}校舍整改通知",
+            body="请按期完成整改。",
+            sign_by=local_today() + datetime.timedelta(days=5),
+            attachment=SimpleUploadedFile("notice.pdf", b"%PDF-1.4 notice"),
+        )
     Webhook.objects.create(
         bureau=schools[matrix.S001].bureau,
         school=schools[matrix.S001],

@@ -25,7 +25,7 @@ from xiaoan.notifications.recipients import TABLE, rows
 from xiaoan.registers.choices import IncidentKind, Severity
 from xiaoan.registers.models import Incident, Visitor, WatchListEntry
 from xiaoan.reports import official
-from xiaoan.reports.models import MonthlyReport
+from xiaoan.reports.models import IssuedDocument, MonthlyReport
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("replay_2014")]
 
@@ -225,6 +225,17 @@ SCENARIOS: dict[str, tuple[Scenario, set[str]]] = {
         {"gov", "leader"},
     ),
     K.WATCH_LIST_STOP: (lambda p, b: _watch_stop(p), {"alice", "bureau"}),
+    K.DOCUMENT_ISSUED: (
+        lambda p, b: IssuedDocument.issue(
+            p["bureau"],
+            schools=[p["alice"].membership.school],
+            kind="rectification_notice",
+            title="关于校舍安全隐患整改的通知",
+            body="请于9月底前完成整改。",
+            sign_by=datetime.date(2014, 9, 10),
+        ),
+        {"alice"},
+    ),
     K.WATCH_LIST_VISITOR: (lambda p, b: _watch_hit(p), {"alice", "bureau"}),
     K.INCIDENT_REPORTED: (lambda p, b: _incident(p), {"bureau", "leader"}),
 }
