@@ -12,11 +12,13 @@ from urllib.parse import quote
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from xiaoan.accounts.access import member, require_role
 from xiaoan.accounts.choices import Role
 from xiaoan.campaigns.models import Campaign
+from xiaoan.core.excel import build_workbook, workbook_response
 from xiaoan.hazards.choices import HazardStatus
 from xiaoan.reports import stats
 from xiaoan.reports.exports import CONTENT_TYPES
@@ -39,6 +41,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *Role.regional())
     year = _year(request)
     rows = figures.district_rows(request.user, year)
+    if request.GET.get("format") == "xlsx":
+        return _overview_workbook(rows, year)
     areas = rows[0].areas if rows else []
     context = {
         "rows": rows,
@@ -49,6 +53,45 @@ def overview(request: HttpRequest) -> HttpResponse:
         "bureau": member(request.user).bureau,
     }
     return render(request, "regions/overview.html", context)
+
+
+def _overview_workbook(rows: list[figures.DistrictRow], year: int) -> HttpResponse:
+    """The table of the page, as it shows it, in Excel."""
+    headers = [
+        _("District"),
+        _("Schools"),
+        _("Found"),
+        _("Open"),
+        _("Overdue"),
+        _("Supervised"),
+        _("Rectification rate"),
+        _("Monthly reports submitted"),
+        _("Monthly reports expected"),
+        _("Schools inspected"),
+        _("Assessed"),
+        _("Average score"),
+        _("Vetoed"),
+    ]
+    data = [
+        [
+            r.bureau.name,
+            r.schools,
+            r.found,
+            r.open,
+            r.overdue,
+            r.supervised,
+            r.closed_rate,
+            r.submitted,
+            r.compliance.get("expected", ""),
+            r.inspected,
+            r.assessed,
+            r.average_score,
+            r.vetoed,
+        ]
+        for r in rows
+    ]
+    title = _("Districts side by side %(year)s") % {"year": year}
+    return workbook_response(build_workbook(title, headers, data), title + ".xlsx")
 
 
 @require_GET

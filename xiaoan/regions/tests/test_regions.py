@@ -9,6 +9,7 @@ Two districts under 临江市 (清溪区, the personas' own, and 东江区), and
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -317,3 +318,14 @@ def test_every_api_row_the_city_reads_offers_no_step(city, hazard, alice):
         rows = client.get(f"/api/v1/{path}/").json()["results"]
         assert rows, path
         assert all(row["allowed_actions"] == [] for row in rows), path
+
+
+def test_the_overview_exports_its_table_to_excel(city, hazard, east):
+    from openpyxl import load_workbook
+
+    response = client_for(city).get(reverse("regions:overview"), {"year": 2014, "format": "xlsx"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
+    # In the order of the districts' codes: 东江区 330102, 清溪区 330199.
+    assert [r[:4] for r in rows] == [["东江区教育局", 1, 0, 0], ["清溪区教育局", 1, 1, 1]]
