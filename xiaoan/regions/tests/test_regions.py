@@ -329,3 +329,9 @@ def test_the_overview_exports_its_table_to_excel(city, hazard, east):
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
     # In the order of the districts' codes: 东江区 330102, 清溪区 330199.
     assert [r[:4] for r in rows] == [["东江区教育局", 1, 0, 0], ["清溪区教育局", 1, 1, 1]]
+
+
+def test_the_city_home_page_opens_on_its_districts(city, school_a):
+    response = client_for(city).get(reverse("home"))
+    button = f'<a class="btn btn-primary" href="{reverse("regions:overview")}">'
+    assert button in response.content.decode()
