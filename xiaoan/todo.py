@@ -33,6 +33,7 @@ from xiaoan.registers.reminders import expiring
 from xiaoan.reports.choices import MonthlyStatus, OfficialStatus
 from xiaoan.reports.models import DocumentReceipt, MonthlyReport, OfficialReport, due_date_for
 from xiaoan.reports.reminders import previous_month
+from xiaoan.schools.models import School
 
 LIMIT = 5
 PAPERS_DAYS = 30
@@ -323,6 +324,35 @@ def latest_issued(user: Any) -> Group:
     return Group("issued", _("Latest report issued"), lines, len(lines))
 
 
+def setting_up(user: Any) -> Group:
+    """A district without any school yet: the next steps of its set-up, each with its page
+    (README, "Setting up a district"). One query; nothing once a school is on the registry."""
+    if School.objects.for_user(user).exists():
+        return Group("setup", "", [], 0)
+    lines = [
+        Line(
+            _("Add the bureau's sections and the partner departments"),
+            reverse("schools:organisations"),
+        ),
+        Line(
+            _("Import the schools, with their safety administrators' accounts"),
+            reverse("schools:import"),
+            _("next step"),
+            urgent=True,
+        ),
+        Line(
+            _("Import the existing hazard ledger"),
+            reverse("hazards:import"),
+            _("after the schools"),
+        ),
+        Line(
+            _("Open the accounts of leaders and department inspectors"),
+            reverse("accounts:users"),
+        ),
+    ]
+    return Group("setup", _("Set up your district"), lines, len(lines))
+
+
 # ---- per role ------------------------------------------------------------------------------
 
 
@@ -334,6 +364,7 @@ def todo_for(user: Any, today: datetime.date | None = None) -> list[Group]:
     groups: list[Group]
     if role == Role.BUREAU_ADMIN:
         groups = [
+            setting_up(user),
             to_assign(user),
             to_verify(user),
             extensions(user),

@@ -190,3 +190,23 @@ def test_the_home_page_asks_the_same_number_of_queries_with_more_data(
     before = queries()
     more()
     assert queries() == before
+
+
+def test_a_district_without_schools_is_shown_the_next_steps_of_its_set_up(as_user, bureau_admin):
+    [group] = todo_for(bureau_admin)
+    assert group.key == "setup"
+    links = [line.link for line in group.lines]
+    assert links == [
+        "/schools/organisations/",
+        "/schools/import/",
+        "/hazards/import/",
+        "/accounts/users/",
+    ]
+    page = as_user(bureau_admin).get(reverse("home")).content.decode()
+    assert "设置您的区县" in page and 'href="/schools/import/"' in page
+    for link in links:  # every step's page is the bureau admin's
+        assert as_user(bureau_admin).get(link).status_code == 200
+
+
+def test_the_set_up_steps_go_once_a_school_is_on_the_registry(bureau_admin, school_a):
+    assert "setup" not in groups(bureau_admin)
