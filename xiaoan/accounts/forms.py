@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.forms import BootstrapMixin, VersionedFormMixin
+from xiaoan.schools.widgets import offer_schools
 
 from . import throttle
 from .access import membership_of
@@ -57,8 +58,11 @@ class AccountForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
             if name != "school":
                 kept = getattr(self.instance, f"{name}_id", None)
                 queryset = queryset.filter(Q(is_active=True) | Q(pk=kept))
-            fields[name].queryset = queryset
             fields[name].required = False
+            if name == "school":
+                offer_schools(fields[name], queryset)
+            else:
+                fields[name].queryset = queryset
         self.fields["department"].help_text = _("For a department inspector.")
         self.fields["section"].help_text = _("For the bureau's own accounts.")
         # A district's bureau opens the district's accounts; the levels above are set up apart.

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from xiaoan.accounts.access import membership_of
 from xiaoan.campaigns.models import Campaign
 from xiaoan.schools.choices import SchoolKind
-from xiaoan.schools.models import Department, School
+from xiaoan.schools.filters import SchoolChoiceFilter
+from xiaoan.schools.models import Department
 
 from .choices import AreaCode, HazardLevel, HazardSource, HazardStatus
 from .models import Hazard
@@ -38,11 +39,6 @@ def _user(request: Any) -> Any:
     return getattr(request, "user", None)
 
 
-def _schools(request: Any) -> QuerySet[School]:
-    user = _user(request)
-    return School.objects.for_user(user) if user else School.objects.none()
-
-
 def _campaigns(request: Any) -> QuerySet[Campaign]:
     membership = membership_of(_user(request))
     if membership is None:
@@ -57,7 +53,7 @@ def _departments(request: Any) -> QuerySet[Department]:
 
 class HazardFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Code, description or location"))
-    school = django_filters.ModelChoiceFilter(queryset=_schools, label=_("School"))
+    school = SchoolChoiceFilter()
     school_kind = django_filters.ChoiceFilter(
         field_name="school__kind", choices=SchoolKind.choices, label=_("School kind")
     )
@@ -88,6 +84,13 @@ class HazardFilter(django_filters.FilterSet):
     class Meta:
         model = Hazard
         fields: list[str] = []
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        # The filter bar's "all states" sends `status=` — no state, not a wrong one.
+        if data is not None and "" in data.getlist("status"):
+            data = data.copy()
+            data.setlist("status", [value for value in data.getlist("status") if value])
+        super().__init__(data, *args, **kwargs)
 
     def search(self, queryset: QuerySet[Hazard], name: str, value: str) -> QuerySet[Hazard]:
         value = value.strip()

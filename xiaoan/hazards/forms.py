@@ -14,6 +14,7 @@ from xiaoan.core.dates import local_today
 from xiaoan.core.forms import BootstrapMixin, VersionedFormMixin
 from xiaoan.schools.forms import OwnSchoolMixin
 from xiaoan.schools.models import School
+from xiaoan.schools.widgets import offer_schools
 
 from .choices import HazardLevel, HazardSource
 from .models import Area, Hazard
@@ -69,8 +70,7 @@ class ReportForm(OwnSchoolMixin, BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         membership = membership_of(user)
-        school_field = cast(forms.ModelChoiceField, self.fields["school"])
-        school_field.queryset = School.objects.for_user(user).current()
+        offer_schools(self.fields["school"], School.objects.for_user(user).current())
         self.fields["found_on"].initial = local_today()
         if membership is not None:
             campaigns = Campaign.objects.filter(bureau=membership.bureau_id)

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from xiaoan.campaigns.models import Campaign
 from xiaoan.hazards.choices import AreaCode
 from xiaoan.schools.choices import SchoolKind
-from xiaoan.schools.models import Department, School
+from xiaoan.schools.filters import SchoolChoiceFilter
+from xiaoan.schools.models import Department
 
 from .choices import InspectionKind, InspectionStatus
 from .models import Inspection
@@ -20,11 +21,6 @@ from .models import Inspection
 
 def _user(request: Any) -> Any:
     return getattr(request, "user", None)
-
-
-def _schools(request: Any) -> QuerySet[School]:
-    user = _user(request)
-    return School.objects.for_user(user) if user else School.objects.none()
 
 
 def _campaigns(request: Any) -> QuerySet[Campaign]:
@@ -39,7 +35,7 @@ def _departments(request: Any) -> QuerySet[Department]:
 
 class InspectionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("School or inspector"))
-    school = django_filters.ModelChoiceFilter(queryset=_schools, label=_("School"))
+    school = SchoolChoiceFilter()
     school_kind = django_filters.ChoiceFilter(
         field_name="school__kind",
         choices=SchoolKind.choices,

@@ -20,6 +20,7 @@ from xiaoan.hazards.models import Area
 from xiaoan.schools.choices import SchoolKind
 from xiaoan.schools.forms import OwnSchoolMixin
 from xiaoan.schools.models import BureauSection, Department, School
+from xiaoan.schools.widgets import offer_schools
 
 from .choices import AnswerResult, FailRequirement, InspectionKind
 from .models import InspectionSchedule, kinds_for
@@ -85,7 +86,7 @@ class StartForm(OwnSchoolMixin, BootstrapMixin, forms.Form):
         bureau_id = _bureau_id(user)
         membership = membership_of(user)
         fields: Any = self.fields  # typed as plain Field; these are choice fields
-        fields["school"].queryset = School.objects.for_user(user).current()
+        offer_schools(fields["school"], School.objects.for_user(user).current())
         fields["kind"].choices = [c for c in InspectionKind.choices if c[0] in kinds_for(user)]
         if "kind" not in self.initial:
             # A school's self-inspection is listed first, but only a school records one itself.

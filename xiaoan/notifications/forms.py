@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.forms import BootstrapMixin, VersionedFormMixin
+from xiaoan.schools.widgets import offer_schools
 
 from .choices import NotificationKind, Platform, Timing, is_urgent
 from .models import Preference, Webhook
@@ -81,7 +82,11 @@ class WebhookForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
         self.instance.bureau_id = bureau_id
         for name in ("school", "department"):
             field = self.fields[name]
-            field.queryset = field.queryset.filter(bureau_id=bureau_id)  # type: ignore[attr-defined]
+            queryset = field.queryset.filter(bureau_id=bureau_id)  # type: ignore[attr-defined]
+            if name == "school":
+                offer_schools(field, queryset)
+            else:
+                field.queryset = queryset
 
     def clean(self) -> Any:
         cleaned = super().clean()

@@ -9,14 +9,9 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from xiaoan.schools.models import School
+from xiaoan.schools.filters import SchoolChoiceFilter
 
 from . import models
-
-
-def _schools(request: Any) -> QuerySet[School]:
-    user = getattr(request, "user", None)
-    return School.objects.for_user(user) if user else School.objects.none()
 
 
 def _style(form: Any) -> Any:
@@ -51,7 +46,7 @@ class RegisterFilter(StyledFilterSet):
     date_field = ""
 
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    school = django_filters.ModelChoiceFilter(queryset=_schools, label=_("School"))
+    school = SchoolChoiceFilter()
     date_from = django_filters.DateFilter(method="filter_from", label=_("From"))
     date_to = django_filters.DateFilter(method="filter_to", label=_("Until"))
 

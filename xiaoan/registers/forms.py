@@ -15,6 +15,7 @@ from xiaoan.core.forms import BootstrapMixin, VersionedFormMixin
 from xiaoan.core.validators import validate_phone
 from xiaoan.hazards.models import Area
 from xiaoan.schools.models import School
+from xiaoan.schools.widgets import offer_schools
 
 from . import models
 from .choices import IdType
@@ -75,7 +76,7 @@ class RegisterForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
             if self.own_school is not None or self.instance.pk:
                 del self.fields["school"]
             else:
-                self.fields["school"].queryset = School.objects.for_user(user)  # type: ignore[attr-defined]
+                offer_schools(self.fields["school"], School.objects.for_user(user))
         for name, field in self.fields.items():
             model_field = _model_field(self._meta.model, name)
             if isinstance(model_field, dj_models.DateTimeField):

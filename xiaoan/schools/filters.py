@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .choices import SchoolKind
 from .models import School
+from .widgets import SchoolSearch
+
+
+def _visible_schools(request: Any) -> QuerySet[School]:
+    user = getattr(request, "user", None)
+    return School.objects.for_user(user) if user else School.objects.none()
+
+
+class SchoolChoiceFilter(django_filters.ModelChoiceFilter):
+    """Filter a list by one of the schools the user may see (those that left included), chosen
+    in a search box: the same filter on every list, page, export and API alike."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", _visible_schools)
+        kwargs.setdefault("label", _("School"))
+        kwargs.setdefault(
+            "widget",
+            SchoolSearch(
+                with_departed=True, placeholder=_("All schools (type a name or code to find one)")
+            ),
+        )
+        super().__init__(**kwargs)
+
 
 REGISTRY_CHOICES = [("left", _("Left the registry")), ("all", _("All, with those that left"))]
 

@@ -10,6 +10,7 @@ from xiaoan.core.dates import local_today
 from xiaoan.core.forms import BootstrapMixin, VersionedFormMixin
 
 from .models import Bureau, BureauSection, Department, School
+from .widgets import offer_schools
 
 
 class SchoolForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
@@ -57,7 +58,7 @@ class SchoolForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
             del self.fields["closed_on"], self.fields["merged_into"]
         else:
             others = School.objects.filter(bureau=bureau).exclude(pk=self.instance.pk)
-            self.fields["merged_into"].queryset = others  # type: ignore[attr-defined]
+            offer_schools(self.fields["merged_into"], others)
 
     def clean_opened_on(self) -> Any:
         """A new school left without the day it joined joins today: left empty it would count
@@ -97,7 +98,7 @@ class SchoolRetireForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["closed_on"].initial = local_today()
         others = School.objects.filter(bureau=school.bureau_id).current().exclude(pk=school.pk)
-        self.fields["merged_into"].queryset = others  # type: ignore[attr-defined]
+        offer_schools(self.fields["merged_into"], others)
 
 
 class OwnSchoolMixin:

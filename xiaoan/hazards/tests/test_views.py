@@ -383,3 +383,24 @@ def test_a_step_the_system_took_shows_a_dash_for_who(as_user, hazard, bureau_adm
     response = as_user(bureau_admin).get(reverse("hazards:detail", args=[hazard.pk]))
     assert response.status_code == 200
     assert "· —" in response.content.decode()
+
+
+def test_the_filter_bar_all_states_choice_filters_nothing_out(as_user, make_hazard, bureau_admin):
+    # The bar sends every field, the empty "all states" among them, on each change.
+    hazard = make_hazard()
+    response = as_user(bureau_admin).get(reverse("hazards:list"), {"status": "", "school": ""})
+    assert list(response.context["object_list"]) == [hazard]
+    closed = as_user(bureau_admin).get(reverse("hazards:list"), {"status": ["", "closed"]})
+    assert list(closed.context["object_list"]) == []
+
+
+def test_a_report_sent_back_with_an_error_shows_the_school_picked_by_name(
+    as_user, bureau_admin, school_b
+):
+    page = as_user(bureau_admin).post(
+        reverse("hazards:report"), {"school": school_b.pk, "description": "实验室通风橱损坏"}
+    )
+    html = page.content.decode()
+    assert "<select" not in html.split('name="school"')[0][-300:]
+    assert f'name="school" value="{school_b.pk}"' in html
+    assert 'value="S002 清溪区第一中学"' in html
