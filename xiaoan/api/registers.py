@@ -90,12 +90,13 @@ def _serializer_for(register: Register) -> type[serializers.ModelSerializer]:
     form_fields: list[str] = list(register.form._meta.fields or [])
     writable = {"school", "version", *form_fields}
     extra = ["author"] if register.slug in AUTHORED else []
+    checked = ["todays_check_passed"] if register.annotate else []
     meta = type(
         "Meta",
         (),
         {
             "model": register.model,
-            "fields": [*fields, *extra, "school_name", "allowed_actions"],
+            "fields": [*fields, *extra, "school_name", *checked, "allowed_actions"],
             "read_only_fields": [f for f in fields if f not in writable],
             "extra_kwargs": {"version": {"required": False}},
         },
@@ -104,6 +105,9 @@ def _serializer_for(register: Register) -> type[serializers.ModelSerializer]:
     attrs["school_name"] = serializers.CharField(source="school.name", read_only=True)
     if extra:
         attrs["author"] = PersonField(source="recorded_by", help_text="Who wrote it.")
+    if register.annotate:
+        # Vehicles and routes: today's pre-departure check passed, failed, or none yet (null).
+        attrs["todays_check_passed"] = serializers.BooleanField(read_only=True, allow_null=True)
     return type(f"{register.model.__name__}Serializer", (RowSerializer,), attrs)
 
 
@@ -125,8 +129,7 @@ class RegisterViewSet(
     register: Register
 
     def get_queryset(self) -> QuerySet:
-        model: Any = self.register.model
-        return model.objects.for_user(self.request.user).select_related(*self.register.related)
+        return self.register.rows(self.request.user)  # type: ignore[no-any-return]
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._save(request, None, partial=False)

@@ -43,6 +43,7 @@ class NotificationKind(models.TextChoices):
     DOCUMENT_ISSUED = "document_issued", _("Document issued to the school")
     WATCH_LIST_VISITOR = "watch_list_visitor", _("Watch-list person at the gate")
     INCIDENT_REPORTED = "incident_reported", _("Incident reported")
+    VEHICLE_CHECK_FAILED = "vehicle_check_failed", _("Vehicle failed its pre-departure check")
     LEGACY = "legacy", _("Earlier message")
 
 
@@ -54,6 +55,7 @@ URGENT_KINDS = frozenset(
         NotificationKind.WATCH_LIST_VISITOR,
         NotificationKind.INCIDENT_REPORTED,
         NotificationKind.HAZARD_SUPERVISED,
+        NotificationKind.VEHICLE_CHECK_FAILED,
     }
 )
 
@@ -198,6 +200,11 @@ MESSAGES = {
     ),
     NotificationKind.INCIDENT_REPORTED: _(
         "%(school)s reported a %(severity)s incident that happened at %(time)s: %(description)s"
+    ),
+    NotificationKind.VEHICLE_CHECK_FAILED: _(
+        "Urgent: vehicle %(plate)s of %(school)s failed its pre-departure check on %(day)s "
+        "(%(items)s). It may not carry pupils that day until a re-check passes; hazard "
+        "%(code)s is on the ledger."
     ),
     # Messages written before they were stored as kind and parameters keep their text.
     NotificationKind.LEGACY: "%(text)s",

@@ -179,7 +179,7 @@ class VehicleImporter(RegisterImporter):
             "bus_licence_no",
             "校车标牌号",
             "School-bus sign number",
-            note=gettext_lazy("At most 30 characters."),
+            note=gettext_lazy("Required for a school bus; at most 30 characters."),
             example="XC-2014-001",
         ),
         field_column(
@@ -216,6 +216,12 @@ class VehicleImporter(RegisterImporter):
             row.problem(
                 _("the plate %(plate)s is registered for another school") % {"plate": taken.plate}
             )
+        # The register's own rules, as the form says them (a school bus's sign number…).
+        candidate = models.Vehicle(**{**_fields_of(row.existing), **values})
+        candidate.pk = row.existing.pk if row.existing is not None else None
+        for messages in candidate.rule_errors().values():
+            for message in messages:
+                row.problem(message)
 
 
 class DriverImporter(RegisterImporter):

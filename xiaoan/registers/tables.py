@@ -71,6 +71,13 @@ class Register:
     gate_only: bool = False
     # Roles that may read the rows (None: whoever the queryset lets see them).
     readers: tuple[str, ...] | None = None
+    # What a column needs besides the row, read in the same query (today's check of a vehicle).
+    annotate: Callable[[Any], Any] | None = None
+
+    def rows(self, user: Any) -> Any:
+        """The rows `user` may see, as the list, the export, a row's page and the API read them."""
+        queryset = self.model.objects.for_user(user).select_related(*self.related)  # type: ignore[attr-defined]
+        return self.annotate(queryset) if self.annotate else queryset
 
     @property
     def writers(self) -> tuple[str, ...]:
@@ -114,6 +121,15 @@ def _papers(vehicle: Any, user: Any) -> str:
     if any(when < today for _what, when in due):
         return str(_("Expired"))
     return str(_("Due soon")) if due else ""
+
+
+def _today_check(row: Any, user: Any) -> str:
+    """Today's pre-departure check of the vehicle (`models.with_todays_check`): a failed one
+    keeps it off the road until a re-check passes."""
+    passed = getattr(row, "todays_check_passed", None)
+    if passed is None:
+        return ""
+    return str(_("Passed")) if passed else str(_("Off the road: check failed"))
 
 
 def _qualification(driver: Any, user: Any) -> str:
@@ -276,8 +292,10 @@ REGISTERS: list[Register] = [
             ),
             _bool(M.Vehicle, "is_school_bus"),
             *_cols(M.Vehicle, "active_from", "active_until"),
+            Column(_("Today's check"), _today_check),
             Column(_("Papers"), _papers),
         ],
+        annotate=lambda rows: M.with_todays_check(rows, "pk"),
     ),
     Register(
         "drivers",
@@ -315,8 +333,10 @@ REGISTERS: list[Register] = [
             attr("driver.name", _("Driver")),
             *_cols(M.Route, "escort", "students"),
             Column(_("Stops"), lambda row, user: " → ".join(row.stop_list)),
+            Column(_("Today's check"), _today_check),
         ],
         related=("school", "vehicle", "driver"),
+        annotate=lambda rows: M.with_todays_check(rows, "vehicle_id"),
     ),
     Register(
         "checks",

@@ -59,8 +59,9 @@ def _register(slug: str) -> Register:
 
 
 def _rows(request: HttpRequest, register: Register) -> tuple[Any, QuerySet]:
-    queryset = register.model.objects.for_user(request.user).select_related(*register.related)  # type: ignore[attr-defined]
-    filterset = register.filterset(request.GET, queryset=queryset, request=request)
+    filterset = register.filterset(
+        request.GET, queryset=register.rows(request.user), request=request
+    )
     return filterset, filterset.qs
 
 
@@ -165,8 +166,7 @@ def register_form(request: HttpRequest, slug: str, pk: int | None = None) -> Htt
 
 
 def _row(request: HttpRequest, register: Register, pk: int) -> Model:
-    queryset = register.model.objects.for_user(request.user)  # type: ignore[attr-defined]
-    return get_object_or_404(queryset.select_related(*register.related), pk=pk)
+    return get_object_or_404(register.rows(request.user), pk=pk)
 
 
 @require_GET

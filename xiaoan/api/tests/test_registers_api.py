@@ -72,6 +72,7 @@ VEHICLE = {
     "seats": 19,
     "owner": "清溪客运",
     "is_school_bus": True,
+    "bus_licence_no": "校车标牌2014-002",
     "inspection_due": "2015-03-01",
     "insurance_due": "2015-06-01",
 }

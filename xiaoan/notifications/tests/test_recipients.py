@@ -23,7 +23,13 @@ from xiaoan.notifications.choices import MESSAGES, URGENT_KINDS, NotificationKin
 from xiaoan.notifications.models import Notification
 from xiaoan.notifications.recipients import TABLE, rows
 from xiaoan.registers.choices import IncidentKind, Severity
-from xiaoan.registers.models import Incident, Visitor, WatchListEntry
+from xiaoan.registers.models import (
+    Incident,
+    PreDepartureCheck,
+    Vehicle,
+    Visitor,
+    WatchListEntry,
+)
 from xiaoan.reports import official
 from xiaoan.reports.models import IssuedDocument, MonthlyReport
 
@@ -153,6 +159,27 @@ def _city_campaign(bureau: Any) -> Any:
     return campaign.start(officer)
 
 
+def _failed_check(p: dict[str, Any]) -> None:
+    school = p["alice"].membership.school
+    vehicle = Vehicle.objects.create(
+        school=school,
+        plate="浙A19000",
+        seats=19,
+        owner="清溪客运",
+        bus_licence_no="校车标牌2014-001",
+        inspection_due=datetime.date(2015, 3, 1),
+        insurance_due=datetime.date(2015, 6, 1),
+    )
+    PreDepartureCheck.objects.create(
+        school=school,
+        vehicle=vehicle,
+        checked_on=datetime.date(2014, 9, 2),
+        checked_by="张师傅",
+        brakes_ok=False,
+        recorded_by=p["alice"],
+    )
+
+
 # kind → (the step that raises it, who must be told): one scenario per row of the table.
 Scenario = Callable[[dict[str, Any], Any], Any]
 SCENARIOS: dict[str, tuple[Scenario, set[str]]] = {
@@ -238,6 +265,7 @@ SCENARIOS: dict[str, tuple[Scenario, set[str]]] = {
     ),
     K.WATCH_LIST_VISITOR: (lambda p, b: _watch_hit(p), {"alice", "bureau"}),
     K.INCIDENT_REPORTED: (lambda p, b: _incident(p), {"bureau", "leader"}),
+    K.VEHICLE_CHECK_FAILED: (lambda p, b: _failed_check(p), {"bureau"}),
 }
 
 

@@ -16,7 +16,15 @@ from .letters import ResponsibilityLetter
 from .patrols import Patrol, PatrolPoint, PatrolRoute, patrol_figures, rounds
 from .security import DefenceFunding, Equipment, PoliceRoom, SecurityStaff
 from .surroundings import SurroundingsCheck
-from .vehicles import Driver, EscortShift, EscortTeam, PreDepartureCheck, Route, Vehicle
+from .vehicles import (
+    Driver,
+    EscortShift,
+    EscortTeam,
+    PreDepartureCheck,
+    Route,
+    Vehicle,
+    with_todays_check,
+)
 from .visitors import Visitor, WatchListEntry
 
 __all__ = [
@@ -51,4 +59,5 @@ __all__ = [
     "rounds",
     "shift_at",
     "uncovered_hours",
+    "with_todays_check",
 ]

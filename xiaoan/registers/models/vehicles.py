@@ -2,21 +2,31 @@
 parent escort teams (家长护导队).
 
 Drivers are checked against article 23 of the School Bus Safety Regulations (《校车安全管理条例》).
+
+The rules of the register are written here once, as `rule_errors()` ({field: [messages]}):
+`clean()` raises them, so the page's form and the API (which uses the form) say them at the
+field, and the Excel import reports the same messages for its bad rows (docs/registers.md).
 """
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.core.changelog import guarded_update
 from xiaoan.core.dates import local_today
 from xiaoan.core.models import ActiveDuring, span_in_order
 from xiaoan.core.validators import validate_phone
+from xiaoan.notifications.choices import NotificationKind
+from xiaoan.notifications.recipients import About, announce
 
 from ..choices import LicenceClass
 from ..querysets import ActiveRegisterQuerySet
@@ -25,6 +35,14 @@ from .base import SchoolRecord
 MIN_DRIVER_AGE = 25
 MAX_DRIVER_AGE = 60
 MIN_DRIVING_YEARS = 3
+
+Errors = dict[str, list[str]]
+
+
+def raise_errors(errors: Errors) -> None:
+    """`clean()` of a register row: its rule errors, each at its field."""
+    if any(errors.values()):
+        raise ValidationError({name: messages for name, messages in errors.items() if messages})
 
 
 class Vehicle(ActiveDuring, SchoolRecord):
@@ -80,6 +98,33 @@ class Vehicle(ActiveDuring, SchoolRecord):
         """("inspection" | "insurance", date) for each paper due by `until`."""
         due = [("inspection", self.inspection_due), ("insurance", self.insurance_due)]
         return [(what, when) for what, when in due if when <= until]
+
+    def rule_errors(self) -> Errors:
+        """A school bus carries its sign number (校车标牌); the seats hold every route's pupils."""
+        errors: Errors = {"bus_licence_no": [], "seats": []}
+        if self.is_school_bus and not (self.bus_licence_no or "").strip():
+            errors["bus_licence_no"].append(
+                gettext("A school bus needs its school-bus sign number (校车标牌).")
+            )
+        if self.pk and self.seats:
+            for route in self.routes.filter(students__gt=self.seats).order_by("name"):
+                errors["seats"].append(
+                    gettext(
+                        "Route %(route)s carries %(students)d pupils in this vehicle: it needs "
+                        "at least %(students)d seats."
+                    )
+                    % {"route": route.name, "students": route.students}
+                )
+        return errors
+
+    def clean(self) -> None:
+        raise_errors(self.rule_errors())
+
+    def failed_check_on(self, day: datetime.date) -> PreDepartureCheck | None:
+        """The day's pre-departure check that keeps the vehicle off the road: the latest
+        check of the day, if it failed (a passing re-check after it lifts the block)."""
+        latest = self.checks.filter(checked_on=day).order_by("-pk").first()
+        return latest if latest is not None and not latest.passed else None
 
 
 def age_on(birth: datetime.date, day: datetime.date) -> int:
@@ -155,7 +200,10 @@ class Driver(ActiveDuring, SchoolRecord):
                 % {"cls": self.licence_class}
             )
         if self.licence_valid_until and self.licence_valid_until < on:
-            failures.append(gettext("The driving licence has expired."))
+            failures.append(
+                gettext("The driving licence expired on %(date)s.")
+                % {"date": self.licence_valid_until.isoformat()}
+            )
         if (self.driving_years or 0) < MIN_DRIVING_YEARS:
             failures.append(
                 gettext("At least %(n)d years of driving experience are required.")
@@ -188,6 +236,14 @@ class Driver(ActiveDuring, SchoolRecord):
         failures += [message for failed, message in checks if failed]
         return failures
 
+    def trip_failures(self, on: datetime.date) -> list[str]:
+        """Why the driver may not drive a route on `on`: off the register that day, or a
+        condition of article 23 failed (an expired licence named with its date)."""
+        failures = []
+        if not self.active_on(on):
+            failures.append(gettext("The driver is not on the register on that day."))
+        return failures + self.qualification_failures(on)
+
 
 class Route(SchoolRecord):
     """A pick-up route: its vehicle, driver, escort (随车照管人员) and stops."""
@@ -218,6 +274,39 @@ class Route(SchoolRecord):
     def stop_list(self) -> list[str]:
         return [line.strip() for line in self.stops.splitlines() if line.strip()]
 
+    def rule_errors(self, on: datetime.date | None = None) -> Errors:
+        """Seats for every pupil; a driver qualified, with valid papers, on the trip day
+        (`on`, default today: a route runs from the day it is set); a vehicle newly put on
+        the route that failed the day's pre-departure check is refused until a re-check."""
+        on = on or local_today()
+        errors: Errors = {"students": [], "driver": [], "vehicle": []}
+        vehicle = self.vehicle if self.vehicle_id else None
+        if vehicle is not None and self.students > vehicle.seats:
+            errors["students"].append(
+                gettext(
+                    "%(students)d pupils cannot ride in vehicle %(plate)s, which has "
+                    "%(seats)d seats: no overloading."
+                )
+                % {"students": self.students, "plate": vehicle.plate, "seats": vehicle.seats}
+            )
+        if self.driver_id:
+            errors["driver"] += [
+                gettext("%(driver)s may not drive this route: %(reason)s")
+                % {"driver": self.driver.name, "reason": reason}
+                for reason in self.driver.trip_failures(on)
+            ]
+        if vehicle is not None and self._db_value("vehicle_id") != self.vehicle_id:
+            failed = vehicle.failed_check_on(on)
+            if failed is not None:
+                errors["vehicle"].append(blocked_message(failed))
+        return errors
+
+    def clean(self) -> None:
+        raise_errors(self.rule_errors())
+
+    def _db_value(self, name: str) -> object:
+        return getattr(self, "_db_values", {}).get(name) if self.pk else None
+
 
 class PreDepartureCheck(SchoolRecord):
     """The check before a vehicle sets off: brakes, tyres, belts, hammer, extinguisher."""
@@ -234,6 +323,15 @@ class PreDepartureCheck(SchoolRecord):
     escape_hammer_ok = models.BooleanField(_("escape hammer"), default=True)
     extinguisher_ok = models.BooleanField(_("fire extinguisher"), default=True)
     notes = models.CharField(_("notes"), max_length=200, blank=True)
+    hazard = models.OneToOneField(
+        "hazards.Hazard",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="pre_departure_check",
+        verbose_name=_("hazard raised"),
+    )
 
     ITEMS = (
         "brakes_ok",
@@ -255,6 +353,98 @@ class PreDepartureCheck(SchoolRecord):
     @property
     def passed(self) -> bool:
         return all(getattr(self, item) for item in self.ITEMS)
+
+    @property
+    def failed_items(self) -> list[str]:
+        return [
+            str(getattr(self._meta.get_field(item), "verbose_name", item))
+            for item in self.ITEMS
+            if not getattr(self, item)
+        ]
+
+    def rule_errors(self) -> Errors:
+        if self.checked_on and self.checked_on > local_today():
+            return {"checked_on": [gettext("A check is recorded on or after the day it is done.")]}
+        return {}
+
+    def clean(self) -> None:
+        raise_errors(self.rule_errors())
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A failed check blocks the vehicle for the day (`Vehicle.failed_check_on`), and in
+        the same transaction goes on the hazard ledger (area vehicle) and is told at once to
+        the school's safety administrators and the bureau safety section."""
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            # A row loaded by code without a recorder (the demo) has nobody to report it.
+            if not self.passed and self.hazard_id is None and self.recorded_by_id is not None:
+                self._raise_hazard()
+
+    def _raise_hazard(self) -> None:
+        from xiaoan.hazards.choices import AreaCode, HazardLevel, HazardSource
+        from xiaoan.hazards.models import Area, Hazard
+
+        items = "、".join(self.failed_items)
+        description = gettext(
+            "Vehicle %(plate)s failed its pre-departure check (%(items)s); it may not carry "
+            "pupils until a re-check passes."
+        ) % {"plate": self.vehicle.plate, "items": items}
+        if self.notes:
+            description += " " + self.notes
+        hazard = Hazard.objects.report(
+            school=self.school,
+            area=Area.objects.get(code=AreaCode.VEHICLE),
+            level=HazardLevel.GENERAL,
+            description=description,
+            reported_by=self.recorded_by,
+            source=HazardSource.SELF_REPORT,
+            location=self.vehicle.plate,
+            found_on=self.checked_on,
+            from_record=True,
+        )
+        guarded_update(
+            self, {"hazard": hazard}, user=self.recorded_by, expect={"hazard__isnull": True}
+        )
+        announce(
+            NotificationKind.VEHICLE_CHECK_FAILED,
+            About(bureau_id=self.school.bureau_id, school_ids=(self.school_id,)),
+            actor=self.recorded_by,
+            params={
+                "plate": self.vehicle.plate,
+                "school": self.school.name,
+                "day": self.checked_on.isoformat(),
+                "items": items,
+                "code": hazard.code,
+            },
+            link=reverse("registers:detail", args=["checks", self.pk]),
+            code=hazard.code,
+        )
+
+
+def with_todays_check(vehicles_or_routes: Any, vehicle: str) -> Any:
+    """Annotate `todays_check_passed` (None: no check yet today) from the latest of today's
+    pre-departure checks of the vehicle that `vehicle` (an outer field) names, in one query."""
+    passed = models.ExpressionWrapper(
+        Q(**{item: True for item in PreDepartureCheck.ITEMS}), output_field=models.BooleanField()
+    )
+    latest = (
+        PreDepartureCheck.objects.filter(vehicle=models.OuterRef(vehicle), checked_on=local_today())
+        .order_by("-pk")
+        .annotate(all_ok=passed)
+        .values("all_ok")[:1]
+    )
+    return vehicles_or_routes.annotate(todays_check_passed=models.Subquery(latest))
+
+
+def blocked_message(check: PreDepartureCheck) -> str:
+    return gettext(
+        "Vehicle %(plate)s failed its pre-departure check on %(day)s (%(items)s): it may not "
+        "be used that day until a re-check passes."
+    ) % {
+        "plate": check.vehicle.plate,
+        "day": check.checked_on.isoformat(),
+        "items": "、".join(check.failed_items),
+    }
 
 
 class EscortTeam(SchoolRecord):

@@ -42,6 +42,7 @@ def vehicle_a(school_a) -> Vehicle:
         plate="浙A12345",
         seats=35,
         owner="清溪客运",
+        bus_licence_no="校车标牌2014-001",
         inspection_due=datetime.date(2014, 12, 20),
         insurance_due=datetime.date(2015, 6, 1),
         active_from=IN_SERVICE,

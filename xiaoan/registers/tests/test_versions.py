@@ -27,6 +27,7 @@ VEHICLE_FORM = {
     "seats": 35,
     "owner": "清溪客运",
     "is_school_bus": "on",
+    "bus_licence_no": "校车标牌2014-001",
     "inspection_due": "2014-12-20",
     "insurance_due": "2015-06-01",
 }

@@ -60,6 +60,7 @@ def test_school_admin_adds_a_vehicle_to_her_own_school(as_user, alice, school_a)
             "seats": 19,
             "owner": "学校",
             "is_school_bus": "on",
+            "bus_licence_no": "校车标牌2014-009",
             "inspection_due": "2015-01-01",
             "insurance_due": "2015-02-01",
         },
@@ -273,7 +274,7 @@ def test_driver_list_checks_article_23_again_on_the_day(as_user, alice, driver_a
     with time_machine.travel(datetime.date(2014, 9, 1)):
         assert as_user(alice).get(url).context["table"][0][1][-1] == "符合"
     with time_machine.travel(datetime.date(2016, 2, 1)):
-        assert "驾驶证已过有效期" in as_user(alice).get(url).context["table"][0][1][-1]
+        assert "驾驶证已于2016-01-01过期" in as_user(alice).get(url).context["table"][0][1][-1]
 
 
 def test_gate_staff_correct_a_visitors_details_but_not_another_schools(

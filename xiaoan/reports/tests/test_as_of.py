@@ -82,6 +82,7 @@ def _change_the_registry_today(bureau, client: Client) -> tuple[School, School]:
             "seats": "35",
             "owner": "清溪客运有限公司",
             "is_school_bus": "on",
+            "bus_licence_no": "校车标牌2026-001",
             "inspection_due": "2027-03-01",
             "insurance_due": "2027-06-01",
         },
