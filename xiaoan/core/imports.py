@@ -454,6 +454,8 @@ class Importer:
     # Columns of which one is enough (the school by code or by name): checked together.
     either: ClassVar[tuple[tuple[str, ...], ...]] = ()
     upload_form: ClassVar[type[forms.Form] | None] = None  # None: `UploadForm`
+    # The pages name the class (`importer.title`): a template must not call it.
+    do_not_call_in_templates: ClassVar[bool] = True
 
     def __init__(
         self, user: Any, filename: str = "", options: dict[str, Any] | None = None

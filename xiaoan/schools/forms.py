@@ -174,6 +174,7 @@ class BureauForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Bureau
         fields = ["district", "name", "short_name"]
+        labels = {"name": _("Bureau name"), "short_name": _("Short name")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
