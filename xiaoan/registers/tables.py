@@ -353,8 +353,9 @@ REGISTERS: list[Register] = [
             *_cols(M.PreDepartureCheck, "checked_on", "checked_by"),
             Column(_("Passed"), lambda row, user: _yes(row.passed)),
             attr("notes", _("Notes")),
+            attr("hazard.code", _m(M.PreDepartureCheck, "hazard")),
         ],
-        related=("school", "vehicle"),
+        related=("school", "vehicle", "hazard"),
     ),
     Register(
         "escort-teams",

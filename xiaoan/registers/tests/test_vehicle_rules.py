@@ -297,6 +297,8 @@ def test_a_failed_check_raises_a_vehicle_hazard_and_tells_the_school_and_the_bur
     assert hazard.description == "车辆浙A19000出车前检查未通过（制动），复检合格前不得接送学生。"
     notices = Notification.objects.filter(kind=NotificationKind.VEHICLE_CHECK_FAILED)
     assert {n.recipient for n in notices} == {colleague, bureau_admin}
+    checks = as_user(bureau_admin).get(reverse("registers:list", args=["checks"]))
+    assert hazard.code in checks.content.decode()
     assert notices.first().message == (
         f"紧急：清溪区实验小学的车辆浙A19000于2019-09-02出车前检查未通过（制动），"
         f"当日复检合格前不得接送学生；隐患{hazard.code}已登记入台账。"
