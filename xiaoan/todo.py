@@ -31,7 +31,13 @@ from xiaoan.registers.models import DutyShift
 from xiaoan.registers.models.duty import duty_gaps
 from xiaoan.registers.reminders import expiring
 from xiaoan.reports.choices import MonthlyStatus, OfficialStatus
-from xiaoan.reports.models import DocumentReceipt, MonthlyReport, OfficialReport, due_date_for
+from xiaoan.reports.models import (
+    DocumentReceipt,
+    IssuedDocument,
+    MonthlyReport,
+    OfficialReport,
+    due_date_for,
+)
 from xiaoan.reports.reminders import previous_month
 from xiaoan.schools.models import School
 
@@ -228,6 +234,22 @@ def documents_to_sign(user: Any, today: datetime.date) -> Group:
     return _group("receipts", _("Documents to sign for"), rows, line, more)
 
 
+def receipts_late(user: Any, today: datetime.date) -> Group:
+    """Documents issued whose deadline to sign has passed with schools still not signed."""
+    rows = IssuedDocument.objects.for_user(user).filter(
+        sign_by__lt=today, receipts__signed_at__isnull=True
+    )
+    rows = rows.annotate(unsigned=Count("receipts")).order_by("sign_by", "id")
+
+    def line(document: IssuedDocument) -> Line:
+        n = document.unsigned  # type: ignore[attr-defined]
+        detail = ngettext("%(n)s school not signed", "%(n)s schools not signed", n) % {"n": n}
+        return Line(str(document), document.get_absolute_url(), detail, urgent=True)
+
+    more = reverse("reports:document_list")
+    return _group("receipts_late", _("Documents not signed for in time"), rows, line, more)
+
+
 def papers(user: Any, today: datetime.date) -> Group:
     vehicles, drivers = expiring(today, PAPERS_DAYS, user=user)
     link = reverse("registers:papers")
@@ -371,6 +393,7 @@ def todo_for(user: Any, today: datetime.date | None = None) -> list[Group]:
             reports_to_review(user),
             plans_to_review(user),
             overdue_by_school(user, today),
+            receipts_late(user, today),
         ]
     elif role == Role.DEPT_INSPECTOR:
         groups = [schedules(user, today), to_verify(user), to_assign(user), extensions(user)]

@@ -97,13 +97,9 @@ class IssuedDocumentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ReceiptSerializer(many=True))
     def get_receipts(self, obj: IssuedDocument) -> list[dict[str, Any]]:
-        user = self.context["request"].user
-        if obj.may(user, "follow"):
-            receipts = obj.receipt_rows(local_today())
-        else:
-            own = obj.receipt_for(user)
-            receipts = [own] if own is not None else []
-        return list(ReceiptSerializer(receipts, many=True).data)
+        # The viewset prefetches only the receipts the user may see (`with_receipts`): a
+        # school's own, or the bureau every school's.
+        return list(ReceiptSerializer(obj.receipt_rows(local_today()), many=True).data)
 
 
 FILE = OpenApiResponse(OpenApiTypes.BINARY, description="The attached file.")
@@ -116,7 +112,8 @@ class IssuedDocumentViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = IssuedDocumentSerializer
 
     def get_queryset(self) -> Any:
-        return IssuedDocument.objects.for_user(self.request.user).select_related("bureau")
+        user = self.request.user
+        return IssuedDocument.objects.for_user(user).with_receipts(user)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         require_role(request.user, *READERS)

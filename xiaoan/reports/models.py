@@ -635,11 +635,12 @@ class IssuedDocument(Actions, Versioned, TimeStampedModel):
         return {"sign": self.check_sign, "follow": self.check_follow}
 
     def receipt_for(self, user: Any) -> DocumentReceipt | None:
-        """The receipt of the user's school (None for a district account)."""
+        """The receipt of the user's school (None for a district account); read from the
+        receipts a list prefetched (`IssuedDocumentQuerySet.with_receipts`), if it did."""
         membership = membership_of(user)
         if membership is None or membership.school_id is None:
             return None
-        return self.receipts.filter(school=membership.school_id).first()
+        return next((r for r in self.receipts.all() if r.school_id == membership.school_id), None)
 
     def check_sign(self, user: Any) -> DocumentReceipt:
         """The receipt `user` may sign now: the school admin's own school's, not yet signed."""
@@ -690,8 +691,7 @@ class IssuedDocument(Actions, Versioned, TimeStampedModel):
     def receipt_rows(self, today: datetime.date) -> list[DocumentReceipt]:
         """Every school's receipt, the late ones first (not signed past the deadline, not
         signed yet, signed late, signed), then by school code."""
-        receipts = self.receipts.select_related("school", "signed_by", "opened_by")
-        rows = list(receipts)
+        rows = list(self.receipts.all())
         for r in rows:
             r.state = r.state_on(today)
             r.state_label = str(ReceiptState(r.state).label)

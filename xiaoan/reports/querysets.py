@@ -67,6 +67,16 @@ class IssuedDocumentQuerySet(models.QuerySet):
             return self.filter(bureau=membership.bureau_id)
         return self.none()
 
+    def with_receipts(self, user: AbstractBaseUser | AnonymousUser) -> Self:
+        """Each document with the receipts `user` may see (a school its own, the bureau every
+        school's), their schools and signers: two queries for any number of documents."""
+        from .models import DocumentReceipt
+
+        receipts = DocumentReceipt.objects.for_user(user).select_related(
+            "school", "signed_by", "opened_by"
+        )
+        return self.prefetch_related(models.Prefetch("receipts", queryset=receipts))
+
 
 class DocumentReceiptQuerySet(SchoolOwnedQuerySet):
     """A school's receipts are its own; the bureau's staff see their district's (the

@@ -577,7 +577,8 @@ def document_issue(request: HttpRequest) -> HttpResponse:
 
 
 def _document(request: HttpRequest, pk: int) -> IssuedDocument:
-    return get_object_or_404(IssuedDocument.objects.for_user(request.user), pk=pk)
+    documents = IssuedDocument.objects.for_user(request.user).with_receipts(request.user)
+    return get_object_or_404(documents, pk=pk)
 
 
 @require_GET

@@ -285,3 +285,55 @@ def test_a_campaign_notice_is_issued_from_the_campaign_with_its_file(
     assert list(document.receipts.values_list("school__code", flat=True)) == ["S001"]
     download = as_user(alice).get(reverse("reports:document_file", args=[document.pk]))
     assert b"".join(download.streaming_content) == b"%PDF-1.4 notice"
+
+
+def test_the_api_list_asks_the_same_number_of_queries_for_more_documents(
+    bureau_admin, school_a, school_b, alice, bob, as_user
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(user) -> int:
+        client = as_user(user)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/v1/issued-documents/").status_code == 200
+        return len(captured.captured_queries)
+
+    issue(bureau_admin, [school_a, school_b])
+    before = {user: queries(user) for user in (bureau_admin, alice)}
+    for _ in range(3):
+        issue(bureau_admin, [school_a, school_b]).sign(bob)
+    assert {user: queries(user) for user in (bureau_admin, alice)} == before
+
+
+def test_an_issued_report_goes_to_the_schools_as_its_word_file(
+    as_user, bureau_admin, bureau, school_a, alice
+):
+    from xiaoan.reports import official
+
+    report = official.generate("quarterly", bureau, year=2014, quarter=3)
+    report.issue(bureau_admin)
+    client = as_user(bureau_admin)
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert f"{reverse('reports:document_issue')}?report={report.pk}" in page
+    form = client.get(f"{reverse('reports:document_issue')}?report={report.pk}").context["form"]
+    assert form.initial["title"] == f"关于印发《{report.title}》的通知"
+    data = {k: v for k, v in form.initial.items() if k != "to_all"}
+    client.post(
+        reverse("reports:document_issue"), {**data, "to_all": "on", "sign_by": "2014-09-05"}
+    )
+    document = IssuedDocument.objects.get()
+    assert document.official_report == report and document.kind == IssuedKind.CIRCULAR
+    assert document.attachment_name == f"{report.title}.docx"
+    download = as_user(alice).get(reverse("reports:document_file", args=[document.pk]))
+    assert b"".join(download.streaming_content)[:2] == b"PK"
+
+
+def test_the_bureau_home_lists_the_documents_late_to_be_signed(
+    to_both, bureau_admin, bob, as_user, _on_the_day_of_issue
+):
+    to_both.sign(bob)
+    assert "未按期签收的文件" not in as_user(bureau_admin).get(reverse("home")).content.decode()
+    _on_the_day_of_issue.move_to(datetime.datetime(2014, 9, 6, 9, 0, tzinfo=ZONE))
+    home = as_user(bureau_admin).get(reverse("home")).content.decode()
+    assert "未按期签收的文件" in home and "1所学校未签收" in home
