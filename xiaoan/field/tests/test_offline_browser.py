@@ -145,3 +145,24 @@ def test_an_inspection_done_offline_arrives_once_and_a_conflict_is_shown(
     # The card shows the saved answer's version and keeps what this phone chose, to decide again.
     assert card.get_attribute("data-version") == str(saved[changed.pk].version)
     assert card.locator("input[value=pass]").is_checked()
+
+
+def test_a_report_refused_online_comes_back_with_what_was_typed_and_is_sent_once(
+    phone, live_server, alice
+):
+    page = phone
+    browser_login(page, live_server, "alice", PASSWORD)
+    page.goto(f"{live_server.url}/hazards/new/")
+    page.fill("[name=description]", "楼梯扶手松动")
+    page.select_option("[name=area]", label="消防安全")
+    page.fill("[name=found_on]", "2999-01-01")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("main :text('日期不能晚于今天')")
+    # The answer replaced the page's main part: what was typed is there, the error at its field.
+    assert page.input_value("[name=description]") == "楼梯扶手松动"
+    assert not Hazard.objects.exists()
+    page.fill("[name=found_on]", local_today().isoformat())
+    page.click("main button[type=submit]")
+    page.wait_for_function("document.querySelector('#offline-banner').dataset.pending === '0'")
+    page.wait_for_url(lambda url: "/hazards/new/" not in url)
+    assert Hazard.objects.filter(description="楼梯扶手松动").count() == 1

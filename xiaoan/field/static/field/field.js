@@ -197,7 +197,7 @@
       if (entry.follow && entry.page === location.href && response.ok) {
         // The form came back with its errors while its page is still open: show it (what was
         // typed is in it, the errors at their fields); the banner need not say it again.
-        document.open(); document.write(html); document.close();
+        showPage(html);
       } else {
         addFailure(entry, response.status);
       }
@@ -210,6 +210,18 @@
       location.assign(response.url);
     }
     return carryVersion(entry, html).then(function () { return "sent"; });
+  }
+
+  /* Put the page the server answered in place of this one's main part. Rewriting the whole
+     document would run this page's scripts a second time (two timers, two listeners). */
+  function showPage(html) {
+    var page = new DOMParser().parseFromString(html, "text/html");
+    var fresh = page.querySelector("main");
+    var current = document.querySelector("main");
+    if (!fresh || !current) { location.reload(); return; }
+    current.replaceWith(fresh);
+    document.title = page.title;
+    if (window.htmx) { window.htmx.process(fresh); }
   }
 
   var MESSAGES_KEY = "xiaoan-field-messages";
