@@ -43,6 +43,7 @@ class CampaignSerializer(serializers.ModelSerializer):
         model = Campaign
         fields = [
             "id",
+            "parent",
             "name",
             "start_date",
             "end_date",
@@ -195,6 +196,7 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
             Campaign.objects.for_user(self.request.user)
             .annotate(plans_filed=Count("work_plans", filter=filed))
             .order_by("-start_date", "-id")
+            .select_related("bureau__region")  # whether it comes from above: no query a row
             .prefetch_related("focus_areas")
         )
 
@@ -243,6 +245,15 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
         _read_at(campaign, args)
         campaign.start(request.user)
         return self._respond(campaign)
+
+    @extend_schema(request=None, responses={201: CampaignSerializer, **STEP_ERRORS})
+    @action(detail=True, methods=["post"])
+    def adopt(self, request: Request, pk: int) -> Response:
+        """A city's or a province's campaign adopted by the district: the district's own
+        campaign, planned, following it (`parent`) (the district's bureau admin)."""
+        adopted = self.get_object().adopt(request.user)
+        data = self.get_serializer(self.get_queryset().get(pk=adopted.pk)).data
+        return Response(data, status=201)
 
     @extend_schema(
         request=CampaignStepSerializer, responses={200: CampaignSerializer, **STEP_ERRORS}

@@ -765,6 +765,7 @@ API: dict[str, Entry] = {
     "GET /api/v1/campaigns/": view(DISTRICT_READ),
     "GET /api/v1/campaigns/{id}/": view(DISTRICT_READ, CAMPAIGN),
     "POST /api/v1/campaigns/{id}/close/": action(BUREAU_ADMIN_ONLY, CAMPAIGN),
+    "POST /api/v1/campaigns/{id}/adopt/": action(BUREAU_ADMIN_ONLY, CAMPAIGN),
     "GET /api/v1/campaigns/{id}/missing/": view(DISTRICT_READ, CAMPAIGN),
     "GET /api/v1/campaigns/{id}/notice-file/": view(DISTRICT_READ, CAMPAIGN),
     "GET /api/v1/campaigns/{id}/plan-file/": view(DISTRICT_READ, CAMPAIGN),

@@ -335,3 +335,13 @@ def test_the_city_home_page_opens_on_its_districts(city, school_a):
     response = client_for(city).get(reverse("home"))
     button = f'<a class="btn btn-primary" href="{reverse("regions:overview")}">'
     assert button in response.content.decode()
+
+
+def test_a_district_adopts_the_city_campaign_over_the_api(city_campaign, bureau_admin, city):
+    refused = client_for(city).post(f"/api/v1/campaigns/{city_campaign.pk}/adopt/")
+    assert refused.status_code == 403
+    response = client_for(bureau_admin).post(f"/api/v1/campaigns/{city_campaign.pk}/adopt/")
+    assert response.status_code == 201
+    assert (response.json()["parent"], response.json()["status"]) == (city_campaign.pk, "planned")
+    again = client_for(bureau_admin).post(f"/api/v1/campaigns/{city_campaign.pk}/adopt/")
+    assert again.status_code == 409
