@@ -808,3 +808,42 @@ def template_response(importer: type[Importer]) -> HttpResponse:
         workbook = template_workbook(importer)
         name = f"{importer.title}导入模板.xlsx"
     return workbook_response(workbook, name)
+
+
+View = Callable[[HttpRequest], HttpResponse]
+
+
+def import_views(importer: type[Importer], namespace: str, done: str) -> tuple[View, View, View]:
+    """The three pages of an import with fixed addresses (`<namespace>:import`,
+    `:import_preview`, `:import_template`; `done` is the URL name of the list the rows land
+    in): upload, preview-and-confirm, template. Signed-in users only; the role is the
+    importer's `check_user`."""
+    from django.contrib.auth.decorators import login_required
+    from django.urls import reverse
+    from django.views.decorators.http import require_GET, require_http_methods
+
+    def pages() -> Pages:
+        return Pages(
+            upload=reverse(f"{namespace}:import"),
+            preview=reverse(f"{namespace}:import_preview"),
+            template=reverse(f"{namespace}:import_template"),
+            done=reverse(done),
+        )
+
+    @require_http_methods(["GET", "POST"])
+    @login_required
+    def upload(request: HttpRequest) -> HttpResponse:
+        return upload_page(request, importer, pages())
+
+    @require_http_methods(["GET", "POST"])
+    @login_required
+    def preview(request: HttpRequest) -> HttpResponse:
+        return preview_page(request, importer, pages())
+
+    @require_GET
+    @login_required
+    def template(request: HttpRequest) -> HttpResponse:
+        importer(request.user)
+        return template_response(importer)
+
+    return upload, preview, template

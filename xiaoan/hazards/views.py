@@ -20,10 +20,10 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views import generic
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from xiaoan.accounts.access import has_role
 from xiaoan.accounts.choices import Role
@@ -499,31 +499,8 @@ class AreaUpdateView(LoginRequiredMixin, generic.UpdateView):
 # ---- importing the ledger ------------------------------------------------------------------
 
 
-def _ledger_import_pages() -> imports.Pages:
-    return imports.Pages(
-        upload=reverse("hazards:import"),
-        preview=reverse("hazards:import_preview"),
-        template=reverse("hazards:import_template"),
-        done=reverse("hazards:list"),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def ledger_import(request: HttpRequest) -> HttpResponse:
-    """Upload the bureau's existing ledger: checked whole, then previewed."""
-    return imports.upload_page(request, LedgerImporter, _ledger_import_pages())
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def ledger_import_preview(request: HttpRequest) -> HttpResponse:
-    """What the uploaded ledger will create and update; confirm saves it."""
-    return imports.preview_page(request, LedgerImporter, _ledger_import_pages())
-
-
-@require_GET
-@login_required
-def ledger_import_template(request: HttpRequest) -> HttpResponse:
-    LedgerImporter(request.user)
-    return imports.template_response(LedgerImporter)
+# Upload the bureau's existing ledger (checked whole), its preview (confirm saves it), and
+# the template.
+ledger_import, ledger_import_preview, ledger_import_template = imports.import_views(
+    LedgerImporter, "hazards", "hazards:list"
+)

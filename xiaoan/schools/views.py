@@ -9,10 +9,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from xiaoan.accounts.access import (
     can_manage_schools,
@@ -169,35 +168,11 @@ def school_export(request: HttpRequest) -> HttpResponse:
     return workbook_response(schools_workbook(schools), _("School registry") + ".xlsx")
 
 
-def _school_import_pages() -> imports.Pages:
-    return imports.Pages(
-        upload=reverse("schools:import"),
-        preview=reverse("schools:import_preview"),
-        template=reverse("schools:import_template"),
-        done=reverse("schools:list"),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def school_import(request: HttpRequest) -> HttpResponse:
-    """Upload the registry sheet (and whether to open the schools' accounts): checked whole,
-    then previewed."""
-    return imports.upload_page(request, SchoolImporter, _school_import_pages())
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def school_import_preview(request: HttpRequest) -> HttpResponse:
-    """What the uploaded registry will add and update; confirm saves it."""
-    return imports.preview_page(request, SchoolImporter, _school_import_pages())
-
-
-@require_GET
-@login_required
-def school_import_template(request: HttpRequest) -> HttpResponse:
-    SchoolImporter(request.user)
-    return imports.template_response(SchoolImporter)
+# Upload the registry sheet (and whether to open the schools' accounts), checked whole; its
+# preview (confirm saves it); the template.
+school_import, school_import_preview, school_import_template = imports.import_views(
+    SchoolImporter, "schools", "schools:list"
+)
 
 
 class DepartmentListView(LoginRequiredMixin, generic.ListView):
