@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -65,8 +65,9 @@ class RowSerializer(serializers.ModelSerializer):
         return visibility.redact(instance, self.context["request"].user, dict(data))
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class PersonField(serializers.Field):
-    """A user as the pages name people (full name, else login); read-only, null if unknown."""
+    """A user as the pages name people (full name, else login); read-only, "—" if unknown."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(read_only=True, **kwargs)
