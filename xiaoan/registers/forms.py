@@ -61,6 +61,16 @@ def _start_today(form: Any, cleaned: dict[str, Any]) -> None:
     cleaned[start] = getattr(form.instance, start) if form.instance.pk else local_today()
 
 
+def _checked_item(field: forms.Field) -> forms.Field:
+    return forms.TypedChoiceField(
+        label=field.label,
+        choices=[(True, _("OK")), (False, _("Not OK"))],
+        coerce=lambda value: value in (True, "True"),
+        widget=forms.RadioSelect,
+        required=True,
+    )
+
+
 class RegisterForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
     """A register row: the school is fixed for school users, chosen by the bureau.
 
@@ -86,6 +96,10 @@ class RegisterForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
             if isinstance(field, forms.ModelChoiceField) and name != "school":
                 model = field.queryset.model  # type: ignore[union-attr]
                 field.queryset = model.objects.for_user(user)
+        for name in getattr(self._meta.model, "ITEMS", ()):
+            # Each checked item is answered, OK or not: none is ticked OK before it is looked at.
+            if name in self.fields:
+                self.fields[name] = _checked_item(self.fields[name])
 
     def target_school(self) -> School | None:
         if self.instance.pk:

@@ -97,17 +97,18 @@ VEHICLE = {
     "inspection_due": "2020-03-01",
     "insurance_due": "2020-06-01",
 }
-# Every item of the check OK but the brakes (an unticked box is "not OK").
+# Every item of the check OK but the brakes (each item is answered OK or not OK).
 BRAKES_FAIL = {
     "checked_on": "2019-09-02",
     "checked_by": "张师傅",
-    "tyres_ok": "on",
-    "lights_ok": "on",
-    "seat_belts_ok": "on",
-    "escape_hammer_ok": "on",
-    "extinguisher_ok": "on",
+    "brakes_ok": "False",
+    "tyres_ok": "True",
+    "lights_ok": "True",
+    "seat_belts_ok": "True",
+    "escape_hammer_ok": "True",
+    "extinguisher_ok": "True",
 }
-ALL_OK = {**BRAKES_FAIL, "brakes_ok": "on"}
+ALL_OK = {**BRAKES_FAIL, "brakes_ok": "True"}
 
 
 def create(client, slug: str, data: dict):
@@ -373,4 +374,15 @@ def test_a_check_dated_tomorrow_is_refused_at_its_field(as_user, alice, minibus)
     data = {**BRAKES_FAIL, "vehicle": minibus.pk, "checked_on": "2019-09-03"}
     form = create(as_user(alice), "checks", data).context["form"]
     assert form.errors["checked_on"] == ["检查日期不能晚于今天：检查做完后再登记。"]
+    assert not PreDepartureCheck.objects.exists()
+
+
+def test_the_check_form_ticks_no_item_ok_before_it_is_looked_at(as_user, alice, minibus):
+    url = reverse("registers:create", args=["checks"])
+    page = as_user(alice).get(url).content.decode()
+    assert 'value="True"' in page and "checked" not in page.split('name="brakes_ok"')[1][:80]
+    unanswered = {k: v for k, v in ALL_OK.items() if k != "brakes_ok"}
+    response = as_user(alice).post(url, {**unanswered, "vehicle": minibus.pk})
+    assert response.status_code == 200
+    assert "brakes_ok" in response.context["form"].errors
     assert not PreDepartureCheck.objects.exists()
