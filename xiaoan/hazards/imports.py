@@ -69,7 +69,7 @@ NEED_DEADLINE = (
 
 
 def _columns() -> tuple[Any, ...]:
-    long = {"multiline": True}
+    long: dict[str, Any] = {"multiline": True}
     return (
         text_column(
             "code",

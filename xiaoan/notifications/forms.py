@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db import transaction
@@ -81,8 +81,8 @@ class WebhookForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.bureau_id = bureau_id
         for name in ("school", "department"):
-            field = self.fields[name]
-            queryset = field.queryset.filter(bureau_id=bureau_id)  # type: ignore[attr-defined]
+            field = cast(forms.ModelChoiceField, self.fields[name])
+            queryset = field.queryset.filter(bureau_id=bureau_id)  # type: ignore[union-attr]
             if name == "school":
                 offer_schools(field, queryset)
             else:
