@@ -31,12 +31,14 @@ from xiaoan.accounts.access import has_role, membership_of
 from xiaoan.core.dates import local_today
 from xiaoan.core.templatetags.people import person
 from xiaoan.core.validators import validate_phone
+from xiaoan.hazards.models import Area
 from xiaoan.registers import reminders, visibility
 from xiaoan.registers.choices import IdType
 from xiaoan.registers.filters import VisitorFilter
 from xiaoan.registers.forms import DayForm, DaysForm
 from xiaoan.registers.identity import id_error
 from xiaoan.registers.models import (
+    Drill,
     Driver,
     DutyShift,
     SurroundingsCheck,
@@ -50,9 +52,10 @@ from xiaoan.schools.models import School
 
 from .serializers import AllowedActionsField, SingleObjectSchema, error_responses
 
-HIDDEN = {"id_digest", "id_encrypted", "recorded_by", "photo"}
-# Patrols are served at the API's top level: /api/v1/patrol-points/, /patrol-routes/, /patrols/.
-TOP_LEVEL = ("patrol-points", "patrol-routes", "patrols")
+HIDDEN = {"id_digest", "id_encrypted", "recorded_by", "photo", "attachment"}
+# Patrols, plans and drills are served at the API's top level: /api/v1/patrol-points/,
+# /patrol-routes/, /patrols/, /emergency-plans/, /drills/.
+TOP_LEVEL = ("patrol-points", "patrol-routes", "patrols", "emergency-plans", "drills")
 
 
 class RowSerializer(serializers.ModelSerializer):
@@ -206,7 +209,7 @@ def _viewset_for(register: Register, base: type[RegisterViewSet] = RegisterViewS
 
 
 class FollowUpSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="The surroundings check.")
+    id = serializers.IntegerField(help_text="The surroundings check or the drill.")
     hazard = serializers.IntegerField(help_text="The hazard put on the ledger.")
     hazard_code = serializers.CharField()
 
@@ -223,6 +226,37 @@ class SurroundingsViewSet(RegisterViewSet):
         hazard = check.follow_up(request.user)
         return Response(
             {"id": check.pk, "hazard": hazard.pk, "hazard_code": hazard.code},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ReportProblemSerializer(serializers.Serializer):
+    problem = serializers.CharField(help_text="One of the drill's problems, as written.")
+    area = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Area.objects.filter(is_active=True),
+        required=False,
+        help_text="The hazard's area; default: the scenario's.",
+    )
+
+
+class DrillViewSet(RegisterViewSet):
+    @extend_schema(
+        request=ReportProblemSerializer,
+        responses={201: FollowUpSerializer, **error_responses(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], url_path="report-problem")
+    def report_problem(self, request: Request, pk: Any = None) -> Response:
+        """Put one of the drill's problems on the hazard ledger: 409 when every problem is
+        already there, 400 for a problem the drill does not list."""
+        drill: Drill = self.get_object()
+        drill.refuse_if_not_allowed(request.user, "report_problem")
+        body = ReportProblemSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        hazard = drill.report_problem(request.user, data["problem"], data.get("area"))
+        return Response(
+            {"id": drill.pk, "hazard": hazard.pk, "hazard_code": hazard.code},
             status=status.HTTP_201_CREATED,
         )
 
@@ -462,7 +496,7 @@ def register_routes(router: BaseRouter) -> None:
         "registers/expiring-papers", ExpiringPapersViewSet, basename="register-expiring-papers"
     )
     router.register("registers/visitors", VisitorViewSet, basename="register-visitors")
-    special = {"surroundings": SurroundingsViewSet}
+    special = {"surroundings": SurroundingsViewSet, "drills": DrillViewSet}
     for register in REGISTERS:
         if register.slug == "visitors":
             continue

@@ -73,3 +73,26 @@ class Severity(models.TextChoices):
 class LetterLevel(models.TextChoices):
     BUREAU_SCHOOL = "bureau_school", _("Bureau → school")
     SCHOOL_STAFF = "school_staff", _("School → staff")
+
+
+class DrillScenario(models.TextChoices):
+    """What an emergency plan is for and what a drill rehearses (预案与演练的情景)."""
+
+    FIRE = "fire", _("Fire")
+    EARTHQUAKE = "earthquake", _("Earthquake")
+    FLOOD = "flood", _("Flood")
+    CROWDING = "crowding", _("Crowding and stampede")
+    FOOD_POISONING = "food_poisoning", _("Food poisoning")
+    INTRUSION = "intrusion", _("Intrusion")
+    OTHER = "other", _("Other emergency")
+
+
+class DrillPeriod(models.TextChoices):
+    MONTH = "month", _("Per month")
+    TERM = "term", _("Per term")
+
+
+class DrillStanding(models.TextChoices):
+    MET = "met", _("Met")
+    DUE = "due", _("Still to drill")
+    BEHIND = "behind", _("Behind")

@@ -26,6 +26,8 @@ from xiaoan.schools.models import School
 from . import identity
 from .choices import (
     ActivityKind,
+    DrillPeriod,
+    DrillScenario,
     DutyLogKind,
     EquipmentKind,
     IdType,
@@ -39,9 +41,13 @@ from .choices import (
 from .models import (
     Acknowledgement,
     DefenceFunding,
+    Drill,
+    DrillPhoto,
+    DrillRule,
     Driver,
     DutyLogEntry,
     DutyShift,
+    EmergencyPlan,
     Equipment,
     EscortShift,
     EscortTeam,
@@ -113,6 +119,7 @@ def load() -> None:
         _incidents(by_code)
         _letters(schools, bureau, rng)
         _patrols(by_code)
+        _drills(schools, bureau)
 
 
 def _security(main: list[School], rng: random.Random) -> None:
@@ -549,3 +556,110 @@ def _yesterdays_patrols(school: School, points: list[PatrolPoint]) -> None:
             if hour == 7 and index == 0:
                 patrol.photo.save("photo.jpg", ContentFile(buffer.getvalue()), save=False)
             patrol.save()
+
+
+# The bureau's rule: a fire and an earthquake evacuation drill every term in every school.
+DRILL_RULES = (
+    (DrillScenario.FIRE, DrillPeriod.TERM, 1),
+    (DrillScenario.EARTHQUAKE, DrillPeriod.TERM, 1),
+)
+# 2014's drills: the spring term's in March (fire) and on 12 May (disaster prevention day),
+# the autumn term's in October (earthquake) and on 9 November (fire safety day).
+DRILL_DAYS = (
+    (DrillScenario.FIRE, datetime.date(YEAR, 3, 26)),
+    (DrillScenario.EARTHQUAKE, datetime.date(YEAR, 5, 12)),
+    (DrillScenario.EARTHQUAKE, datetime.date(YEAR, 10, 15)),
+    (DrillScenario.FIRE, datetime.date(YEAR, 11, 7)),
+)
+# The few schools behind: no earthquake drill in the autumn term, or no fire drill in it.
+NO_AUTUMN_EARTHQUAKE_DRILL = ("S015", "S033", "S048", "S066")
+NO_AUTUMN_FIRE_DRILL = ("S027", "S071")
+DRILL_PROBLEMS = {
+    "S001": "二楼东侧楼梯口疏散时拥堵\n应急照明灯两盏不亮",
+    "S002": "实验楼安全出口被杂物堵塞",
+}
+PLAN_TITLES = {
+    DrillScenario.FIRE: "火灾事故应急预案",
+    DrillScenario.EARTHQUAKE: "地震灾害应急疏散预案",
+}
+# A one-page PDF standing for the plans of S001 and S002.
+PLAN_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def _drills(schools: list[School], bureau: Any) -> None:
+    """Every school's fire and earthquake plans (approved in February 2014) and its 2014 drills;
+    a few schools behind in the autumn term."""
+    for scenario, period, count in DRILL_RULES:
+        DrillRule.objects.get_or_create(
+            bureau=bureau, scenario=scenario, defaults={"period": period, "count": count}
+        )
+    if not schools or EmergencyPlan.objects.filter(school=schools[0]).exists():
+        return
+    plans = {}
+    for school in schools:
+        for scenario, title in PLAN_TITLES.items():
+            plans[(school.pk, scenario)] = EmergencyPlan(
+                school=school,
+                scenario=scenario,
+                title=f"{school.name}{title}",
+                edition="2014版",
+                responsible=school.principal or "校长",
+                approved_by="校长办公会",
+                approved_on=datetime.date(YEAR, 2, 20),
+            )
+    EmergencyPlan.objects.bulk_create(plans.values())
+    drills = []
+    for school in schools:
+        for scenario, day in DRILL_DAYS:
+            autumn = day.month >= 9
+            if (
+                autumn
+                and scenario == DrillScenario.EARTHQUAKE
+                and school.code in NO_AUTUMN_EARTHQUAKE_DRILL
+            ):
+                continue
+            if autumn and scenario == DrillScenario.FIRE and school.code in NO_AUTUMN_FIRE_DRILL:
+                continue
+            pupils = max(school.enrolment or 0, 30)
+            problems = DRILL_PROBLEMS.get(school.code, "") if day.month == 11 else ""
+            drills.append(
+                Drill(
+                    school=school,
+                    scenario=scenario,
+                    held_on=day,
+                    plan=plans[(school.pk, scenario)],
+                    pupils=pupils,
+                    staff=max(pupils // 15, 3),
+                    evacuation_seconds=150 + (pupils // 20) % 120,
+                    problems=problems,
+                    evaluation="疏散有序，用时符合预案要求。"
+                    if not problems
+                    else "整体有序，发现的问题限期整改。",
+                )
+            )
+    Drill.objects.bulk_create(drills)
+    _drill_files(schools)
+
+
+def _drill_files(schools: list[School]) -> None:
+    """The plans of S001 and S002 as files, and a photo of their November fire drill."""
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    image = Image.new("RGB", (320, 240), (210, 190, 180))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80)
+    for school in schools:
+        if school.code not in ("S001", "S002"):
+            continue
+        for plan in EmergencyPlan.objects.filter(school=school):
+            plan.attachment.save("plan.pdf", ContentFile(PLAN_PDF), save=False)
+            plan.attachment_name = f"{plan.title}.pdf"
+            EmergencyPlan.objects.filter(pk=plan.pk).update(
+                attachment=plan.attachment.name, attachment_name=plan.attachment_name
+            )
+        drill = Drill.objects.filter(school=school, held_on__month=11).first()
+        if drill is not None:
+            photo = DrillPhoto(drill=drill)
+            photo.photo.save("photo.jpg", ContentFile(buffer.getvalue()), save=False)
+            photo.save()

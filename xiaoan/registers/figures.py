@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from .choices import ActivityKind, SpecialGroupKind, StaffKind
 from .models import (
     DefenceFunding,
+    Drill,
     EscortTeam,
     Incident,
     PoliceRoom,
@@ -42,6 +43,7 @@ def figures(bureau_id: int, start: datetime.date, end: datetime.date) -> dict[st
     ).aggregate(total=Sum("amount"))["total"] or Decimal(0)
     activities = SafetyActivity.objects.filter(**scope, held_on__range=(start, end))
     incidents = Incident.objects.filter(**scope, occurred_at__date__range=(start, end))
+    drills = Drill.objects.filter(**scope, held_on__range=(start, end))
     vehicles = Vehicle.objects.filter(**scope).as_of(end)
     special = (
         SpecialGroupChild.objects.filter(**scope)
@@ -76,6 +78,9 @@ def figures(bureau_id: int, start: datetime.date, end: datetime.date) -> dict[st
         "surroundings_checks": SurroundingsCheck.objects.filter(
             **scope, checked_on__range=(start, end)
         ).count(),
+        "drills": drills.count(),
+        "drill_schools": drills.values("school").distinct().count(),
+        "drill_participants": drills.aggregate(n=Sum("pupils") + Sum("staff"))["n"] or 0,
         "incidents": incidents.count(),
         "major_liability_incidents": incidents.major_liability().count(),
         "incidents_reported_late": sum(1 for i in incidents if i.reported_late),
@@ -147,6 +152,13 @@ def key_measures(bureau_id: int, start: datetime.date, end: datetime.date) -> li
                 _("Surroundings checks"),
                 f["surroundings_checks"],
                 _("checks"),
+            ),
+            ("drills", _("Emergency drills held"), f["drills"], _("drills")),
+            (
+                "drill_schools",
+                _("Schools that held emergency drills"),
+                f["drill_schools"],
+                _("school(s)"),
             ),
             ("incidents", _("Safety incidents"), f["incidents"], _("incident(s)")),
             (

@@ -311,3 +311,21 @@ class PatrolFilter(RegisterFilter):
     class Meta:
         model = models.Patrol
         fields = ["point"]
+
+
+class EmergencyPlanFilter(RegisterFilter):
+    search_fields = ("title", "edition", "responsible", "approved_by")
+    date_field = "approved_on"
+
+    class Meta:
+        model = models.EmergencyPlan
+        fields = ["scenario", "in_force"]
+
+
+class DrillFilter(RegisterFilter):
+    search_fields = ("problems", "evaluation")
+    date_field = "held_on"
+
+    class Meta:
+        model = models.Drill
+        fields = ["scenario"]

@@ -5,11 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.files.base import ContentFile
 from django.db import models as dj_models
+from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.accounts.access import membership_of
+from xiaoan.campaigns.forms import AttachmentInput
+from xiaoan.campaigns.models import check_document
 from xiaoan.core.dates import in_range, local_today
 from xiaoan.core.forms import BootstrapMixin, VersionedFormMixin
 from xiaoan.core.validators import validate_phone
@@ -379,3 +384,119 @@ class PatrolForm(BootstrapMixin, forms.Form):
         if not data.get("found_hazard"):
             return None
         return {"area": data["hazard_area"], "description": data["hazard_description"]}
+
+
+# ---- emergency plans and drills ------------------------------------------------------------
+
+
+class EmergencyPlanForm(RegisterForm):
+    """A plan with its file: checked as every document of the product, kept under its name."""
+
+    class Meta:
+        model = models.EmergencyPlan
+        fields = [
+            "school",
+            "scenario",
+            "title",
+            "edition",
+            "responsible",
+            "approved_by",
+            "approved_on",
+            "attachment",
+            "in_force",
+        ]
+        widgets = {"attachment": AttachmentInput}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        widget = self.fields["attachment"].widget
+        if self.instance.pk and isinstance(widget, AttachmentInput):
+            widget.download_url = reverse("registers:plan-file", args=[self.instance.pk])
+            widget.display_name = self.instance.attachment_name
+
+    def clean_attachment(self) -> Any:
+        upload = self.cleaned_data.get("attachment")
+        if upload and hasattr(upload, "size"):
+            check_document(upload)
+        return upload
+
+    def save(self, commit: bool = True) -> Any:
+        upload = self.files.get("attachment")
+        if upload:
+            self.instance.attachment_name = str(upload.name)[:200]
+        return super().save(commit=commit)
+
+
+class EvacuationTimeField(forms.CharField):
+    """Seconds (95) or minutes and seconds (1:35, 1分35秒) → seconds."""
+
+    def prepare_value(self, value: Any) -> Any:
+        return models.drills.format_seconds(value) if isinstance(value, int) else value
+
+    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
+        return models.drills.parse_seconds(str(super().to_python(value) or ""))
+
+
+class DrillForm(RegisterForm):
+    """A drill; a photo may be added with each save (checked as every photo of the product)."""
+
+    evacuation_seconds = EvacuationTimeField(
+        label=_("Evacuation time"),
+        required=False,
+        help_text=_("In seconds (95) or minutes and seconds (1:35)."),
+    )
+    photo = forms.FileField(label=_("Add a photo"), required=False)
+
+    class Meta:
+        model = models.Drill
+        fields = [
+            "school",
+            "scenario",
+            "held_on",
+            "plan",
+            "pupils",
+            "staff",
+            "evacuation_seconds",
+            "problems",
+            "evaluation",
+        ]
+        widgets = {
+            "problems": forms.Textarea(attrs={"rows": 3}),
+            "evaluation": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_photo(self) -> Any:
+        upload = self.cleaned_data.get("photo")
+        if upload:
+            from xiaoan.hazards.photos import process_upload
+
+            self._photo = ContentFile(process_upload(upload).jpeg, name="photo.jpg")
+        return upload
+
+    def save(self, commit: bool = True) -> Any:
+        with transaction.atomic():
+            drill = super().save(commit=commit)
+            photo = getattr(self, "_photo", None)
+            if commit and photo is not None:
+                models.DrillPhoto.objects.create(drill=drill, photo=photo, taken_by=self.user)
+        return drill
+
+
+class DrillRuleForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
+    """The bureau's rule for one scenario; the bureau is the user's own."""
+
+    class Meta:
+        model = models.DrillRule
+        fields = ["scenario", "period", "count"]
+
+    def __init__(self, *args: Any, bureau_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.instance.bureau_id = bureau_id
+        else:
+            self.fields["scenario"].disabled = True
+
+    def _get_validation_exclusions(self) -> set[str]:
+        exclude = super()._get_validation_exclusions()  # type: ignore[misc]
+        exclude.discard("bureau")
+        return exclude

@@ -73,6 +73,8 @@ class Register:
     readers: tuple[str, ...] | None = None
     # What a column needs besides the row, read in the same query (today's check of a vehicle).
     annotate: Callable[[Any], Any] | None = None
+    # A template the row's detail page includes below its cells (a drill's problems, photos).
+    detail_extra: str = ""
 
     def rows(self, user: Any) -> Any:
         """The rows `user` may see, as the list, the export, a row's page and the API read them."""
@@ -145,6 +147,17 @@ VEHICLES = _("Pick-up vehicles")
 EDUCATION = _("Drowning prevention and education")
 OVERSIGHT = _("Incidents and responsibility")
 PATROLS = _("Patrols (QR check-in)")
+DRILLS = _("Emergency plans and drills")
+
+
+def _approval(plan: Any, user: Any) -> str:
+    if not plan.is_approved:
+        return str(_("Not approved"))
+    return f"{plan.approved_by} {plan.approved_on:%Y-%m-%d}"
+
+
+def _problems(drill: Any, user: Any) -> str:
+    return "；".join(drill.problem_lines())
 
 
 def _route_points(route: Any, user: Any) -> str:
@@ -577,6 +590,39 @@ REGISTERS: list[Register] = [
             attr("hazard.code", _("Hazard found")),
         ],
         related=("school", "point", "recorded_by", "hazard"),
+    ),
+    Register(
+        "emergency-plans",
+        _("Emergency plans"),
+        DRILLS,
+        M.EmergencyPlan,
+        filters.EmergencyPlanFilter,
+        forms.EmergencyPlanForm,
+        [
+            *_cols(M.EmergencyPlan, "scenario", "title", "edition", "responsible"),
+            Column(_("Approval"), _approval),
+            Column(_("Plan file"), lambda row, user: row.attachment_name if row.attachment else ""),
+            _bool(M.EmergencyPlan, "in_force"),
+        ],
+        detail_extra="registers/plan_extra.html",
+    ),
+    Register(
+        "drills",
+        _("Drills"),
+        DRILLS,
+        M.Drill,
+        filters.DrillFilter,
+        forms.DrillForm,
+        [
+            *_cols(M.Drill, "scenario", "held_on"),
+            Column(_("Emergency plan"), lambda row, user: str(row.plan) if row.plan else ""),
+            *_cols(M.Drill, "pupils", "staff"),
+            Column(_("Evacuation time"), lambda row, user: row.evacuation_time),
+            Column(_("Problems found"), _problems),
+            attr("evaluation", _("Evaluation")),
+        ],
+        related=("school", "plan"),
+        detail_extra="registers/drill_extra.html",
     ),
 ]
 

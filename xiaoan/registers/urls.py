@@ -20,6 +20,15 @@ urlpatterns = [
     path("patrol-points/sheet/", views.patrol_sheet, name="patrol-sheet"),
     path("patrol-board/", views.patrol_board, name="patrol-board"),
     path("patrols/<int:pk>/photo/", views.patrol_photo, name="patrol-photo"),
+    path("emergency-plans/<int:pk>/file/", views.plan_file, name="plan-file"),
+    path("drill-photos/<int:pk>/", views.drill_photo, name="drill-photo"),
+    path(
+        "drills/<int:pk>/report-problem/", views.drill_report_problem, name="drill-report-problem"
+    ),
+    path("drill-board/", views.drill_board, name="drill-board"),
+    path("drill-rules/", views.drill_rules, name="drill-rules"),
+    path("drill-rules/new/", views.drill_rule_form, name="drill-rule-create"),
+    path("drill-rules/<int:pk>/edit/", views.drill_rule_form, name="drill-rule-edit"),
     path("<slug:slug>/", views.register_list, name="list"),
     path("<slug:slug>/export/", views.register_export, name="export"),
     path("<slug:slug>/new/", views.register_form, name="create"),

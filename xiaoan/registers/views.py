@@ -24,8 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from xiaoan.accounts.access import has_role, membership_of, role_of
+from xiaoan.accounts.access import has_role, member, membership_of, role_of
 from xiaoan.accounts.choices import Role
+from xiaoan.campaigns.views import attachment_response
 from xiaoan.core import imports
 from xiaoan.core.dates import local_today
 from xiaoan.core.errors import DomainError
@@ -34,9 +35,14 @@ from xiaoan.core.idempotency import idempotent
 from xiaoan.schools.models import School
 
 from . import figures, forms, reminders, visibility
+from .choices import DrillScenario, DrillStanding
 from .imports import IMPORTERS, RegisterImporter
 from .models import (
+    Drill,
+    DrillPhoto,
+    DrillRule,
     DutyShift,
+    EmergencyPlan,
     Patrol,
     PatrolPoint,
     SurroundingsCheck,
@@ -45,6 +51,7 @@ from .models import (
     district_cover,
     patrol_figures,
     rounds,
+    standings,
 )
 from .models.education import counts_by_school
 from .tables import BY_SLUG, Register, groups
@@ -154,7 +161,9 @@ def register_form(request: HttpRequest, slug: str, pk: int | None = None) -> Htt
         instance.check_edit(request.user)  # type: ignore[attr-defined]
     elif not has_role(request.user, *register.writers):
         raise PermissionDenied
-    form = register.form(request.POST or None, instance=instance, user=request.user)
+    form = register.form(
+        request.POST or None, request.FILES or None, instance=instance, user=request.user
+    )
     if request.method == "POST" and form.is_valid() and form.save_or_error():
         messages.success(request, _("Saved."))
         return redirect("registers:list", slug=slug)
@@ -184,6 +193,7 @@ def register_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "cells": list(zip(register.headers(), register.cells(row, request.user), strict=True)),
             "actions": row.allowed_actions(request.user),  # type: ignore[attr-defined]
             "show_history": visibility.sees_whole_history(row, request.user),
+            "extra": register.detail_extra,
         },
     )
 
@@ -473,3 +483,106 @@ def register_import_template(request: HttpRequest, slug: str) -> HttpResponse:
     importer = _importer(slug)
     importer(request.user)
     return imports.template_response(importer)
+
+
+# ---- emergency plans and drills (应急预案与演练) ---------------------------------------------
+
+
+@require_GET
+@login_required
+def plan_file(request: HttpRequest, pk: int) -> FileResponse:
+    plan = get_object_or_404(EmergencyPlan.objects.for_user(request.user), pk=pk)
+    return attachment_response(plan.attachment, plan.attachment_name)
+
+
+@require_GET
+@login_required
+def drill_photo(request: HttpRequest, pk: int) -> FileResponse:
+    photo = get_object_or_404(
+        DrillPhoto.objects.filter(drill__in=Drill.objects.for_user(request.user)), pk=pk
+    )
+    return FileResponse(photo.photo.open("rb"), content_type="image/jpeg")
+
+
+@require_POST
+@login_required
+def drill_report_problem(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put one of the drill's problems on the hazard ledger, in one step."""
+    drill = get_object_or_404(Drill.objects.for_user(request.user).select_related("school"), pk=pk)
+    drill.refuse_if_not_allowed(request.user, "report_problem")
+    hazard = drill.report_problem(request.user, request.POST.get("problem", ""))
+    messages.success(request, _("Hazard %(code)s recorded.") % {"code": hazard.code})
+    return redirect(hazard)
+
+
+@require_GET
+@login_required
+def drill_board(request: HttpRequest) -> HttpResponse:
+    """Each school against the bureau's drill rules in the month or term containing the day:
+    met, still to drill, or behind (the period ended short)."""
+    day = forms.DayForm(request.GET).day_or_today()
+    membership = member(request.user)
+    rules = list(DrillRule.objects.for_user(request.user).filter(count__gt=0))
+    schools = School.objects.for_user(request.user).as_of(day).order_by("code")
+    table = standings(schools, rules, day)
+    # One column per scenario: a city's districts may each set their own rule for it.
+    scenarios = list(dict.fromkeys(rule.scenario for rule in rules))
+    only_short = request.GET.get("short") == "1"
+    rows = []
+    for school in schools:
+        items = table[school.pk]
+        if only_short and all(s.status == DrillStanding.MET for s in items.values()):
+            continue
+        rows.append((school, [items.get(scenario) for scenario in scenarios]))
+    behind = sum(
+        1 for s in table.values() if any(i.status == DrillStanding.BEHIND for i in s.values())
+    )
+    context = {
+        "day": day,
+        "columns": [_column(scenario, rules) for scenario in scenarios],
+        "rows": rows,
+        "only_short": only_short,
+        "behind": behind,
+        "is_school": membership.school_id is not None,
+    }
+    return render(request, "registers/drill_board.html", context)
+
+
+def _column(scenario: str, rules: list[DrillRule]) -> dict[str, Any]:
+    """A scenario's column: its rule under the heading when the whole board has one."""
+    of_scenario = [rule for rule in rules if rule.scenario == scenario]
+    return {
+        "label": DrillScenario(scenario).label,
+        "rule": of_scenario[0] if len(of_scenario) == 1 else None,
+    }
+
+
+@require_GET
+@login_required
+def drill_rules(request: HttpRequest) -> HttpResponse:
+    """The bureau's drill rules: every school reads them, the bureau's safety section sets them."""
+    rules = DrillRule.objects.for_user(request.user)
+    return render(
+        request,
+        "registers/drill_rules.html",
+        {
+            "rules": [(rule, rule.allowed_actions(request.user)) for rule in rules],
+            "can_write": has_role(request.user, Role.BUREAU_ADMIN),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def drill_rule_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    membership = member(request.user)
+    if not has_role(request.user, Role.BUREAU_ADMIN):
+        raise PermissionDenied
+    rule = None
+    if pk is not None:
+        rule = get_object_or_404(DrillRule.objects.for_user(request.user), pk=pk)
+    form = forms.DrillRuleForm(request.POST or None, instance=rule, bureau_id=membership.bureau_id)
+    if request.method == "POST" and form.is_valid() and form.save_or_error():
+        messages.success(request, _("Saved."))
+        return redirect("registers:drill-rules")
+    return render(request, "registers/drill_rule_form.html", {"form": form, "rule": rule})

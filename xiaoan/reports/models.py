@@ -168,6 +168,30 @@ class MonthlyReport(Actions, Versioned, TimeStampedModel):
     def is_locked(self) -> bool:
         return self.status in (MonthlyStatus.SUBMITTED, MonthlyStatus.ACCEPTED)
 
+    @property
+    def drill_lines(self) -> dict[str, Any] | None:
+        """The month's drills as the page says them (stored as codes, translated here)."""
+        from xiaoan.registers.choices import DrillPeriod, DrillScenario
+
+        drills = (self.figures or {}).get("drills")
+        if not drills:
+            return None
+        held = [
+            f"{DrillScenario(code).label} {n}" for code, n in sorted(drills["by_scenario"].items())
+        ]
+        short = [
+            gettext("%(scenario)s: %(done)s of %(required)s %(period)s%(state)s")
+            % {
+                "scenario": DrillScenario(item["scenario"]).label,
+                "done": item["done"],
+                "required": item["required"],
+                "period": DrillPeriod(item["period"]).label,
+                "state": gettext(" (behind)") if item["behind"] else "",
+            }
+            for item in drills["short"]
+        ]
+        return {"held": drills["held"], "by_scenario": held, "short": short}
+
     # ---- who may take which step now -------------------------------------------------------
 
     def action_checks(self) -> dict[str, Callable[[Any], object]]:

@@ -338,6 +338,29 @@ PATROL_PHOTO = Kind(
     school=_school_code,
     sees=sees_school_owned,
 )
+PLAN_FILE = Kind(
+    "emergency plan file",
+    lambda code: _first(
+        _models()("registers.EmergencyPlan")
+        .objects.filter(school__code=code)
+        .exclude(attachment="")
+    ),
+    school=_school_code,
+    sees=sees_school_owned,
+)
+DRILL = school_kind(
+    "drill with problems",
+    lambda code: _first(
+        _models()("registers.Drill").objects.filter(school__code=code).exclude(problems="")
+    ),
+)
+DRILL_PHOTO = Kind(
+    "drill photo",
+    lambda code: _first(_models()("registers.DrillPhoto").objects.filter(drill__school__code=code)),
+    school=lambda obj: _school_code(obj.drill),
+    sees=lambda persona, obj: sees_school_owned(persona, obj.drill),
+)
+DRILL_RULE = Kind("drill rule", _district("registers.DrillRule"), per_school=False)
 MONTHLY = school_kind("monthly report", _of_school("reports.MonthlyReport"), sees_monthly)
 OFFICIAL_ISSUED = Kind(
     "issued official report",
@@ -417,9 +440,11 @@ REGISTER_MODELS: dict[str, tuple[str, Callable[[Persona, Any], bool]]] = {
     "patrol-points": ("registers.PatrolPoint", sees_school_owned),
     "patrol-routes": ("registers.PatrolRoute", sees_school_owned),
     "patrols": ("registers.Patrol", sees_school_owned),
+    "emergency-plans": ("registers.EmergencyPlan", sees_school_owned),
+    "drills": ("registers.Drill", sees_school_owned),
 }
 # Registers served at the API's top level (`/api/v1/patrols/`), not under `registers/`.
-TOP_LEVEL_REGISTERS = ("patrol-points", "patrol-routes", "patrols")
+TOP_LEVEL_REGISTERS = ("patrol-points", "patrol-routes", "patrols", "emergency-plans", "drills")
 
 
 def register_row(slug: str, *, page: bool = True) -> Kind:
@@ -603,6 +628,15 @@ PAGES: dict[str, Entry | tuple[Entry, ...]] = {
     "registers:patrol-sheet": view(SIGNED_IN),
     "registers:patrol-board": view(SIGNED_IN),
     "registers:patrol-photo": view(DISTRICT_READ, PATROL_PHOTO),
+    # Emergency plans and drills: the school keeps them, the district reads them; the board
+    # and the bureau's rules are read by everyone, the rules set by the bureau's safety section.
+    "registers:plan-file": view(DISTRICT_READ, PLAN_FILE),
+    "registers:drill-photo": view(DISTRICT_READ, DRILL_PHOTO),
+    "registers:drill-report-problem": action(SCHOOL_ACTION, DRILL),
+    "registers:drill-board": view(SIGNED_IN),
+    "registers:drill-rules": view(SIGNED_IN),
+    "registers:drill-rule-create": form(BUREAU_ADMIN_ONLY),
+    "registers:drill-rule-edit": form(BUREAU_ADMIN_ONLY, DRILL_RULE),
     # The installable web app's shell: public files, and today's field work.
     "field:sw": public(),
     "field:manifest": public(),
@@ -689,6 +723,8 @@ REGISTERS: dict[str, Rule] = {
     "patrol-points": SCHOOL_ADMIN_ACTION,
     "patrol-routes": SCHOOL_ADMIN_ACTION,
     "patrols": SCHOOL_ACTION,
+    "emergency-plans": SCHOOL_ADMIN_ACTION,
+    "drills": SCHOOL_ACTION,
 }
 PAGES["registers:list"] = tuple(
     view(SIGNED_IN, register_slug(s), rows=register_row(s), variant=s) for s in REGISTERS
@@ -826,6 +862,7 @@ API: dict[str, Entry] = {
     "POST /api/v1/registers/surroundings/{id}/follow-up/": action(
         SCHOOL_OR_BUREAU_ADMIN, SURROUNDINGS
     ),
+    "POST /api/v1/drills/{id}/report-problem/": action(SCHOOL_ACTION, DRILL),
 }
 for _slug, _writers in REGISTERS.items():
     _row = register_row(_slug, page=False)

@@ -1,6 +1,15 @@
 """The registers of the key measures, one module per register."""
 
 from .base import SchoolRecord
+from .drills import (
+    Drill,
+    DrillPhoto,
+    DrillProblem,
+    DrillRule,
+    EmergencyPlan,
+    month_drill_figures,
+    standings,
+)
 from .duty import (
     DutyLogEntry,
     DutyShift,
@@ -30,9 +39,14 @@ from .visitors import Visitor, WatchListEntry
 __all__ = [
     "Acknowledgement",
     "DefenceFunding",
+    "Drill",
+    "DrillPhoto",
+    "DrillProblem",
+    "DrillRule",
     "Driver",
     "DutyLogEntry",
     "DutyShift",
+    "EmergencyPlan",
     "Equipment",
     "EscortShift",
     "EscortTeam",
@@ -55,9 +69,11 @@ __all__ = [
     "district_cover",
     "duty_gaps",
     "gaps_in",
+    "month_drill_figures",
     "patrol_figures",
     "rounds",
     "shift_at",
+    "standings",
     "uncovered_hours",
     "with_todays_check",
 ]

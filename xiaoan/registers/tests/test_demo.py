@@ -86,3 +86,28 @@ def test_demo_visitors_keep_the_full_id_number_for_the_schools_admin(demo_distri
         number = identity.decrypt(visitor.id_encrypted)
         assert number and identity.mask(number) == visitor.id_masked
         assert identity.resident_id_error(number) is None
+
+
+def test_demo_drills_most_schools_and_leaves_a_few_behind(demo_district):
+    from xiaoan.registers.choices import DrillStanding
+    from xiaoan.registers.models import DrillRule, standings
+
+    f = figures.figures(demo_district.pk, *YEAR)
+    schools = School.objects.filter(bureau=demo_district)
+    assert f["drill_schools"] == schools.count()
+    rules = DrillRule.objects.filter(bureau=demo_district)
+    assert {(r.scenario, r.period, r.count) for r in rules} == {
+        ("fire", "term", 1),
+        ("earthquake", "term", 1),
+    }
+    table = standings(schools, rules, datetime.date(2015, 1, 31))
+    behind = {
+        s.code
+        for s in schools
+        if any(item.status == DrillStanding.BEHIND for item in table[s.pk].values())
+    }
+    assert behind == {"S015", "S027", "S033", "S048", "S066", "S071"}
+    spring = standings(schools, rules, datetime.date(2014, 8, 31))
+    assert all(
+        item.status == DrillStanding.MET for items in spring.values() for item in items.values()
+    )
