@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from xiaoan.accounts.access import has_role, member
 from xiaoan.accounts.choices import Role
+from xiaoan.core.dates import local_today
 from xiaoan.core.errors import NotAllowed
 from xiaoan.core.imports import (
     NEW,
@@ -103,6 +104,18 @@ class SchoolImporter(Importer):
         ),
         field_column(School, "boarding", "寄宿", "Boarding", example="否"),
         field_column(School, "private", "民办", "Private", example="否"),
+        field_column(
+            School,
+            "opened_on",
+            "入册日期",
+            "On the registry since",
+            note=gettext_lazy(
+                "The day the school joined the district's registry, e.g. 1998-09-01, so the "
+                "figures of past periods count it; empty: today for a new school, unchanged "
+                "for one already on the registry."
+            ),
+            example="1998-09-01",
+        ),
     )
 
     def check_user(self) -> None:
@@ -163,8 +176,17 @@ class SchoolImporter(Importer):
         values = {name: row.data.get(name) for name in FIELDS}
         values["enrolment"] = values["enrolment"] or 0
         row.key = code
-        row.extra["values"] = values
         row.existing = self.by_code.get(code)
+        opened_on = row.data.get("opened_on")
+        if opened_on is not None:
+            values["opened_on"] = opened_on
+            closed_on = getattr(row.existing, "closed_on", None)
+            if opened_on > local_today() or (closed_on and opened_on >= closed_on):
+                row.problem(
+                    _("the registry date %(date)s is after today or not before it left")
+                    % {"date": opened_on}
+                )
+        row.extra["values"] = values
         if row.existing is not None:
             row.changes = self.changes_of(row.existing, values)
 

@@ -160,7 +160,7 @@ def test_the_template_has_the_export_columns_and_imports(as_user, bureau_admin, 
 
     response = as_user(bureau_admin).get(reverse("schools:import_template"))
     headers = [c.value for c in load_workbook(io.BytesIO(response.content)).worksheets[0][1]]
-    assert headers == HEADER
+    assert headers == [*HEADER, "入册日期"]
     result = import_schools(response.content, bureau, user=bureau_admin)
     assert result.created == 1
 
@@ -211,3 +211,33 @@ def test_import_is_logged_once_per_changed_school(bureau, bureau_admin):
     entries = ChangeLog.objects.filter(action="import")
     assert entries.count() == 2
     assert {e.user for e in entries} == {bureau_admin}
+
+
+def test_the_registry_date_comes_in_so_past_periods_count_the_school(bureau):
+    import datetime
+
+    from openpyxl import Workbook
+
+    from xiaoan.core.dates import local_today
+
+    def sheet(*rows) -> bytes:
+        wb = Workbook()
+        wb.active.append([*HEADER, "入册日期"])
+        for row in rows:
+            wb.active.append(list(row))
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        return buffer.getvalue()
+
+    import_schools(sheet((*GOOD[0], "1998-09-01"), (*GOOD[1], "")), bureau)
+    old, new = School.objects.get(code="S101"), School.objects.get(code="S102")
+    assert old.opened_on == datetime.date(1998, 9, 1)
+    assert new.opened_on == local_today()  # empty: on the registry from today
+    assert list(School.objects.as_of(datetime.date(2014, 9, 30))) == [old]
+    result = import_schools(sheet((*GOOD[0], "")), bureau)  # empty keeps the day it has
+    assert result.unchanged == 1
+    with pytest.raises(ImportFailed) as failure:
+        import_schools(sheet((*GOOD[0], "2099-01-01")), bureau)
+    assert [str(e) for e in failure.value.errors] == [
+        "第2行：入册日期2099-01-01晚于今天，或不早于移出名录的日期"
+    ]
