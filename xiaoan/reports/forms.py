@@ -6,13 +6,15 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.accounts.access import membership_of
 from xiaoan.campaigns.models import Campaign, check_document
+from xiaoan.core.errors import Invalid
 from xiaoan.core.forms import BootstrapMixin, VersionedFormMixin
 from xiaoan.schools.choices import SchoolKind
 from xiaoan.schools.models import School
 
 from .choices import IssuedKind, OfficialKind, OfficialStatus
-from .models import MonthlyReport, OfficialReport, default_sign_by
+from .models import MonthlyReport, OfficialReport, check_issue_input, default_sign_by
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -130,6 +132,8 @@ class IssueDocumentForm(BootstrapMixin, forms.Form):
         self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]
         reports = OfficialReport.objects.for_user(user).filter(status=OfficialStatus.ISSUED)
         self.fields["official_report"].queryset = reports  # type: ignore[attr-defined]
+        membership = membership_of(user)
+        self.bureau_id = membership.bureau_id if membership is not None else None
         self.district_schools = School.objects.for_user(user).current().order_by("code")
         self.fields["schools"].queryset = self.district_schools  # type: ignore[attr-defined]
         self.fields["attachment"].widget.attrs["accept"] = ".pdf,.docx,.doc,.wps,.ofd"
@@ -145,12 +149,15 @@ class IssueDocumentForm(BootstrapMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         self.chosen = self.schools_chosen(data)
-        if not self.chosen and not self.has_error("schools"):
-            self.add_error("to_all", _("Choose the schools the document goes to."))
-        has_file = data.get("attachment") or self.attached_document(data) is not None
-        if not (data.get("body") or "").strip() and not has_file:
-            if not self.has_error("attachment"):
-                self.add_error("body", _("Write the text or attach the document."))
+        if self.errors or not self.bureau_id:
+            return data
+        has_file = bool(data.get("attachment")) or self.attached_document(data) is not None
+        try:
+            check_issue_input(
+                data["title"], data["body"], has_file, self.chosen, data["sign_by"], self.bureau_id
+            )
+        except Invalid as error:
+            self.add_error(error.field if error.field in self.fields else None, error.message)
         return data
 
     @staticmethod

@@ -622,7 +622,7 @@ class IssuedDocument(Actions, Versioned, TimeStampedModel):
         administrators told to read it and sign for it (in the same transaction)."""
         cls.check_issuer(user)
         bureau_id = member(user).bureau_id
-        _check_issue_input(title, body, attachment, schools, sign_by, bureau_id)
+        check_issue_input(title, body, attachment, schools, sign_by, bureau_id)
         with transaction.atomic():
             document = cls(
                 bureau_id=bureau_id,
@@ -730,7 +730,7 @@ RECEIPT_ORDER: list[str] = [
 ]
 
 
-def _check_issue_input(
+def check_issue_input(
     title: str,
     body: str,
     attachment: Any,
@@ -738,12 +738,13 @@ def _check_issue_input(
     sign_by: datetime.date,
     bureau_id: int,
 ) -> None:
-    """What every issued document needs, whoever issues it (page or API)."""
+    """What every issued document needs, whoever issues it; the form asks the same before
+    the file is stored (the first failing rule, at its field, as `Invalid`)."""
     from xiaoan.core.dates import local_today
 
     if not title.strip():
         raise Invalid(gettext("Give the document a title."), field="title")
-    if not body.strip() and attachment is None:
+    if not body.strip() and not attachment:
         raise Invalid(gettext("Write the text or attach the document."), field="body")
     if not schools:
         raise Invalid(gettext("Choose the schools the document goes to."), field="to_all")
@@ -751,7 +752,7 @@ def _check_issue_input(
         raise Invalid(gettext("A document goes only to the district's schools."), field="schools")
     if sign_by < local_today():
         raise Invalid(gettext("The deadline to sign cannot be in the past."), field="sign_by")
-    if attachment is not None:
+    if attachment is not None and hasattr(attachment, "read"):
         from django.core.exceptions import ValidationError
 
         from xiaoan.campaigns.models import check_document

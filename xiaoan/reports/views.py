@@ -30,7 +30,7 @@ from xiaoan.core.errors import Invalid, Refused
 from xiaoan.core.excel import build_workbook, workbook_response
 
 from . import official, stats
-from .choices import Compliance, IssuedKind, OfficialKind, ReceiptState
+from .choices import Compliance, IssuedKind, OfficialKind, OfficialStatus, ReceiptState
 from .exports import CONTENT_TYPES
 from .exports import render as render_file
 from .filters import MonthlyReportFilter
@@ -515,7 +515,8 @@ def _issue_initial(request: HttpRequest) -> dict[str, Any]:
             to_all=True,
         )
     elif report_id.isdigit():
-        report = get_object_or_404(OfficialReport.objects.for_user(request.user), pk=report_id)
+        reports = OfficialReport.objects.for_user(request.user).filter(status=OfficialStatus.ISSUED)
+        report = get_object_or_404(reports, pk=report_id)
         initial.update(
             kind=IssuedKind.CIRCULAR,
             title=_("On issuing “%(title)s”") % {"title": report.title},
@@ -538,7 +539,8 @@ def _attachment(form: IssueDocumentForm) -> Any:
         return ContentFile(content, name=f"{source.title[:150]}.docx")
     if source is not None:
         with source.notice_file.open("rb") as stored:
-            return ContentFile(stored.read(), name=source.notice_file_name or "notice.pdf")
+            name = source.notice_file_name or source.notice_file.name.rsplit("/", 1)[-1]
+            return ContentFile(stored.read(), name=name)
     return None
 
 
