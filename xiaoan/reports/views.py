@@ -477,7 +477,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 # ---- documents issued to schools, with receipts (签收) ----------------------------------------
 
-DOCUMENT_READERS = (Role.BUREAU_ADMIN, Role.BUREAU_LEADER, Role.SCHOOL_ADMIN, Role.SCHOOL_STAFF)
+ISSUED_READERS = (Role.BUREAU_ADMIN, Role.BUREAU_LEADER, Role.SCHOOL_ADMIN, Role.SCHOOL_STAFF)
 
 
 @require_GET
@@ -485,7 +485,7 @@ DOCUMENT_READERS = (Role.BUREAU_ADMIN, Role.BUREAU_LEADER, Role.SCHOOL_ADMIN, Ro
 def document_list(request: HttpRequest) -> HttpResponse:
     """The bureau: every document issued, with how many schools have signed; a school: the
     documents issued to it, with its receipt."""
-    require_role(request.user, *DOCUMENT_READERS)
+    require_role(request.user, *ISSUED_READERS)
     membership = membership_of(request.user)
     context: dict[str, Any] = {"today": local_today()}
     if membership is not None and membership.school_id is not None:
