@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.forms import BootstrapMixin, VersionedFormMixin
-from xiaoan.schools.widgets import offer_schools
+from xiaoan.core.widgets import offer_schools
 
 from . import throttle
 from .access import membership_of

@@ -12,9 +12,9 @@ from xiaoan.accounts.choices import Role
 from xiaoan.campaigns.models import Campaign
 from xiaoan.core.dates import local_today
 from xiaoan.core.forms import BootstrapMixin, VersionedFormMixin
+from xiaoan.core.widgets import offer_schools
 from xiaoan.schools.forms import OwnSchoolMixin
 from xiaoan.schools.models import School
-from xiaoan.schools.widgets import offer_schools
 
 from .choices import HazardLevel, HazardSource
 from .models import Area, Hazard

@@ -15,12 +15,12 @@ from xiaoan.campaigns.choices import CampaignStatus
 from xiaoan.campaigns.models import Campaign
 from xiaoan.core.dates import local_today
 from xiaoan.core.forms import BootstrapMixin
+from xiaoan.core.widgets import offer_schools
 from xiaoan.hazards.choices import HazardLevel
 from xiaoan.hazards.models import Area
 from xiaoan.schools.choices import SchoolKind
 from xiaoan.schools.forms import OwnSchoolMixin
 from xiaoan.schools.models import BureauSection, Department, School
-from xiaoan.schools.widgets import offer_schools
 
 from .choices import AnswerResult, FailRequirement, InspectionKind
 from .models import InspectionSchedule, kinds_for

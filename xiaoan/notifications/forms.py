@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.forms import BootstrapMixin, VersionedFormMixin
-from xiaoan.schools.widgets import offer_schools
+from xiaoan.core.widgets import offer_schools
 
 from .choices import NotificationKind, Platform, Timing, is_urgent
 from .models import Preference, Webhook

@@ -18,9 +18,9 @@ from xiaoan.campaigns.models import check_document
 from xiaoan.core.dates import in_range, local_today
 from xiaoan.core.forms import BootstrapMixin, VersionedFormMixin
 from xiaoan.core.validators import validate_phone
+from xiaoan.core.widgets import offer_schools
 from xiaoan.hazards.models import Area
 from xiaoan.schools.models import School
-from xiaoan.schools.widgets import offer_schools
 
 from . import models
 from .choices import IdType

@@ -8,9 +8,10 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.core.widgets import SchoolSearch
+
 from .choices import SchoolKind
 from .models import School
-from .widgets import SchoolSearch
 
 
 def _visible_schools(request: Any) -> QuerySet[School]:

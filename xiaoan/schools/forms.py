@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoan.core.dates import local_today
 from xiaoan.core.forms import BootstrapMixin, VersionedFormMixin
+from xiaoan.core.widgets import offer_schools
 
 from .models import Bureau, BureauSection, Department, School
-from .widgets import offer_schools
 
 
 class SchoolForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):

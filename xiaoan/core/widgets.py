@@ -12,11 +12,9 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .models import School
-
 
 class SchoolSearch(forms.Select):
-    template_name = "schools/widgets/school_search.html"
+    template_name = "core/widgets/school_search.html"
 
     def __init__(
         self,
@@ -50,7 +48,7 @@ class SchoolSearch(forms.Select):
         return context
 
 
-def offer_schools(field: forms.Field, queryset: QuerySet[School]) -> None:
+def offer_schools(field: forms.Field, queryset: QuerySet[Any]) -> None:
     """Let a form's school field choose among `queryset` in the search box."""
     widget = SchoolSearch(attrs=field.widget.attrs)
     widget.is_required = field.required
