@@ -11,12 +11,23 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from xiaoan.core.dates import local_date, local_today
@@ -26,7 +37,7 @@ from xiaoan.inspections.models import Inspection
 from xiaoan.registers.figures import figures as register_figures
 
 from . import narrative as texts
-from .choices import Compliance, OfficialKind, OfficialStatus
+from .choices import Compliance, MonthlyStatus, OfficialKind, OfficialStatus
 from .document import (
     INTEGER,
     PERCENT,
@@ -82,8 +93,62 @@ def compliance_rows(bureau_id: int, year: int, month: int, today: datetime.date)
     ]
 
 
+# The board's order: the schools to chase first, then the rest; by code within a state.
+COMPLIANCE_ORDER = (
+    Compliance.MISSING,
+    Compliance.LATE,
+    Compliance.RETURNED,
+    Compliance.PENDING,
+    Compliance.ON_TIME,
+)
+
+
+def compliance_board(bureau_id: int, year: int, month: int, today: datetime.date) -> QuerySet[Any]:
+    """The schools that owed the month's report (as `compliance_rows`), each annotated in
+    SQL with its `compliance` state, `report_pk` and `first_submitted` (None without a
+    report), the missing and late first. `compliance_of` says the same in Python for one
+    report; `tests/test_monthly.py` holds the two to each other."""
+    month_end = min(month_bounds(year, month)[1], today)
+    report = FilteredRelation(
+        "monthly_reports",
+        condition=Q(monthly_reports__year=year, monthly_reports__month=month),
+    )
+    state = Case(
+        When(report__status=MonthlyStatus.RETURNED, then=Value(Compliance.RETURNED.value)),
+        When(
+            Q(report__first_submitted_at__isnull=True, due__lt=today),
+            then=Value(Compliance.MISSING.value),
+        ),
+        When(report__first_submitted_at__isnull=True, then=Value(Compliance.PENDING.value)),
+        When(submitted_on__lte=F("due"), then=Value(Compliance.ON_TIME.value)),
+        default=Value(Compliance.LATE.value),
+        output_field=CharField(),
+    )
+    rank = Case(
+        *(When(compliance=c.value, then=Value(i)) for i, c in enumerate(COMPLIANCE_ORDER)),
+        output_field=IntegerField(),
+    )
+    return (
+        schools_on(bureau_id, month_end)
+        .annotate(report=report)
+        .alias(
+            due=Coalesce(F("report__due_date"), Value(due_date_for(year, month))),
+            # The bureau's calendar day, as `local_date` (the current time zone).
+            submitted_on=TruncDate("report__first_submitted_at"),
+        )
+        .annotate(
+            compliance=state,
+            report_pk=F("report__pk"),
+            first_submitted=F("report__first_submitted_at"),
+        )
+        .alias(compliance_rank=rank)
+        .order_by("compliance_rank", "code", "pk")
+    )
+
+
 def compliance_counts(bureau_id: int, year: int, month: int, today: datetime.date) -> dict:
-    states = Counter(state for _s, _r, state in compliance_rows(bureau_id, year, month, today))
+    board = compliance_board(bureau_id, year, month, today).order_by()
+    states = dict(board.values_list("compliance").annotate(n=Count("pk")))
     row: dict[str, Any] = {"month": f"{year}年{month}月"}
     row["expected"] = sum(states.values())
     row.update({c.value: states.get(c.value, 0) for c in Compliance})
