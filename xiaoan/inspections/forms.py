@@ -180,7 +180,7 @@ class ScheduleForm(BootstrapMixin, forms.ModelForm):
         bureau_id = _bureau_id(user)
         fields: Any = self.fields
         fields["campaign"].queryset = Campaign.objects.filter(bureau=bureau_id)
-        fields["schools"].queryset = School.objects.for_user(user)
+        offer_schools(fields["schools"], School.objects.for_user(user))
         self.fields["schools"].required = False
         fields["departments"].queryset = Department.objects.filter(bureau=bureau_id)
         self.fields["departments"].required = False

@@ -10,6 +10,7 @@ from xiaoan.accounts.access import membership_of
 from xiaoan.campaigns.models import Campaign, check_document
 from xiaoan.core.errors import Invalid
 from xiaoan.core.forms import BootstrapMixin, VersionedFormMixin
+from xiaoan.core.widgets import offer_schools
 from xiaoan.schools.choices import SchoolKind
 from xiaoan.schools.models import School
 
@@ -115,7 +116,6 @@ class IssueDocumentForm(BootstrapMixin, forms.Form):
         School.objects.none(),
         label=_("Schools picked one by one"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
     campaign = forms.ModelChoiceField(
@@ -135,7 +135,7 @@ class IssueDocumentForm(BootstrapMixin, forms.Form):
         membership = membership_of(user)
         self.bureau_id = membership.bureau_id if membership is not None else None
         self.district_schools = School.objects.for_user(user).current().order_by("code")
-        self.fields["schools"].queryset = self.district_schools  # type: ignore[attr-defined]
+        offer_schools(self.fields["schools"], self.district_schools)
         self.fields["attachment"].widget.attrs["accept"] = ".pdf,.docx,.doc,.wps,.ofd"
         self.fields["kinds"].widget.attrs["class"] = "form-check-input"
         self.chosen: list[School] = []

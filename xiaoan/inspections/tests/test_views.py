@@ -227,6 +227,39 @@ def test_schedules_are_for_district_roles_and_planned_by_the_bureau(
     assert as_user(alice).get(schedule.get_absolute_url()).status_code == 403
 
 
+def test_the_schedule_form_offers_schools_by_search_and_keeps_the_picked_as_chips(
+    as_user, bureau_admin, school_a, school_b, kindergarten
+):
+    page = as_user(bureau_admin).get(_url("schedule_create")).content.decode()
+    assert '<select name="schools"' not in page
+    assert not re.search(rf'<option value="{school_a.pk}"', page)
+    assert school_a.name not in page and kindergarten.name not in page
+    assert 'data-school-search="/api/v1/schools/"' in page
+
+    # Due before the start: the page comes back, the two picked schools still chosen.
+    bad = as_user(bureau_admin).post(
+        _url("schedule_create"),
+        {
+            "title": "开学前联合检查",
+            "kind": "joint",
+            "start_date": "2014-08-31",
+            "due_date": "2014-08-15",
+            "schools": [school_a.pk, school_b.pk],
+        },
+    )
+    page = bad.content.decode()
+    assert bad.status_code == 200 and not InspectionSchedule.objects.exists()
+    chips = re.findall(
+        r'data-school-chip><span>([^<]*)</span><input type="hidden" name="schools" value="(\d+)"',
+        page,
+    )
+    assert chips == [
+        (f"S001 {school_a.name}", str(school_a.pk)),
+        (f"S002 {school_b.name}", str(school_b.pk)),
+    ]
+    assert kindergarten.name not in page
+
+
 def test_fire_inspector_sees_the_joint_inspection_but_not_a_bureau_hazard_in_it(
     as_user, fire, bureau_admin, school_a, fire_area, fire_department
 ):

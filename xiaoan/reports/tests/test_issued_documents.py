@@ -103,6 +103,24 @@ def test_issuing_to_no_school_is_refused_at_its_field_with_what_was_typed_kept(
     assert not IssuedDocument.objects.exists()
 
 
+def test_the_issue_page_finds_schools_by_search_and_keeps_the_picked_after_an_error(
+    as_user, bureau_admin, school_a, school_b
+):
+    page = as_user(bureau_admin).get(reverse("reports:document_issue")).content.decode()
+    assert '<select name="schools"' not in page and school_a.name not in page
+    bad = as_user(bureau_admin).post(
+        reverse("reports:document_issue"),
+        {"kind": "document", "title": "", "sign_by": "2014-09-05", "schools": [school_b.pk]},
+    )
+    page = bad.content.decode()
+    assert bad.status_code == 400 and not IssuedDocument.objects.exists()
+    assert (
+        f'<span>S002 {school_b.name}</span><input type="hidden" name="schools" value="{school_b.pk}">'
+        in page
+    )
+    assert school_a.name not in page
+
+
 def test_only_the_bureau_safety_section_issues(leader, alice, school_a, as_user):
     for user in (leader, alice):
         with pytest.raises(NotAllowed):

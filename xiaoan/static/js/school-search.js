@@ -1,11 +1,18 @@
-// The school search box (schools/widgets.py): suggestions come from the schools API as one
+// The school search box (core/widgets.py): suggestions come from the schools API as one
 // types; picking one puts its id in the hidden input beside the box and tells the form.
+// Choosing several schools (data-school-search-multiple), a pick adds a chip (its id in a
+// hidden input of its own) and empties the box; a chip's cross removes it.
 (function () {
   var timers = new WeakMap();
 
   function parts(input) {
     var box = input.closest("[data-school-search]");
-    return box && { box: box, hidden: box.querySelector("input[type=hidden]"), list: box.querySelector("datalist") };
+    if (!box) { return null; }
+    var multiple = box.hasAttribute("data-school-search-multiple");
+    return {
+      box: box, multiple: multiple, list: box.querySelector("datalist"),
+      hidden: multiple ? null : box.querySelector("input[type=hidden]"),
+    };
   }
 
   function suggest(input, found) {
@@ -27,6 +34,7 @@
   function pick(input, found, typed) {
     var text = input.value.trim();
     var match = Array.prototype.find.call(found.list.options, function (option) { return option.value === text; });
+    if (found.multiple) { if (match) { addChip(input, found, match); } return; }
     var before = found.hidden.value;
     if (match) { found.hidden.value = match.dataset.pk; }
     else if (!text || typed) { found.hidden.value = ""; }
@@ -34,6 +42,30 @@
       found.hidden.dispatchEvent(new Event("change", { bubbles: true }));
     }
   }
+
+  function addChip(input, found, option) {
+    var chips = found.box.querySelector("[data-school-chips]");
+    var taken = Array.prototype.some.call(chips.querySelectorAll("input[type=hidden]"), function (hidden) {
+      return hidden.value === option.dataset.pk;
+    });
+    if (!taken) {
+      var chip = found.box.querySelector("template[data-school-chip-template]").content.firstElementChild.cloneNode(true);
+      chip.querySelector("span").textContent = option.value;
+      chip.querySelector("input[type=hidden]").value = option.dataset.pk;
+      chips.appendChild(chip);
+      chip.querySelector("input[type=hidden]").dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    input.value = "";
+  }
+
+  document.addEventListener("click", function (event) {
+    var cross = event.target.closest && event.target.closest("[data-school-remove]");
+    var chip = cross && cross.closest("[data-school-chip]");
+    if (!chip) { return; }
+    var chips = chip.parentNode;
+    chip.remove();
+    chips.dispatchEvent(new Event("change", { bubbles: true }));
+  });
 
   document.addEventListener("input", function (event) {
     var input = event.target;
