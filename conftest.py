@@ -248,3 +248,10 @@ def browser_login(page, live_server, username: str, password: str = PASSWORD) ->
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
+
+
+def pick_school(page, box, text: str, option: str) -> None:
+    """Type `text` in a school search box, then choose the suggestion `option` ("code name")."""
+    box.fill(text)
+    page.wait_for_selector(f"datalist option[value='{option}']", state="attached")
+    box.fill(option)  # choosing a suggestion puts its text in the box, as a tap on it does

@@ -6,15 +6,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, browser_login
+from conftest import PASSWORD, browser_login, pick_school
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _pick(page, box, text: str, option: str) -> None:
-    box.fill(text)
-    page.wait_for_selector(f"datalist option[value='{option}']", state="attached")
-    box.fill(option)  # choosing a suggestion puts its text in the box, as a tap on it does
 
 
 def test_the_bureau_finds_a_school_by_typing_and_the_ledger_narrows_to_it(
@@ -26,7 +20,7 @@ def test_the_bureau_finds_a_school_by_typing_and_the_ledger_narrows_to_it(
     page.goto(f"{live_server.url}/hazards/")
     assert page.locator("select[name=school]").count() == 0
     box = page.locator(".filter-bar [data-school-search] input[type=search]")
-    _pick(page, box, "第一", "S002 清溪区第一中学")
+    pick_school(page, box, "第一", "S002 清溪区第一中学")
     page.wait_for_url(f"**school={school_b.pk}**")
     table = page.locator("#hazard-table")
     expect(table).not_to_contain_text("灭火器")

@@ -6,16 +6,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, browser_login
+from conftest import PASSWORD, browser_login, pick_school
 from xiaoan.inspections.models import InspectionSchedule
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _pick(page, box, text: str, option: str) -> None:
-    box.fill(text)
-    page.wait_for_selector(f"datalist option[value='{option}']", state="attached")
-    box.fill(option)  # choosing a suggestion puts its text in the box, as a tap on it does
 
 
 def test_the_bureau_picks_two_schools_for_a_plan_and_saves_it(
@@ -30,11 +24,11 @@ def test_the_bureau_picks_two_schools_for_a_plan_and_saves_it(
     page.fill("#id_due_date", "2014-08-31")
     box = page.locator("[data-school-search] input[type=search]")
     chips = page.locator("[data-school-chip]")
-    _pick(page, box, "实验", f"S001 {school_a.name}")
+    pick_school(page, box, "实验", f"S001 {school_a.name}")
     expect(chips).to_have_count(1)
     expect(box).to_have_value("")
-    _pick(page, box, "第一", f"S002 {school_b.name}")
-    _pick(page, box, "幼儿", f"{kindergarten.code} {kindergarten.name}")
+    pick_school(page, box, "第一", f"S002 {school_b.name}")
+    pick_school(page, box, "幼儿", f"{kindergarten.code} {kindergarten.name}")
     expect(chips).to_have_count(3)
     chips.filter(has_text=kindergarten.name).locator("[data-school-remove]").click()
     expect(chips).to_have_count(2)
