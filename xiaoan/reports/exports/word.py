@@ -15,6 +15,7 @@ which Word and WPS use where the GB font is not installed.
 from __future__ import annotations
 
 import io
+import math
 from typing import Any
 
 from docx import Document as new_docx
@@ -56,6 +57,10 @@ PAGE_NUMBER_PT = 14  # 4号
 LINE_PITCH_TWIPS = 579  # 22 lines in the 225 mm type area
 # The grid's character pitch is the Normal font's size plus charSpace/4096 pt: 28 a line.
 CHAR_SPACE = round((CHAR_PT - BODY_PT) * 4096)
+# The body's characters are condensed to the grid's pitch (w:spacing, in twentieths of a point)
+# and its paragraphs set out of the grid: Word and WPS put 28 characters on a line either way,
+# while LibreOffice gives a character wider than the pitch two cells (14 a line) when snapped.
+CONDENSE_TWENTIETHS = -math.ceil((BODY_PT - CHAR_PT) * 20)
 HEADING_FONTS = {1: (HEITI, False), 2: (KAITI, False), 3: (FANGSONG, True), 4: (FANGSONG, False)}
 LANG = "zh-CN"
 
@@ -135,6 +140,17 @@ def _base_style(doc) -> None:
         for slot in ("w:eastAsia", "w:ascii", "w:hAnsi", "w:cs"):
             fonts.set(qn(slot), FANGSONG)
         _lang(r_pr)
+    normal_style = doc.styles["Normal"].element
+    condensed = OxmlElement("w:spacing")
+    condensed.set(qn("w:val"), str(CONDENSE_TWENTIETHS))
+    size = normal_style.get_or_add_rPr().find(qn("w:sz"))
+    if size is not None:
+        size.addprevious(condensed)
+    else:
+        normal_style.get_or_add_rPr().append(condensed)
+    off_grid = OxmlElement("w:snapToGrid")
+    off_grid.set(qn("w:val"), "0")
+    normal_style.get_or_add_pPr().insert(0, off_grid)
     normal = doc.styles["Normal"].paragraph_format
     normal.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     normal.line_spacing = Pt(LINE_PT)

@@ -167,6 +167,12 @@ def check_docx_layout_follows_gb_t_9704(demo_files) -> None:
     assert int(grid.get(qn("w:linePitch"))) * 22 <= 225 / 25.4 * 1440 < 23 * 579
     pitch = 16 + int(grid.get(qn("w:charSpace"))) / 4096
     assert 28 * pitch <= 156 / 25.4 * 72 < 29 * pitch
+    # The body is set at that pitch by condensing its characters, out of the grid (a renderer
+    # that snaps a character wider than the pitch gives it two cells).
+    normal = docx.styles["Normal"].element
+    condensed = 16 + int(normal.rPr.find(qn("w:spacing")).get(qn("w:val"))) / 20
+    assert condensed <= pitch and 28 * condensed <= 156 / 25.4 * 72
+    assert normal.pPr.find(qn("w:snapToGrid")).get(qn("w:val")) == "0"
     styles = docx.styles.element
     defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
     assert defaults.find(qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN"
