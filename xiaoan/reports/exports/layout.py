@@ -23,6 +23,11 @@ def display_width(text: str) -> float:
     return sum(1.0 if ord(ch) > 0x2E7F else 0.5 for ch in text)
 
 
+# Letters and digits are half a character in the GB fonts but up to 0.6 in the fonts a reader
+# without them falls back to: a code's column keeps that much room so it never breaks.
+LATIN_SLACK = 1.2
+
+
 def _unbreakable(text: str) -> float:
     """The widest run that must not break: a code, a date, a number (Chinese may wrap)."""
     runs = [""]
@@ -52,7 +57,7 @@ def column_widths_pt(
         longest = max([display_width(c) for c in cells] + [0.0])
         header_word = min(display_width(headers[i]), 4.0)  # a header may wrap after 4
         fixed = fmts[i] in (INTEGER, PERCENT) or fmts[i] == "date" or longest <= 6
-        floor = max([_unbreakable(c) for c in cells] + [header_word, 2.0])
+        floor = max([_unbreakable(c) * LATIN_SLACK for c in cells] + [header_word, 2.0])
         natural.append(max(longest, header_word, display_width(headers[i]) / 2))
         minimum.append(max(natural[-1], floor) if fixed else max(floor, 4.0))
     to_pt = [font_pt, CELL_PADDING_PT]

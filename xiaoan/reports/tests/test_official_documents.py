@@ -289,3 +289,16 @@ def test_q4_report_counts_the_hazards_carried_over_open(
     docx = open_docx(io.BytesIO(render(build_document(report), "docx")))
     total = [c.text for c in docx.tables[0].rows[-1].cells]
     assert total == ["合计", "3", "1", "4", "0", "4", "3", "1", "0.0%"]
+
+
+def test_a_code_column_keeps_room_for_its_code_in_a_fallback_font():
+    # Table 4 of the quarterly report: a reader without the GB fonts sees letters and digits
+    # up to 0.6 of a character wide, and the code must still stand on one line.
+    from xiaoan.reports.document import TEXT
+    from xiaoan.reports.exports.layout import column_widths_pt
+
+    headers = ["编号", "学校", "隐患情况", "状态", "整改期限", "挂牌督办"]
+    row = ["YH-2014-0067", "清溪区梅林幼儿园", "D级危房仍在使用", "整改中", "2014-11-23", "是"]
+    widths = column_widths_pt(headers, [row], [TEXT, TEXT, TEXT, TEXT, "date", TEXT], 12)
+    assert widths[0] >= len("YH-2014-0067") * 0.6 * 12
+    assert widths[4] >= len("2014-11-23") * 0.6 * 12
