@@ -123,7 +123,10 @@ def test_an_inspection_done_offline_arrives_once_and_a_conflict_is_shown(
 
     page.goto(f"{live_server.url}{inspection.get_absolute_url()}")
     page.context.set_offline(False)
-    page.wait_for_function("document.querySelector('#offline-banner').dataset.pending === '0'")
+    # Eleven sends, one after another (a loaded test machine may take a while).
+    page.wait_for_function(
+        "document.querySelector('#offline-banner').dataset.pending === '0'", timeout=45000
+    )
 
     # Everything arrived exactly once.
     inspection.refresh_from_db()

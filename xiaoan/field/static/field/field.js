@@ -247,6 +247,9 @@
     });
   }
 
+  var RETRY_FIRST = 1000;
+  var RETRY_LAST = 30000;
+  var retryDelay = RETRY_FIRST;
   function flushOnce() {
     if (flushing || !navigator.onLine) { return render(); }
     flushing = true;
@@ -256,7 +259,14 @@
         inFlight = entries[0].seq;
         return send(entries[0]).then(function (outcome) {
           inFlight = null;
-          return outcome === "later" ? null : next();
+          if (outcome !== "later") { retryDelay = RETRY_FIRST; return next(); }
+          // The network said "online" but the send failed (a signal that comes and goes at a
+          // basement's door): try again soon, then less often, not only every 30 seconds.
+          if (navigator.onLine) {
+            setTimeout(flush, retryDelay);
+            retryDelay = Math.min(retryDelay * 2, RETRY_LAST);
+          }
+          return null;
         });
       });
     }
