@@ -19,7 +19,14 @@ class _SearchBox:
 
     choices: Any
 
-    def _setup(self, with_departed: bool, placeholder: Any) -> None:
+    def __init__(
+        self,
+        attrs: dict[str, Any] | None = None,
+        *,
+        with_departed: bool = False,
+        placeholder: Any = None,
+    ) -> None:
+        super().__init__(attrs)  # type: ignore[call-arg]  # the Select it is mixed into
         self.with_departed = with_departed
         self.placeholder = placeholder or _("School name or code")
 
@@ -35,16 +42,6 @@ class _SearchBox:
 
 class SchoolSearch(_SearchBox, forms.Select):
     template_name = "core/widgets/school_search.html"
-
-    def __init__(
-        self,
-        attrs: dict[str, Any] | None = None,
-        *,
-        with_departed: bool = False,
-        placeholder: Any = None,
-    ) -> None:
-        super().__init__(attrs)
-        self._setup(with_departed, placeholder)
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
@@ -65,16 +62,6 @@ class SchoolsSearch(_SearchBox, forms.SelectMultiple):
     multiple select sends them), the search box adding one more at each pick."""
 
     template_name = "core/widgets/schools_search.html"
-
-    def __init__(
-        self,
-        attrs: dict[str, Any] | None = None,
-        *,
-        with_departed: bool = False,
-        placeholder: Any = None,
-    ) -> None:
-        super().__init__(attrs)
-        self._setup(with_departed, placeholder)
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)

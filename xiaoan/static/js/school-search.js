@@ -76,6 +76,21 @@
     timers.set(input, setTimeout(function () { suggest(input, found); }, 200));
   });
 
+  // Enter in the box picks the suggestion (the only one, or the one typed out) instead of
+  // sending the form with a half-typed school.
+  document.addEventListener("keydown", function (event) {
+    var input = event.target;
+    if (event.key !== "Enter" || event.isComposing) { return; }
+    var found = input.matches && input.matches("input[type=search]") && parts(input);
+    if (!found) { return; }
+    event.preventDefault();
+    var options = found.list.options;
+    var text = input.value.trim();
+    var match = Array.prototype.find.call(options, function (option) { return option.value === text; });
+    if (!match && options.length === 1) { match = options[0]; }
+    if (match) { input.value = match.value; pick(input, found, false); }
+  });
+
   document.addEventListener("focusin", function (event) {
     var input = event.target;
     var found = input.matches && input.matches("input[type=search]") && parts(input);
