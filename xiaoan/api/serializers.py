@@ -102,6 +102,7 @@ class SchoolSerializer(serializers.ModelSerializer):
             "phone",
             "enrolment",
             "boarding",
+            "canteen",
             "private",
             "opened_on",
             "closed_on",

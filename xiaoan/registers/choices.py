@@ -96,3 +96,52 @@ class DrillStanding(models.TextChoices):
     MET = "met", _("Met")
     DUE = "due", _("Still to drill")
     BEHIND = "behind", _("Behind")
+
+
+class Meal(models.TextChoices):
+    """The meals of a school canteen (餐次)."""
+
+    BREAKFAST = "breakfast", _("Breakfast")
+    LUNCH = "lunch", _("Lunch")
+    DINNER = "dinner", _("Dinner")
+
+
+class Symptom(models.TextChoices):
+    """What the morning check looks for in a canteen worker (晨检): any of them keeps the
+    worker from handling food that is eaten as it is served."""
+
+    FEVER = "fever", _("Fever")
+    DIARRHOEA = "diarrhoea", _("Diarrhoea")
+    VOMITING = "vomiting", _("Vomiting")
+    SORE_THROAT = "sore_throat", _("Sore throat or cough")
+    HAND_WOUND = "hand_wound", _("Wound on the hands")
+    SKIN = "skin", _("Skin infection or rash")
+
+
+class MealScope(models.TextChoices):
+    """Which canteen schools serve a meal, as far as the sample rule is concerned."""
+
+    ALL = "all", _("Every school with a canteen")
+    BOARDING = "boarding", _("Boarding schools with a canteen")
+    NONE = "none", _("Not checked")
+
+
+class SampleStanding(models.TextChoices):
+    """A meal's food samples against its end (留样)."""
+
+    ON_TIME = "on_time", _("Sampled")
+    LATE = "late", _("Sampled after the meal")
+    MISSED = "missed", _("No sample")
+    DUE = "due", _("Still to sample")
+
+
+class CertificateKind(models.TextChoices):
+    """The papers a canteen asks of its suppliers (索证索票)."""
+
+    BUSINESS_LICENCE = "business_licence", _("Business licence")
+    FOOD_LICENCE = "food_licence", _("Food business licence")
+    PRODUCTION_LICENCE = "production_licence", _("Food production licence")
+    TEST_REPORT = "test_report", _("Inspection or test report")
+    QUARANTINE = "quarantine", _("Animal quarantine certificate")
+    INVOICE = "invoice", _("Purchase invoice or delivery note")
+    OTHER = "other", _("Other paper")

@@ -129,6 +129,11 @@ KINDERGARTENS: list[str] = (
 )
 
 
+# The schools that run their own canteen (15): S001, S002 and every junior, nine-year, senior
+# and vocational school; the other primaries and the kindergartens are supplied from outside.
+CANTEEN_KINDS = (SchoolKind.JUNIOR, SchoolKind.NINE_YEAR, SchoolKind.SENIOR, SchoolKind.VOCATIONAL)
+
+
 def demo_bureau() -> Bureau:
     return Bureau.objects.get(region__code=DISTRICT_CODE)
 
@@ -180,6 +185,7 @@ def _schools(bureau: Bureau) -> None:
                 "phone": f"0571-8{index:03d}{(index * 37) % 10000:04d}",
                 "enrolment": 120 + (index * 53) % 260 if childcare else 400 + (index * 131) % 1800,
                 "boarding": kind in (SchoolKind.SENIOR, SchoolKind.VOCATIONAL),
+                "canteen": index <= 2 or kind in CANTEEN_KINDS,
                 "private": kind == SchoolKind.MIGRANT or (childcare and index % 3 == 0),
                 # On the registry long before the 2014 campaign, so its figures count them all.
                 "opened_on": datetime.date(1978 + index % 30, 9, 1),

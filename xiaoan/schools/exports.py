@@ -22,6 +22,7 @@ def schools_workbook(schools: QuerySet[School]) -> Workbook:
         _("Phone"),
         _("Enrolment"),
         _("Boarding"),
+        _("Canteen"),
         _("Private"),
     ]
     rows = (
@@ -34,6 +35,7 @@ def schools_workbook(schools: QuerySet[School]) -> Workbook:
             s.phone,
             s.enrolment,
             yes if s.boarding else no,
+            yes if s.canteen else no,
             no if not s.private else yes,
         ]
         for s in schools

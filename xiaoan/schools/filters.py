@@ -50,11 +50,12 @@ class SchoolFilter(django_filters.FilterSet):
     )
     kind = django_filters.ChoiceFilter(choices=SchoolKind.choices, label=_("Kind"))
     boarding = django_filters.BooleanFilter(label=_("Boarding"))
+    canteen = django_filters.BooleanFilter(label=_("Canteen"))
     private = django_filters.BooleanFilter(label=_("Private"))
 
     class Meta:
         model = School
-        fields = ["q", "kind", "boarding", "private", "registry"]
+        fields = ["q", "kind", "boarding", "canteen", "private", "registry"]
 
     def filter_queryset(self, queryset: QuerySet[School]) -> QuerySet[School]:
         queryset = super().filter_queryset(queryset)

@@ -25,6 +25,7 @@ class SchoolForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
             "phone",
             "enrolment",
             "boarding",
+            "canteen",
             "private",
             "opened_on",
             "closed_on",

@@ -103,6 +103,18 @@ class SchoolImporter(Importer):
             example=640,
         ),
         field_column(School, "boarding", "寄宿", "Boarding", example="否"),
+        field_column(
+            School,
+            "canteen",
+            "食堂",
+            "有食堂",
+            "Canteen",
+            note=gettext_lazy(
+                "是 if the school runs its own canteen (it then keeps the daily food-safety "
+                "control); empty: 否 for a new school, unchanged for one already on the registry."
+            ),
+            example="是",
+        ),
         field_column(School, "private", "民办", "Private", example="否"),
         field_column(
             School,
@@ -177,6 +189,9 @@ class SchoolImporter(Importer):
         values["enrolment"] = values["enrolment"] or 0
         row.key = code
         row.existing = self.by_code.get(code)
+        if row.data.get("canteen") is not None:
+            # A sheet from before the column leaves an existing school's canteen as it is.
+            values["canteen"] = row.data["canteen"]
         opened_on = row.data.get("opened_on")
         if opened_on is not None:
             values["opened_on"] = opened_on

@@ -194,6 +194,12 @@ class School(ActiveDuring, Versioned, TimeStampedModel):
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
     enrolment = models.PositiveIntegerField(_("enrolment"), default=0)
     boarding = models.BooleanField(_("boarding"), default=False)
+    # A school with its own canteen keeps the daily food-safety registers (晨检, 留样, 陪餐).
+    canteen = models.BooleanField(
+        _("canteen"),
+        default=False,
+        help_text=_("The school runs its own canteen and keeps the daily food-safety control."),
+    )
     private = models.BooleanField(_("private"), default=False)
     opened_on = models.DateField(
         _("on the registry since"),

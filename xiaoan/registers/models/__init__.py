@@ -20,6 +20,18 @@ from .duty import (
     uncovered_hours,
 )
 from .education import Acknowledgement, SafetyActivity, SpecialGroupChild
+from .food import (
+    AccompanyingMeal,
+    FoodSample,
+    MealProblem,
+    MealTime,
+    MorningCheck,
+    SupplierCertificate,
+    meal_rules,
+    missed_meals,
+    month_food_figures,
+    sample_standings,
+)
 from .incidents import Incident
 from .letters import ResponsibilityLetter
 from .patrols import Patrol, PatrolPoint, PatrolRoute, patrol_figures, rounds
@@ -37,6 +49,7 @@ from .vehicles import (
 from .visitors import Visitor, WatchListEntry
 
 __all__ = [
+    "AccompanyingMeal",
     "Acknowledgement",
     "DefenceFunding",
     "Drill",
@@ -50,7 +63,11 @@ __all__ = [
     "Equipment",
     "EscortShift",
     "EscortTeam",
+    "FoodSample",
     "Incident",
+    "MealProblem",
+    "MealTime",
+    "MorningCheck",
     "Patrol",
     "PatrolPoint",
     "PatrolRoute",
@@ -62,6 +79,7 @@ __all__ = [
     "SchoolRecord",
     "SecurityStaff",
     "SpecialGroupChild",
+    "SupplierCertificate",
     "SurroundingsCheck",
     "Vehicle",
     "Visitor",
@@ -69,9 +87,13 @@ __all__ = [
     "district_cover",
     "duty_gaps",
     "gaps_in",
+    "meal_rules",
+    "missed_meals",
     "month_drill_figures",
+    "month_food_figures",
     "patrol_figures",
     "rounds",
+    "sample_standings",
     "shift_at",
     "standings",
     "uncovered_hours",

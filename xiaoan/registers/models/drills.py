@@ -19,19 +19,19 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.accounts.choices import Role
 from xiaoan.core.dates import local_today
-from xiaoan.core.errors import Invalid, Refused
 from xiaoan.core.models import TimeStampedModel, Versioned
 from xiaoan.schools.querysets import DistrictOrganisationQuerySet
 
 from ..choices import DrillPeriod, DrillScenario, DrillStanding
-from .base import GATE_WRITERS, SchoolRecord, check_writer
+from .base import GATE_WRITERS, SchoolRecord
+from .problems import ProblemsToLedger
 
 # The hazard area a drill's problem goes to, unless the reporter chooses another.
 SCENARIO_AREA = {
@@ -106,7 +106,7 @@ class EmergencyPlan(SchoolRecord):
             )
 
 
-class Drill(SchoolRecord):
+class Drill(ProblemsToLedger, SchoolRecord):
     """One emergency drill (应急演练): the scenario, the day, who took part, how long the
     evacuation took, the problems it showed (one a line) and the school's evaluation."""
 
@@ -163,51 +163,21 @@ class Drill(SchoolRecord):
         """`1:35` for 95 seconds; empty when not measured."""
         return format_seconds(self.evacuation_seconds)
 
-    def problem_lines(self) -> list[str]:
-        return [line.strip() for line in self.problems.splitlines() if line.strip()]
-
-    def problems_to_report(self) -> list[str]:
-        """The problems not yet on the hazard ledger."""
-        reported = set(self.reported_problems.values_list("problem", flat=True))
-        return [line for line in self.problem_lines() if line not in reported]
-
     def action_checks(self) -> dict[str, Callable[[Any], object]]:
-        return {"edit": self.check_edit, "report_problem": self.check_report_problem}
+        return {"edit": self.check_edit, **self.problem_checks()}
 
-    def check_report_problem(self, user: Any) -> None:
-        check_writer(user, self.writers, self.school)
-        if not self.problems_to_report():
-            raise Refused(gettext("Every problem of this drill is already on the hazard ledger."))
+    def problem_area_code(self) -> str:
+        return SCENARIO_AREA[DrillScenario(self.scenario)]
 
-    def report_problem(self, user: Any, problem: str, area: Any = None) -> Any:
-        """Put one problem the drill showed on the hazard ledger (a self-reported hazard found
-        on the drill's day), once; `area` defaults to the scenario's (`SCENARIO_AREA`)."""
-        from xiaoan.hazards.choices import HazardLevel, HazardSource
-        from xiaoan.hazards.models import Area, Hazard
-
-        self.check_report_problem(user)
-        problem = problem.strip()
-        if problem not in self.problems_to_report():
-            raise Invalid(gettext("Choose one of the drill's problems not yet reported."))
-        area = area or Area.objects.get(code=SCENARIO_AREA[DrillScenario(self.scenario)])
-        description = gettext("Found in the %(scenario)s drill of %(day)s: %(problem)s") % {
+    def problem_description(self, problem: str) -> str:
+        return gettext("Found in the %(scenario)s drill of %(day)s: %(problem)s") % {
             "scenario": self.get_scenario_display(),
             "day": f"{self.held_on:%Y-%m-%d}",
             "problem": problem,
         }
-        with transaction.atomic():
-            hazard = Hazard.objects.report(
-                school=self.school,
-                area=area,
-                level=HazardLevel.GENERAL,
-                description=description,
-                reported_by=user,
-                source=HazardSource.SELF_REPORT,
-                found_on=self.held_on,
-                from_record=True,
-            )
-            DrillProblem.objects.create(drill=self, problem=problem, hazard=hazard)
-        return hazard
+
+    def found_on(self) -> datetime.date:
+        return self.held_on
 
     def add_photo(self, user: Any, upload: Any) -> DrillPhoto:
         """A photo of the drill, checked and re-encoded as every photo of the product."""
