@@ -13,6 +13,7 @@ now 409, invalid input 400, wrong role 403, another school's row 404. Every row 
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 
 from django.db.models import QuerySet
@@ -38,7 +39,6 @@ from xiaoan.registers.filters import VisitorFilter
 from xiaoan.registers.forms import DayForm, DaysForm
 from xiaoan.registers.identity import id_error
 from xiaoan.registers.models import (
-    Drill,
     Driver,
     DutyShift,
     SurroundingsCheck,
@@ -53,9 +53,20 @@ from xiaoan.schools.models import School
 from .serializers import AllowedActionsField, SingleObjectSchema, error_responses
 
 HIDDEN = {"id_digest", "id_encrypted", "recorded_by", "photo", "attachment"}
-# Patrols, plans and drills are served at the API's top level: /api/v1/patrol-points/,
-# /patrol-routes/, /patrols/, /emergency-plans/, /drills/.
-TOP_LEVEL = ("patrol-points", "patrol-routes", "patrols", "emergency-plans", "drills")
+# Patrols, plans, drills and the daily food-safety logs are served at the API's top level:
+# /api/v1/patrol-points/, /patrol-routes/, /patrols/, /emergency-plans/, /drills/,
+# /morning-checks/, /food-samples/, /accompanying-meals/, /supplier-certificates/.
+TOP_LEVEL = (
+    "patrol-points",
+    "patrol-routes",
+    "patrols",
+    "emergency-plans",
+    "drills",
+    "morning-checks",
+    "food-samples",
+    "accompanying-meals",
+    "supplier-certificates",
+)
 
 
 class RowSerializer(serializers.ModelSerializer):
@@ -168,19 +179,26 @@ def _form_data(data: Any, fields: Any) -> dict[str, Any]:
     """The body as the register's form reads it: a form field takes text (or true/false).
 
     A number is its text; a list or an object where one of the form's values goes is refused at
-    its field (the rest of a row read back and sent again, such as `allowed_actions`, is ignored).
+    its field (the rest of a row read back and sent again, such as `allowed_actions`, is ignored),
+    unless the field takes one (`takes_json`: a morning check's workers), which gets its JSON.
     """
     if hasattr(data, "dict"):
         return data.dict()
+
+    def takes_json(name: str) -> bool:
+        return bool(getattr(fields.get(name), "takes_json", False))
+
     wrong = {
         name: [gettext("Give one value here, not a list or an object.")]
         for name, value in data.items()
-        if name in fields and isinstance(value, list | dict)
+        if name in fields and isinstance(value, list | dict) and not takes_json(name)
     }
     if wrong:
         raise serializers.ValidationError(wrong)
     return {
-        name: str(value)
+        name: json.dumps(value, ensure_ascii=False)
+        if isinstance(value, list | dict) and takes_json(name)
+        else str(value)
         if isinstance(value, int | float) and not isinstance(value, bool)
         else value
         for name, value in data.items()
@@ -209,7 +227,7 @@ def _viewset_for(register: Register, base: type[RegisterViewSet] = RegisterViewS
 
 
 class FollowUpSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="The surroundings check or the drill.")
+    id = serializers.IntegerField(help_text="The surroundings check, the drill or the meal.")
     hazard = serializers.IntegerField(help_text="The hazard put on the ledger.")
     hazard_code = serializers.CharField()
 
@@ -231,32 +249,35 @@ class SurroundingsViewSet(RegisterViewSet):
 
 
 class ReportProblemSerializer(serializers.Serializer):
-    problem = serializers.CharField(help_text="One of the drill's problems, as written.")
+    problem = serializers.CharField(help_text="One of the row's problems, as written.")
     area = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Area.objects.filter(is_active=True),
         required=False,
-        help_text="The hazard's area; default: the scenario's.",
+        help_text="The hazard's area; default: the drill scenario's, food for a meal.",
     )
 
 
-class DrillViewSet(RegisterViewSet):
+class ProblemsViewSet(RegisterViewSet):
+    """A register whose rows list problems that go on the hazard ledger (`ProblemsToLedger`):
+    drills, accompanying meals."""
+
     @extend_schema(
         request=ReportProblemSerializer,
         responses={201: FollowUpSerializer, **error_responses(400, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"], url_path="report-problem")
     def report_problem(self, request: Request, pk: Any = None) -> Response:
-        """Put one of the drill's problems on the hazard ledger: 409 when every problem is
-        already there, 400 for a problem the drill does not list."""
-        drill: Drill = self.get_object()
-        drill.refuse_if_not_allowed(request.user, "report_problem")
+        """Put one of the row's problems on the hazard ledger: 409 when every problem is
+        already there, 400 for a problem the row does not list."""
+        row: Any = self.get_object()
+        row.refuse_if_not_allowed(request.user, "report_problem")
         body = ReportProblemSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        hazard = drill.report_problem(request.user, data["problem"], data.get("area"))
+        hazard = row.report_problem(request.user, data["problem"], data.get("area"))
         return Response(
-            {"id": drill.pk, "hazard": hazard.pk, "hazard_code": hazard.code},
+            {"id": row.pk, "hazard": hazard.pk, "hazard_code": hazard.code},
             status=status.HTTP_201_CREATED,
         )
 
@@ -496,7 +517,11 @@ def register_routes(router: BaseRouter) -> None:
         "registers/expiring-papers", ExpiringPapersViewSet, basename="register-expiring-papers"
     )
     router.register("registers/visitors", VisitorViewSet, basename="register-visitors")
-    special = {"surroundings": SurroundingsViewSet, "drills": DrillViewSet}
+    special = {
+        "surroundings": SurroundingsViewSet,
+        "drills": ProblemsViewSet,
+        "accompanying-meals": ProblemsViewSet,
+    }
     for register in REGISTERS:
         if register.slug == "visitors":
             continue

@@ -1,4 +1,5 @@
-"""Today's work for the user: the drafts they may fill in, their school's patrol points."""
+"""Today's work for the user: the drafts they may fill in, their school's patrol points and,
+where it runs a canteen, its daily food-safety logs."""
 
 from __future__ import annotations
 
@@ -36,6 +37,17 @@ def patrol_points(user: Any) -> list[Any]:
         return []
     points = PatrolPoint.objects.for_user(user).filter(school=membership.school_id, is_active=True)
     return list(points.order_by("order", "name"))
+
+
+def food_logs(user: Any) -> list[Any]:
+    """The daily food-safety logs the user keeps on a phone (a school with a canteen): each
+    register's new-row form is kept on the device with today's page."""
+    from xiaoan.registers.tables import REGISTERS
+
+    membership = membership_of(user)
+    if membership is None or membership.school_id is None or not membership.school.canteen:
+        return []
+    return [r for r in REGISTERS if r.offline and has_role(user, *r.writers)]
 
 
 def may_report_hazards(user: Any) -> bool:

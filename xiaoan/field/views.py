@@ -88,6 +88,7 @@ def today(request: HttpRequest) -> HttpResponse:
     context = {
         "inspections": work.open_inspections(request.user),
         "points": work.patrol_points(request.user),
+        "food_logs": work.food_logs(request.user),
         "can_report": work.may_report_hazards(request.user),
     }
     return render(request, "field/today.html", context)

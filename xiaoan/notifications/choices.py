@@ -44,6 +44,7 @@ class NotificationKind(models.TextChoices):
     WATCH_LIST_VISITOR = "watch_list_visitor", _("Watch-list person at the gate")
     INCIDENT_REPORTED = "incident_reported", _("Incident reported")
     VEHICLE_CHECK_FAILED = "vehicle_check_failed", _("Vehicle failed its pre-departure check")
+    FOOD_SAMPLE_MISSED = "food_sample_missed", _("Meal without its food sample")
     LEGACY = "legacy", _("Earlier message")
 
 
@@ -206,6 +207,10 @@ MESSAGES = {
         "(%(items)s). It may not carry pupils that day until a re-check passes; hazard "
         "%(code)s is on the ledger."
     ),
+    NotificationKind.FOOD_SAMPLE_MISSED: _(
+        "%(school)s: no food sample of %(meal)s on %(day)s was kept by the meal's end "
+        "(%(ends)s); keep a sample of every dish of every meal and record it in time."
+    ),
     # Messages written before they were stored as kind and parameters keep their text.
     NotificationKind.LEGACY: "%(text)s",
 }
@@ -231,5 +236,10 @@ TERMS = {
     "state": {
         "expired": pgettext_lazy("papers", "has expired"),
         "expiring": pgettext_lazy("papers", "expires soon"),
+    },
+    "meal": {
+        "breakfast": pgettext_lazy("meal", "breakfast"),
+        "lunch": pgettext_lazy("meal", "lunch"),
+        "dinner": pgettext_lazy("meal", "dinner"),
     },
 }

@@ -18,16 +18,21 @@ from django.utils.translation import gettext as _
 
 from .choices import ActivityKind, SpecialGroupKind, StaffKind
 from .models import (
+    AccompanyingMeal,
     DefenceFunding,
     Drill,
     EscortTeam,
+    FoodSample,
     Incident,
+    MorningCheck,
     PoliceRoom,
     SafetyActivity,
     SecurityStaff,
     SpecialGroupChild,
+    SupplierCertificate,
     SurroundingsCheck,
     Vehicle,
+    missed_meals,
 )
 
 
@@ -84,6 +89,34 @@ def figures(bureau_id: int, start: datetime.date, end: datetime.date) -> dict[st
         "incidents": incidents.count(),
         "major_liability_incidents": incidents.major_liability().count(),
         "incidents_reported_late": sum(1 for i in incidents if i.reported_late),
+        **food_figures(bureau_id, start, end),
+    }
+
+
+def food_figures(bureau_id: int, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    """The district's daily food-safety control in [start, end]: the canteen schools on the
+    registry at its end, morning checks, samples, meals left without a sample, accompanying
+    meals, supplier papers received."""
+    from xiaoan.schools.models import School
+
+    scope = _in(bureau_id)
+    canteens = School.objects.filter(bureau_id=bureau_id, canteen=True).as_of(end)
+    checks = MorningCheck.objects.filter(**scope, checked_on__range=(start, end)).aggregate(
+        n=Count("id"), workers=Sum("checked_count"), off_duty=Sum("off_duty_count")
+    )
+    return {
+        "canteen_schools": canteens.count(),
+        "morning_checks": checks["n"],
+        "workers_checked": checks["workers"] or 0,
+        "workers_off_duty": checks["off_duty"] or 0,
+        "food_samples": FoodSample.objects.filter(**scope, served_on__range=(start, end)).count(),
+        "samples_missed": len(missed_meals(canteens, start, end)),
+        "accompanying_meals": AccompanyingMeal.objects.filter(
+            **scope, served_on__range=(start, end)
+        ).count(),
+        "supplier_certificates": SupplierCertificate.objects.filter(
+            **scope, received_on__range=(start, end)
+        ).count(),
     }
 
 
@@ -159,6 +192,32 @@ def key_measures(bureau_id: int, start: datetime.date, end: datetime.date) -> li
                 _("Schools that held emergency drills"),
                 f["drill_schools"],
                 _("school(s)"),
+            ),
+            (
+                "canteen_schools",
+                _("Schools with their own canteen"),
+                f["canteen_schools"],
+                _("school(s)"),
+            ),
+            ("morning_checks", _("Canteen morning checks"), f["morning_checks"], _("checks")),
+            ("food_samples", _("Food samples kept"), f["food_samples"], _("samples")),
+            (
+                "samples_missed",
+                _("Meals without a sample by their end"),
+                f["samples_missed"],
+                _("meals"),
+            ),
+            (
+                "accompanying_meals",
+                _("Leaders' accompanying meals"),
+                f["accompanying_meals"],
+                _("meals"),
+            ),
+            (
+                "supplier_certificates",
+                _("Supplier certificates received"),
+                f["supplier_certificates"],
+                _("papers"),
             ),
             ("incidents", _("Safety incidents"), f["incidents"], _("incident(s)")),
             (

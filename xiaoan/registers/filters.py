@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import django_filters
@@ -329,3 +330,64 @@ class DrillFilter(RegisterFilter):
     class Meta:
         model = models.Drill
         fields = ["scenario"]
+
+
+class MorningCheckFilter(RegisterFilter):
+    # Not the workers' names: a search must not tell who was unwell to those who may not read it.
+    search_fields = ("checker", "notes")
+    date_field = "checked_on"
+    unwell = django_filters.BooleanFilter(method="filter_unwell", label=_("Workers with symptoms"))
+
+    class Meta:
+        model = models.MorningCheck
+        fields: list[str] = []
+
+    def filter_unwell(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        if value is None:
+            return queryset
+        return queryset.filter(unwell_count__gt=0) if value else queryset.filter(unwell_count=0)
+
+
+class FoodSampleFilter(RegisterFilter):
+    search_fields = ("dish", "kept_by")
+    date_field = "served_on"
+
+    class Meta:
+        model = models.FoodSample
+        fields = ["meal"]
+
+
+class AccompanyingMealFilter(RegisterFilter):
+    search_fields = ("leader", "notes", "problems")
+    date_field = "served_on"
+
+    class Meta:
+        model = models.AccompanyingMeal
+        fields = ["meal"]
+
+
+class SupplierCertificateFilter(RegisterFilter):
+    search_fields = ("supplier", "goods", "number")
+    date_field = "received_on"
+    state = django_filters.ChoiceFilter(
+        method="filter_state",
+        label=_("Validity"),
+        choices=[("expired", _("Expired")), ("due", _("Due soon"))],
+    )
+
+    class Meta:
+        model = models.SupplierCertificate
+        fields = ["kind"]
+
+    def filter_state(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        from xiaoan.core.dates import local_today
+
+        from .models.food import CERTIFICATE_NOTICE_DAYS
+
+        today = local_today()
+        if value == "expired":
+            return queryset.filter(valid_until__lt=today)
+        if value == "due":
+            soon = today + datetime.timedelta(days=CERTIFICATE_NOTICE_DAYS)
+            return queryset.filter(valid_until__gte=today, valid_until__lte=soon)
+        return queryset

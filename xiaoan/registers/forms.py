@@ -389,8 +389,40 @@ class PatrolForm(BootstrapMixin, forms.Form):
 # ---- emergency plans and drills ------------------------------------------------------------
 
 
-class EmergencyPlanForm(RegisterForm):
-    """A plan with its file: checked as every document of the product, kept under its name."""
+class AttachmentMixin:
+    """A row with its file (`attachment`): checked as every document of the product, kept
+    under its original name, downloaded through `file_view` (never served directly)."""
+
+    file_view: str
+    instance: Any
+    fields: dict[str, Any]
+    cleaned_data: dict[str, Any]
+    files: Any
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        widget = self.fields["attachment"].widget
+        if self.instance.pk and isinstance(widget, AttachmentInput):
+            widget.download_url = reverse(self.file_view, args=[self.instance.pk])
+            widget.display_name = self.instance.attachment_name
+
+    def clean_attachment(self) -> Any:
+        upload = self.cleaned_data.get("attachment")
+        if upload and hasattr(upload, "size"):
+            check_document(upload)
+        return upload
+
+    def save(self, commit: bool = True) -> Any:
+        upload = self.files.get("attachment")
+        if upload:
+            self.instance.attachment_name = str(upload.name)[:200]
+        return super().save(commit=commit)  # type: ignore[misc]
+
+
+class EmergencyPlanForm(AttachmentMixin, RegisterForm):
+    """A plan with its file."""
+
+    file_view = "registers:plan-file"
 
     class Meta:
         model = models.EmergencyPlan
@@ -406,25 +438,6 @@ class EmergencyPlanForm(RegisterForm):
             "in_force",
         ]
         widgets = {"attachment": AttachmentInput}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        widget = self.fields["attachment"].widget
-        if self.instance.pk and isinstance(widget, AttachmentInput):
-            widget.download_url = reverse("registers:plan-file", args=[self.instance.pk])
-            widget.display_name = self.instance.attachment_name
-
-    def clean_attachment(self) -> Any:
-        upload = self.cleaned_data.get("attachment")
-        if upload and hasattr(upload, "size"):
-            check_document(upload)
-        return upload
-
-    def save(self, commit: bool = True) -> Any:
-        upload = self.files.get("attachment")
-        if upload:
-            self.instance.attachment_name = str(upload.name)[:200]
-        return super().save(commit=commit)
 
 
 class EvacuationTimeField(forms.CharField):
@@ -500,3 +513,167 @@ class DrillRuleForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
         exclude = super()._get_validation_exclusions()  # type: ignore[misc]
         exclude.discard("bureau")
         return exclude
+
+
+# ---- daily food-safety control (食品安全日管控) ----------------------------------------------
+
+
+class StaffChecksWidget(forms.Widget):
+    """The morning check's workers as rows: a name, the symptoms ticked, sent off duty; three
+    empty rows below for workers not on the last list. A body that sends `staff` itself (the
+    API: a list or its JSON text) is read as it is."""
+
+    template_name = "registers/widgets/staff_checks.html"
+    BLANK_ROWS = 3
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        if name in data:
+            return data[name]
+        try:
+            count = min(max(int(data.get(f"{name}-rows", 0)), 0), models.food.MAX_STAFF + 10)
+        except (TypeError, ValueError):
+            count = 0
+        rows = []
+        for i in range(count):
+            prefix = f"{name}-{i}-"
+            symptoms = (
+                data.getlist(f"{prefix}symptoms")
+                if hasattr(data, "getlist")
+                else data.get(f"{prefix}symptoms", [])
+            )
+            row = {
+                "name": str(data.get(f"{prefix}name", "")).strip(),
+                "symptoms": list(symptoms),
+                "off_duty": bool(data.get(f"{prefix}off_duty")),
+            }
+            if row["name"] or row["symptoms"] or row["off_duty"]:
+                rows.append(row)
+        return rows
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        try:
+            rows = models.food.clean_staff(value or [])
+        except forms.ValidationError:
+            rows = []
+        blank = {"name": "", "symptoms": [], "off_duty": False}
+        rows = rows + [dict(blank) for _ in range(self.BLANK_ROWS)]
+        context["widget"]["rows"] = [
+            {"index": i, **row, "prefix": f"{name}-{i}-"} for i, row in enumerate(rows)
+        ]
+        context["widget"]["count"] = len(rows)
+        context["widget"]["symptoms"] = models.food.Symptom.choices
+        return context
+
+    def id_for_label(self, id_: str) -> str:
+        return f"{id_}-0-name" if id_ else ""
+
+
+class StaffChecksField(forms.Field):
+    """The workers checked, as `MorningCheck.staff` stores them (the model checks the rule)."""
+
+    widget = StaffChecksWidget
+    # The API may send a list here (`api.registers._form_data` lets it through).
+    takes_json = True
+
+    def to_python(self, value: Any) -> list[dict[str, Any]]:
+        return models.food.clean_staff(value if value not in (None, "") else [])
+
+    def validate(self, value: Any) -> None:
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+
+
+class MorningCheckForm(RegisterForm):
+    """A day's morning check: a new one opens with today and the workers of the last check,
+    all well, so the checker ticks only what is wrong."""
+
+    staff = StaffChecksField(label=_("Workers checked"))
+
+    class Meta:
+        model = models.MorningCheck
+        fields = ["school", "checked_on", "checker", "staff", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.is_bound or self.instance.pk:
+            return
+        self.initial.setdefault("checked_on", local_today())
+        if self.own_school is not None:
+            self.initial.setdefault("staff", models.food.last_staff(self.own_school))
+
+
+class FoodSampleForm(RegisterForm):
+    """A sample of a dish: a new one opens with today and the meal about to end; the moment
+    kept is the phone's when left empty (sent later, it keeps its time)."""
+
+    class Meta:
+        model = models.FoodSample
+        fields = [
+            "school",
+            "served_on",
+            "meal",
+            "dish",
+            "weight_g",
+            "kept_at",
+            "kept_until",
+            "kept_by",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kept_at"].widget.attrs["data-now-if-empty"] = ""
+        self.fields["weight_g"].widget.attrs.update({"min": "0", "inputmode": "numeric"})
+        if self.is_bound or self.instance.pk:
+            return
+        self.initial.setdefault("served_on", local_today())
+        self.initial.setdefault("meal", models.food.meal_now(timezone.localtime().time()))
+        if self.user is not None:
+            self.initial.setdefault("kept_by", self.user.get_full_name() or self.user.username)
+
+
+class AccompanyingMealForm(RegisterForm):
+    class Meta:
+        model = models.AccompanyingMeal
+        fields = ["school", "served_on", "meal", "leader", "post", "notes", "problems"]
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "problems": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.is_bound or self.instance.pk:
+            return
+        self.initial.setdefault("served_on", local_today())
+        self.initial.setdefault("meal", models.food.meal_now(timezone.localtime().time()))
+
+
+class SupplierCertificateForm(AttachmentMixin, RegisterForm):
+    """A supplier's paper with its scan."""
+
+    file_view = "registers:certificate-file"
+
+    class Meta:
+        model = models.SupplierCertificate
+        fields = [
+            "school",
+            "supplier",
+            "goods",
+            "kind",
+            "number",
+            "received_on",
+            "valid_until",
+            "attachment",
+        ]
+        widgets = {"attachment": AttachmentInput}
+
+
+class MealTimeForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
+    """The bureau's end of one meal and the schools that serve it."""
+
+    class Meta:
+        model = models.MealTime
+        fields = ["ends_at", "scope"]
+        widgets = {"ends_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}

@@ -75,6 +75,11 @@ class Register:
     annotate: Callable[[Any], Any] | None = None
     # A template the row's detail page includes below its cells (a drill's problems, photos).
     detail_extra: str = ""
+    # The step that puts one of the row's problems on the hazard ledger (`ProblemsToLedger`).
+    problem_view: str = ""
+    # A daily log kept on a phone: its form goes through the field pages' outbox (kept on the
+    # device without a network, sent once when it returns).
+    offline: bool = False
 
     def rows(self, user: Any) -> Any:
         """The rows `user` may see, as the list, the export, a row's page and the API read them."""
@@ -148,6 +153,7 @@ EDUCATION = _("Drowning prevention and education")
 OVERSIGHT = _("Incidents and responsibility")
 PATROLS = _("Patrols (QR check-in)")
 DRILLS = _("Emergency plans and drills")
+FOOD = _("Daily food-safety control")
 
 
 def _approval(plan: Any, user: Any) -> str:
@@ -156,8 +162,13 @@ def _approval(plan: Any, user: Any) -> str:
     return f"{plan.approved_by} {plan.approved_on:%Y-%m-%d}"
 
 
-def _problems(drill: Any, user: Any) -> str:
-    return "；".join(drill.problem_lines())
+def _problems(row: Any, user: Any) -> str:
+    return "；".join(row.problem_lines())
+
+
+def _validity(paper: Any, user: Any) -> str:
+    state = paper.validity(local_today())
+    return {"expired": str(_("Expired")), "due": str(_("Due soon"))}.get(state, "")
 
 
 def _route_points(route: Any, user: Any) -> str:
@@ -623,6 +634,84 @@ REGISTERS: list[Register] = [
         ],
         related=("school", "plan"),
         detail_extra="registers/drill_extra.html",
+        problem_view="registers:drill-report-problem",
+    ),
+    Register(
+        "morning-checks",
+        _("Morning checks"),
+        FOOD,
+        M.MorningCheck,
+        filters.MorningCheckFilter,
+        forms.MorningCheckForm,
+        [
+            *_cols(
+                M.MorningCheck,
+                "checked_on",
+                "checker",
+                "checked_count",
+                "unwell_count",
+                "off_duty_count",
+            ),
+            Column(_("Workers and their health"), visibility.staff_health),
+            attr("notes", _("Notes")),
+        ],
+        offline=True,
+    ),
+    Register(
+        "food-samples",
+        _("Food samples"),
+        FOOD,
+        M.FoodSample,
+        filters.FoodSampleFilter,
+        forms.FoodSampleForm,
+        _cols(
+            M.FoodSample,
+            "served_on",
+            "meal",
+            "dish",
+            "weight_g",
+            "kept_at",
+            "kept_until",
+            "kept_by",
+        ),
+        offline=True,
+    ),
+    Register(
+        "accompanying-meals",
+        _("Accompanying meals"),
+        FOOD,
+        M.AccompanyingMeal,
+        filters.AccompanyingMealFilter,
+        forms.AccompanyingMealForm,
+        [
+            *_cols(M.AccompanyingMeal, "served_on", "meal", "leader", "post", "notes"),
+            Column(_("Problems found"), _problems),
+        ],
+        detail_extra="registers/problems_extra.html",
+        problem_view="registers:meal-report-problem",
+        offline=True,
+    ),
+    Register(
+        "supplier-certificates",
+        _("Supplier certificates"),
+        FOOD,
+        M.SupplierCertificate,
+        filters.SupplierCertificateFilter,
+        forms.SupplierCertificateForm,
+        [
+            *_cols(
+                M.SupplierCertificate,
+                "supplier",
+                "goods",
+                "kind",
+                "number",
+                "received_on",
+                "valid_until",
+            ),
+            Column(_("Validity"), _validity),
+            Column(_("Scan"), lambda row, user: row.attachment_name if row.attachment else ""),
+        ],
+        detail_extra="registers/certificate_extra.html",
     ),
 ]
 

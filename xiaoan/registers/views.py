@@ -35,7 +35,7 @@ from xiaoan.core.idempotency import idempotent
 from xiaoan.schools.models import School
 
 from . import figures, forms, reminders, visibility
-from .choices import DrillScenario, DrillStanding
+from .choices import DrillScenario, DrillStanding, Meal
 from .imports import IMPORTERS, RegisterImporter
 from .models import (
     Drill,
@@ -43,17 +43,23 @@ from .models import (
     DrillRule,
     DutyShift,
     EmergencyPlan,
+    MealTime,
+    MorningCheck,
     Patrol,
     PatrolPoint,
+    SupplierCertificate,
     SurroundingsCheck,
     Visitor,
     WatchListEntry,
     district_cover,
+    meal_rules,
     patrol_figures,
     rounds,
+    sample_standings,
     standings,
 )
 from .models.education import counts_by_school
+from .models.food import DEFAULT_MEAL_TIMES, MEAL_ORDER, missed_by_school
 from .tables import BY_SLUG, Register, groups
 
 PAGE_SIZE = 50
@@ -151,7 +157,10 @@ def register_export(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@idempotent
 def register_form(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    """Add or correct a row. The daily logs' forms may come from the field pages' outbox, sent
+    again after a lost answer: the id they carry saves them once (`core.idempotency`)."""
     register = _register(slug)
     if pk is None and register.gate_only:
         return redirect("registers:gate")
@@ -506,11 +515,13 @@ def drill_photo(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_POST
 @login_required
-def drill_report_problem(request: HttpRequest, pk: int) -> HttpResponse:
-    """Put one of the drill's problems on the hazard ledger, in one step."""
-    drill = get_object_or_404(Drill.objects.for_user(request.user).select_related("school"), pk=pk)
-    drill.refuse_if_not_allowed(request.user, "report_problem")
-    hazard = drill.report_problem(request.user, request.POST.get("problem", ""))
+def report_problem(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    """Put one of the row's problems (a drill's, an accompanying meal's) on the hazard ledger,
+    in one step."""
+    register = _register(slug)
+    row: Any = _row(request, register, pk)
+    row.refuse_if_not_allowed(request.user, "report_problem")
+    hazard = row.report_problem(request.user, request.POST.get("problem", ""))
     messages.success(request, _("Hazard %(code)s recorded.") % {"code": hazard.code})
     return redirect(hazard)
 
@@ -586,3 +597,85 @@ def drill_rule_form(request: HttpRequest, pk: int | None = None) -> HttpResponse
         messages.success(request, _("Saved."))
         return redirect("registers:drill-rules")
     return render(request, "registers/drill_rule_form.html", {"form": form, "rule": rule})
+
+
+# ---- daily food-safety control (食品安全日管控) ------------------------------------------------
+
+
+@require_GET
+@login_required
+def certificate_file(request: HttpRequest, pk: int) -> FileResponse:
+    paper = get_object_or_404(SupplierCertificate.objects.for_user(request.user), pk=pk)
+    return attachment_response(paper.attachment, paper.attachment_name)
+
+
+@require_GET
+@login_required
+def food_board(request: HttpRequest) -> HttpResponse:
+    """Each canteen school's day: the morning check, each meal's sample against its end; and
+    the meals missed (or sampled late) in the month so far. `short=1` keeps the schools behind."""
+    day = forms.DayForm(request.GET).day_or_today()
+    schools = list(
+        School.objects.for_user(request.user).as_of(day).filter(canteen=True).order_by("code")
+    )
+    today = sample_standings(schools, day, day)
+    month = missed_by_school(schools, day.replace(day=1), day)
+    checks = {
+        c.school_id: c for c in MorningCheck.objects.filter(school__in=schools, checked_on=day)
+    }
+    only_short = request.GET.get("short") == "1"
+    rows = []
+    for school in schools:
+        meals = today[school.pk].get(day, [])
+        behind = month.get(school.pk, 0)
+        if only_short and not behind:
+            continue
+        rows.append(
+            {"school": school, "check": checks.get(school.pk), "meals": meals, "month": behind}
+        )
+    context = {
+        "day": day,
+        "rows": rows,
+        "only_short": only_short,
+        "behind": sum(1 for n in month.values() if n),
+        "is_school": member(request.user).school_id is not None,
+    }
+    return render(request, "registers/food_board.html", context)
+
+
+@require_GET
+@login_required
+def meal_times(request: HttpRequest) -> HttpResponse:
+    """The end of each meal (a sample not kept by then is missed) and the schools that serve
+    it: the bureau's own where it set them, else the defaults."""
+    membership = member(request.user)
+    rules = meal_rules([membership.bureau_id])[membership.bureau_id]
+    return render(
+        request,
+        "registers/meal_times.html",
+        {
+            "rules": [rules[meal] for meal in MEAL_ORDER],
+            "can_write": has_role(request.user, Role.BUREAU_ADMIN),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def meal_time_form(request: HttpRequest, meal: str) -> HttpResponse:
+    membership = member(request.user)
+    if not has_role(request.user, Role.BUREAU_ADMIN):
+        raise PermissionDenied
+    if meal not in Meal.values:
+        raise Http404
+    row = MealTime.objects.filter(bureau=membership.bureau_id, meal=meal).first()
+    if row is None:
+        ends, scope = DEFAULT_MEAL_TIMES[meal]
+        row = MealTime(bureau_id=membership.bureau_id, meal=meal, ends_at=ends, scope=scope)
+    form = forms.MealTimeForm(request.POST or None, instance=row)
+    if request.method == "POST" and form.is_valid() and form.save_or_error():
+        messages.success(request, _("Saved."))
+        return redirect("registers:meal-times")
+    return render(
+        request, "registers/meal_time_form.html", {"form": form, "meal": Meal(meal).label}
+    )

@@ -26,12 +26,41 @@ DRIVER_DETAIL_ROLES = (
 )
 
 
-def is_traffic_police(user: Any) -> bool:
+# Canteen workers' health (the morning check's names and symptoms): the school, the bureau
+# (safety section and leaders) and the departments that oversee food and health.
+HEALTH_DETAIL_ROLES = DRIVER_DETAIL_ROLES
+HEALTH_DEPARTMENTS = (DepartmentKind.FOOD, DepartmentKind.HEALTH)
+
+
+def is_department(user: Any, *kinds: str) -> bool:
+    """Is `user` an inspector of a department of one of `kinds`?"""
     membership = membership_of(user)
     if membership is None or membership.role != Role.DEPT_INSPECTOR:
         return False
     department = membership.department
-    return department is not None and department.kind == DepartmentKind.TRAFFIC_POLICE
+    return department is not None and department.kind in kinds
+
+
+def is_traffic_police(user: Any) -> bool:
+    return is_department(user, DepartmentKind.TRAFFIC_POLICE)
+
+
+def sees_staff_health(user: Any) -> bool:
+    """May `user` read the names and symptoms of a morning check (rows it can see)?"""
+    if is_superuser(user):
+        return True
+    membership = membership_of(user)
+    if membership is None:
+        return False
+    return membership.role in HEALTH_DETAIL_ROLES or is_department(user, *HEALTH_DEPARTMENTS)
+
+
+def staff_health(check: Any, user: Any) -> str:
+    """Every worker checked, the unwell with their symptoms; empty for those without the need."""
+    if not sees_staff_health(user):
+        return ""
+    well = "、".join(p["name"] for p in check.staff if not p.get("symptoms"))
+    return "；".join(part for part in (well, check.unwell_text()) if part)
 
 
 def sees_driver_details(user: Any) -> bool:
@@ -60,6 +89,8 @@ def sees_whole_history(row: Any, user: Any) -> bool:
     """The change history shows fields' old and new values: only to who reads every field."""
     if type(row).__name__ == "Driver":
         return sees_driver_details(user)
+    if type(row).__name__ == "MorningCheck":
+        return sees_staff_health(user)
     return True
 
 
@@ -70,6 +101,8 @@ def redact(row: Any, user: Any, data: dict[str, Any]) -> dict[str, Any]:
             data["licence_no"] = driver_licence(row, user)
         if "birth_date" in data and not sees_driver_details(user):
             data["birth_date"] = None
+    if type(row).__name__ == "MorningCheck" and "staff" in data and not sees_staff_health(user):
+        data["staff"] = None
     return data
 
 
@@ -89,5 +122,7 @@ def history_hidden_from(user: Any) -> list[type]:
         if isinstance(queryset, PersonalQuerySet) and role not in queryset.readers:
             hidden.append(model)
         elif model.__name__ == "Driver" and not sees_driver_details(user):
+            hidden.append(model)
+        elif model.__name__ == "MorningCheck" and not sees_staff_health(user):
             hidden.append(model)
     return hidden

@@ -192,6 +192,28 @@ class MonthlyReport(Actions, Versioned, TimeStampedModel):
         ]
         return {"held": drills["held"], "by_scenario": held, "short": short}
 
+    @property
+    def food_lines(self) -> list[str]:
+        """The month's daily food-safety control as the page says it (a canteen school's)."""
+        food = (self.figures or {}).get("food")
+        if not food:
+            return []
+        lines = [
+            gettext(
+                "morning checks on %(checks)s days, %(checked)s workers checked, %(unwell)s "
+                "with symptoms, %(off_duty)s sent off duty"
+            )
+            % food,
+            gettext(
+                "%(samples)s food samples, %(meals_sampled)s meals sampled in time, "
+                "%(missed)s meals without a sample by their end"
+            )
+            % {**food, "missed": food["missed"] + food["late"]},
+            gettext("%(accompanied)s accompanying meals, %(meal_problems)s problems found") % food,
+            gettext("%(certificates)s supplier certificates received") % food,
+        ]
+        return lines
+
     # ---- who may take which step now -------------------------------------------------------
 
     def action_checks(self) -> dict[str, Callable[[Any], object]]:

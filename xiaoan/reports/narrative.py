@@ -286,6 +286,7 @@ def _key_measures(story: dict[str, Any], figures: dict[str, Any]) -> list[str]:
         _buildings(figures),
         _campus_security(story),
         _vehicles(story),
+        _food(figures, story.get("measures_in_campaign") or {}),
         _drowning(story),
     ]
     return numbered([p for p in points if p])
@@ -360,6 +361,38 @@ def _vehicles(story: dict[str, Any]) -> str:
     if not parts:
         return ""
     return "高度重视师生接送车安全管理工作。" + "；".join(parts) + "。"
+
+
+def food_control(m: dict[str, Any]) -> str:
+    """开展从业人员晨检…次，食品留样…份，…: the daily food-safety control of a period, or empty
+    where nothing was recorded (figures frozen before the food logs have none)."""
+    if not (m.get("morning_checks") or m.get("food_samples")):
+        return ""
+    text = f"开展食堂从业人员晨检{n(m.get('morning_checks', 0))}次，食品留样{n(m.get('food_samples', 0))}份"
+    if m.get("accompanying_meals"):
+        text += f"，学校领导陪餐{n(m['accompanying_meals'])}餐次"
+    if m.get("supplier_certificates"):
+        text += f"，索取供货商证照票据{n(m['supplier_certificates'])}份"
+    if m.get("samples_missed"):
+        text += f"；{n(m['samples_missed'])}餐次未在餐次结束前留样，已督促相关学校整改"
+    return text
+
+
+def _food(figures: dict[str, Any], measures: dict[str, Any]) -> str:
+    area = next((a for a in figures["areas"] if a["code"] == "food"), None)
+    parts = []
+    if area and area["found"]:
+        found = f"专项行动中排查食品卫生安全隐患{n(area['found'])}项"
+        found += f"，已整改销号{n(area['closed'])}项" if area["closed"] else ""
+        parts.append(found)
+    control = food_control(measures)
+    if control:
+        schools = measures.get("canteen_schools")
+        where = f"全区{n(schools)}所自办食堂的学校" if schools else "各自办食堂的学校"
+        parts.append(f"{where}落实食品安全日管控，{control}")
+    if not parts:
+        return ""
+    return "加强学校食堂食品安全管理。" + "；".join(parts) + "。"
 
 
 def _survey_kinds(survey: dict[str, Any]) -> str:
@@ -537,6 +570,9 @@ def _quarter_measures(m: dict[str, Any]) -> str:
         parts.append(f"开展防溺水教育活动{n(quarter['drowning_activities'])}次")
     if quarter["surroundings_checks"]:
         parts.append(f"开展校园周边环境检查{n(quarter['surroundings_checks'])}次")
+    control = food_control(quarter)
+    if control:
+        parts.append(control)
     text = "，".join(parts) + "。" if parts else ""
     return text + incidents_sentence(
         quarter["incidents"], quarter["major_liability_incidents"], "本季度"

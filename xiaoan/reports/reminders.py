@@ -203,6 +203,50 @@ def receipt_reminders(today: datetime.date) -> int:
     return sent
 
 
+def food_sample_reminders(now: datetime.datetime) -> int:
+    """A meal of today or yesterday left without its food sample by the meal's end (the
+    bureau's meal times, `registers.models.food`) → the school's admins, once per meal: the
+    guard is keyed on the school, the day and the meal, so the hourly runs after it tell
+    nobody again."""
+    from django.utils import timezone
+
+    from xiaoan.registers.models import missed_meals
+    from xiaoan.schools.models import School
+
+    today = timezone.localdate(now)
+    schools = School.objects.as_of(today).filter(canteen=True)
+    missed = missed_meals(schools, today - datetime.timedelta(days=1), today, now)
+    admins = _school_admins({school.pk for school, _day, _meal in missed})
+    link = reverse("registers:food-board")
+    sent = 0
+    for school, day, meal in missed:
+        params = {
+            "school": school.name,
+            "meal": meal.meal,
+            "day": day.isoformat(),
+            "ends": f"{timezone.localtime(meal.ends):%H:%M}",
+        }
+        key = f"sample:{school.pk}:{day.isoformat()}:{meal.meal}"
+        sent += _tell(
+            admins.get(school.pk, []),
+            NotificationKind.FOOD_SAMPLE_MISSED,
+            params,
+            f"{link}?day={day.isoformat()}",
+            key,
+            day,
+        )
+    return sent
+
+
+def _moment(today: datetime.date) -> datetime.datetime:
+    """Now, or the last moment of `today` when the reminders are run for another day."""
+    from django.utils import timezone
+
+    if today == local_today():
+        return timezone.now()
+    return timezone.make_aware(datetime.datetime.combine(today, datetime.time(23, 59, 59)))
+
+
 def send_reminders(today: datetime.date | None = None, days: int = 3) -> dict[str, int]:
     today = today or local_today()
     return {
@@ -210,4 +254,5 @@ def send_reminders(today: datetime.date | None = None, days: int = 3) -> dict[st
         "monthly": monthly_reminders(today),
         "vehicles": vehicle_paper_reminders(today, days),
         "receipts": receipt_reminders(today),
+        "food_samples": food_sample_reminders(_moment(today)),
     }

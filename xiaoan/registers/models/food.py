@@ -54,6 +54,13 @@ DEFAULT_MEAL_TIMES: dict[str, tuple[datetime.time, str]] = {
 MEAL_ORDER = [Meal.BREAKFAST, Meal.LUNCH, Meal.DINNER]
 
 
+def meal_now(moment: datetime.time) -> str:
+    """The meal a sample or a leader's meal recorded at `moment` most likely belongs to."""
+    if moment < datetime.time(10, 0):
+        return Meal.BREAKFAST
+    return Meal.LUNCH if moment < datetime.time(15, 0) else Meal.DINNER
+
+
 def certificate_path(instance: Any, filename: str) -> str:
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     return f"certificates/{uuid.uuid4().hex}.{suffix}"
@@ -575,6 +582,16 @@ def missed_meals(
         for meal in meals
         if meal.status in (SampleStanding.MISSED, SampleStanding.LATE)
     ]
+
+
+def missed_by_school(
+    schools: Iterable[Any], start: datetime.date, end: datetime.date, now: Any = None
+) -> dict[int, int]:
+    """How many meals of the period each school left without a sample by the meal's end."""
+    counts: dict[int, int] = defaultdict(int)
+    for school, _day, _meal in missed_meals(schools, start, end, now):
+        counts[school.pk] += 1
+    return dict(counts)
 
 
 def month_food_figures(school: Any, start: datetime.date, end: datetime.date) -> dict | None:

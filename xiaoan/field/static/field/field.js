@@ -1,9 +1,10 @@
 /* Field work that never loses an answer (docs/inspections.md, "Offline").
  *
  * Every answer of an inspection is sent as it is tapped, and every form marked data-offline
- * (a raised hazard, a reported hazard, a patrol) is sent through the same outbox: the write is
- * first kept on the device (IndexedDB, photos as blobs), then sent in order, each with its own
- * id (X-Idempotency-Key) so that a retry is answered once by the server and never doubled.
+ * (a raised hazard, a reported hazard, a patrol, a daily food-safety log) is sent through the
+ * same outbox: the write is first kept on the device (IndexedDB, photos as blobs), then sent
+ * in order, each with its own id (X-Idempotency-Key) so that a retry is answered once by the
+ * server and never doubled.
  * A write the server refuses (someone saved the item since: 409) comes back as the item's card
  * with the reason and what was typed; it is shown, never sent again over the other's answer.
  * The banner says offline / n waiting. The service worker (sw.js) keeps the pages for use
@@ -59,6 +60,12 @@
     bytes[6] = (bytes[6] & 0x0f) | 0x40; bytes[8] = (bytes[8] & 0x3f) | 0x80;
     var hex = Array.prototype.map.call(bytes, function (b) { return (b + 0x100).toString(16).slice(1); }).join("");
     return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  }
+
+  function localMinute(date) {
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    return date.getFullYear() + "-" + two(date.getMonth() + 1) + "-" + two(date.getDate()) +
+      "T" + two(date.getHours()) + ":" + two(date.getMinutes());
   }
 
   function csrfToken() {
@@ -354,6 +361,10 @@
     // The moment it was recorded, as the device knows it: sent later, it keeps its time.
     Array.prototype.forEach.call(form.querySelectorAll("input[data-now]"), function (input) {
       input.value = new Date().toISOString();
+    });
+    // A time the user may type (a food sample's) left empty: the device's minute, as typed.
+    Array.prototype.forEach.call(form.querySelectorAll("input[data-now-if-empty]"), function (input) {
+      if (!input.value) { input.value = localMinute(new Date()); }
     });
     var target = form.dataset.offline;
     var entry = entryFrom(form, { target: target, follow: !target, kind: "form" });

@@ -11,7 +11,7 @@ from ...reminders import send_reminders
 
 
 class Command(BaseCommand):
-    help = "Remind users of hazards due or overdue, missing monthly reports, expiring papers, documents not signed for."
+    help = "Remind users of hazards due or overdue, missing monthly reports, expiring papers, documents not signed for, meals without their food samples."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--days", type=int, default=3, help="remind this many days ahead")
@@ -22,7 +22,8 @@ class Command(BaseCommand):
             sent = send_reminders(days=options["days"])
             self.stdout.write(
                 f"reminders sent: hazards {sent['hazards']}, monthly reports {sent['monthly']}, "
-                f"vehicle papers {sent['vehicles']}, documents not signed for {sent['receipts']}"
+                f"vehicle papers {sent['vehicles']}, documents not signed for {sent['receipts']}, "
+                f"meals without their food samples {sent['food_samples']}"
             )
             if not options["loop"]:
                 return
