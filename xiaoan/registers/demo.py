@@ -26,6 +26,7 @@ from xiaoan.schools.models import School
 from . import identity
 from .choices import (
     ActivityKind,
+    CertificateKind,
     DrillPeriod,
     DrillScenario,
     DutyLogKind,
@@ -34,11 +35,13 @@ from .choices import (
     IncidentKind,
     LetterLevel,
     LicenceClass,
+    Meal,
     Severity,
     SpecialGroupKind,
     StaffKind,
 )
 from .models import (
+    AccompanyingMeal,
     Acknowledgement,
     DefenceFunding,
     Drill,
@@ -51,7 +54,9 @@ from .models import (
     Equipment,
     EscortShift,
     EscortTeam,
+    FoodSample,
     Incident,
+    MorningCheck,
     Patrol,
     PatrolPoint,
     PatrolRoute,
@@ -62,6 +67,7 @@ from .models import (
     SafetyActivity,
     SecurityStaff,
     SpecialGroupChild,
+    SupplierCertificate,
     SurroundingsCheck,
     Vehicle,
     Visitor,
@@ -120,6 +126,7 @@ def load() -> None:
         _letters(schools, bureau, rng)
         _patrols(by_code)
         _drills(schools, bureau)
+        _food([s for s in schools if s.canteen], rng)
 
 
 def _security(main: list[School], rng: random.Random) -> None:
@@ -663,3 +670,153 @@ def _drill_files(schools: list[School]) -> None:
             photo = DrillPhoto(drill=drill)
             photo.photo.save("photo.jpg", ContentFile(buffer.getvalue()), save=False)
             photo.save()
+
+
+# ---- daily food-safety control (食品安全日管控) ----------------------------------------------
+
+# Two school weeks of November 2014 at every school with a canteen.
+FOOD_DAYS = [
+    datetime.date(YEAR, 11, 10) + datetime.timedelta(days=d)
+    for d in range(12)
+    if (datetime.date(YEAR, 11, 10) + datetime.timedelta(days=d)).weekday() < 5
+]
+# Meals whose sample nobody kept (the board and the November reports show them), and one
+# sampled only after the meal had ended.
+MISSED_SAMPLES = {
+    ("S024", datetime.date(YEAR, 11, 13), Meal.LUNCH),
+    ("S033", datetime.date(YEAR, 11, 19), Meal.DINNER),
+}
+LATE_SAMPLES = {("S002", datetime.date(YEAR, 11, 20), Meal.LUNCH)}
+# Workers sent off duty at the morning check: (school, day, worker's place on the list, symptom).
+UNWELL = [
+    ("S002", datetime.date(YEAR, 11, 12), 1, "fever"),
+    ("S022", datetime.date(YEAR, 11, 18), 2, "hand_wound"),
+    ("S032", datetime.date(YEAR, 11, 14), 0, "diarrhoea"),
+]
+MEAL_SAMPLE_TIMES = {
+    Meal.BREAKFAST: datetime.time(6, 50),
+    Meal.LUNCH: datetime.time(11, 10),
+    Meal.DINNER: datetime.time(17, 0),
+}
+DISHES = {
+    Meal.BREAKFAST: ["白粥", "肉包", "茶叶蛋", "豆浆", "花卷"],
+    Meal.LUNCH: ["红烧肉", "番茄炒蛋", "清炒青菜", "紫菜蛋花汤", "土豆烧鸡块", "米饭"],
+    Meal.DINNER: ["青椒肉丝", "麻婆豆腐", "蒜蓉西兰花", "冬瓜排骨汤", "米饭"],
+}
+MEAL_PROBLEMS = {
+    ("S001", datetime.date(YEAR, 11, 18)): "蔬菜清洗不彻底，个别青菜有泥沙",
+    ("S002", datetime.date(YEAR, 11, 13)): "餐具消毒记录未及时填写\n留样冰箱温度记录缺两天",
+}
+SUPPLIERS = [
+    ("清溪粮油有限公司", "大米、食用油", CertificateKind.FOOD_LICENCE, 2017),
+    ("清溪粮油有限公司", "大米、食用油", CertificateKind.BUSINESS_LICENCE, None),
+    ("临江肉类联合加工厂", "猪肉", CertificateKind.QUARANTINE, None),
+    ("白鹭乳业有限公司", "学生奶", CertificateKind.TEST_REPORT, 2015),
+]
+
+
+def _food(canteens: list[School], rng: random.Random) -> None:
+    """Two November weeks of morning checks, samples and accompanying meals at every school with
+    a canteen (three meals where pupils board), and the papers of its suppliers; a few meals
+    without their sample, a few workers sent off duty."""
+    if not canteens or MorningCheck.objects.filter(school=canteens[0]).exists():
+        return
+    checks, samples, meals, papers = [], [], [], []
+    for index, school in enumerate(canteens):
+        workers = [_name(rng) for _ in range(5 + index % 4)]
+        served = [Meal.BREAKFAST, Meal.LUNCH, Meal.DINNER] if school.boarding else [Meal.LUNCH]
+        for day in FOOD_DAYS:
+            checks.append(_morning_check(school, day, workers))
+            for meal in served:
+                samples += _samples(school, day, meal, workers[0], rng)
+            if day.weekday() in (1, 3):
+                meals.append(_accompanying(school, day))
+        for supplier, goods, kind, until in SUPPLIERS:
+            papers.append(
+                SupplierCertificate(
+                    school=school,
+                    supplier=supplier,
+                    goods=goods,
+                    kind=kind,
+                    number=f"JY{33019900 + index * 7 + len(papers) % 5:08d}",
+                    received_on=datetime.date(YEAR, 9, 1),
+                    valid_until=datetime.date(until, 8, 31) if until else None,
+                )
+            )
+    for batch in (checks, samples, meals, papers):
+        type(batch[0]).objects.bulk_create(batch)
+    _certificate_files(canteens)
+
+
+def _morning_check(school: School, day: datetime.date, workers: list[str]) -> MorningCheck:
+    staff = [{"name": name, "symptoms": [], "off_duty": False} for name in workers]
+    for code, unwell_day, place, symptom in UNWELL:
+        if code == school.code and unwell_day == day:
+            staff[place] = {"name": workers[place], "symptoms": [symptom], "off_duty": True}
+    unwell = sum(1 for p in staff if p["symptoms"])
+    return MorningCheck(
+        school=school,
+        checked_on=day,
+        checker=workers[0],
+        staff=staff,
+        checked_count=len(staff),
+        unwell_count=unwell,
+        off_duty_count=unwell,
+    )
+
+
+def _samples(
+    school: School, day: datetime.date, meal: str, keeper: str, rng: random.Random
+) -> list[FoodSample]:
+    if (school.code, day, meal) in MISSED_SAMPLES:
+        return []
+    late = (school.code, day, meal) in LATE_SAMPLES
+    kept_at = (
+        _at(day, 14, 5)
+        if late
+        else _at(day, MEAL_SAMPLE_TIMES[meal].hour, MEAL_SAMPLE_TIMES[meal].minute)
+    )
+    dishes = rng.sample(DISHES[meal], 3)
+    return [
+        FoodSample(
+            school=school,
+            served_on=day,
+            meal=meal,
+            dish=dish,
+            weight_g=rng.choice([125, 130, 150, 150, 180, 200]),
+            kept_at=kept_at,
+            kept_until=kept_at + datetime.timedelta(hours=48),
+            kept_by=keeper,
+        )
+        for dish in dishes
+    ]
+
+
+def _accompanying(school: School, day: datetime.date) -> AccompanyingMeal:
+    problems = MEAL_PROBLEMS.get((school.code, day), "")
+    return AccompanyingMeal(
+        school=school,
+        served_on=day,
+        meal=Meal.LUNCH,
+        leader=school.principal or "校长",
+        post="校长" if day.weekday() == 1 else "分管副校长",
+        notes="饭菜温度适宜，分量充足，学生反映良好。"
+        if not problems
+        else "整体良好，发现的问题当场要求整改。",
+        problems=problems,
+    )
+
+
+def _certificate_files(canteens: list[School]) -> None:
+    """The rice supplier's food business licence of S001 and S002 as a scanned file."""
+    from django.core.files.base import ContentFile
+
+    for paper in SupplierCertificate.objects.filter(
+        school__in=[s for s in canteens if s.code in ("S001", "S002")],
+        kind=CertificateKind.FOOD_LICENCE,
+    ):
+        paper.attachment.save("licence.pdf", ContentFile(PLAN_PDF), save=False)
+        paper.attachment_name = f"{paper.supplier}食品经营许可证.pdf"
+        SupplierCertificate.objects.filter(pk=paper.pk).update(
+            attachment=paper.attachment.name, attachment_name=paper.attachment_name
+        )
