@@ -201,9 +201,10 @@ class MorningCheck(SchoolRecord):
 
     def unwell_text(self) -> str:
         """张三（发热，离岗）；李四（手部伤口，离岗）, or empty when everyone is well."""
+        off_duty = gettext("off duty")
         return "；".join(
             f"{p['name']}（{symptom_text(p['symptoms'])}"
-            + (f"，{gettext('off duty')}" if p.get("off_duty") else "")
+            + (f"，{off_duty}" if p.get("off_duty") else "")
             + "）"
             for p in self.staff
             if p.get("symptoms")
