@@ -286,8 +286,9 @@ def _key_measures(story: dict[str, Any], figures: dict[str, Any]) -> list[str]:
         _buildings(figures),
         _campus_security(story),
         _vehicles(story),
-        _food(figures, story.get("measures_in_campaign") or {}),
         _drowning(story),
+        # After the seed's four points, so a summary without food logs reads as the seed does.
+        _food(figures, story.get("measures_in_campaign") or {}),
     ]
     return numbered([p for p in points if p])
 

@@ -56,6 +56,7 @@ def test_school_list_of_school_admin_holds_only_own_school(alice, school_a, scho
                 "phone": "",
                 "enrolment": 900,
                 "boarding": False,
+                "canteen": False,
                 "private": False,
                 "opened_on": "2000-09-01",
                 "closed_on": None,

@@ -361,6 +361,28 @@ DRILL_PHOTO = Kind(
     sees=lambda persona, obj: sees_school_owned(persona, obj.drill),
 )
 DRILL_RULE = Kind("drill rule", _district("registers.DrillRule"), per_school=False)
+ACCOMPANYING_MEAL = school_kind(
+    "accompanying meal with problems",
+    lambda code: _first(
+        _models()("registers.AccompanyingMeal")
+        .objects.filter(school__code=code)
+        .exclude(problems="")
+    ),
+)
+CERTIFICATE_FILE = Kind(
+    "supplier certificate file",
+    lambda code: _first(
+        _models()("registers.SupplierCertificate")
+        .objects.filter(school__code=code)
+        .exclude(attachment="")
+    ),
+    school=_school_code,
+    sees=sees_school_owned,
+)
+# A meal's time is the bureau's, set per meal (its code is the URL's argument).
+MEAL_TIME = Kind(
+    "meal time", lambda code: None, kwargs=lambda obj: {"meal": "lunch"}, per_school=False
+)
 MONTHLY = school_kind("monthly report", _of_school("reports.MonthlyReport"), sees_monthly)
 OFFICIAL_ISSUED = Kind(
     "issued official report",
@@ -442,9 +464,23 @@ REGISTER_MODELS: dict[str, tuple[str, Callable[[Persona, Any], bool]]] = {
     "patrols": ("registers.Patrol", sees_school_owned),
     "emergency-plans": ("registers.EmergencyPlan", sees_school_owned),
     "drills": ("registers.Drill", sees_school_owned),
+    "morning-checks": ("registers.MorningCheck", sees_school_owned),
+    "food-samples": ("registers.FoodSample", sees_school_owned),
+    "accompanying-meals": ("registers.AccompanyingMeal", sees_school_owned),
+    "supplier-certificates": ("registers.SupplierCertificate", sees_school_owned),
 }
 # Registers served at the API's top level (`/api/v1/patrols/`), not under `registers/`.
-TOP_LEVEL_REGISTERS = ("patrol-points", "patrol-routes", "patrols", "emergency-plans", "drills")
+TOP_LEVEL_REGISTERS = (
+    "patrol-points",
+    "patrol-routes",
+    "patrols",
+    "emergency-plans",
+    "drills",
+    "morning-checks",
+    "food-samples",
+    "accompanying-meals",
+    "supplier-certificates",
+)
 
 
 def register_row(slug: str, *, page: bool = True) -> Kind:
@@ -637,6 +673,13 @@ PAGES: dict[str, Entry | tuple[Entry, ...]] = {
     "registers:drill-rules": view(SIGNED_IN),
     "registers:drill-rule-create": form(BUREAU_ADMIN_ONLY),
     "registers:drill-rule-edit": form(BUREAU_ADMIN_ONLY, DRILL_RULE),
+    # Daily food-safety control: the school keeps its logs, the district reads them; the board
+    # and the meal times are read by everyone, the times set by the bureau's safety section.
+    "registers:meal-report-problem": action(SCHOOL_ACTION, ACCOMPANYING_MEAL),
+    "registers:certificate-file": view(DISTRICT_READ, CERTIFICATE_FILE),
+    "registers:food-board": view(SIGNED_IN),
+    "registers:meal-times": view(SIGNED_IN),
+    "registers:meal-time-edit": form(BUREAU_ADMIN_ONLY, MEAL_TIME),
     # The installable web app's shell: public files, and today's field work.
     "field:sw": public(),
     "field:manifest": public(),
@@ -725,6 +768,10 @@ REGISTERS: dict[str, Rule] = {
     "patrols": SCHOOL_ACTION,
     "emergency-plans": SCHOOL_ADMIN_ACTION,
     "drills": SCHOOL_ACTION,
+    "morning-checks": SCHOOL_ACTION,
+    "food-samples": SCHOOL_ACTION,
+    "accompanying-meals": SCHOOL_ACTION,
+    "supplier-certificates": SCHOOL_ADMIN_ACTION,
 }
 PAGES["registers:list"] = tuple(
     view(SIGNED_IN, register_slug(s), rows=register_row(s), variant=s) for s in REGISTERS
@@ -863,6 +910,9 @@ API: dict[str, Entry] = {
         SCHOOL_OR_BUREAU_ADMIN, SURROUNDINGS
     ),
     "POST /api/v1/drills/{id}/report-problem/": action(SCHOOL_ACTION, DRILL),
+    "POST /api/v1/accompanying-meals/{id}/report-problem/": action(
+        SCHOOL_ACTION, ACCOMPANYING_MEAL
+    ),
 }
 for _slug, _writers in REGISTERS.items():
     _row = register_row(_slug, page=False)

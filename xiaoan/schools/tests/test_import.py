@@ -160,7 +160,7 @@ def test_the_template_has_the_export_columns_and_imports(as_user, bureau_admin, 
 
     response = as_user(bureau_admin).get(reverse("schools:import_template"))
     headers = [c.value for c in load_workbook(io.BytesIO(response.content)).worksheets[0][1]]
-    assert headers == [*HEADER, "入册日期"]
+    assert headers == [*HEADER[:8], "食堂", HEADER[8], "入册日期"]
     result = import_schools(response.content, bureau, user=bureau_admin)
     assert result.created == 1
 
