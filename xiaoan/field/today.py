@@ -45,7 +45,8 @@ def food_logs(user: Any) -> list[Any]:
     from xiaoan.registers.tables import REGISTERS
 
     membership = membership_of(user)
-    if membership is None or membership.school_id is None or not membership.school.canteen:
+    school = membership.school if membership is not None else None
+    if school is None or not school.canteen:
         return []
     return [r for r in REGISTERS if r.offline and has_role(user, *r.writers)]
 

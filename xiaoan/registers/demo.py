@@ -693,12 +693,12 @@ UNWELL = [
     ("S022", datetime.date(YEAR, 11, 18), 2, "hand_wound"),
     ("S032", datetime.date(YEAR, 11, 14), 0, "diarrhoea"),
 ]
-MEAL_SAMPLE_TIMES = {
+MEAL_SAMPLE_TIMES: dict[str, datetime.time] = {
     Meal.BREAKFAST: datetime.time(6, 50),
     Meal.LUNCH: datetime.time(11, 10),
     Meal.DINNER: datetime.time(17, 0),
 }
-DISHES = {
+DISHES: dict[str, list[str]] = {
     Meal.BREAKFAST: ["白粥", "肉包", "茶叶蛋", "豆浆", "花卷"],
     Meal.LUNCH: ["红烧肉", "番茄炒蛋", "清炒青菜", "紫菜蛋花汤", "土豆烧鸡块", "米饭"],
     Meal.DINNER: ["青椒肉丝", "麻婆豆腐", "蒜蓉西兰花", "冬瓜排骨汤", "米饭"],
@@ -721,7 +721,10 @@ def _food(canteens: list[School], rng: random.Random) -> None:
     without their sample, a few workers sent off duty."""
     if not canteens or MorningCheck.objects.filter(school=canteens[0]).exists():
         return
-    checks, samples, meals, papers = [], [], [], []
+    checks: list[MorningCheck] = []
+    samples: list[FoodSample] = []
+    meals: list[AccompanyingMeal] = []
+    papers: list[SupplierCertificate] = []
     for index, school in enumerate(canteens):
         workers = [_name(rng) for _ in range(5 + index % 4)]
         served = [Meal.BREAKFAST, Meal.LUNCH, Meal.DINNER] if school.boarding else [Meal.LUNCH]
@@ -739,12 +742,17 @@ def _food(canteens: list[School], rng: random.Random) -> None:
                     goods=goods,
                     kind=kind,
                     number=f"JY{33019900 + index * 7 + len(papers) % 5:08d}",
-                    received_on=datetime.date(YEAR, 9, 1),
+                    # The pork's quarantine paper comes with each delivery; the others at term.
+                    received_on=FOOD_DAYS[0]
+                    if kind == CertificateKind.QUARANTINE
+                    else datetime.date(YEAR, 9, 1),
                     valid_until=datetime.date(until, 8, 31) if until else None,
                 )
             )
-    for batch in (checks, samples, meals, papers):
-        type(batch[0]).objects.bulk_create(batch)
+    MorningCheck.objects.bulk_create(checks)
+    FoodSample.objects.bulk_create(samples)
+    AccompanyingMeal.objects.bulk_create(meals)
+    SupplierCertificate.objects.bulk_create(papers)
     _certificate_files(canteens)
 
 

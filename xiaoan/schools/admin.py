@@ -27,6 +27,15 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 @admin.register(School)
 class SchoolAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "principal", "enrolment", "boarding", "canteen", "private"]
+    list_display = [
+        "code",
+        "name",
+        "kind",
+        "principal",
+        "enrolment",
+        "boarding",
+        "canteen",
+        "private",
+    ]
     list_filter = ["kind", "boarding", "canteen", "private", "closed_on"]
     search_fields = ["code", "name"]

@@ -51,7 +51,7 @@ DEFAULT_MEAL_TIMES: dict[str, tuple[datetime.time, str]] = {
     Meal.LUNCH: (datetime.time(13, 0), MealScope.ALL),
     Meal.DINNER: (datetime.time(18, 30), MealScope.BOARDING),
 }
-MEAL_ORDER = [Meal.BREAKFAST, Meal.LUNCH, Meal.DINNER]
+MEAL_ORDER: list[str] = [Meal.BREAKFAST, Meal.LUNCH, Meal.DINNER]
 
 
 def meal_now(moment: datetime.time) -> str:

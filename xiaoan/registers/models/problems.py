@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import transaction
 from django.utils.translation import gettext
@@ -21,9 +21,9 @@ from .base import check_writer
 class ProblemsToLedger:
     """A row with `problems` (one a line) that may each become a hazard, once."""
 
-    problems: str
+    problems: Any
     school: Any
-    writers: tuple[str, ...]
+    writers: ClassVar[tuple[str, ...]]
     reported_problems: Any
 
     def problem_area_code(self) -> str:

@@ -111,3 +111,19 @@ def test_demo_drills_most_schools_and_leaves_a_few_behind(demo_district):
     assert all(
         item.status == DrillStanding.MET for items in spring.values() for item in items.values()
     )
+
+
+def test_demo_canteens_keep_two_november_weeks_with_a_few_meals_missed(demo_district):
+    from xiaoan.registers.models import MorningCheck
+    from xiaoan.registers.models.food import missed_by_school
+
+    canteens = School.objects.filter(bureau=demo_district, canteen=True)
+    assert canteens.count() == 15
+    assert MorningCheck.objects.filter(school__in=canteens).count() == 15 * len(demo.FOOD_DAYS)
+    november = (datetime.date(2014, 11, 1), datetime.date(2014, 11, 30))
+    missed = missed_by_school(canteens, *november)
+    assert {School.objects.get(pk=pk).code for pk in missed} == {"S002", "S024", "S033"}
+    f = figures.figures(demo_district.pk, *november)
+    assert f["samples_missed"] == 3 and f["workers_off_duty"] == 3
+    demo.load()  # again: nothing added
+    assert MorningCheck.objects.filter(school__in=canteens).count() == 15 * len(demo.FOOD_DAYS)
