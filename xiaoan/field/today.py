@@ -51,5 +51,14 @@ def food_logs(user: Any) -> list[Any]:
     return [r for r in REGISTERS if r.offline and has_role(user, *r.writers)]
 
 
+def offline_forms() -> list[str]:
+    """The new-row forms of the registers kept on a phone, which the service worker keeps."""
+    from django.urls import reverse
+
+    from xiaoan.registers.tables import REGISTERS
+
+    return [reverse("registers:create", args=[r.slug]) for r in REGISTERS if r.offline]
+
+
 def may_report_hazards(user: Any) -> bool:
     return has_role(user, *Hazard.REPORTER_ROLES)

@@ -50,6 +50,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "precache": json.dumps([static(n) for n in STATIC_FILES] + [reverse("field:offline")]),
         "static_url": json.dumps(static("")),
         "offline_url": json.dumps(reverse("field:offline")),
+        "form_pages": json.dumps(work.offline_forms()),
     }
     response = render(request, "field/sw.js", context, content_type="text/javascript")
     response["Cache-Control"] = "no-cache"

@@ -585,8 +585,8 @@ class StaffChecksField(forms.Field):
 
 
 class MorningCheckForm(RegisterForm):
-    """A day's morning check: a new one opens with today and the workers of the last check,
-    all well, so the checker ticks only what is wrong."""
+    """A day's morning check: a new one opens with today, the user as the checker and the
+    workers of the last check, all well, so the checker ticks only what is wrong."""
 
     staff = StaffChecksField(label=_("Workers checked"))
 
@@ -600,6 +600,8 @@ class MorningCheckForm(RegisterForm):
         if self.is_bound or self.instance.pk:
             return
         self.initial.setdefault("checked_on", local_today())
+        if self.user is not None:
+            self.initial.setdefault("checker", self.user.get_full_name() or self.user.username)
         if self.own_school is not None:
             self.initial.setdefault("staff", models.food.last_staff(self.own_school))
 

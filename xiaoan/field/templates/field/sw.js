@@ -1,5 +1,6 @@
 /* Xiao'an service worker: the files of the field pages kept at install; the field pages
- * (today's work, an inspection, a hazard report, a patrol point) fetched from the network when
+ * (today's work, an inspection, a hazard report, a patrol point, the new-row form of a daily log
+ * kept on a phone: a morning check, a food sample…) fetched from the network when
  * there is one and kept, and answered from the device's copy when there is none. Writes are
  * not touched here: the pages' outbox (field.js) keeps and sends them. */
 "use strict";
@@ -14,6 +15,8 @@ const FIELD_PAGES = [
   /^\/hazards\/new\/$/,
   /^\/registers\/patrol-points\/\d+\/scan\/$/,
 ];
+// The registers whose new rows are recorded on a phone (`Register.offline`).
+const FORM_PAGES = {{ form_pages|safe }};
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -32,7 +35,8 @@ self.addEventListener("activate", (event) => {
 });
 
 function isFieldPage(url) {
-  return FIELD_PAGES.some((pattern) => pattern.test(url.pathname));
+  return FIELD_PAGES.some((pattern) => pattern.test(url.pathname)) ||
+    FORM_PAGES.includes(url.pathname);
 }
 
 async function keepPage(url, response) {
