@@ -180,10 +180,10 @@ def parse_decimal(value: Any, *, places: int = 2, digits: int = 12) -> Decimal |
     return number
 
 
-def parse_bool(value: Any) -> bool | None:
+def parse_bool(value: Any, empty: bool | None = None) -> bool | None:
     word = cell_text(value).lower()
     if word == "":
-        return None
+        return empty
     if word in TRUE_WORDS:
         return True
     if word in FALSE_WORDS:
@@ -267,8 +267,9 @@ def decimal_column(name: str, header: str, **kwargs: Any) -> Column:
     return Column(name, header, parse_decimal, **kwargs)
 
 
-def bool_column(name: str, header: str, **kwargs: Any) -> Column:
-    return Column(name, header, parse_bool, **kwargs)
+def bool_column(name: str, header: str, empty: bool | None = None, **kwargs: Any) -> Column:
+    """`empty`: what an empty cell, or a sheet without the column, means (None: not said)."""
+    return Column(name, header, lambda value: parse_bool(value, empty), **kwargs)
 
 
 def choice_column(
@@ -311,12 +312,15 @@ def field_column(
     note: Any = None,
     example: Any = "",
     extra: dict[str, str] | None = None,
+    keep_empty: bool = False,
 ) -> Column:
     """The column that fills the model's field `name`, read as the field is declared: text up
     to its length (line breaks kept for a TextField), a date, a whole number within its
     validators' bounds, an amount with its places, yes/no, or one of its choices (with `extra`
     spellings). It is required where the field must be filled (not blank, no default); the
-    template's note says so unless `note` says more. `aliases`: other headers accepted."""
+    template's note says so unless `note` says more. `aliases`: other headers accepted. An empty
+    yes/no cell (or no such column) is the field's default, or None with `keep_empty` (the
+    importer then keeps the record's value)."""
     field = model._meta.get_field(name)
     assert isinstance(field, models.Field)
     required = not field.blank and not field.has_default()
@@ -333,7 +337,8 @@ def field_column(
     if field.choices:
         return choice_column(name, header, list(field.choices), extra, **kwargs)
     if isinstance(field, models.BooleanField):
-        return bool_column(name, header, **kwargs)
+        empty = None if keep_empty else field.get_default()
+        return bool_column(name, header, empty=empty, **kwargs)
     if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
         return date_column(name, header, **kwargs)
     if isinstance(field, models.IntegerField):

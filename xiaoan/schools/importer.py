@@ -109,6 +109,7 @@ class SchoolImporter(Importer):
             "食堂",
             "有食堂",
             "Canteen",
+            keep_empty=True,
             note=gettext_lazy(
                 "是 if the school runs its own canteen (it then keeps the daily food-safety "
                 "control); empty: 否 for a new school, unchanged for one already on the registry."

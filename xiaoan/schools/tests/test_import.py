@@ -241,3 +241,25 @@ def test_the_registry_date_comes_in_so_past_periods_count_the_school(bureau):
     assert [str(e) for e in failure.value.errors] == [
         "第2行：入册日期2099-01-01晚于今天，或不早于移出名录的日期"
     ]
+
+
+def test_empty_yes_no_cells_and_a_sheet_without_those_columns_mean_no(bureau):
+    """The template says “empty: 否”: an empty 寄宿 cell, or a sheet of only the required
+    columns, imports as not boarding and not private."""
+    import_schools(xlsx(("S101", "清溪区东门小学", "小学", "", "", "", 640, "", "")), bureau)
+    wb = Workbook()
+    wb.active.append(["代码", "名称", "类型"])
+    wb.active.append(["S103", "清溪区西门小学", "小学"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    import_schools(buffer.getvalue(), bureau)
+    for code in ("S101", "S103"):
+        school = School.objects.get(code=code)
+        assert (school.boarding, school.private, school.canteen) == (False, False, False)
+
+
+def test_an_empty_canteen_cell_keeps_the_school_canteen(bureau):
+    import_schools(xlsx(*GOOD), bureau)
+    School.objects.filter(code="S101").update(canteen=True)
+    import_schools(xlsx(*GOOD), bureau)
+    assert School.objects.get(code="S101").canteen
