@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gettext
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -46,6 +48,18 @@ def test_there_are_catalogues():
 def test_every_string_has_a_chinese_translation(po):
     missing = [msgid for msgid, msgstr, fuzzy in entries(po) if not msgstr or fuzzy]
     assert missing == [], f"untranslated or fuzzy in {po}: {missing[:10]}"
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="gettext's msgfmt is not installed")
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_catalogue_passes_msgfmt_checks(po):
+    """The checks `make messages` relies on: formats match, one plural form for Chinese."""
+    checked = subprocess.run(
+        ["msgfmt", "--check-format", "--check-header", "-o", "/dev/null", str(po)],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stderr
 
 
 @pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(PACKAGE)))
