@@ -69,6 +69,8 @@ def test_a_morning_check_and_a_sample_recorded_offline_arrive_once(
 
     page.context.set_offline(False)
     _pending(page, 0)
+    # The sample's form is still open: once sent, it follows on to the list, as online.
+    page.wait_for_url(f"{live_server.url}/registers/food-samples/")
     sample = FoodSample.objects.get()
     assert sample.dish == "番茄炒蛋" and sample.recorded_by == carol
     assert MorningCheck.objects.count() == 1  # the refused check is not saved…
