@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "xiaoan.reports",
     "xiaoan.assessments",
     "xiaoan.regions",
+    "xiaoan.planning",
     "xiaoan.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any, Self
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
 
 from xiaoan.accounts.access import in_reach, membership_of
 from xiaoan.accounts.choices import Role
@@ -15,6 +15,11 @@ from .choices import ExtensionStatus, HazardStatus
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+# A hazard found at a school in an area where the school had another (founded) hazard at most
+# this many days before is a recurrence: what was rectified did not hold.
+RECURRENCE_DAYS = 365
 
 
 def _superuser(user: Any) -> bool:
@@ -73,6 +78,20 @@ class HazardQuerySet(HazardOwnedQuerySet):
 
     def supervised(self) -> Self:
         return self.filter(supervised=True)
+
+    def recurrences(self, days: int = RECURRENCE_DAYS) -> Self:
+        """Hazards that recurred: founded (not rejected as unfounded), at a school and in an
+        area where the school had a founded hazard found at most `days` before (one found the
+        same day is of the same finding, not an earlier one)."""
+        gap = ExpressionWrapper(OuterRef("found_on") - F("found_on"), output_field=DurationField())
+        earlier = (
+            self.model.objects.filter(school=OuterRef("school"), area=OuterRef("area"))
+            .exclude(status=HazardStatus.REJECTED)
+            .filter(found_on__lt=OuterRef("found_on"))
+            .alias(gap=gap)
+            .filter(gap__lte=datetime.timedelta(days=days))
+        )
+        return self.exclude(status=HazardStatus.REJECTED).filter(Exists(earlier))
 
     def with_related(self) -> Self:
         """What a list row shows, in a fixed number of queries."""

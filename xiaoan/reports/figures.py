@@ -80,9 +80,17 @@ def _closed_after(as_of: datetime.date) -> Q:
     return Q(status=HazardStatus.CLOSED, closed_at__gte=_start_of(as_of + ONE_DAY))
 
 
-def _open_on(as_of: datetime.date) -> Q:
+def open_on(as_of: datetime.date) -> Q:
+    """Open on `as_of`: open today, or closed after that day (for hazards found by then)."""
     closed_later = _closed_after(as_of)
     return Q(status__in=HazardStatus.open_states()) | closed_later
+
+
+def overdue_on(as_of: datetime.date) -> Q:
+    """Overdue on `as_of`: the school still owed the rectification then and the deadline it
+    had then had passed. Needs `deadline_then=deadline_on(as_of)` annotated first."""
+    closed_later = _closed_after(as_of)
+    return (Q(status__in=HazardStatus.overdue_states()) | closed_later) & Q(deadline_then__lt=as_of)
 
 
 def deadline_on(as_of: datetime.date) -> Case:
@@ -113,12 +121,9 @@ def area_rows(hazards: QuerySet[Hazard], as_of: datetime.date) -> list[dict[str,
     """Per area: found, closed by `as_of`, still open, overdue on `as_of` — one query."""
     # As it stood on `as_of`: a hazard closed later still counts as open (and overdue) then,
     # against the deadline it had then (an extension approved later did not yet count).
-    closed_later = _closed_after(as_of)
-    still_open = Q(status__in=HazardStatus.open_states()) | closed_later
+    still_open = open_on(as_of)
     # The cheap test first: the deadline's history is looked up only for hazards open then.
-    overdue = (Q(status__in=HazardStatus.overdue_states()) | closed_later) & Q(
-        deadline_then__lt=as_of
-    )
+    overdue = overdue_on(as_of)
     counts = {
         row["area"]: row
         for row in hazards.annotate(deadline_then=deadline_on(as_of))
@@ -233,7 +238,7 @@ def kind_rows(hazards: QuerySet[Hazard], bureau_id: int, as_of: datetime.date) -
         for row in hazards.values("school__kind").annotate(
             found=Count("id"),
             closed=Count("id", filter=_closed_by(as_of)),
-            open=Count("id", filter=_open_on(as_of)),
+            open=Count("id", filter=open_on(as_of)),
         )
     }
     rows = []

@@ -51,11 +51,11 @@ from .document import (
 )
 from .exports.charts import bar_chart, column_chart
 from .figures import (
-    _open_on,
     _start_of,
     area_rows,
     district_figures,
     month_bounds,
+    open_on,
     quarter_bounds,
     quarter_months,
     rate,
@@ -190,7 +190,7 @@ def _with_rates(figures: dict[str, Any], hazards: QuerySet[Hazard]) -> None:
     total["rejected"] = figures["rejected"]
     figures["rectification_rate"] = rate(total["closed"], total["found"] - figures["rejected"])
     as_of = datetime.date.fromisoformat(figures["as_of"])
-    still_open = hazards.filter(_open_on(as_of))
+    still_open = hazards.filter(open_on(as_of))
     figures["major_open"] = still_open.filter(level=HazardLevel.MAJOR).count()
     figures["supervised_open"] = still_open.filter(supervised=True).count()
     supervised = dict(
@@ -213,7 +213,7 @@ def quarterly_figures(bureau_id: int, year: int, quarter: int, today: datetime.d
     start, end = quarter_bounds(year, quarter)
     ledger = Hazard.objects.filter(bureau_id=bureau_id)
     new = ledger.filter(found_on__range=(start, end))
-    carried = ledger.filter(found_on__lt=start).filter(_open_on(start - ONE_DAY))
+    carried = ledger.filter(found_on__lt=start).filter(open_on(start - ONE_DAY))
     hazards = ledger.filter(Q(pk__in=new.values("pk")) | Q(pk__in=carried.values("pk")))
     figures = district_figures(bureau_id, hazards, start, end, as_of=today)
     as_of = datetime.date.fromisoformat(figures["as_of"])
