@@ -20,6 +20,7 @@ urlpatterns = [
     path("registers/", include("xiaoan.registers.urls")),
     path("reports/", include("xiaoan.reports.urls")),
     path("regions/", include("xiaoan.regions.urls")),
+    path("planning/", include("xiaoan.planning.urls")),
     path("api/v1/", include("xiaoan.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -11,6 +11,7 @@ from . import (
     hazards,
     inspections,
     notifications,
+    planning,
     registers,
     reports,
     views,
@@ -30,6 +31,7 @@ reports.register_routes(router)
 documents.register_routes(router)
 router.register("changes", changes.ChangeViewSet, basename="change")
 notifications.register_routes(router)
+planning.register_routes(router)
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),

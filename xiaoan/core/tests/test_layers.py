@@ -2,7 +2,7 @@
 cycle), as the architecture notes draw them:
 
     core ← accounts ← (notifications) ← schools ← {hazards, campaigns, inspections, registers}
-         ← {field, reports, assessments} ← regions ← api
+         ← {field, reports, assessments} ← {regions, planning} ← api
 
 The imports are read from the source with `ast` (every `import` and `from … import`, inside
 functions too, relative ones resolved), not by importing, so a lazy import inside a function
@@ -30,6 +30,7 @@ LAYERS: dict[str, int] = {
     "reports": 5,
     "assessments": 5,
     "regions": 6,
+    "planning": 6,
     "api": 7,
 }
 
