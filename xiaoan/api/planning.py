@@ -22,7 +22,7 @@ from .serializers import error_responses
 
 class RiskTermSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the term's, not the field's
     value = serializers.FloatField()
     weight = serializers.FloatField()
     points = serializers.FloatField()
@@ -49,13 +49,15 @@ class RiskScoreViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("day", OpenApiTypes.DATE)],
-        responses={200: RiskScoreSerializer(many=True), **error_responses(400)},
+        responses={200: RiskScoreSerializer(many=True), **error_responses(400, 403)},
     )
     def list(self, request: Request) -> Response:
         require_role(request.user, Role.BUREAU_ADMIN, Role.BUREAU_LEADER, *Role.regional())
         form = DayForm(request.query_params)
         if not form.is_valid():
-            raise serializers.ValidationError({k: list(v) for k, v in form.errors.items()})
+            raise serializers.ValidationError(
+                {k: [str(e) for e in v] for k, v in form.errors.items()}
+            )
         scores = score_schools(School.objects.for_user(request.user), form.day_or_today())
         page: Any = self.paginate_queryset(scores)  # type: ignore[arg-type]
         return self.get_paginated_response(RiskScoreSerializer(page, many=True).data)

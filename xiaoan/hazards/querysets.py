@@ -85,7 +85,7 @@ class HazardQuerySet(HazardOwnedQuerySet):
         same day is of the same finding, not an earlier one)."""
         gap = ExpressionWrapper(OuterRef("found_on") - F("found_on"), output_field=DurationField())
         earlier = (
-            self.model.objects.filter(school=OuterRef("school"), area=OuterRef("area"))
+            self.model._default_manager.filter(school=OuterRef("school"), area=OuterRef("area"))
             .exclude(status=HazardStatus.REJECTED)
             .filter(found_on__lt=OuterRef("found_on"))
             .alias(gap=gap)

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 
 from xiaoan.schools.models import Bureau, School
+from xiaoan.schools.querysets import SchoolQuerySet
 
 from .terms import TERMS, Term
 
@@ -66,7 +67,7 @@ def _points(value: float, weight: float) -> float:
 def score_schools(schools: QuerySet[School], day: datetime.date) -> list[SchoolScore]:
     """Every school of `schools` on the registry on `day`, highest score first (by code
     between equals), each with its terms in the order of `TERMS`."""
-    scope = schools.as_of(day)
+    scope = cast(SchoolQuerySet, schools).as_of(day)
     values = {term.key: term.values(scope, day) for term in TERMS}
     rows = []
     for school in scope.select_related("bureau__region").order_by("code", "pk"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import (
     Case,
@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoan.core.dates import day_start
 from xiaoan.hazards.choices import HazardLevel
 from xiaoan.hazards.models import Hazard
+from xiaoan.hazards.querysets import HazardQuerySet
 from xiaoan.inspections.choices import InspectionKind
 from xiaoan.registers.choices import DrillPeriod
 from xiaoan.registers.models import Drill, DrillRule
@@ -95,7 +96,8 @@ def overdue_hazards(schools: QuerySet[School], day: datetime.date) -> Values:
 def recurrences(schools: QuerySet[School], day: datetime.date) -> Values:
     """Hazards found in the year to `day` that recurred (`HazardQuerySet.recurrences`)."""
     since = day - datetime.timedelta(days=RECURRENCE_WINDOW_DAYS - 1)
-    hazards = _hazards_on(schools, day).filter(found_on__gte=since).recurrences()
+    found = cast(HazardQuerySet, _hazards_on(schools, day).filter(found_on__gte=since))
+    hazards = found.recurrences()
     return _by_school(hazards.values("school").annotate(n=Count("id")))
 
 

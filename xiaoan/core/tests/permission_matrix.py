@@ -107,6 +107,8 @@ CAMPAIGN_MANAGERS = rule("CAMPAIGN_MANAGERS", ADMIN, CITY)
 # districts' summaries collected.
 ABOVE_DISTRICT = rule("ABOVE_DISTRICT", CITY)
 BUREAU_ADMIN_ONLY = rule("BUREAU_ADMIN_ONLY", ADMIN)
+# The risk scores: the bureau's planners read them, and the levels above (their districts').
+SCORE_READERS = rule("SCORE_READERS", ADMIN, LEADER, CITY)
 LEADER_ONLY = rule("LEADER_ONLY", LEADER)
 REPORTERS = rule("REPORTERS", ADMIN, LEADER, INSPECTOR, SCHOOL_ADMIN, STAFF)  # report a hazard
 INSPECTORS = rule("INSPECTORS", ADMIN, LEADER, INSPECTOR, SCHOOL_ADMIN)  # record inspections
@@ -721,6 +723,11 @@ PAGES: dict[str, Entry | tuple[Entry, ...]] = {
     "regions:overview": view(ABOVE_DISTRICT),
     "regions:district": view(ABOVE_DISTRICT, DISTRICT),
     "regions:campaign_summary": view(ABOVE_DISTRICT, CITY_CAMPAIGN_FILE),
+    # Risk-based planning: the bureau's planners plan, the levels above read the scores.
+    "planning:index": view(BUREAU_STAFF),
+    "planning:schedule": action(BUREAU_ADMIN_ONLY),
+    "planning:school": view(SCORE_READERS, SCHOOL),
+    "planning:districts": view(ABOVE_DISTRICT),
     "reports:notifications": view(SIGNED_IN),
     "reports:notification_read": action(SIGNED_IN, NOTIFICATION),
     "reports:notifications_read_all": action(SIGNED_IN),
@@ -840,6 +847,7 @@ API: dict[str, Entry] = {
     "POST /api/v1/hazards/{id}/supervise/": action(LEADER_ONLY, HAZARD),
     "POST /api/v1/hazards/{id}/verify/": action(MANAGERS, HAZARD),
     "GET /api/v1/stats/summary/": view(DISTRICT_READ),
+    "GET /api/v1/risk-scores/": view(SCORE_READERS),
     "GET /api/v1/stats/by-area/": view(DISTRICT_READ),
     "GET /api/v1/stats/funnel/": view(DISTRICT_READ),
     "GET /api/v1/stats/trend/": view(DISTRICT_READ),
