@@ -161,3 +161,24 @@ def test_the_ranking_exports_to_excel(bureau_admin, district):
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
     assert [r[1] for r in rows] == ["S001", "S002"]
     assert rows[0][0] == 1
+
+
+def test_the_page_and_the_api_ask_the_same_number_of_queries_for_more_schools(
+    bureau, bureau_admin, district, make_hazard
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(bureau_admin)
+    counted = {}
+    for n in (0, 15):
+        for i in range(n):
+            school = School.objects.create(
+                bureau=bureau, code=f"S2{i:02d}", name=f"第{i}小学", kind="primary"
+            )
+            make_hazard(school, level="major")
+        for url in (reverse("planning:index"), "/api/v1/risk-scores/"):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url, {"day": DAY}).status_code == 200
+            counted.setdefault(url, []).append(len(queries))
+    assert all(first == second for first, second in counted.values()), counted
