@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "xiaoan.hazards",
     "xiaoan.inspections",
     "xiaoan.registers",
+    "xiaoan.risks",
     "xiaoan.field",
     "xiaoan.reports",
     "xiaoan.assessments",
@@ -289,6 +290,9 @@ SPECTACULAR_SETTINGS = {
         "FailRequirementEnum": "xiaoan.inspections.choices.FailRequirement",
         "SchoolKindEnum": "xiaoan.schools.choices.SchoolKind",
         "ChangeActionEnum": "xiaoan.core.models.ChangeAction",
+        "RiskLevelEnum": "xiaoan.risks.choices.RiskLevel",
+        "RiskLikelihoodEnum": "xiaoan.risks.choices.LIKELIHOOD_CHOICES",
+        "RiskSeverityEnum": "xiaoan.risks.choices.SEVERITY_CHOICES",
     },
 }
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("inspections/", include("xiaoan.inspections.urls")),
     path("registers/assessments/", include("xiaoan.assessments.urls")),
     path("registers/", include("xiaoan.registers.urls")),
+    path("risks/", include("xiaoan.risks.urls")),
     path("reports/", include("xiaoan.reports.urls")),
     path("regions/", include("xiaoan.regions.urls")),
     path("planning/", include("xiaoan.planning.urls")),

@@ -35,6 +35,7 @@ from xiaoan.hazards.querysets import HazardQuerySet
 from xiaoan.hazards.stats import summary
 from xiaoan.schools.models import School
 
+from .risks import risk_point_input
 from .serializers import AllowedActionsField, error_responses
 
 # ---- serializers ----------------------------------------------------------------------------
@@ -116,6 +117,7 @@ class HazardSerializer(serializers.ModelSerializer):
             "measures",
             "cost",
             "interim_control",
+            "risk_point",
             "closed_at",
             "supervised",
             "is_overdue",
@@ -145,6 +147,7 @@ class HazardReportSerializer(serializers.Serializer):
     campaign = serializers.PrimaryKeyRelatedField(
         queryset=Campaign.objects.all(), required=False, allow_null=True
     )
+    risk_point = risk_point_input()
     backdated = serializers.BooleanField(
         required=False,
         default=False,
@@ -267,6 +270,7 @@ class HazardEditInputSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, max_length=2000)
     location = serializers.CharField(required=False, allow_blank=True, max_length=200)
     interim_control = serializers.CharField(required=False, allow_blank=True)
+    risk_point = risk_point_input()
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 

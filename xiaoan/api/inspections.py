@@ -35,6 +35,7 @@ from xiaoan.inspections.models import (
 from xiaoan.schools.choices import SchoolKind
 from xiaoan.schools.models import BureauSection, Department, School
 
+from .risks import risk_point_input
 from .serializers import AllowedActionsField, error_responses
 
 STEP_ERRORS = error_responses(400, 403, 404, 409)
@@ -209,6 +210,7 @@ class InspectionRaiseHazardInputSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="")
     level = serializers.ChoiceField(choices=HazardLevel.choices, required=False, default="")
     location = serializers.CharField(required=False, allow_blank=True, default="")
+    risk_point = risk_point_input()
 
 
 class InspectionSubmitInputSerializer(serializers.Serializer):
@@ -325,7 +327,9 @@ class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     )
     def raise_hazard(self, request: Request, pk: int) -> Response:
         inspection = self.get_object()
-        data = InspectionRaiseHazardInputSerializer(data=request.data)
+        data = InspectionRaiseHazardInputSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         answer = self._answer(inspection, values.pop("answer"))

@@ -14,6 +14,7 @@ from . import (
     planning,
     registers,
     reports,
+    risks,
     views,
 )
 
@@ -32,6 +33,7 @@ documents.register_routes(router)
 router.register("changes", changes.ChangeViewSet, basename="change")
 notifications.register_routes(router)
 planning.register_routes(router)
+risks.register_routes(router)
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),

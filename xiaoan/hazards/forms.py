@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.accounts.access import has_role, membership_of
@@ -21,6 +22,35 @@ from .models import Area, Hazard
 from .photos import process_upload
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def risk_point_field() -> forms.ModelChoiceField:
+    """The point of the school's risk register the hazard was found at (optional)."""
+    return forms.ModelChoiceField(
+        queryset=_risk_points().none(),
+        label=_("Risk point"),
+        required=False,
+        help_text=_("The point of the school's risk register where the hazard was found."),
+    )
+
+
+def _risk_points() -> Any:
+    # The register's model, reached through the hazard's link (the ledger does not import it).
+    return Hazard._meta.get_field("risk_point").related_model.objects  # type: ignore[union-attr,attr-defined]
+
+
+def offer_risk_points(field: forms.Field, user: Any, school: Any = None) -> None:
+    """Offer the points in the register today that `user` may see (of `school`, if given),
+    each named with its school for a district user."""
+    points = _risk_points().for_user(user).current().select_related("school")
+    if school is not None:
+        points = points.filter(school=school)
+    membership = membership_of(user)
+    own = membership is not None and membership.school_id is not None
+    choice = cast(forms.ModelChoiceField, field)
+    choice.queryset = points.order_by("school__code", "name")
+    if not own and school is None:
+        choice.label_from_instance = lambda p: f"{p.school.name} · {p.name}"  # type: ignore[method-assign,assignment]
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -65,12 +95,14 @@ class ReportForm(OwnSchoolMixin, BootstrapMixin, forms.Form):
     campaign = forms.ModelChoiceField(
         queryset=Campaign.objects.none(), label=_("Campaign"), required=False
     )
+    risk_point = risk_point_field()
     photos = PhotosField(label=_("Photos"))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         membership = membership_of(user)
         offer_schools(self.fields["school"], School.objects.for_user(user).current())
+        offer_risk_points(self.fields["risk_point"], user)
         self.fields["found_on"].initial = local_today()
         if membership is not None:
             campaigns = Campaign.objects.filter(bureau=membership.bureau_id)
@@ -105,16 +137,25 @@ class EditForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = Hazard
-        fields = ["area", "level", "description", "location", "interim_control"]
+        fields = ["area", "level", "description", "location", "interim_control", "risk_point"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "interim_control": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["area"]).queryset = Area.objects.filter(
             is_active=True
+        )
+        # The hazard's own school's points in the register (and the one it is linked to).
+        points = _risk_points().filter(school=self.instance.school_id)
+        linked = Q(pk=self.instance.risk_point_id) if self.instance.risk_point_id else Q()
+        current = points.current()
+        if user is not None:
+            current = current.for_user(user)
+        cast(forms.ModelChoiceField, self.fields["risk_point"]).queryset = points.filter(
+            Q(pk__in=current.values("pk")) | linked
         )
 
 

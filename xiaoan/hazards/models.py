@@ -188,6 +188,7 @@ class HazardManager(models.Manager.from_queryset(HazardQuerySet)):  # type: igno
         department: Any = None,
         backdated: bool = False,
         from_record: bool = False,
+        risk_point: Any = None,
     ) -> Hazard:
         """Record a newly found hazard (state reported) with its first event.
 
@@ -210,9 +211,11 @@ class HazardManager(models.Manager.from_queryset(HazardQuerySet)):  # type: igno
             reported_by=reported_by,
             department=department,
             campaign=campaign,
+            risk_point=risk_point,
             status=HazardStatus.REPORTED,
         )
         hazard.check_can_report(reported_by)
+        hazard.check_risk_point(risk_point)
         if not hazard.description:
             raise Invalid(gettext("Describe the hazard in a line at least."), field="description")
         if not from_record:
@@ -235,6 +238,8 @@ class HazardManager(models.Manager.from_queryset(HazardQuerySet)):  # type: igno
                         first_event,
                     )
                     hazard._announce(event)
+                    if risk_point is not None:
+                        risk_point.hazard_linked(hazard, reported_by)
                 return hazard
             except IntegrityError:
                 hazard.pk = None
@@ -297,6 +302,15 @@ class Hazard(Actions, TimeStampedModel):
         _("cost (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     interim_control = models.TextField(_("interim control measures"), blank=True)
+    risk_point = models.ForeignKey(
+        "risks.RiskPoint",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hazards",
+        verbose_name=_("risk point"),
+        help_text=_("The point of the school's risk register where the hazard was found."),
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     supervised = models.BooleanField(_("under supervision"), default=False)
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -773,7 +787,18 @@ class Hazard(Actions, TimeStampedModel):
         self._check_lift(user)
         return self._apply(user, EventKind.SUPERVISION_LIFTED, {"supervised": False}, comment)
 
-    EDITABLE_FIELDS = ("area", "level", "description", "location", "interim_control")
+    EDITABLE_FIELDS = ("area", "level", "description", "location", "interim_control", "risk_point")
+
+    def check_risk_point(self, point: Any) -> None:
+        """A hazard links only to a point of its own school's register, still in it."""
+        if point is None:
+            return
+        if point.school_id != self.school_id:
+            raise Invalid(
+                gettext("Choose a risk point of the hazard's school."), field="risk_point"
+            )
+        if point.retired_on is not None and point.retired_on <= self.found_on:
+            raise Invalid(gettext("This risk point has been retired."), field="risk_point")
 
     def check_edit(self, user: Any) -> None:
         """Raise NotAllowed or Refused unless `user` may correct the details now."""
@@ -795,10 +820,16 @@ class Hazard(Actions, TimeStampedModel):
         if self.supervised and values.get("level", self.level) != HazardLevel.MAJOR:
             raise Invalid(gettext("A hazard under supervision must stay major."))
         changed = {k: v for k, v in values.items() if _plain(getattr(self, k)) != _plain(v)}
+        if "risk_point" in changed:
+            self.check_risk_point(changed["risk_point"])
         before = {k: _plain(getattr(self, k)) for k in changed}
         data = {"before": before, "after": {k: _plain(v) for k, v in changed.items()}}
         self.version = int(version)  # the version the editor read: the update checks it
-        return self._apply(user, EventKind.EDITED, changed, comment, data)
+        with transaction.atomic():
+            event = self._apply(user, EventKind.EDITED, changed, comment, data)
+            if changed.get("risk_point") is not None:
+                changed["risk_point"].hazard_linked(self, user)
+            return event
 
     def _check_photo(self, user: Any) -> None:
         self._require(

@@ -95,7 +95,9 @@ class HazardQuerySet(HazardOwnedQuerySet):
 
     def with_related(self) -> Self:
         """What a list row shows, in a fixed number of queries."""
-        return self.select_related("school", "area", "campaign", "department", "reported_by")
+        return self.select_related(
+            "school", "area", "campaign", "department", "reported_by", "risk_point"
+        )
 
     def with_pending_extension(self) -> Self:
         """Each row knows whether an extension request waits (`has_pending_extension`), so

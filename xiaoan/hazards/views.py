@@ -200,6 +200,7 @@ def hazard_report(request: HttpRequest) -> HttpResponse:
                     campaign=data["campaign"],
                     reported_by=request.user,
                     backdated=data.get("backdated", False),
+                    risk_point=data.get("risk_point"),
                 )
                 for photo in data["photos"]:
                     hazard.add_photo(request.user, photo, PhotoKind.BEFORE)
@@ -223,7 +224,9 @@ def hazard_edit(request: HttpRequest, pk: int) -> HttpResponse:
     except Refused as error:
         messages.error(request, error.message)
         return redirect(hazard)
-    form = forms.EditForm(request.POST or None, instance=Hazard.objects.get(pk=hazard.pk))
+    form = forms.EditForm(
+        request.POST or None, instance=Hazard.objects.get(pk=hazard.pk), user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         values = {f: form.cleaned_data[f] for f in Hazard.EDITABLE_FIELDS}
         try:

@@ -17,6 +17,7 @@ from xiaoan.core.dates import local_today
 from xiaoan.core.forms import BootstrapMixin
 from xiaoan.core.widgets import offer_schools
 from xiaoan.hazards.choices import HazardLevel
+from xiaoan.hazards.forms import offer_risk_points, risk_point_field
 from xiaoan.hazards.models import Area
 from xiaoan.schools.choices import SchoolKind
 from xiaoan.schools.forms import OwnSchoolMixin
@@ -138,6 +139,12 @@ class RaiseHazardForm(BootstrapMixin, forms.Form):
     )
     level = forms.ChoiceField(choices=HazardLevel.choices, label=_("Level"))
     location = forms.CharField(label=_("Location"), required=False, max_length=200)
+    risk_point = risk_point_field()
+
+    def __init__(self, *args: Any, user: Any = None, school: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            offer_risk_points(self.fields["risk_point"], user, school)
 
 
 class SubmitForm(BootstrapMixin, forms.Form):

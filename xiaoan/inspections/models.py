@@ -474,8 +474,10 @@ class Inspection(Actions, TimeStampedModel):
         description: str = "",
         level: str = "",
         location: str = "",
+        risk_point: Any = None,
     ) -> Any:
-        """Fail the item (if not yet) and report a hazard linked to it, in one step.
+        """Fail the item (if not yet) and report a hazard linked to it, in one step (and to the
+        point of the school's risk register it was found at, if given).
 
         Area, level and description come prefilled from the item and the answer's note.
         """
@@ -501,6 +503,7 @@ class Inspection(Actions, TimeStampedModel):
                 source=HazardSource.INSPECTION,
                 campaign=self.campaign,
                 from_record=True,
+                risk_point=risk_point,
             )
             changes = {
                 "hazard": hazard,

@@ -148,6 +148,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "counts": inspection.counts(),
         "missing": inspection.missing_answers(answers),
         "levels": HazardLevel.choices,
+        "risk_points": _risk_points(request, inspection),
         "submit_form": forms.SubmitForm(
             initial={
                 "notes": inspection.notes,
@@ -156,6 +157,12 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     }
     return render(request, "inspections/inspection_detail.html", context)
+
+
+def _risk_points(request: HttpRequest, inspection: Inspection) -> list[Any]:
+    """The points of the school's risk register a failed item's hazard may be linked to."""
+    field = forms.RaiseHazardForm(user=request.user, school=inspection.school).fields["risk_point"]
+    return list(field.queryset)  # type: ignore[attr-defined]
 
 
 def _get_answer(request: HttpRequest, pk: int, answer_pk: int) -> tuple[Inspection, Any]:
@@ -178,6 +185,7 @@ def _answer_card(
         "actions": set(inspection.allowed_actions(request.user)),
         "visible_hazards": {answer.hazard_id} if hazard_ok else set(),
         "levels": HazardLevel.choices,
+        "risk_points": _risk_points(request, inspection),
         "counts_oob": inspection.counts(),
         "missing_oob": inspection.missing_answers(),
         **extra,
@@ -231,7 +239,9 @@ def raise_hazard(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
         "description": answer.note or answer.item_text,
         "level": answer.default_level,
     }
-    form = forms.RaiseHazardForm(request.POST or None, initial=initial)
+    form = forms.RaiseHazardForm(
+        request.POST or None, initial=initial, user=request.user, school=inspection.school
+    )
     in_card = bool(request.headers.get("HX-Request"))
     if request.method == "POST" and form.is_valid():
         try:

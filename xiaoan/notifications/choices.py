@@ -45,6 +45,7 @@ class NotificationKind(models.TextChoices):
     INCIDENT_REPORTED = "incident_reported", _("Incident reported")
     VEHICLE_CHECK_FAILED = "vehicle_check_failed", _("Vehicle failed its pre-departure check")
     FOOD_SAMPLE_MISSED = "food_sample_missed", _("Meal without its food sample")
+    RISK_REASSESSMENT_DUE = "risk_reassessment_due", _("Risk point to re-assess")
     LEGACY = "legacy", _("Earlier message")
 
 
@@ -211,6 +212,10 @@ MESSAGES = {
         "%(school)s: no food sample of %(meal)s on %(day)s was kept by the meal's end "
         "(%(ends)s); keep a sample of every dish of every meal and record it in time."
     ),
+    NotificationKind.RISK_REASSESSMENT_DUE: _(
+        "Hazard %(code)s of %(school)s recurred at the risk point “%(point)s” (%(risk_level)s); "
+        "please re-assess the point's level and its control measures."
+    ),
     # Messages written before they were stored as kind and parameters keep their text.
     NotificationKind.LEGACY: "%(text)s",
 }
@@ -236,6 +241,12 @@ TERMS = {
     "state": {
         "expired": pgettext_lazy("papers", "has expired"),
         "expiring": pgettext_lazy("papers", "expires soon"),
+    },
+    "risk_level": {
+        "red": pgettext_lazy("risk level", "red"),
+        "orange": pgettext_lazy("risk level", "orange"),
+        "yellow": pgettext_lazy("risk level", "yellow"),
+        "blue": pgettext_lazy("risk level", "blue"),
     },
     "meal": {
         "breakfast": pgettext_lazy("meal", "breakfast"),

@@ -323,6 +323,7 @@ ANSWER = Kind(
     kwargs=lambda obj: {"pk": obj.inspection_id, "answer_pk": obj.pk},
 )
 ASSESSMENT = school_kind("assessment", _of_school("assessments.Assessment"))
+RISK_POINT = school_kind("risk point", _of_school("risks.RiskPoint"))
 VISITOR = Kind(
     "visitor",
     _of_school("registers.Visitor"),
@@ -695,6 +696,18 @@ PAGES: dict[str, Entry | tuple[Entry, ...]] = {
     "assessments:score": action(BUREAU_ADMIN_ONLY, ASSESSMENT),
     "assessments:veto": action(LEADER_ONLY, ASSESSMENT),
     "assessments:lift-veto": action(LEADER_ONLY, ASSESSMENT),
+    # The risk register: the school's admin and the bureau's safety section keep it, everyone
+    # reads it within reach; the district table is the district's (a school's people: 403).
+    "risks:list": view(DISTRICT_READ),
+    "risks:export": view(DISTRICT_READ),
+    "risks:create": form(SCHOOL_OR_BUREAU_ADMIN),
+    "risks:map": view(SIGNED_IN),
+    "risks:district": view(DISTRICT_ROLES),
+    "risks:district-export": view(DISTRICT_ROLES),
+    "risks:detail": view(DISTRICT_READ, RISK_POINT),
+    "risks:edit": form(SCHOOL_OR_BUREAU_ADMIN, RISK_POINT),
+    "risks:reassess": action(SCHOOL_OR_BUREAU_ADMIN, RISK_POINT),
+    "risks:retire": action(SCHOOL_OR_BUREAU_ADMIN, RISK_POINT),
     # registers:list, :export, :create and :edit: one line per register, below.
     "reports:monthly_list": view(DISTRICT_READ),
     "reports:monthly_export": view(DISTRICT_READ),
@@ -918,6 +931,12 @@ API: dict[str, Entry] = {
         SCHOOL_OR_BUREAU_ADMIN, SURROUNDINGS
     ),
     "POST /api/v1/drills/{id}/report-problem/": action(SCHOOL_ACTION, DRILL),
+    "GET /api/v1/risk-points/": view(DISTRICT_READ),
+    "POST /api/v1/risk-points/": action(SCHOOL_OR_BUREAU_ADMIN),
+    "GET /api/v1/risk-points/{id}/": view(DISTRICT_READ, RISK_POINT),
+    "PATCH /api/v1/risk-points/{id}/": action(SCHOOL_OR_BUREAU_ADMIN, RISK_POINT),
+    "POST /api/v1/risk-points/{id}/reassess/": action(SCHOOL_OR_BUREAU_ADMIN, RISK_POINT),
+    "POST /api/v1/risk-points/{id}/retire/": action(SCHOOL_OR_BUREAU_ADMIN, RISK_POINT),
     "POST /api/v1/accompanying-meals/{id}/report-problem/": action(
         SCHOOL_ACTION, ACCOMPANYING_MEAL
     ),

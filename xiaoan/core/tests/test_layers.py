@@ -23,6 +23,7 @@ LAYERS: dict[str, int] = {
     "notifications": 2,
     "schools": 3,
     "hazards": 4,
+    "risks": 4,
     "campaigns": 4,
     "inspections": 4,
     "registers": 4,

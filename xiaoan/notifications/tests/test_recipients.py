@@ -180,6 +180,35 @@ def _failed_check(p: dict[str, Any]) -> None:
     )
 
 
+def _recurrence(p: dict[str, Any]) -> None:
+    from xiaoan.risks.models import RiskPoint
+
+    point = RiskPoint.objects.identify(
+        p["alice"],
+        school=p["alice"].membership.school,
+        likelihood=3,
+        severity=4,
+        name="学生食堂燃气灶间",
+        area=Area.objects.get(code="fire"),
+        hazard_sources="燃气管道老化",
+        consequences="火灾",
+        control_measures="每日检查燃气阀门",
+        responsible="王伟",
+        responsible_phone="13800000001",
+    )
+    for _ in range(2):
+        Hazard.objects.report(
+            school=point.school,
+            area=point.area,
+            level=HazardLevel.GENERAL,
+            description="灶间灭火器过期",
+            reported_by=p["carol"],
+            source=HazardSource.SELF_REPORT,
+            found_on=datetime.date(2014, 9, 1),
+            risk_point=point,
+        )
+
+
 # kind → (the step that raises it, who must be told): one scenario per row of the table.
 Scenario = Callable[[dict[str, Any], Any], Any]
 SCENARIOS: dict[str, tuple[Scenario, set[str]]] = {
@@ -266,6 +295,7 @@ SCENARIOS: dict[str, tuple[Scenario, set[str]]] = {
     K.WATCH_LIST_VISITOR: (lambda p, b: _watch_hit(p), {"alice", "bureau"}),
     K.INCIDENT_REPORTED: (lambda p, b: _incident(p), {"bureau", "leader"}),
     K.VEHICLE_CHECK_FAILED: (lambda p, b: _failed_check(p), {"bureau"}),
+    K.RISK_REASSESSMENT_DUE: (lambda p, b: _recurrence(p), {"alice", "bureau"}),
 }
 
 
