@@ -39,6 +39,7 @@ from xiaoan.reports.models import (
     due_date_for,
 )
 from xiaoan.reports.reminders import previous_month
+from xiaoan.risks.models import RiskPoint
 from xiaoan.schools.models import School
 
 LIMIT = 5
@@ -167,6 +168,21 @@ def to_rectify(user: Any, today: datetime.date) -> Group:
     more = _ledger(status=HazardStatus.overdue_states())
     line = lambda h: _days_left(h, today, own_school=True)  # noqa: E731
     return _group("rectify", _("Hazards to rectify"), rows, line, more)
+
+
+def risks_to_reassess(user: Any, own_school: bool = False) -> Group:
+    """Risk points whose linked hazard recurred: the school re-assesses them."""
+    rows = RiskPoint.objects.for_user(user).current().to_reassess()
+    rows = rows.select_related("school", "flagged_by").order_by("flagged_at", "id")
+
+    def line(point: RiskPoint) -> Line:
+        school = "" if own_school else f"{point.school.name} · "
+        code = point.flagged_by.code if point.flagged_by else ""
+        detail = _("%(code)s recurred") % {"code": code} if code else ""
+        return Line(f"{school}{point.name}", point.get_absolute_url(), detail)
+
+    more = f"{reverse('risks:list')}?needs_reassessment=true"
+    return _group("risks", _("Risk points to re-assess"), rows, line, more)
 
 
 def returned(user: Any) -> Group:
@@ -406,6 +422,7 @@ def todo_for(user: Any, today: datetime.date | None = None) -> list[Group]:
             due_to_file(user, school, today),
             papers(user, today),
             duty(user, school, today),
+            risks_to_reassess(user, own_school=True),
         ]
     elif role == Role.SCHOOL_STAFF and membership is not None:
         groups = [duty(user, membership.school, today), reported_by_me(user)]

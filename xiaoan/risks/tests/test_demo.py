@@ -1,0 +1,61 @@
+"""The demo district's risk register: a handful of points per school, a few red and orange,
+demo hazards linked to them, recurrences re-assessed or waiting; loading twice adds nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from xiaoan.hazards.models import Hazard
+from xiaoan.risks import demo
+from xiaoan.risks.models import RiskAssessment, RiskPoint
+from xiaoan.schools.demo import demo_bureau
+from xiaoan.schools.models import School
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_district(db):
+    from xiaoan.campaigns import demo as campaigns
+    from xiaoan.hazards import demo as hazards
+    from xiaoan.registers import demo as registers
+    from xiaoan.schools import demo as schools
+
+    schools.load()
+    campaigns.load()
+    hazards.load()
+    registers.load()
+    demo.load()
+    return demo_bureau()
+
+
+def test_the_demo_register_tells_a_plausible_story(demo_district):
+    points = RiskPoint.objects.filter(school__bureau=demo_district)
+    schools = School.objects.filter(bureau=demo_district)
+    per_school = [points.filter(school=s).count() for s in schools]
+    assert min(per_school) >= 4 and max(per_school) <= 9
+    counts = points.level_counts()
+    assert 3 <= counts["red"] <= 10
+    assert counts["orange"] > counts["red"]
+    assert counts["yellow"] + counts["blue"] > counts["red"] + counts["orange"]
+    assert RiskAssessment.objects.filter(point__in=points, reason="identified").count() == len(
+        points
+    )
+    assert points.filter(school__code="S001").exists()
+    assert points.filter(school__code="S002").exists()
+
+
+def test_demo_hazards_are_linked_and_recurrences_followed(demo_district):
+    linked = Hazard.objects.filter(bureau=demo_district, risk_point__isnull=False)
+    assert linked.count() > 50
+    assert all(h.risk_point.school_id == h.school_id for h in linked.select_related("risk_point"))
+    assert RiskAssessment.objects.filter(reason="recurrence").exists()
+    assert RiskPoint.objects.filter(needs_reassessment=True).count() == demo.STILL_FLAGGED
+    # The seed's figures stand: 103 hazards, none added.
+    assert Hazard.objects.filter(bureau=demo_district).count() == 103
+
+
+def test_loading_twice_adds_nothing(demo_district):
+    before = RiskPoint.objects.count(), RiskAssessment.objects.count()
+    demo.load()
+    assert (RiskPoint.objects.count(), RiskAssessment.objects.count()) == before
