@@ -10,6 +10,7 @@ from xiaoan.core.dates import local_today
 from xiaoan.hazards.choices import HazardLevel, HazardStatus
 from xiaoan.hazards.models import Hazard
 from xiaoan.registers.models import month_drill_figures, month_food_figures
+from xiaoan.risks.figures import month_risk_figures
 
 from .figures import area_rows, hazard_list, inspections_held, month_bounds, totals
 
@@ -53,6 +54,7 @@ def school_month_figures(school: Any, year: int, month: int) -> dict[str, Any]:
         "inspections": held,
         "drills": month_drill_figures(school, start, end),
         "food": month_food_figures(school, start, end),
+        "risks": month_risk_figures(school, start, end),
         "major": hazard_list(majors),
         "nil": total["found"] == 0 and total["open"] == 0 and total["closed"] == 0,
     }

@@ -193,6 +193,27 @@ class MonthlyReport(Actions, Versioned, TimeStampedModel):
         return {"held": drills["held"], "by_scenario": held, "short": short}
 
     @property
+    def risk_line(self) -> str:
+        """The school's risk register at the month's end, as the page says it (or empty)."""
+        from xiaoan.risks.choices import RiskLevel
+
+        risks = (self.figures or {}).get("risks")
+        if not risks:
+            return ""
+        levels = "，".join(
+            f"{RiskLevel(code).label} {n}" for code, n in risks["by_level"].items() if n
+        )
+        text = gettext("%(total)s risk points (%(levels)s)") % {
+            "total": risks["total"],
+            "levels": levels,
+        }
+        if risks["to_reassess"]:
+            text += gettext("; %(n)s to be re-assessed after a recurring hazard") % {
+                "n": risks["to_reassess"]
+            }
+        return text
+
+    @property
     def food_lines(self) -> list[str]:
         """The month's daily food-safety control as the page says it (a canteen school's)."""
         food = (self.figures or {}).get("food")

@@ -549,7 +549,35 @@ def _quarter_work(figures: dict[str, Any]) -> list[str]:
     measures = _quarter_measures(figures.get("measures") or {})
     if measures:
         lines.append(measures)
+    risks = risk_sentence(figures.get("risks"))
+    if risks:
+        lines.append(risks)
     return lines
+
+
+RISK_WORDS = {
+    "red": "重大风险（红色）",
+    "orange": "较大风险（橙色）",
+    "yellow": "一般风险（黄色）",
+    "blue": "低风险（蓝色）",
+}
+
+
+def risk_sentence(risks: dict[str, Any] | None) -> str:
+    """全区…所学校辨识登记风险点…个，其中…: the risk registers at the period's end, or empty
+    where none was kept (figures frozen before the register have none)."""
+    if not risks:
+        return ""
+    levels = "、".join(
+        f"{RISK_WORDS[code]}{n(count)}个" for code, count in risks["by_level"].items() if count
+    )
+    text = f"全区{n(risks.get('schools', 0))}所学校落实风险分级管控，辨识登记风险点{n(risks['total'])}个"
+    text += f"，其中{levels}" if levels else ""
+    if risks.get("reassessed_after_recurrence"):
+        text += f"；因隐患复发重新评估风险点{n(risks['reassessed_after_recurrence'])}个"
+    if risks.get("to_reassess"):
+        text += f"，尚有{n(risks['to_reassess'])}个风险点待重新评估"
+    return text + "。"
 
 
 def _quarter_measures(m: dict[str, Any]) -> str:

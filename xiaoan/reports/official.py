@@ -35,6 +35,7 @@ from xiaoan.hazards.choices import EventKind, HazardLevel, HazardStatus
 from xiaoan.hazards.models import Hazard, HazardEvent
 from xiaoan.inspections.models import Inspection
 from xiaoan.registers.figures import figures as register_figures
+from xiaoan.risks.figures import district_risk_figures
 
 from . import narrative as texts
 from .choices import Compliance, MonthlyStatus, OfficialKind, OfficialStatus
@@ -238,6 +239,7 @@ def quarterly_figures(bureau_id: int, year: int, quarter: int, today: datetime.d
         # The defence funding is kept by year: the year's last report states it.
         "year_end": quarter == 4,
     }
+    figures["risks"] = district_risk_figures(bureau_id, start, end)
     figures["scope"] = f"{year}年第{'一二三四'[quarter - 1]}季度"
     return figures
 

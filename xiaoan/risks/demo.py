@@ -16,6 +16,7 @@ Idempotent: nothing is added once the district has a risk point; fixed seed, sam
 from __future__ import annotations
 
 import datetime
+import itertools
 import random
 from dataclasses import dataclass
 from typing import Any
@@ -298,7 +299,7 @@ def _recurrences(bureau: Any) -> None:
     )
     for point in linked:
         hazards = list(point.hazards.exclude(status="rejected").order_by("found_on", "id"))  # type: ignore[attr-defined]
-        for earlier, later in zip(hazards, hazards[1:], strict=False):
+        for earlier, later in itertools.pairwise(hazards):
             if (later.found_on - earlier.found_on).days <= RECURRENCE_DAYS:
                 recurring.append((point, later))
                 break

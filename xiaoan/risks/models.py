@@ -185,6 +185,10 @@ class RiskPoint(Actions, ActiveDuring, Versioned, TimeStampedModel):
         return self.likelihood * self.severity
 
     @property
+    def flagged_by_code(self) -> str:
+        return self.flagged_by.code if self.flagged_by_id and self.flagged_by else "—"
+
+    @property
     def is_retired(self) -> bool:
         return self.retired_on is not None and self.retired_on <= local_today()
 
