@@ -300,7 +300,7 @@ def _recurrences(bureau: Any) -> None:
     for point in linked:
         hazards = list(point.hazards.exclude(status="rejected").order_by("found_on", "id"))  # type: ignore[attr-defined]
         for earlier, later in itertools.pairwise(hazards):
-            if (later.found_on - earlier.found_on).days <= RECURRENCE_DAYS:
+            if 0 < (later.found_on - earlier.found_on).days <= RECURRENCE_DAYS:
                 recurring.append((point, later))
                 break
     for index, (point, hazard) in enumerate(recurring):

@@ -30,6 +30,7 @@ from xiaoan.core.dates import local_today
 from xiaoan.core.errors import Invalid, NotAllowed, Refused
 from xiaoan.core.models import ActiveDuring, TimeStampedModel, Versioned, span_in_order
 from xiaoan.core.workflow import Actions
+from xiaoan.hazards.querysets import RECURRENCE_DAYS as HAZARD_RECURRENCE_DAYS
 from xiaoan.notifications.choices import NotificationKind
 from xiaoan.notifications.recipients import About, announce
 
@@ -45,9 +46,9 @@ from .querysets import AssessmentQuerySet, RiskPointQuerySet
 
 # Who keeps a school's register: its safety administrator, and the bureau's safety section.
 WRITERS = (Role.SCHOOL_ADMIN, Role.BUREAU_ADMIN)
-# A hazard found at a point within this many days after an earlier one of the same point (not
-# rejected as unfounded) is a recurrence: the point's controls did not hold.
-RECURRENCE_DAYS = 365
+# The ledger's recurrence window: a hazard found at most this many days after an earlier founded
+# one of the same point recurs there (the point's controls did not hold).
+RECURRENCE_DAYS = HAZARD_RECURRENCE_DAYS
 # Hazard states that do not count as an earlier occurrence (the report was not founded).
 NOT_FOUNDED = ("rejected",)
 
@@ -286,11 +287,15 @@ class RiskPoint(Actions, ActiveDuring, Versioned, TimeStampedModel):
         return True
 
     def is_recurrence(self, hazard: Any) -> bool:
-        """An earlier founded hazard of this point found within `RECURRENCE_DAYS` before it."""
+        """The ledger's one rule of a recurrence (`HazardQuerySet.recurrences`: an earlier
+        founded hazard of the school in the same area, found at most a year before), with the
+        earlier hazard at this point."""
+        recurring = type(hazard).objects.filter(pk=hazard.pk).recurrences()
+        if not recurring.exists():
+            return False
         since = hazard.found_on - datetime.timedelta(days=RECURRENCE_DAYS)
         earlier = self.hazards.exclude(pk=hazard.pk).exclude(status__in=NOT_FOUNDED)  # type: ignore[attr-defined]
-        earlier = earlier.filter(found_on__gte=since, found_on__lte=hazard.found_on)
-        return bool(earlier.filter(Q(found_on__lt=hazard.found_on) | Q(pk__lt=hazard.pk)).exists())
+        return bool(earlier.filter(found_on__gte=since, found_on__lt=hazard.found_on).exists())
 
     def _assessment(
         self, user: Any, reason: str, comment: str, hazard_id: int | None = None

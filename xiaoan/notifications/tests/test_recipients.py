@@ -196,7 +196,7 @@ def _recurrence(p: dict[str, Any]) -> None:
         responsible="王伟",
         responsible_phone="13800000001",
     )
-    for _ in range(2):
+    for day in (1, 2):
         Hazard.objects.report(
             school=point.school,
             area=point.area,
@@ -204,7 +204,7 @@ def _recurrence(p: dict[str, Any]) -> None:
             description="灶间灭火器过期",
             reported_by=p["carol"],
             source=HazardSource.SELF_REPORT,
-            found_on=datetime.date(2014, 9, 1),
+            found_on=datetime.date(2014, 9, day),
             risk_point=point,
         )
 
