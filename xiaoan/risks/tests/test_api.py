@@ -4,8 +4,13 @@ another school's point; hazards link to a point through the hazard API."""
 
 from __future__ import annotations
 
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from xiaoan.inspections.models import Inspection
 from xiaoan.risks.models import RiskPoint
 
 URL = "/api/v1/risk-points/"
@@ -99,3 +104,32 @@ def test_a_hazard_reported_through_the_api_links_to_a_point(point, alice, bob):
     assert response.json()["risk_point"] == point.pk
     other = api(bob).post("/api/v1/hazards/", body, format="json")
     assert other.status_code == 400 and "risk_point" in other.json()
+
+
+def test_the_list_asks_as_many_queries_for_many_points_as_for_one(
+    point, make_point, alice, django_assert_max_num_queries
+):
+    client = api(alice)
+    with CaptureQueriesContext(connection) as one:
+        client.get(URL)
+    for index in range(4):
+        make_point(name=f"楼梯口{index}", likelihood=2, severity=2)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert len(client.get(URL).json()["results"]) == 5
+
+
+def test_a_failed_item_raised_through_the_api_links_to_a_point(point, alice, fire_area, bob):
+    inspection = Inspection.objects.start(
+        alice,
+        school=alice.membership.school,
+        kind="self",
+        date=datetime.date(2014, 9, 1),
+        areas=[fire_area],
+    )
+    answer = inspection.answers.first()
+    url = f"/api/v1/inspections/{inspection.pk}/raise-hazard/"
+    body = {"answer": answer.pk, "description": "灭火器过期", "risk_point": point.pk}
+    response = api(alice).post(url, body, format="json")
+    assert response.status_code == 201, response.json()
+    answer.refresh_from_db()
+    assert answer.hazard.risk_point == point
