@@ -41,6 +41,8 @@ from xiaoan.registers.models import Drill, DrillRule
 from xiaoan.registers.models.drills import period_bounds
 from xiaoan.reports.figures import deadline_on, open_on, overdue_on
 from xiaoan.reports.models import MonthlyReport, due_date_for
+from xiaoan.risks.choices import RiskLevel
+from xiaoan.risks.models import RiskPoint
 from xiaoan.schools.models import School
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -192,6 +194,17 @@ def days_since_inspection(schools: QuerySet[School], day: datetime.date) -> Valu
     }
 
 
+def _risk_points(level: str) -> Callable[[QuerySet[School], datetime.date], Values]:
+    """The school's risk points of `level` in its register on the day (as the register's own
+    figures count them: the points in service then, at their level)."""
+
+    def values(schools: QuerySet[School], day: datetime.date) -> Values:
+        points = RiskPoint.objects.filter(school__in=_ids(schools), level=level).as_of(day)
+        return _by_school(points.values("school").annotate(n=Count("id")))
+
+    return values
+
+
 TERMS: list[Term] = [
     Term(
         "open_major",
@@ -223,6 +236,20 @@ TERMS: list[Term] = [
             "Hazards found in the year to the day in an area where the school had another "
             "hazard in the year before."
         ),
+    ),
+    Term(
+        "red_points",
+        _("Red risk points"),
+        8,
+        _risk_points(RiskLevel.RED),
+        _("Major (red) risk points in the school's register on the day."),
+    ),
+    Term(
+        "orange_points",
+        _("Orange risk points"),
+        4,
+        _risk_points(RiskLevel.ORANGE),
+        _("Considerable (orange) risk points in the school's register on the day."),
     ),
     Term(
         "late_reports",

@@ -143,3 +143,36 @@ def test_the_number_of_queries_does_not_grow_with_the_schools(
     with django_assert_num_queries(expected):
         scores = score_schools(School.objects.all(), DAY)
     assert len(scores) == 13
+
+
+def test_red_and_orange_risk_points_in_the_register_on_the_day(school_a, school_b):
+    from xiaoan.hazards.models import Area
+    from xiaoan.risks.models import RiskPoint
+
+    names = iter(range(100))
+
+    def point(school, level, likelihood, severity, **fields):
+        return RiskPoint.objects.create(
+            school=school,
+            name=f"风险点{next(names)}",
+            area=Area.objects.get(code="fire"),
+            hazard_sources="电线老化",
+            consequences="火灾",
+            control_measures="定期检查",
+            responsible="张老师",
+            responsible_phone="13800000000",
+            likelihood=likelihood,
+            severity=severity,
+            level=level,
+            identified_on=fields.pop("identified_on", datetime.date(2014, 3, 1)),
+            **fields,
+        )
+
+    point(school_a, "red", 5, 4)
+    point(school_a, "orange", 4, 4)
+    point(school_a, "orange", 4, 4, retired_on=datetime.date(2014, 9, 1))  # left before
+    point(school_a, "red", 5, 4, identified_on=datetime.date(2014, 11, 1))  # came after
+    point(school_b, "yellow", 2, 4)
+    v = values()
+    assert (v["S001"]["red_points"], v["S001"]["orange_points"]) == (1, 1)
+    assert (v["S002"]["red_points"], v["S002"]["orange_points"]) == (0, 0)
