@@ -239,6 +239,13 @@ PERIODIC_JOBS = {
         "at": os.environ.get("DIGEST_TIME", "07:00"),
     },
     "requeue": {"call": "xiaoan.notifications.tasks.requeue_stalled", "every": 10},
+    # Each district's figures at the end of a month that is over, stored once (the dashboard's
+    # trend reads them); daily, so a month is stored the night after it ends.
+    "month-ends": {
+        "call": "xiaoan.reports.monthend.run_job",
+        "every": 24 * 60,
+        "at": os.environ.get("MONTH_END_TIME", "01:30"),
+    },
 }
 
 REST_FRAMEWORK = {

@@ -26,6 +26,7 @@ from xiaoan.campaigns.models import Campaign
 from xiaoan.core.dates import replaying
 from xiaoan.hazards.choices import HazardLevel, HazardSource
 from xiaoan.hazards.models import Area, Hazard
+from xiaoan.reports import monthend
 from xiaoan.reports.choices import MonthlyStatus
 from xiaoan.reports.compile import school_month_figures
 from xiaoan.reports.models import MonthlyReport, due_date_for
@@ -80,6 +81,8 @@ def load() -> None:
         if not Hazard.objects.filter(bureau=second).exists():
             _hazards(second, officer, campaign)
         _monthly_reports(second, officer)
+    # Its month-end figures, as for the first district (`reports.demo`).
+    monthend.rebuild([second.pk])
 
 
 def _bureau(region: Region, name: str, short_name: str) -> Bureau:

@@ -22,7 +22,7 @@ from xiaoan.campaigns.demo import demo_campaign
 from xiaoan.schools.demo import demo_bureau
 from xiaoan.schools.models import School
 
-from . import official
+from . import monthend, official
 from .choices import IssuedKind, MonthlyEventKind, MonthlyStatus, OfficialKind, OfficialStatus
 from .compile import school_month_figures
 from .models import (
@@ -61,6 +61,9 @@ def load() -> None:
                 _monthly(school, year, month, index, rng, admins.get(school.pk), officer)
         _documents(bureau, officer)
         _issued_notice(bureau, officer, admins)
+    # The figures of every month over, as the worker stores them once a month ends (a second
+    # run stores nothing: they agree).
+    monthend.rebuild()
 
 
 def _monthly(

@@ -117,24 +117,41 @@ def deadline_on(as_of: datetime.date) -> Case:
     )
 
 
-def area_rows(hazards: QuerySet[Hazard], as_of: datetime.date) -> list[dict[str, Any]]:
-    """Per area: found, closed by `as_of`, still open, overdue on `as_of` — one query."""
+def as_of_counts(as_of: datetime.date) -> dict[str, Count]:
+    """The counts of hazards as they stood on `as_of`: found, major, closed by then, still
+    open, overdue then. The queryset they aggregate must be annotated with
+    `deadline_then=deadline_on(as_of)`; the live figures and the stored month ends both use them.
+    """
     # As it stood on `as_of`: a hazard closed later still counts as open (and overdue) then,
     # against the deadline it had then (an extension approved later did not yet count).
     still_open = open_on(as_of)
     # The cheap test first: the deadline's history is looked up only for hazards open then.
     overdue = overdue_on(as_of)
+    return {
+        "found": Count("id"),
+        "major": Count("id", filter=Q(level=HazardLevel.MAJOR)),
+        "closed": Count("id", filter=_closed_by(as_of)),
+        "open": Count("id", filter=still_open),
+        "overdue": Count("id", filter=overdue),
+    }
+
+
+def closed_between(first: datetime.date, last: datetime.date) -> Q:
+    """Closed from the start of `first` to the end of `last` (local days)."""
+    return Q(
+        status=HazardStatus.CLOSED,
+        closed_at__gte=_start_of(first),
+        closed_at__lt=_start_of(last + ONE_DAY),
+    )
+
+
+def area_rows(hazards: QuerySet[Hazard], as_of: datetime.date) -> list[dict[str, Any]]:
+    """Per area: found, closed by `as_of`, still open, overdue on `as_of` — one query."""
     counts = {
         row["area"]: row
         for row in hazards.annotate(deadline_then=deadline_on(as_of))
         .values("area")
-        .annotate(
-            found=Count("id"),
-            major=Count("id", filter=Q(level=HazardLevel.MAJOR)),
-            closed=Count("id", filter=_closed_by(as_of)),
-            open=Count("id", filter=still_open),
-            overdue=Count("id", filter=overdue),
-        )
+        .annotate(**as_of_counts(as_of))
     }
     rows = []
     for area in _areas():
@@ -163,11 +180,7 @@ def month_rows(
         first, last = month_bounds(year, month)
         month_end = min(last, as_of)
         carried = totals(area_rows(hazards.filter(found_on__lte=month_end), month_end))
-        closed = hazards.filter(
-            status=HazardStatus.CLOSED,
-            closed_at__gte=_start_of(first),
-            closed_at__lt=_start_of(last + ONE_DAY),
-        )
+        closed = hazards.filter(closed_between(first, last))
         rows.append(
             {
                 "month": f"{year}年{month}月",

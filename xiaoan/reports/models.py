@@ -875,3 +875,72 @@ class DocumentReceipt(Versioned, TimeStampedModel):
 
         until = local_date(self.signed_at) if self.signed_at is not None else today
         return max((until - self.document.sign_by).days, 0)
+
+
+class MonthEndBatch(TimeStampedModel):
+    """A district's figures as they stood at the end of a month, computed once it was over.
+
+    Never changed afterwards: a correction is a later batch of the same month with its reason,
+    and readers take the latest batch of each month (`reports.monthend`).
+    """
+
+    bureau = models.ForeignKey(
+        "schools.Bureau", models.PROTECT, related_name="month_end_batches", verbose_name=_("bureau")
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    reason = models.CharField(
+        _("reason for the correction"), max_length=200, blank=True, help_text=_("Empty: the first.")
+    )
+
+    class Meta:
+        verbose_name = _("month-end figures")
+        verbose_name_plural = _("month-end figures")
+        indexes = [models.Index(fields=["bureau", "month", "id"], name="monthend_batch_idx")]
+        constraints = [
+            models.CheckConstraint(name="monthend_batch_first_day", condition=Q(month__day=1))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bureau_id} {self.month:%Y-%m}"
+
+
+class MonthEndFigure(models.Model):
+    """One school's hazards of one area, level and campaign at a month's end (its batch's)."""
+
+    batch = models.ForeignKey(
+        MonthEndBatch, models.CASCADE, related_name="figures", verbose_name=_("month-end figures")
+    )
+    school = models.ForeignKey(
+        "schools.School", models.PROTECT, related_name="+", verbose_name=_("school")
+    )
+    area = models.ForeignKey(
+        "hazards.Area", models.PROTECT, related_name="+", verbose_name=_("area")
+    )
+    level = models.CharField(_("hazard level"), max_length=10)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("campaign"),
+    )
+    found = models.PositiveIntegerField(_("found by the month's end"), default=0)
+    found_in_month = models.PositiveIntegerField(_("found in the month"), default=0)
+    closed = models.PositiveIntegerField(_("closed by the month's end"), default=0)
+    closed_in_month = models.PositiveIntegerField(_("closed in the month"), default=0)
+    open = models.PositiveIntegerField(_("open at the month's end"), default=0)
+    overdue = models.PositiveIntegerField(_("overdue at the month's end"), default=0)
+
+    class Meta:
+        verbose_name = _("month-end figure")
+        verbose_name_plural = _("month-end figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "school", "area", "level", "campaign"],
+                name="monthend_figure_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch} {self.school_id} {self.area_id} {self.level}"

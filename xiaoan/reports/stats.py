@@ -18,6 +18,7 @@ from xiaoan.hazards.models import Area, Hazard
 from xiaoan.schools.choices import SchoolKind
 from xiaoan.schools.models import School
 
+from . import monthend
 from .choices import Compliance
 from .figures import area_rows, month_bounds, rate, totals
 from .models import MonthlyReport
@@ -130,15 +131,25 @@ def funnel(hazards: QuerySet[Hazard]) -> list[dict[str, Any]]:
     return rows
 
 
-def trend(hazards: QuerySet[Hazard]) -> list[dict[str, Any]]:
-    """Per month: found that month; rectification rate and overdue count at the month's end."""
+def trend(hazards: QuerySet[Hazard], stored: dict | None = None) -> list[dict[str, Any]]:
+    """Per month: found that month; rectification rate and overdue count at the month's end.
+
+    A month that is over is read from the stored month-end figures where every district of
+    the user's reach has them (`stored`: `monthend.reach` with the filters, None when they
+    cannot answer); the running month, and any month not stored, is computed here.
+    """
     rows = []
     today = local_today()
-    for year, month in _months(hazards):
+    months = _months(hazards)
+    kept = _stored_months(stored, months, today)
+    for year, month in months:
         start, end = month_bounds(year, month)
         as_of = min(end, today)
-        found = hazards.filter(found_on__range=(start, end)).count()
-        total = totals(area_rows(hazards.filter(found_on__lte=end), as_of))
+        if start in kept:
+            found, total = kept[start]["found_in_month"], kept[start]
+        else:
+            found = hazards.filter(found_on__range=(start, end)).count()
+            total = totals(area_rows(hazards.filter(found_on__lte=end), as_of))
         rows.append(
             {
                 "month": f"{year}-{month:02d}",
@@ -150,6 +161,27 @@ def trend(hazards: QuerySet[Hazard]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _stored_months(
+    stored: dict | None, months: list[tuple[int, int]], today: datetime.date
+) -> dict[datetime.date, dict[str, int]]:
+    over = [datetime.date(y, m, 1) for y, m in months if month_bounds(y, m)[1] < today]
+    if stored is None or not over:
+        return {}
+    return monthend.month_totals(stored, over, stored.get("campaign"), stored.get("kind", ""))
+
+
+def stored_scope(user: Any, form: StatsFilterForm, bureau_id: int | None) -> dict | None:
+    """What the stored month ends are read for: the user's reach with the campaign and the
+    kind of school. A period filter (by the date found) is not stored: None, computed live."""
+    data = form.cleaned_data if form.is_valid() else {}
+    if data.get("start") or data.get("end"):
+        return None
+    scope = monthend.reach(user, bureau_id)
+    if scope is None:
+        return None
+    return {**scope, "campaign": data.get("campaign"), "kind": data.get("kind") or ""}
 
 
 def ranking(hazards: QuerySet[Hazard], limit: int = 10) -> list[dict[str, Any]]:
@@ -196,11 +228,13 @@ def compliance_trend(
 # Each part of the dashboard from the filtered hazards, the user and the district (None: the
 # user's own reach); an endpoint of /api/v1/stats/ computes only its own.
 PARTS: dict[str, Any] = {
-    "by_area": lambda hazards, user, bureau_id: by_area(hazards),
-    "funnel": lambda hazards, user, bureau_id: funnel(hazards),
-    "trend": lambda hazards, user, bureau_id: trend(hazards),
-    "ranking": lambda hazards, user, bureau_id: ranking(hazards),
-    "compliance": lambda hazards, user, bureau_id: compliance_trend(
+    "by_area": lambda hazards, user, bureau_id, form: by_area(hazards),
+    "funnel": lambda hazards, user, bureau_id, form: funnel(hazards),
+    "trend": lambda hazards, user, bureau_id, form: trend(
+        hazards, stored_scope(user, form, bureau_id)
+    ),
+    "ranking": lambda hazards, user, bureau_id, form: ranking(hazards),
+    "compliance": lambda hazards, user, bureau_id, form: compliance_trend(
         user, _months(hazards), bureau_id
     ),
 }
@@ -213,7 +247,7 @@ def _hazards(user: Any, form: StatsFilterForm, bureau_id: int | None) -> QuerySe
 
 def part(user: Any, form: StatsFilterForm, name: str, bureau_id: int | None = None) -> Any:
     """One part of the dashboard, without computing the others."""
-    return PARTS[name](_hazards(user, form, bureau_id), user, bureau_id)
+    return PARTS[name](_hazards(user, form, bureau_id), user, bureau_id, form)
 
 
 def dashboard(user: Any, form: StatsFilterForm, bureau_id: int | None = None) -> dict[str, Any]:
@@ -223,7 +257,7 @@ def dashboard(user: Any, form: StatsFilterForm, bureau_id: int | None = None) ->
     if bureau_id is not None:
         schools = schools.filter(bureau=bureau_id)
     return {
-        **{name: compute(hazards, user, bureau_id) for name, compute in PARTS.items()},
+        **{name: compute(hazards, user, bureau_id, form) for name, compute in PARTS.items()},
         "compliance_states": [{"code": c.value, "name": str(c.label)} for c in Compliance],
         "schools": schools.count(),
     }
