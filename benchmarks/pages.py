@@ -5,7 +5,9 @@ admin with Django's test client: the whole request, middleware, queries and temp
 
 Each request is made twice to warm up, then timed 20 times (fewer, down to 3, when one takes
 more than half a second); the table gives the median, the 95th percentile and the number of SQL
-queries of one request. BENCH_PAGES_HAZARDS="10000,1000000" changes the sizes.
+queries of one request. BENCH_PAGES_HAZARDS="10000,1000000" changes the sizes;
+BENCH_PAGES_ONLY="statistics dashboard,API" measures only the requests so named. The statistics
+dashboard is measured once computed live, then again once the month ends are stored.
 """
 
 from __future__ import annotations
@@ -132,7 +134,10 @@ def table(district: District, code: str) -> None:
         ("school", member(district, f"school-{code}", Role.SCHOOL_ADMIN, school)),
     ]
     print(f"  {'request':<38} {'user':<7} {'HTTP':>4} {'SQL':>4} {'median':>9} {'p95':>9} {'n':>3}")
+    only = [w for w in os.environ.get("BENCH_PAGES_ONLY", "").split(",") if w]
     for label, url, bureau_only in requests(district, school):
+        if only and not any(label.startswith(w) for w in only):
+            continue
         for who, user in users:
             if bureau_only and who != "bureau":
                 continue
@@ -170,9 +175,36 @@ def quietly(work: Callable[[], None]) -> None:
         requests_log.setLevel(level)
 
 
+def live_dashboard(district: District, code: str) -> None:
+    """The statistics dashboard before its month ends are stored: every month computed."""
+    from django.test import Client
+
+    from xiaoan.accounts.choices import Role
+
+    client = Client()
+    client.force_login(member(district, f"live-{code}", Role.BUREAU_ADMIN))
+    t = measure(client, "/reports/dashboard/")
+    print(
+        f"  {'statistics dashboard, computed live':<38} {'bureau':<7} {t.status:>4} "
+        f"{t.queries:>4} {t.median:>6.1f} ms {t.p95:>6.1f} ms {t.runs:>3}",
+        flush=True,
+    )
+
+
+def store_month_ends(district: District) -> None:
+    """What the worker's month-ends job would have stored by now (`xiaoan figures rebuild`)."""
+    from xiaoan.reports import monthend
+
+    started = time.perf_counter()
+    stored = monthend.rebuild([district.bureau.pk])
+    print(f"  stored {len(stored)} month ends in {time.perf_counter() - started:.1f} s", flush=True)
+
+
 def run() -> None:
     for number, hazards in enumerate(sizes()):
         code = f"33{8000 + number:04d}"
         print(f"generated district {code}: {SCHOOLS} schools, {hazards:,} hazards")
         district = build(code, hazards)
+        quietly(functools.partial(live_dashboard, district, code))
+        store_month_ends(district)
         quietly(functools.partial(table, district, code))

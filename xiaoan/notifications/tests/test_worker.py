@@ -86,7 +86,7 @@ def test_two_worker_processes_run_each_job_once_per_slot(tmp_path, alice):
     outputs = [w.communicate(timeout=240)[0] for w in workers]
     assert [w.returncode for w in workers] == [0, 0], outputs
     taken = "".join(outputs).count("took the slot of")
-    assert taken == 3, outputs  # reminders, digests, requeue: each by one worker
+    assert taken == 4, outputs  # reminders, digests, requeue, month-ends: each by one worker
     if sqlite_file:
         with sqlite3.connect(sqlite_file) as db:
             rows = db.execute(
@@ -98,4 +98,9 @@ def test_two_worker_processes_run_each_job_once_per_slot(tmp_path, alice):
             .annotate(n=Count("id"), done=Count("finished_at"))
             .order_by("job")
         )
-    assert sorted(rows) == [("digests", 1, 1), ("reminders", 1, 1), ("requeue", 1, 1)]
+    assert sorted(rows) == [
+        ("digests", 1, 1),
+        ("month-ends", 1, 1),
+        ("reminders", 1, 1),
+        ("requeue", 1, 1),
+    ]
