@@ -147,7 +147,7 @@ def rebuild(
     """Recompute every month from `start` (default: the month of the first hazard of any
     district, so that a city's or a province's districts all have the months their trend
     reads) to the last one over; store those that differ from what is stored (a correction)."""
-    written = []
+    written: list[MonthEndBatch] = []
     end = last_over(today)
     first = start or _first_month()
     if first is None:
