@@ -246,7 +246,12 @@ PERIODIC_JOBS = {
         "every": 24 * 60,
         "at": os.environ.get("MONTH_END_TIME", "01:30"),
     },
+    "jobs": {"call": "xiaoan.core.jobs.prune", "every": 60},
 }
+# Work larger than this runs as a background job (`core.jobs`): the page shows its progress
+# and offers the file when it is ready. Imports: rows of the file; documents: schools covered.
+BACKGROUND_IMPORT_ROWS = int(os.environ.get("BACKGROUND_IMPORT_ROWS", "2000"))
+BACKGROUND_DOCUMENT_SCHOOLS = int(os.environ.get("BACKGROUND_DOCUMENT_SCHOOLS", "1000"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

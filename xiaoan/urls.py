@@ -22,6 +22,7 @@ urlpatterns = [
     path("reports/", include("xiaoan.reports.urls")),
     path("regions/", include("xiaoan.regions.urls")),
     path("planning/", include("xiaoan.planning.urls")),
+    path("jobs/", include("xiaoan.core.urls")),
     path("api/v1/", include("xiaoan.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -149,18 +149,26 @@ def _display_width(value: Any) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(value))
 
 
-def workbook_response(wb: Workbook, filename: str) -> HttpResponse:
+def workbook_bytes(wb: Workbook) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = _content_disposition(filename)
+    return buffer.getvalue()
+
+
+def workbook_response(wb: Workbook, filename: str) -> HttpResponse:
+    response = HttpResponse(workbook_bytes(wb), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 
-def _content_disposition(filename: str) -> str:
+def content_disposition(filename: str, fallback: str = "export") -> str:
+    """A download's header: the Chinese name for browsers that read it, an ASCII one for the
+    rest (`fallback` with the same extension)."""
+    from pathlib import PurePath
     from urllib.parse import quote
 
-    return f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    ascii_name = fallback + PurePath(filename).suffix
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
 class ExcelError(ValueError):

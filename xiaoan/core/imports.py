@@ -52,6 +52,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from .changelog import change_entry, snapshot
+from .errors import Invalid
 from .excel import ExcelError, RowError, append_row, read_rows
 from .forms import BootstrapMixin
 from .models import ChangeAction, ChangeLog
@@ -61,6 +62,8 @@ PREVIEW_ROWS = 20
 # An uploaded file waits this long for its confirmation; older ones are removed.
 PENDING_HOURS = 24
 PENDING_DIR = "imports"
+# The copies large imports keep for their background job (removed when it has run).
+JOBS_INPUT_DIR = "jobs/input"
 
 
 class ImportFailed(Exception):
@@ -461,6 +464,13 @@ class Importer:
     upload_form: ClassVar[type[forms.Form] | None] = None  # None: `UploadForm`
     # The pages name the class (`importer.title`): a template must not call it.
     do_not_call_in_templates: ClassVar[bool] = True
+    # Every import by its slug: a background job names the one it runs.
+    by_slug: ClassVar[dict[str, type[Importer]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "slug" in cls.__dict__:
+            Importer.by_slug[cls.slug] = cls
 
     def __init__(
         self, user: Any, filename: str = "", options: dict[str, Any] | None = None
@@ -497,6 +507,12 @@ class Importer:
         """After the write: say what was done, and go where the work goes on."""
         messages.success(request, result.message())
         return redirect(pages.done)
+
+    def finish_in_background(self, result: ImportResult) -> Any:
+        """After the write in a background job: its `core.jobs.Output` (message, file)."""
+        from .jobs import Output
+
+        return Output(result.message())
 
     # -- the same for every import --
 
@@ -791,6 +807,8 @@ def preview_page(request: HttpRequest, importer: type[Importer], pages: Pages) -
         }
         return render(request, "imports/preview.html", context)
     options = waiting.get("options", {})
+    if waiting["summary"]["total"] > settings.BACKGROUND_IMPORT_ROWS:
+        return redirect(_start_in_background(request, importer, waiting))
     run = importer(request.user, waiting["name"], options)
     try:
         plan = run.check(pending_content(waiting))
@@ -802,6 +820,51 @@ def preview_page(request: HttpRequest, importer: type[Importer], pages: Pages) -
     result = run.write(plan)
     discard(request, importer.slug)
     return run.finish(request, result, pages)
+
+
+def _start_in_background(request: HttpRequest, importer: type[Importer], waiting: dict) -> Any:
+    """A large file is checked again and saved by a worker: the job keeps its own copy (the
+    waiting file is swept after a while), and the user follows it on the job's page."""
+    from . import jobs
+
+    source = default_storage.save(
+        f"{JOBS_INPUT_DIR}/{uuid.uuid4().hex}.xlsx", ContentFile(pending_content(waiting))
+    )
+    discard(request, importer.slug)
+    title = _("Import of %(file)s (%(what)s)") % {"file": waiting["name"], "what": importer.title}
+    params = {
+        "importer": importer.slug,
+        "source": source,
+        "name": waiting["name"],
+        "options": waiting.get("options", {}),
+    }
+    return jobs.start(request.user, "xiaoan.core.imports.import_job", title, params)
+
+
+def import_job(job: Any, progress: Callable[[int, str], None]) -> Any:
+    """The background job of a large import: the file checked against the database as it is
+    now, then saved in one transaction, as the preview's confirmation does in a request."""
+    params = job.params
+    try:
+        run = Importer.by_slug[params["importer"]](job.user, params["name"], params["options"])
+        progress(5, _("Checking the rows"))
+        with default_storage.open(params["source"], "rb") as handle:
+            data = bytes(handle.read())
+        try:
+            plan = run.check(data)
+        except ImportFailed as failed:
+            raise Invalid(
+                _("Nothing was saved: the file has rows to correct.")
+                + " "
+                + "；".join(str(e) for e in failed.errors[:20])
+            ) from failed
+        except ExcelError as error:
+            raise Invalid(str(error)) from error
+        progress(50, _("Saving %(count)s rows") % {"count": len(plan.rows)})
+        result = run.write(plan)
+        return run.finish_in_background(result)
+    finally:
+        default_storage.delete(params["source"])
 
 
 def template_response(importer: type[Importer]) -> HttpResponse:

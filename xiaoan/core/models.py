@@ -1,4 +1,5 @@
-"""Shared abstract models; no domain lives here."""
+"""Shared models: the abstract ones every app builds on, and the infrastructure (the change
+log, client requests, background jobs); no domain lives here."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .errors import Invalid
@@ -255,3 +256,71 @@ class ClientRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.path}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for a worker")
+    RUNNING = "running", pgettext_lazy("job", "Running")
+    DONE = "done", pgettext_lazy("job", "Done")
+    FAILED = "failed", pgettext_lazy("job", "Failed")
+
+
+class JobQuerySet(models.QuerySet["Job"]):
+    def for_user(self, user: Any) -> JobQuerySet:
+        """A job is seen only by whoever asked for it."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user_id=user.pk)
+
+
+class Job(models.Model):
+    """Work too long for a web request (a province's document, a large import), run by a
+    worker (`core.jobs`): who asked for it, how far it has got, and what it made — a message
+    and a file, kept in the shared storage until it is fetched or the job is pruned."""
+
+    kind = models.CharField(_("kind"), max_length=100)
+    title = models.CharField(_("title"), max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("asked by")
+    )
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    stage = models.CharField(_("stage"), max_length=200, blank=True)
+    message = models.TextField(pgettext_lazy("job", "result"), blank=True)
+    error = models.TextField(_("error"), blank=True)
+    file = models.FileField(_("file"), upload_to="jobs/", blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    # A file given out once (initial passwords): removed when it is fetched.
+    once = models.BooleanField(_("downloaded once"), default=False)
+    fetched_at = models.DateTimeField(_("fetched at"), null=True, blank=True)
+    runs = models.PositiveSmallIntegerField(_("runs"), default=0)
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="job_user_recent_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("jobs:detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def has_file(self) -> bool:
+        return self.status == JobStatus.DONE and bool(self.file) and self.fetched_at is None

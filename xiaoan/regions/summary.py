@@ -10,6 +10,7 @@ adopt the campaign is named at the end.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
@@ -62,17 +63,28 @@ def district_summary(campaign: Campaign) -> OfficialReport:
     )
 
 
-def collected_summary(campaign: Campaign, user: Any) -> Document:
-    """The document of `campaign` (a city's or a province's) with its districts' sections."""
+def summary_title(campaign: Campaign) -> str:
+    return chinese_punctuation(f"{campaign.name}各地情况总结材料")
+
+
+def collected_summary(
+    campaign: Campaign, user: Any, progress: Callable[[int, int], None] | None = None
+) -> Document:
+    """The document of `campaign` (a city's or a province's) with its districts' sections;
+    `progress(done, total)` after each district's summary (a background job shows it)."""
     document = Document(
-        title=chinese_punctuation(f"{campaign.name}各地情况总结材料"),
+        title=summary_title(campaign),
         issuer=campaign.bureau.name,
         date_text=date_text(local_today()),
     )
     adopted = {c.bureau_id: c for c in campaign.adoptions.select_related("bureau__region")}
     reach = list(districts(user))
     sections = [(b, adopted[b.pk]) for b in reach if b.pk in adopted]
-    reports = [(bureau, district_summary(own)) for bureau, own in sections]
+    reports = []
+    for bureau, own in sections:
+        reports.append((bureau, district_summary(own)))
+        if progress is not None:
+            progress(len(reports), len(sections))
     _overview(document, campaign, reports, len(reach))
     for bureau, report in reports:
         document.heading(1, bureau.name)

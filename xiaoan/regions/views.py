@@ -7,8 +7,6 @@ out of reach answers 404; a role below the city 403.
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -20,12 +18,12 @@ from xiaoan.accounts.choices import Role
 from xiaoan.campaigns.models import Campaign
 from xiaoan.core.excel import build_workbook, workbook_response
 from xiaoan.hazards.choices import HazardStatus
-from xiaoan.reports import stats
+from xiaoan.reports import jobs, stats
 from xiaoan.reports.exports import CONTENT_TYPES
-from xiaoan.reports.exports import render as render_file
+from xiaoan.schools.models import School
 
 from . import figures
-from .summary import collected_summary
+from .summary import collected_summary, summary_title
 
 
 def _year(request: HttpRequest) -> int:
@@ -121,9 +119,14 @@ def campaign_summary(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     campaign = get_object_or_404(own, pk=pk)
     if fmt not in CONTENT_TYPES:
         raise Http404
-    document = collected_summary(campaign, request.user)
-    response = HttpResponse(render_file(document, fmt), content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"summary.{fmt}\"; filename*=UTF-8''{quote(document.title)}.{fmt}"
+    reach = figures.districts(request.user)
+    return jobs.download(
+        request,
+        schools=School.objects.filter(bureau__in=reach).count(),
+        title=summary_title(campaign),
+        fmt=fmt,
+        kind="xiaoan.regions.jobs.collected_summary_file",
+        params={"campaign": campaign.pk},
+        build=lambda: collected_summary(campaign, request.user),
+        fallback="summary",
     )
-    return response

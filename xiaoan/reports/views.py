@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,8 +29,9 @@ from xiaoan.campaigns.views import attachment_response
 from xiaoan.core.dates import local_today
 from xiaoan.core.errors import Invalid, Refused
 from xiaoan.core.excel import build_workbook, workbook_response
+from xiaoan.schools.models import School
 
-from . import official, stats
+from . import jobs, official, stats
 from .choices import Compliance, IssuedKind, OfficialKind, OfficialStatus, ReceiptState
 from .exports import CONTENT_TYPES
 from .exports import render as render_file
@@ -462,12 +463,16 @@ def official_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     report = get_object_or_404(OfficialReport.objects.for_user(request.user), pk=pk)
     if fmt not in CONTENT_TYPES:
         return HttpResponse(status=404)
-    data = render_file(official.build_document(report), fmt)
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"report.{fmt}\"; filename*=UTF-8''{quote(report.title)}.{fmt}"
+    return jobs.download(
+        request,
+        schools=School.objects.filter(bureau=report.bureau_id).count(),
+        title=report.title,
+        fmt=fmt,
+        kind="xiaoan.reports.jobs.official_file",
+        params={"report": report.pk},
+        build=lambda: official.build_document(report),
+        fallback="report",
     )
-    return response
 
 
 @require_GET

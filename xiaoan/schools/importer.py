@@ -254,6 +254,28 @@ class SchoolImporter(Importer):
             return redirect("accounts:initial_passwords")
         return redirect(pages.done)
 
+    def finish_in_background(self, result: ImportResult) -> Any:
+        """The accounts' initial passwords come with the job, as a sheet downloaded once."""
+        from xiaoan.accounts.exports import passwords_workbook
+        from xiaoan.core.excel import workbook_bytes
+        from xiaoan.core.jobs import Output
+
+        if not self.accounts:
+            return Output(result.message())
+        opened = ngettext(
+            "%(count)s safety administrator account was opened; download the sheet of its "
+            "initial password below.",
+            "%(count)s safety administrator accounts were opened; download the sheet of their "
+            "initial passwords below.",
+            len(self.accounts),
+        ) % {"count": len(self.accounts)}
+        return Output(
+            f"{result.message()}{opened}",
+            filename=_("Initial passwords") + ".xlsx",
+            data=workbook_bytes(passwords_workbook(self.accounts)),
+            once=True,
+        )
+
 
 def import_schools(
     data: bytes, bureau: Bureau, user: Any = None, open_accounts: bool = False

@@ -422,6 +422,13 @@ NOTIFICATION = Kind(
     school=lambda obj: str(obj.recipient.membership.school.code),
     sees=sees_own_notification,
 )
+# A background job of school001's administrator and one of school002's (the matrix's demo).
+JOB = Kind(
+    "background job",
+    lambda code: _first(_models()("core.Job").objects.filter(user__username=f"school{code[1:]}")),
+    school=lambda obj: str(obj.user.membership.school.code),
+    sees=lambda persona, job: bool(job.user.username == persona.name),
+)
 # A group robot of the district (the matrix's demo adds one): the bureau safety section's.
 WEBHOOK = Kind("group robot", _district("notifications.Webhook"), per_school=False)
 
@@ -745,6 +752,9 @@ PAGES: dict[str, Entry | tuple[Entry, ...]] = {
     "reports:notification_read": action(SIGNED_IN, NOTIFICATION),
     "reports:notifications_read_all": action(SIGNED_IN),
     "reports:notifications_badge": view(SIGNED_IN),
+    "jobs:list": view(SIGNED_IN),
+    "jobs:detail": view(SIGNED_IN, JOB),
+    "jobs:file": action(SIGNED_IN, JOB),
     "reports:notification_preferences": form(SIGNED_IN),
     "reports:webhooks": view(BUREAU_ADMIN_ONLY),
     "reports:webhook_create": form(BUREAU_ADMIN_ONLY),

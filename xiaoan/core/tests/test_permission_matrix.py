@@ -65,6 +65,7 @@ def complete_demo() -> None:
     campaign's notice, a notification for each school's admin, a group robot of S001, and a
     document issued to S001 only and one to S002 only, each with its file."""
     from xiaoan.campaigns.models import Campaign, WorkPlan
+    from xiaoan.core.models import Job
     from xiaoan.hazards.models import Area, Hazard
     from xiaoan.inspections.models import InspectionAnswer
     from xiaoan.notifications.models import Notification, Webhook
@@ -103,6 +104,7 @@ def complete_demo() -> None:
         answer.photo.save("photo.jpg", ContentFile(_tiny_jpeg()), save=True)
         user = get_user_model().objects.get(username=f"school{code[1:]}")
         Notification.objects.create(recipient=user, kind="overdue", text="—")
+        Job.objects.create(kind="xiaoan.core.tests.job_kinds.slow_count", title="—", user=user)
     bureau_admin = get_user_model().objects.get(username="bureau")
     for code, school in schools.items():
         IssuedDocument.issue(

@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 import json
+import sqlite3
 import threading
 import time
 import urllib.parse
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from django.db import connection
 from django_tasks_db.management.commands.db_worker import Worker
 
 SECRET = "SECtest0123456789"
@@ -89,3 +91,22 @@ def run_worker() -> None:
         worker_id="test-worker",
         excluded_queue_names=[],
     ).run()
+
+
+def database_for_other_processes(tmp_path) -> tuple[str, str]:
+    """A DATABASE_URL other processes reach with the test's committed data, and the SQLite
+    file to read the result from (empty on PostgreSQL, which they share as it is)."""
+    settings = connection.settings_dict
+    if connection.vendor == "postgresql":
+        user, password = settings["USER"], settings.get("PASSWORD") or ""
+        credentials = f"{user}:{password}" if password else user
+        return (
+            f"postgres://{credentials}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}",
+            "",
+        )
+    # The test database lives in memory: copy it to a file the workers open.
+    path = tmp_path / "workers.sqlite3"
+    connection.ensure_connection()
+    with sqlite3.connect(path) as target:
+        connection.connection.backup(target)
+    return f"sqlite:///{path}", str(path)

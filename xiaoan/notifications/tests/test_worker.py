@@ -11,14 +11,14 @@ import sys
 import zoneinfo
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from django.db.models import Count
 from django_tasks_db.models import DBTaskResult
 
 from xiaoan.notifications.models import JobRun
 from xiaoan.notifications.schedule import slot_of, take_due_slots
 
-from .receivers import run_worker
+from .receivers import database_for_other_processes, run_worker
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -53,28 +53,9 @@ def test_a_slot_is_taken_once_and_its_job_runs_once(settings):
     assert not JobRun.objects.filter(finished_at__isnull=True).exists()
 
 
-def _database_for_other_processes(tmp_path) -> tuple[str, str]:
-    """A DATABASE_URL other processes reach with the test's committed data, and the SQLite
-    file to read the result from (empty on PostgreSQL, which they share as it is)."""
-    settings = connection.settings_dict
-    if connection.vendor == "postgresql":
-        user, password = settings["USER"], settings.get("PASSWORD") or ""
-        credentials = f"{user}:{password}" if password else user
-        return (
-            f"postgres://{credentials}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}",
-            "",
-        )
-    # The test database lives in memory: copy it to a file the workers open.
-    path = tmp_path / "workers.sqlite3"
-    connection.ensure_connection()
-    with sqlite3.connect(path) as target:
-        connection.connection.backup(target)
-    return f"sqlite:///{path}", str(path)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_worker_processes_run_each_job_once_per_slot(tmp_path, alice):
-    url, sqlite_file = _database_for_other_processes(tmp_path)
+    url, sqlite_file = database_for_other_processes(tmp_path)
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1", "LOG_LEVEL": "WARNING"}
     command = [os.path.join(os.path.dirname(sys.executable), "xiaoan"), "worker", "--batch"]
     workers = [
@@ -86,7 +67,7 @@ def test_two_worker_processes_run_each_job_once_per_slot(tmp_path, alice):
     outputs = [w.communicate(timeout=240)[0] for w in workers]
     assert [w.returncode for w in workers] == [0, 0], outputs
     taken = "".join(outputs).count("took the slot of")
-    assert taken == 4, outputs  # reminders, digests, requeue, month-ends: each by one worker
+    assert taken == 5, outputs  # reminders, digests, requeue, month-ends, jobs: each by one
     if sqlite_file:
         with sqlite3.connect(sqlite_file) as db:
             rows = db.execute(
@@ -100,6 +81,7 @@ def test_two_worker_processes_run_each_job_once_per_slot(tmp_path, alice):
         )
     assert sorted(rows) == [
         ("digests", 1, 1),
+        ("jobs", 1, 1),
         ("month-ends", 1, 1),
         ("reminders", 1, 1),
         ("requeue", 1, 1),

@@ -303,6 +303,26 @@ def test_the_city_collects_its_districts_summaries_into_one_document(
     assert other.status_code == 403
 
 
+def test_a_collected_summary_above_the_threshold_is_made_by_a_worker(
+    city, city_campaign, bureau_admin, school_a, settings, django_capture_on_commit_callbacks
+):
+    from xiaoan.core.models import Job
+    from xiaoan.core.tests.test_jobs import run_queued_jobs
+
+    city_campaign.adopt(bureau_admin)
+    settings.BACKGROUND_DOCUMENT_SCHOOLS = 0
+    client = client_for(city)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("regions:campaign_summary", args=[city_campaign.pk, "pdf"]))
+    job = Job.objects.get(user=city)
+    assert response["Location"] == job.get_absolute_url()
+    run_queued_jobs()
+    job.refresh_from_db()
+    assert job.status == "done", job.error
+    assert job.file.read()[:4] == b"%PDF"
+    assert job.filename == f"{city_campaign.name}各地情况总结材料.pdf"
+
+
 def test_every_api_row_the_city_reads_offers_no_step(city, hazard, alice):
     """The lists with workflow steps: each row's `allowed_actions` is empty for the city."""
     MonthlyReport.start(alice, 2014, 8)

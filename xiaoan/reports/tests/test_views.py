@@ -183,3 +183,30 @@ def test_dashboard_funnel_finds_every_hazard_reported_rejected_ones_too(
     funnel = as_user(bureau_admin).get(reverse("reports:dashboard")).context["data"]["funnel"]
     assert funnel[0]["count"] == total
     assert funnel[-1]["count"] < total
+
+
+def test_a_document_of_a_large_scope_is_made_in_the_background(
+    as_user, bureau, bureau_admin, school_a, settings, django_capture_on_commit_callbacks
+):
+    """Above `BACKGROUND_DOCUMENT_SCHOOLS` the download link opens the job's page; clicking
+    it again finds the same job; the worker makes the file, which the page offers."""
+    from xiaoan.core.models import Job
+    from xiaoan.core.tests.test_jobs import run_queued_jobs
+
+    settings.BACKGROUND_DOCUMENT_SCHOOLS = 0
+    report = generate(OfficialKind.QUARTERLY, bureau, year=2014, quarter=3)
+    client = as_user(bureau_admin)
+    link = reverse("reports:official_download", args=[report.pk, "docx"])
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.get(link)
+    job = Job.objects.get()
+    assert first["Location"] == job.get_absolute_url()
+    assert client.get(link)["Location"] == job.get_absolute_url()  # the same job again
+    assert client.get(reverse("reports:official_download", args=[report.pk, "pdf"])).status_code
+    assert Job.objects.count() == 2  # another format is another job
+    run_queued_jobs()
+    job.refresh_from_db()
+    assert job.status == "done" and job.filename == f"{report.title}.docx"
+    assert "文件已生成" in client.get(job.get_absolute_url()).content.decode()
+    download = client.post(reverse("jobs:file", args=[job.pk]))
+    assert b"".join(download.streaming_content)[:2] == b"PK"

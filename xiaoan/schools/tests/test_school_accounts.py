@@ -119,3 +119,55 @@ def test_only_the_bureau_admin_hands_out_initial_passwords_of_schools(request, a
     client = as_user(request.getfixturevalue(persona))
     expected = 200 if persona == "alice" else 403  # a school admin opens staff accounts
     assert client.get(reverse("accounts:initial_passwords")).status_code == expected
+
+
+def test_a_large_import_runs_in_the_background_and_its_passwords_come_with_the_job(
+    as_user, bureau_admin, settings, django_capture_on_commit_callbacks
+):
+    """Above `BACKGROUND_IMPORT_ROWS` the confirmation queues a job: the worker checks and
+    saves the file, and the job's page offers the passwords sheet once."""
+    from xiaoan.core.models import Job
+    from xiaoan.core.tests.test_jobs import run_queued_jobs
+
+    settings.BACKGROUND_IMPORT_ROWS = 1
+    client = as_user(bureau_admin)
+    client.post(reverse("schools:import"), {"file": upload(xlsx(*GOOD)), "admin_accounts": "on"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("schools:import_preview"), {"confirm": "1"})
+    job = Job.objects.get()
+    assert response["Location"] == job.get_absolute_url()
+    assert not School.objects.exists()  # not in the request
+    assert "排队" in client.get(job.get_absolute_url()).content.decode()
+    run_queued_jobs()
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "导入完成：新增2条" in page, Job.objects.values("status", "error", "message")[0]
+    assert "已开通2个学校安全管理员账号" in page
+    assert School.objects.count() == 2
+    rows = sheet_rows(client.post(reverse("jobs:file", args=[job.pk])))
+    assert sorted(r[1] for r in rows) == ["school101", "school102"]
+    assert client.post(reverse("jobs:file", args=[job.pk])).status_code == 409  # once only
+    assert not client.get(reverse("schools:import_preview")).status_code == 200  # not waiting
+
+
+def test_a_large_import_with_bad_rows_saves_nothing_and_says_which(
+    as_user, bureau_admin, settings, django_capture_on_commit_callbacks
+):
+    from xiaoan.core.models import Job
+    from xiaoan.core.tests.test_jobs import run_queued_jobs
+
+    settings.BACKGROUND_IMPORT_ROWS = 1
+    client = as_user(bureau_admin)
+    client.post(reverse("schools:import"), {"file": upload(xlsx(*GOOD))})
+    # Between the preview and the worker, another school takes one of the names.
+    School.objects.create(
+        bureau=Membership.objects.get(user=bureau_admin).bureau,
+        code="S900",
+        name=GOOD[0][1],
+        kind="primary",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("schools:import_preview"), {"confirm": "1"})
+    run_queued_jobs()
+    job = Job.objects.get()
+    assert job.status == "failed" and "未保存任何内容" in job.error and "S900" in job.error
+    assert School.objects.count() == 1
