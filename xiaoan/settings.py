@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "xiaoan.field",
     "xiaoan.reports",
     "xiaoan.assessments",
+    "xiaoan.schoolfiles",
     "xiaoan.regions",
     "xiaoan.planning",
     "xiaoan.api",

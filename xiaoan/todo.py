@@ -27,7 +27,7 @@ from xiaoan.core.dates import local_today
 from xiaoan.hazards.choices import ExtensionStatus, HazardLevel, HazardStatus
 from xiaoan.hazards.models import ExtensionRequest, Hazard
 from xiaoan.inspections.models import InspectionSchedule, kinds_for
-from xiaoan.registers.models import DutyShift
+from xiaoan.registers.models import DutyShift, SchoolPaper
 from xiaoan.registers.models.duty import duty_gaps
 from xiaoan.registers.reminders import expiring
 from xiaoan.reports.choices import MonthlyStatus, OfficialStatus
@@ -282,6 +282,24 @@ def papers(user: Any, today: datetime.date) -> Group:
     )
 
 
+def expired_papers(user: Any, today: datetime.date) -> Group:
+    """The school's licences and certificates past their validity: one query (and a count)."""
+    rows = (
+        SchoolPaper.objects.for_user(user)
+        .filter(valid_until__lt=today)
+        .select_related("kind")
+        .order_by("valid_until", "pk")
+    )
+
+    def line(paper: SchoolPaper) -> Line:
+        label = " ".join(part for part in (paper.kind.name, paper.holder) if part)
+        link = reverse("registers:detail", args=["school-papers", paper.pk])
+        return Line(label, link, str(paper.valid_until), urgent=True)
+
+    more = reverse("registers:list", args=["school-papers"]) + "?state=expired"
+    return _group("expired_papers", _("Licences and certificates expired"), rows, line, more)
+
+
 def _days(n: int) -> datetime.timedelta:
     return datetime.timedelta(days=n)
 
@@ -421,6 +439,7 @@ def todo_for(user: Any, today: datetime.date | None = None) -> list[Group]:
             returned(user),
             due_to_file(user, school, today),
             papers(user, today),
+            expired_papers(user, today),
             duty(user, school, today),
             risks_to_reassess(user, own_school=True),
         ]

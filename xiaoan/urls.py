@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("", include("xiaoan.field.urls")),
     path("accounts/", include("xiaoan.accounts.urls")),
+    path("schools/file/", include("xiaoan.schoolfiles.urls")),
     path("schools/", include("xiaoan.schools.urls")),
     path("hazards/", include("xiaoan.hazards.urls")),
     path("campaigns/", include("xiaoan.campaigns.urls")),

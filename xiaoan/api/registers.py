@@ -67,6 +67,8 @@ TOP_LEVEL = (
     "accompanying-meals",
     "supplier-certificates",
 )
+# Registers served under a name of their own: the school's licences and certificates.
+PREFIXES = {"school-papers": "certificates"}
 
 
 class RowSerializer(serializers.ModelSerializer):
@@ -120,6 +122,14 @@ def _serializer_for(register: Register) -> type[serializers.ModelSerializer]:
     attrs["school_name"] = serializers.CharField(source="school.name", read_only=True)
     if extra:
         attrs["author"] = PersonField(source="recorded_by", help_text="Who wrote it.")
+    if register.slug == "school-papers":
+        attrs["kind_name"] = serializers.CharField(source="kind.name", read_only=True)
+        attrs["validity"] = serializers.CharField(
+            source="validity_today",
+            read_only=True,
+            help_text="expired, due (within 30 days) or empty.",
+        )
+        meta.fields = [*meta.fields[:-1], "kind_name", "validity", "allowed_actions"]  # type: ignore[attr-defined]
     if register.annotate:
         # Vehicles and routes: today's pre-departure check passed, failed, or none yet (null).
         attrs["todays_check_passed"] = serializers.BooleanField(read_only=True, allow_null=True)
@@ -526,6 +536,7 @@ def register_routes(router: BaseRouter) -> None:
         if register.slug == "visitors":
             continue
         prefix = register.slug if register.slug in TOP_LEVEL else f"registers/{register.slug}"
+        prefix = PREFIXES.get(register.slug, prefix)
         router.register(
             prefix,
             _viewset_for(register, special.get(register.slug, RegisterViewSet)),

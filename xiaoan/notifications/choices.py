@@ -46,6 +46,7 @@ class NotificationKind(models.TextChoices):
     VEHICLE_CHECK_FAILED = "vehicle_check_failed", _("Vehicle failed its pre-departure check")
     FOOD_SAMPLE_MISSED = "food_sample_missed", _("Meal without its food sample")
     RISK_REASSESSMENT_DUE = "risk_reassessment_due", _("Risk point to re-assess")
+    SCHOOL_PAPER_EXPIRING = "school_paper", _("Licence or certificate expiring")
     LEGACY = "legacy", _("Earlier message")
 
 
@@ -215,6 +216,10 @@ MESSAGES = {
     NotificationKind.RISK_REASSESSMENT_DUE: _(
         "Hazard %(code)s of %(school)s recurred at the risk point “%(point)s” (%(risk_level)s); "
         "please re-assess the point's level and its control measures."
+    ),
+    NotificationKind.SCHOOL_PAPER_EXPIRING: _(
+        "%(school)s: the %(kind)s %(paper)s expires in %(days)s days (%(due)s); please renew "
+        "it in time."
     ),
     # Messages written before they were stored as kind and parameters keep their text.
     NotificationKind.LEGACY: "%(text)s",

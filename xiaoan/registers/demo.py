@@ -127,6 +127,7 @@ def load() -> None:
         _patrols(by_code)
         _drills(schools, bureau)
         _food([s for s in schools if s.canteen], rng)
+        _papers(schools, bureau)
 
 
 def _security(main: list[School], rng: random.Random) -> None:
@@ -826,5 +827,107 @@ def _certificate_files(canteens: list[School]) -> None:
         paper.attachment.save("licence.pdf", ContentFile(PLAN_PDF), save=False)
         paper.attachment_name = f"{paper.supplier}食品经营许可证.pdf"
         SupplierCertificate.objects.filter(pk=paper.pk).update(
+            attachment=paper.attachment.name, attachment_name=paper.attachment_name
+        )
+
+
+# ---- the school's licences and certificates (证照) --------------------------------------------
+
+# Papers whose end falls in the weeks around the demo's December 2014: the bureau's list of
+# the expiring and the expired, the reminders and the schools' to-do lists show them.
+PAPERS_ENDING = {
+    ("S001", "食品经营许可证"): datetime.date(2015, 1, 8),
+    ("S002", "校舍安全鉴定"): datetime.date(2014, 12, 28),
+    ("S005", "食品经营许可证"): datetime.date(2014, 12, 20),
+    ("S012", "特种设备检验"): datetime.date(2015, 1, 15),
+    ("S003", "校车使用许可"): datetime.date(2014, 11, 30),
+    ("S020", "消防验收/检查意见书"): datetime.date(2014, 11, 15),
+}
+PAPER_ISSUERS = {
+    "食品经营许可证": "清溪区市场监督管理局",
+    "消防验收/检查意见书": "清溪区公安消防大队",
+    "校舍安全鉴定": "临江市房屋安全鉴定所",
+    "校车使用许可": "清溪区人民政府",
+    "从业人员健康证": "清溪区疾病预防控制中心",
+    "特种设备检验": "临江市特种设备检测研究院",
+}
+# (first year of validity, years valid) by kind; None: valid without end.
+PAPER_TERMS: dict[str, int | None] = {
+    "食品经营许可证": 5,
+    "消防验收/检查意见书": 1,
+    "校舍安全鉴定": 3,
+    "校车使用许可": 2,
+    "从业人员健康证": 1,
+    "特种设备检验": 1,
+}
+
+
+def _paper_kinds_of(school: School) -> list[str]:
+    kinds = ["消防验收/检查意见书", "校舍安全鉴定"]
+    if school.canteen:
+        kinds.append("食品经营许可证")
+    if school.boarding:
+        kinds.append("特种设备检验")
+    if school.code in ("S001", "S002", "S003", "S008", "S015"):
+        kinds.append("校车使用许可")
+    ending = [name for code, name in PAPERS_ENDING if code == school.code]
+    return kinds + [name for name in ending if name not in kinds]
+
+
+def _papers(schools: list[School], bureau: Any) -> None:
+    """The papers of the primary and secondary schools (and the health certificates of two
+    canteen workers each); a few end in December 2014 or January 2015 and two had expired by
+    December: S003's school-bus permit and S020's fire inspection opinion. S001 and S002 keep
+    scans of theirs."""
+    from .models import PaperKind, SchoolPaper
+
+    if SchoolPaper.objects.filter(school__bureau=bureau).exists():
+        return
+    PaperKind.seed(bureau)
+    kinds = {k.name: k for k in PaperKind.objects.filter(bureau=bureau)}
+    rng = random.Random(9704)
+    for index, school in enumerate(s for s in schools if s.kind != SchoolKind.KINDERGARTEN):
+        for name in _paper_kinds_of(school):
+            _paper(school, kinds[name], index, rng)
+        if school.canteen:
+            for worker in range(2):
+                _paper(school, kinds["从业人员健康证"], index + worker, rng, holder=_name(rng))
+    _paper_scans(schools)
+
+
+def _paper(school: School, kind: Any, index: int, rng: random.Random, holder: str = "") -> None:
+    from .models import SchoolPaper
+
+    years = PAPER_TERMS[kind.name] or 1
+    until = PAPERS_ENDING.get((school.code, kind.name))
+    if until is None:
+        # Ends spread over 2015 and later, clear of the demo's weeks.
+        until = datetime.date(YEAR + 1, 3 + (index + len(holder)) % 9, 1 + rng.randint(0, 27))
+        if years > 1:
+            until = until.replace(year=YEAR + rng.randint(1, years))
+    issued = until.replace(year=until.year - years) + datetime.timedelta(days=1)
+    number = f"{school.code}-{kind.pk:02d}-{rng.randint(1000, 9999)}"
+    SchoolPaper.objects.create(
+        school=school,
+        kind=kind,
+        number=number,
+        issuer=PAPER_ISSUERS[kind.name],
+        issued_on=issued,
+        valid_until=until,
+        holder=holder,
+    )
+
+
+def _paper_scans(schools: list[School]) -> None:
+    from django.core.files.base import ContentFile
+
+    from .models import SchoolPaper
+
+    for paper in SchoolPaper.objects.filter(
+        school__code__in=("S001", "S002"), holder=""
+    ).select_related("kind"):
+        paper.attachment.save("paper.pdf", ContentFile(PLAN_PDF), save=False)
+        paper.attachment_name = f"{paper.kind.name.replace('/', '、')}.pdf"
+        SchoolPaper.objects.filter(pk=paper.pk).update(
             attachment=paper.attachment.name, attachment_name=paper.attachment_name
         )

@@ -391,3 +391,37 @@ class SupplierCertificateFilter(RegisterFilter):
             soon = today + datetime.timedelta(days=CERTIFICATE_NOTICE_DAYS)
             return queryset.filter(valid_until__gte=today, valid_until__lte=soon)
         return queryset
+
+
+def _paper_kinds(request: Any) -> QuerySet:
+    if request is None:
+        return models.PaperKind.objects.none()
+    return models.PaperKind.objects.for_user(request.user)
+
+
+class SchoolPaperFilter(RegisterFilter):
+    search_fields = ("number", "issuer", "holder")
+    date_field = "valid_until"
+    kind = django_filters.ModelChoiceFilter(queryset=_paper_kinds, label=_("Kind of paper"))
+    state = django_filters.ChoiceFilter(
+        method="filter_state",
+        label=_("Validity"),
+        choices=[("expired", _("Expired")), ("due", _("Due soon"))],
+    )
+
+    class Meta:
+        model = models.SchoolPaper
+        fields = ["kind"]
+
+    def filter_state(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        from xiaoan.core.dates import local_today
+
+        from .models.papers import PAPER_NOTICE_DAYS
+
+        today = local_today()
+        if value == "expired":
+            return queryset.filter(valid_until__lt=today)
+        if value == "due":
+            soon = today + datetime.timedelta(days=PAPER_NOTICE_DAYS)
+            return queryset.filter(valid_until__gte=today, valid_until__lte=soon)
+        return queryset

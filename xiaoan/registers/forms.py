@@ -8,6 +8,7 @@ from django import forms
 from django.core.files.base import ContentFile
 from django.db import models as dj_models
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -670,6 +671,57 @@ class SupplierCertificateForm(AttachmentMixin, RegisterForm):
             "attachment",
         ]
         widgets = {"attachment": AttachmentInput}
+
+
+class SchoolPaperForm(AttachmentMixin, RegisterForm):
+    """A licence or certificate of the school with its scan; the kinds are the bureau's."""
+
+    file_view = "registers:paper-file"
+
+    class Meta:
+        model = models.SchoolPaper
+        fields = [
+            "school",
+            "kind",
+            "number",
+            "issuer",
+            "issued_on",
+            "valid_until",
+            "holder",
+            "attachment",
+        ]
+        widgets = {"attachment": AttachmentInput}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        membership = membership_of(self.user)
+        if membership is not None and membership.bureau_id is not None:
+            models.PaperKind.seed(membership.bureau)
+        kinds = self.fields["kind"].queryset  # type: ignore[attr-defined]
+        if self.instance.pk:
+            self.fields["kind"].queryset = kinds.filter(  # type: ignore[attr-defined]
+                Q(is_active=True) | Q(pk=self.instance.kind_id)
+            )
+        else:
+            self.fields["kind"].queryset = kinds.filter(is_active=True)  # type: ignore[attr-defined]
+
+
+class PaperKindForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
+    """A kind of paper the bureau's schools keep."""
+
+    class Meta:
+        model = models.PaperKind
+        fields = ["name", "is_active"]
+
+    def __init__(self, *args: Any, bureau_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.instance.bureau_id = bureau_id
+
+    def _get_validation_exclusions(self) -> set[str]:
+        exclude = super()._get_validation_exclusions()  # type: ignore[misc]
+        exclude.discard("bureau")
+        return exclude
 
 
 class MealTimeForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):

@@ -154,6 +154,7 @@ OVERSIGHT = _("Incidents and responsibility")
 PATROLS = _("Patrols (QR check-in)")
 DRILLS = _("Emergency plans and drills")
 FOOD = _("Daily food-safety control")
+PAPERS = _("Licences and certificates")
 
 
 def _approval(plan: Any, user: Any) -> str:
@@ -712,6 +713,22 @@ REGISTERS: list[Register] = [
             Column(_("Scan"), lambda row, user: row.attachment_name if row.attachment else ""),
         ],
         detail_extra="registers/certificate_extra.html",
+    ),
+    Register(
+        "school-papers",
+        _("Licences and certificates"),
+        PAPERS,
+        M.SchoolPaper,
+        filters.SchoolPaperFilter,
+        forms.SchoolPaperForm,
+        [
+            attr("kind.name", _m(M.SchoolPaper, "kind")),
+            *_cols(M.SchoolPaper, "number", "holder", "issuer", "issued_on", "valid_until"),
+            Column(_("Validity"), _validity),
+            Column(_("Scan"), lambda row, user: row.attachment_name if row.attachment else ""),
+        ],
+        related=("school", "kind"),
+        detail_extra="registers/paper_extra.html",
     ),
 ]
 

@@ -45,8 +45,10 @@ from .models import (
     EmergencyPlan,
     MealTime,
     MorningCheck,
+    PaperKind,
     Patrol,
     PatrolPoint,
+    SchoolPaper,
     SupplierCertificate,
     SurroundingsCheck,
     Visitor,
@@ -597,6 +599,52 @@ def drill_rule_form(request: HttpRequest, pk: int | None = None) -> HttpResponse
         messages.success(request, _("Saved."))
         return redirect("registers:drill-rules")
     return render(request, "registers/drill_rule_form.html", {"form": form, "rule": rule})
+
+
+# ---- the school's papers (证照) ---------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def paper_file(request: HttpRequest, pk: int) -> FileResponse:
+    paper = get_object_or_404(SchoolPaper.objects.for_user(request.user), pk=pk)
+    return attachment_response(paper.attachment, paper.attachment_name)
+
+
+@require_GET
+@login_required
+def paper_kinds(request: HttpRequest) -> HttpResponse:
+    """The bureau's kinds of paper: every school reads them, the safety section edits them."""
+    membership = membership_of(request.user)
+    if membership is not None and membership.bureau_id is not None:
+        PaperKind.seed(membership.bureau)
+    kinds = PaperKind.objects.for_user(request.user)
+    return render(
+        request,
+        "registers/paper_kinds.html",
+        {
+            "kinds": [(kind, kind.allowed_actions(request.user)) for kind in kinds],
+            "can_write": has_role(request.user, Role.BUREAU_ADMIN),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def paper_kind_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    membership = member(request.user)
+    kind = None
+    if pk is not None:
+        kind = get_object_or_404(PaperKind.objects.for_user(request.user), pk=pk)
+    if not has_role(request.user, Role.BUREAU_ADMIN) or (
+        kind is not None and "edit" not in kind.allowed_actions(request.user)
+    ):
+        raise PermissionDenied
+    form = forms.PaperKindForm(request.POST or None, instance=kind, bureau_id=membership.bureau_id)
+    if request.method == "POST" and form.is_valid() and form.save_or_error():
+        messages.success(request, _("Saved."))
+        return redirect("registers:paper-kinds")
+    return render(request, "registers/paper_kind_form.html", {"form": form, "kind": kind})
 
 
 # ---- daily food-safety control (食品安全日管控) ------------------------------------------------

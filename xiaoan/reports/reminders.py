@@ -238,6 +238,53 @@ def food_sample_reminders(now: datetime.datetime) -> int:
     return sent
 
 
+def school_paper_reminders(today: datetime.date) -> int:
+    """A school's licence or certificate 30 and 7 days before it expires → the school's
+    admins, once each: the guard is keyed on the paper, its expiry and the reminder, and dated
+    the expiry day, so the hourly and daily runs after it tell nobody again (a paper entered
+    with 20 days left gets the 30-day one at once, and the 7-day one later)."""
+    from xiaoan.registers.models import SchoolPaper
+    from xiaoan.registers.models.papers import REMINDER_DAYS
+
+    until = today + datetime.timedelta(days=max(REMINDER_DAYS))
+    papers = list(
+        SchoolPaper.objects.filter(valid_until__gte=today, valid_until__lte=until)
+        .filter(school__in=_on_registry(today))
+        .select_related("school", "kind")
+    )
+    admins = _school_admins({p.school_id for p in papers})
+    sent = 0
+    for paper in papers:
+        stage = paper.reminder_due(today)
+        if stage is None or paper.valid_until is None:
+            continue
+        due = paper.valid_until
+        params = {
+            "school": paper.school.name,
+            "kind": paper.kind.name,
+            "paper": f"{paper.holder} {paper.number}".strip(),
+            "days": (due - today).days,
+            "due": due.isoformat(),
+        }
+        key = f"paper:{paper.pk}:{due.isoformat()}:{stage}"
+        link = reverse("registers:detail", args=["school-papers", paper.pk])
+        sent += _tell(
+            admins.get(paper.school_id, []),
+            NotificationKind.SCHOOL_PAPER_EXPIRING,
+            params,
+            link,
+            key,
+            due,
+        )
+    return sent
+
+
+def _on_registry(today: datetime.date) -> Any:
+    from xiaoan.schools.models import School
+
+    return School.objects.as_of(today)
+
+
 def _moment(today: datetime.date) -> datetime.datetime:
     """Now, or the last moment of `today` when the reminders are run for another day."""
     from django.utils import timezone
@@ -255,4 +302,5 @@ def send_reminders(today: datetime.date | None = None, days: int = 3) -> dict[st
         "vehicles": vehicle_paper_reminders(today, days),
         "receipts": receipt_reminders(today),
         "food_samples": food_sample_reminders(_moment(today)),
+        "school_papers": school_paper_reminders(today),
     }

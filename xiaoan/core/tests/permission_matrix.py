@@ -382,6 +382,15 @@ CERTIFICATE_FILE = Kind(
     school=_school_code,
     sees=sees_school_owned,
 )
+PAPER_FILE = Kind(
+    "school paper scan",
+    lambda code: _first(
+        _models()("registers.SchoolPaper").objects.filter(school__code=code).exclude(attachment="")
+    ),
+    school=_school_code,
+    sees=sees_school_owned,
+)
+PAPER_KIND = Kind("kind of paper", _district("registers.PaperKind"), per_school=False)
 # A meal's time is the bureau's, set per meal (its code is the URL's argument).
 MEAL_TIME = Kind(
     "meal time", lambda code: None, kwargs=lambda obj: {"meal": "lunch"}, per_school=False
@@ -478,6 +487,7 @@ REGISTER_MODELS: dict[str, tuple[str, Callable[[Persona, Any], bool]]] = {
     "food-samples": ("registers.FoodSample", sees_school_owned),
     "accompanying-meals": ("registers.AccompanyingMeal", sees_school_owned),
     "supplier-certificates": ("registers.SupplierCertificate", sees_school_owned),
+    "school-papers": ("registers.SchoolPaper", sees_school_owned),
 }
 # Registers served at the API's top level (`/api/v1/patrols/`), not under `registers/`.
 TOP_LEVEL_REGISTERS = (
@@ -690,6 +700,16 @@ PAGES: dict[str, Entry | tuple[Entry, ...]] = {
     "registers:food-board": view(SIGNED_IN),
     "registers:meal-times": view(SIGNED_IN),
     "registers:meal-time-edit": form(BUREAU_ADMIN_ONLY, MEAL_TIME),
+    # The school's licences and certificates: kept by the school, read by the district; the
+    # kinds read by everyone and set by the bureau's safety section.
+    "registers:paper-file": view(DISTRICT_READ, PAPER_FILE),
+    "registers:paper-kinds": view(SIGNED_IN),
+    "registers:paper-kind-create": form(BUREAU_ADMIN_ONLY),
+    "registers:paper-kind-edit": form(BUREAU_ADMIN_ONLY, PAPER_KIND),
+    # The school's safety file, its PDF and its originals: whoever sees the school.
+    "schoolfiles:detail": view(DISTRICT_READ, SCHOOL),
+    "schoolfiles:pdf": view(DISTRICT_READ, SCHOOL),
+    "schoolfiles:originals": view(DISTRICT_READ, SCHOOL),
     # The installable web app's shell: public files, and today's field work.
     "field:sw": public(),
     "field:manifest": public(),
@@ -802,6 +822,7 @@ REGISTERS: dict[str, Rule] = {
     "food-samples": SCHOOL_ACTION,
     "accompanying-meals": SCHOOL_ACTION,
     "supplier-certificates": SCHOOL_ADMIN_ACTION,
+    "school-papers": SCHOOL_ADMIN_ACTION,
 }
 PAGES["registers:list"] = tuple(
     view(SIGNED_IN, register_slug(s), rows=register_row(s), variant=s) for s in REGISTERS
@@ -954,6 +975,7 @@ API: dict[str, Entry] = {
 for _slug, _writers in REGISTERS.items():
     _row = register_row(_slug, page=False)
     _path = f"/api/v1/{_slug}/" if _slug in TOP_LEVEL_REGISTERS else f"/api/v1/registers/{_slug}/"
+    _path = "/api/v1/certificates/" if _slug == "school-papers" else _path
     API[f"GET {_path}"] = listing(_row)
     API[f"POST {_path}"] = action(_writers)
     API[f"GET {_path}{{id}}/"] = view(SIGNED_IN, _row)

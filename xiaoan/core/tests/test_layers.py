@@ -30,6 +30,7 @@ LAYERS: dict[str, int] = {
     "field": 5,
     "reports": 5,
     "assessments": 5,
+    "schoolfiles": 6,
     "regions": 6,
     "planning": 6,
     "api": 7,

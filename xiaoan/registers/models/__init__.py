@@ -34,6 +34,7 @@ from .food import (
 )
 from .incidents import Incident
 from .letters import ResponsibilityLetter
+from .papers import PaperKind, SchoolPaper
 from .patrols import Patrol, PatrolPoint, PatrolRoute, patrol_figures, rounds
 from .security import DefenceFunding, Equipment, PoliceRoom, SecurityStaff
 from .surroundings import SurroundingsCheck
@@ -68,6 +69,7 @@ __all__ = [
     "MealProblem",
     "MealTime",
     "MorningCheck",
+    "PaperKind",
     "Patrol",
     "PatrolPoint",
     "PatrolRoute",
@@ -76,6 +78,7 @@ __all__ = [
     "ResponsibilityLetter",
     "Route",
     "SafetyActivity",
+    "SchoolPaper",
     "SchoolRecord",
     "SecurityStaff",
     "SpecialGroupChild",

@@ -127,3 +127,20 @@ def test_demo_canteens_keep_two_november_weeks_with_a_few_meals_missed(demo_dist
     assert f["samples_missed"] == 3 and f["workers_off_duty"] == 3
     demo.load()  # again: nothing added
     assert MorningCheck.objects.filter(school__in=canteens).count() == 15 * len(demo.FOOD_DAYS)
+
+
+def test_demo_papers_end_around_december_2014(demo_district):
+    from xiaoan.registers.models import SchoolPaper
+
+    papers = SchoolPaper.objects.filter(school__bureau=demo_district)
+    assert papers.count() > 100
+    december = datetime.date(2014, 12, 1)
+    expired = papers.filter(valid_until__lt=december)
+    assert sorted(p.school.code for p in expired) == ["S003", "S020"]
+    soon = papers.filter(valid_until__gte=december, valid_until__lte=datetime.date(2015, 1, 31))
+    assert {p.school.code for p in soon} >= {"S001", "S002", "S005", "S012"}
+    assert papers.filter(school__code__in=("S001", "S002")).exclude(attachment="").count() >= 4
+    assert all(p.issued_on <= p.valid_until for p in papers)
+    count = papers.count()
+    demo.load()
+    assert SchoolPaper.objects.filter(school__bureau=demo_district).count() == count

@@ -19,11 +19,27 @@ from .layout import CHAR_PT, CHARS_PER_LINE, LINE_PT, column_widths_pt, signatur
 TABLE_PT = 12
 
 
-def document_html(document: Document) -> str:
+def document_html(
+    document: Document, template: str = "reports/document_pdf.html", extra: dict | None = None
+) -> str:
+    """The document as HTML; `template` may extend the report's (a cover and contents in its
+    `front` block, the first-level headings anchored `h1`, `h2`… for them), with `extra`."""
     blocks = []
+    anchors = 0
     for block in document.blocks:
         if isinstance(block, Heading):
-            blocks.append({"kind": "heading", "level": min(block.level, 4), "text": block.text})
+            anchor = ""
+            if block.level == 1:
+                anchors += 1
+                anchor = f"h{anchors}"
+            blocks.append(
+                {
+                    "kind": "heading",
+                    "level": min(block.level, 4),
+                    "text": block.text,
+                    "anchor": anchor,
+                }
+            )
         elif isinstance(block, Paragraph):
             blocks.append({"kind": "paragraph", "text": block.text})
         elif isinstance(block, Table):
@@ -69,8 +85,9 @@ def document_html(document: Document) -> str:
         "line_pt": round(LINE_PT, 2),
         "issuer_pt": round(issuer_at * CHAR_PT, 1),
         "date_pt": round(date_at * CHAR_PT, 1),
+        **(extra or {}),
     }
-    return render_to_string("reports/document_pdf.html", context)
+    return render_to_string(template, context)
 
 
 def _keep_headings_with_text(blocks: list[dict]) -> list[dict]:
@@ -94,9 +111,11 @@ def _keep_headings_with_text(blocks: list[dict]) -> list[dict]:
     return grouped
 
 
-def render_pdf(document: Document) -> bytes:
+def render_pdf(
+    document: Document, template: str = "reports/document_pdf.html", extra: dict | None = None
+) -> bytes:
     # WeasyPrint logs every layout step at INFO (some at import); we show our own progress.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     from weasyprint import HTML
 
-    return HTML(string=document_html(document)).write_pdf()
+    return HTML(string=document_html(document, template, extra)).write_pdf()

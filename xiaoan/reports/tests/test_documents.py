@@ -231,7 +231,7 @@ def test_pdf_keeps_each_heading_with_the_paragraph_after_it(quarterly):
     from xiaoan.reports.exports.pdf import document_html
 
     html = document_html(build_document(quarterly))
-    assert '<div class="keep"><p class="h h1">二、主要工作</p><p>本季度' in html
+    assert '<div class="keep"><p class="h h1" id="h2">二、主要工作</p><p>本季度' in html
     # the last paragraph stands with the issuer and the date
     closing = html.split('<div class="closing">')[1]
     assert closing.index("三是") < closing.index("清溪区教育局") < closing.index("2014年10月8日")

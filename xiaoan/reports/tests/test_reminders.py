@@ -30,9 +30,23 @@ def test_remind_sends_once_not_twice(
     # September's fire hazard (deadline 25 Sep) is overdue → alice and the bureau officer;
     # the food hazard is due 10 Oct (within 3 days) → alice; both schools' September reports
     # are missing after 5 Oct → alice and bob.
-    assert first == {"hazards": 3, "monthly": 2, "vehicles": 0, "receipts": 0, "food_samples": 0}
+    assert first == {
+        "hazards": 3,
+        "monthly": 2,
+        "vehicles": 0,
+        "receipts": 0,
+        "food_samples": 0,
+        "school_papers": 0,
+    }
     again = send_reminders(today=OCT_8, days=3)
-    assert again == {"hazards": 0, "monthly": 0, "vehicles": 0, "receipts": 0, "food_samples": 0}
+    assert again == {
+        "hazards": 0,
+        "monthly": 0,
+        "vehicles": 0,
+        "receipts": 0,
+        "food_samples": 0,
+        "school_papers": 0,
+    }
     texts = sorted(Notification.objects.filter(recipient=alice).values_list("kind", flat=True))
     assert texts == ["hazard_due", "hazard_overdue", "monthly_missing"]
     assert Notification.objects.filter(recipient=bureau_admin).count() == 1
@@ -61,6 +75,6 @@ def test_remind_command_is_idempotent(alice, september_ledger):
     lines = out.getvalue().splitlines()
     assert lines[1] == (
         "reminders sent: hazards 0, monthly reports 0, vehicle papers 0, documents not signed "
-        "for 0, meals without their food samples 0"
+        "for 0, meals without their food samples 0, licences and certificates expiring 0"
     )
     assert lines[0] != lines[1]

@@ -23,7 +23,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"reminders sent: hazards {sent['hazards']}, monthly reports {sent['monthly']}, "
                 f"vehicle papers {sent['vehicles']}, documents not signed for {sent['receipts']}, "
-                f"meals without their food samples {sent['food_samples']}"
+                f"meals without their food samples {sent['food_samples']}, "
+                f"licences and certificates expiring {sent['school_papers']}"
             )
             if not options["loop"]:
                 return
