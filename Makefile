@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install dev migrate demo serve test lint typecheck messages bench schema clean
+.PHONY: run install dev migrate demo serve test lint typecheck messages bench schema clean cluster-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,11 @@ messages: dev
 
 bench: dev
 	$(BIN)/python -m benchmarks
+
+# Two app servers behind nginx, PostgreSQL, Redis, two workers, a bounded load, one server
+# stopped mid-test (docs/deployment.md, "more than one app server").
+cluster-test: dev
+	.ci/cluster
 
 clean:
 	rm -rf $(VENV) var

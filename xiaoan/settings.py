@@ -6,6 +6,7 @@ SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL; missing production values fail fast.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -198,8 +199,14 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 # Inside the package, so `pip install .` carries the vendored files (package-data).
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Uploads and generated files: a directory (MEDIA_ROOT; shared by every app server and worker
+# when there are several), or another storage, e.g. S3-compatible through django-storages:
+# FILE_STORAGE=storages.backends.s3.S3Storage FILE_STORAGE_OPTIONS='{"bucket_name": …}'.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get("FILE_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": json.loads(os.environ.get("FILE_STORAGE_OPTIONS", "{}")),
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
