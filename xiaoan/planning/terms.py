@@ -37,7 +37,7 @@ from xiaoan.hazards.models import Hazard
 from xiaoan.hazards.querysets import HazardQuerySet
 from xiaoan.inspections.choices import InspectionKind
 from xiaoan.registers.choices import DrillPeriod
-from xiaoan.registers.models import Drill, DrillRule
+from xiaoan.registers.models import Drill, DrillRule, SchoolPaper
 from xiaoan.registers.models.drills import period_bounds
 from xiaoan.reports.figures import deadline_on, open_on, overdue_on
 from xiaoan.reports.models import MonthlyReport, due_date_for
@@ -205,6 +205,21 @@ def _risk_points(level: str) -> Callable[[QuerySet[School], datetime.date], Valu
     return values
 
 
+def expired_papers(schools: QuerySet[School], day: datetime.date) -> Values:
+    """The school's licences and certificates expired before the day and not renewed by it
+    (no paper of the same kind and holder valid on the day)."""
+    renewed = SchoolPaper.objects.filter(
+        school=OuterRef("school"),
+        kind=OuterRef("kind"),
+        holder=OuterRef("holder"),
+        issued_on__lte=day,
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+    papers = SchoolPaper.objects.filter(
+        school__in=_ids(schools), issued_on__lte=day, valid_until__lt=day
+    ).exclude(Exists(renewed))
+    return _by_school(papers.values("school").annotate(n=Count("id")))
+
+
 TERMS: list[Term] = [
     Term(
         "open_major",
@@ -250,6 +265,16 @@ TERMS: list[Term] = [
         4,
         _risk_points(RiskLevel.ORANGE),
         _("Considerable (orange) risk points in the school's register on the day."),
+    ),
+    Term(
+        "expired_papers",
+        _("Expired licences and certificates"),
+        3,
+        expired_papers,
+        _(
+            "Licences and certificates whose validity ended before the day, not renewed by "
+            "it (no paper of the same kind and holder valid on the day)."
+        ),
     ),
     Term(
         "late_reports",

@@ -176,3 +176,31 @@ def test_red_and_orange_risk_points_in_the_register_on_the_day(school_a, school_
     v = values()
     assert (v["S001"]["red_points"], v["S001"]["orange_points"]) == (1, 1)
     assert (v["S002"]["red_points"], v["S002"]["orange_points"]) == (0, 0)
+
+
+def test_papers_expired_before_the_day(bureau, school_a, school_b):
+    from xiaoan.registers.models import SchoolPaper
+    from xiaoan.registers.models.papers import PaperKind
+
+    food = PaperKind.objects.create(bureau=bureau, name="食品经营许可证")
+    fire = PaperKind.objects.create(bureau=bureau, name="消防检查意见书")
+
+    def paper(school, kind, issued, until, holder=""):
+        return SchoolPaper.objects.create(
+            school=school,
+            kind=kind,
+            issuer="区市场监管局",
+            issued_on=issued,
+            valid_until=until,
+            holder=holder,
+        )
+
+    paper(school_a, food, datetime.date(2011, 9, 1), datetime.date(2014, 8, 31))  # renewed:
+    paper(school_a, food, datetime.date(2014, 9, 1), datetime.date(2017, 8, 31))
+    paper(school_a, fire, datetime.date(2013, 9, 1), datetime.date(2014, 9, 30))  # expired
+    paper(school_a, fire, datetime.date(2014, 10, 20), datetime.date(2015, 10, 19))  # too late
+    paper(school_b, food, datetime.date(2012, 9, 1), datetime.date(2015, 8, 31))
+    paper(school_b, food, datetime.date(2013, 9, 1), datetime.date(2014, 9, 1), holder="李厨师")
+    v = values()
+    assert v["S001"]["expired_papers"] == 1
+    assert v["S002"]["expired_papers"] == 1  # the cook's health certificate
