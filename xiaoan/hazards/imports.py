@@ -41,6 +41,7 @@ from xiaoan.core.imports import (
 from xiaoan.core.models import ChangeAction, ChangeLog
 from xiaoan.schools.imports import SchoolRecordsImporter, school_columns
 
+from . import counts
 from .choices import EventKind, HazardLevel, HazardSource, HazardStatus
 from .models import CODE_PATTERN, Area, Hazard, HazardCounter, HazardEvent
 
@@ -392,6 +393,7 @@ class LedgerImporter(SchoolRecordsImporter):
             self._allocate_codes(new)
             hazards = [self._new_hazard(row) for row in new]
             Hazard.objects.bulk_create(hazards, batch_size=BATCH)
+            counts.add_many(hazards)
             events = [self._event(h, "", row) for h, row in zip(hazards, new, strict=True)]
             HazardEvent.objects.bulk_create(events, batch_size=BATCH)
             entries = [change_entry(h, self.user, ChangeAction.IMPORT) for h in hazards]
@@ -457,7 +459,7 @@ class LedgerImporter(SchoolRecordsImporter):
 
     def _apply_update(self, row: Row) -> None:
         hazard: Hazard = row.existing
-        from_status = hazard.status
+        from_status, counted = hazard.status, counts.key_of(hazard)
         before = {k: _plain(getattr(hazard, k)) for k in row.changes}
         guarded_update(
             hazard,
@@ -466,6 +468,7 @@ class LedgerImporter(SchoolRecordsImporter):
             expect={"status": from_status},
             action=ChangeAction.IMPORT,
         )
+        counts.move(hazard.bureau_id, counted, counts.key_of(hazard))
         after = {k: _plain(v) for k, v in row.changes.items()}
         self._event(hazard, from_status, row, before=before, after=after).save()
 

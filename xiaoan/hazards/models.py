@@ -196,6 +196,8 @@ class HazardManager(models.Manager.from_queryset(HazardQuerySet)):  # type: igno
         campaign began, unless the bureau back-dates it explicitly (`backdated`, bureau_admin
         only; kept in the event). A hazard raised from a dated record (`from_record`: an
         inspection, a surroundings check) takes that record's date as it is."""
+        from . import counts
+
         membership = membership_of(reported_by)
         if department is None and membership is not None and membership.department_id:
             department = membership.department
@@ -228,6 +230,7 @@ class HazardManager(models.Manager.from_queryset(HazardQuerySet)):  # type: igno
                 with transaction.atomic():
                     hazard.code = HazardCounter.next_code(school.bureau_id, hazard.found_on.year)
                     hazard.save()
+                    counts.move(hazard.bureau_id, None, counts.key_of(hazard))
                     record_change(hazard, reported_by, ChangeAction.CREATE)
                     event = hazard._event(
                         reported_by,
@@ -863,9 +866,12 @@ class Hazard(Actions, TimeStampedModel):
         """The one write path of every step: `changes` saved only where the hazard is still in
         the state and version this object holds (else `Stale`, nothing written), with the
         change-log row and the event, in one transaction."""
-        from_status = self.status
+        from . import counts
+
+        from_status, counted = self.status, counts.key_of(self)
         with transaction.atomic():
             guarded_update(self, changes, user=user, expect={"status": from_status})
+            counts.move(self.bureau_id, counted, counts.key_of(self))
             event = self._event(user, kind, from_status, self.status, comment, data)
             self._announce(event)
             return event
@@ -1101,3 +1107,54 @@ class ExtensionRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.hazard_id} → {self.requested_deadline}"
+
+
+class HazardCount(models.Model):
+    """Today's hazards of one school by area, level, state and supervision, kept current by
+    the workflow: every step that changes one of them moves one hazard from its row to
+    another in the step's transaction (`counts.move`). Readers use a district's rows once
+    `HazardCountsBuilt` says they were built (`xiaoan figures rebuild`)."""
+
+    bureau = models.ForeignKey(
+        "schools.Bureau", models.PROTECT, related_name="+", verbose_name=_("bureau")
+    )
+    school = models.ForeignKey(
+        "schools.School", models.PROTECT, related_name="+", verbose_name=_("school")
+    )
+    area = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("area"))
+    level = models.CharField(_("hazard level"), max_length=10, choices=HazardLevel.choices)
+    status = models.CharField(_("status"), max_length=25, choices=HazardStatus.choices)
+    supervised = models.BooleanField(_("under supervision"), default=False)
+    count = models.IntegerField(_("hazards"), default=0)
+
+    class Meta:
+        verbose_name = _("hazard count")
+        verbose_name_plural = _("hazard counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "area", "level", "status", "supervised"],
+                name="hazard_count_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["bureau", "status"], name="hazard_count_bureau_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.area_id} {self.level} {self.status}: {self.count}"
+
+
+class HazardCountsBuilt(TimeStampedModel):
+    """A district whose `HazardCount` rows were built from its hazards and are kept since."""
+
+    bureau = models.OneToOneField(
+        "schools.Bureau",
+        models.CASCADE,
+        related_name="hazard_counts_built",
+        verbose_name=_("bureau"),
+    )
+
+    class Meta:
+        verbose_name = _("hazard counts built")
+        verbose_name_plural = _("hazard counts built")
+
+    def __str__(self) -> str:
+        return str(self.bureau_id)

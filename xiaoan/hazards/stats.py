@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.db.models import Count, Q
@@ -42,4 +43,30 @@ def summary(hazards: HazardQuerySet) -> dict[str, Any]:
         "overdue": totals["overdue"],
         "supervised": totals["supervised"],
         "schools": totals["schools"],
+    }
+
+
+def summary_of(rows: list[dict[str, Any]], overdue: int) -> dict[str, Any]:
+    """What `summary` says, from today's kept counts (`counts.kept_for`) and the overdue
+    count (which the deadline, not a step, changes)."""
+    by_area: Counter[str] = Counter()
+    by_level: Counter[str] = Counter()
+    by_status: Counter[str] = Counter()
+    supervised, schools = 0, set()
+    for row in rows:
+        by_area[row["area__code"]] += row["n"]
+        by_level[row["level"]] += row["n"]
+        by_status[row["status"]] += row["n"]
+        supervised += row["n"] if row["supervised"] else 0
+        schools.add(row["school_id"])
+    return {
+        "total": sum(by_status.values()),
+        "by_area": {a.code: by_area.get(a.code, 0) for a in Area.objects.all()},
+        "by_level": {value: by_level.get(value, 0) for value in HazardLevel.values},
+        "by_status": {value: by_status.get(value, 0) for value in HazardStatus.values},
+        "open": sum(by_status.get(s, 0) for s in HazardStatus.open_states()),
+        "closed": by_status.get(HazardStatus.CLOSED, 0),
+        "overdue": overdue,
+        "supervised": supervised,
+        "schools": len(schools),
     }

@@ -17,9 +17,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 
-from xiaoan.accounts.access import in_reach, membership_of
-from xiaoan.accounts.choices import Role
 from xiaoan.core.dates import local_today
+from xiaoan.hazards import counts
 from xiaoan.hazards.models import Hazard
 from xiaoan.schools.models import Bureau
 
@@ -149,6 +148,7 @@ def rebuild(
     reads) to the last one over; store those that differ from what is stored (a correction)."""
     written: list[MonthEndBatch] = []
     end = last_over(today)
+    counts.rebuild(_districts(bureau_ids).values_list("pk", flat=True))
     first = start or _first_month()
     if first is None:
         return written
@@ -175,6 +175,10 @@ def store_due(today: datetime.date | None = None, months: int = 12) -> int:
     for _ in range(months - 1):
         start = first_of(start - datetime.timedelta(days=1))
     stored = 0
+    # A district whose counts of today were never built (just upgraded, just created).
+    counts.rebuild(
+        _districts().filter(hazard_counts_built__isnull=True).values_list("pk", flat=True)
+    )
     for bureau in _districts():
         have = set(
             MonthEndBatch.objects.filter(bureau=bureau, month__range=(start, end)).values_list(
@@ -196,21 +200,8 @@ def run_job() -> dict[str, int]:
 # ---- reading ----------------------------------------------------------------------------
 
 
-def reach(user: Any, bureau_id: int | None = None) -> dict[str, Any] | None:
-    """Which stored figures answer for the user's hazards: the district bureaus and, for a
-    school's user, the school. None when stored figures cannot say (a department's inspector
-    sees only its department's hazards, which they do not separate)."""
-    membership = membership_of(user)
-    if membership is None or membership.role == Role.DEPT_INSPECTOR:
-        return None
-    if membership.school_id is not None:
-        if bureau_id is not None and bureau_id != membership.bureau_id:
-            return None
-        return {"bureaus": [membership.bureau_id], "school": membership.school_id}
-    bureaus = Bureau.objects.filter(in_reach(membership, ""))
-    if bureau_id is not None:
-        bureaus = bureaus.filter(pk=bureau_id)
-    return {"bureaus": list(bureaus.values_list("pk", flat=True)), "school": None}
+# Who the stored figures answer for: the same reach as today's kept counts.
+reach = counts.reach
 
 
 def month_totals(

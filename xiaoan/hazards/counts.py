@@ -1,0 +1,118 @@
+"""Today's hazard counts per school, area, level, state and supervision, kept current by the
+workflow (`Hazard._apply`, `HazardManager.report`, the ledger import) and rebuilt from the
+hazards by `xiaoan figures rebuild`.
+
+A step moves one hazard from the row of its old key to the row of its new one with
+`count = count ± 1` (an `F()` update): two concurrent steps each add their own, none is lost.
+A row missing is inserted in a savepoint; if another transaction inserted it first, the update
+runs again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Sum
+
+from xiaoan.accounts.access import in_reach, membership_of
+from xiaoan.accounts.choices import Role
+from xiaoan.schools.models import Bureau
+
+from .models import Hazard, HazardCount, HazardCountsBuilt
+
+KEY = ("school_id", "area_id", "level", "status", "supervised")
+
+
+def key_of(hazard: Hazard) -> tuple:
+    return tuple(getattr(hazard, name) for name in KEY)
+
+
+def _add(bureau_id: int, key: tuple, delta: int) -> None:
+    where = dict(zip(KEY, key, strict=True))
+    if HazardCount.objects.filter(**where).update(count=F("count") + delta):
+        return
+    try:
+        with transaction.atomic():
+            HazardCount.objects.create(bureau_id=bureau_id, count=delta, **where)
+    except IntegrityError:  # inserted meanwhile by a concurrent step: add to it
+        HazardCount.objects.filter(**where).update(count=F("count") + delta)
+
+
+def move(bureau_id: int, before: tuple | None, after: tuple | None) -> None:
+    """One hazard leaves the row `before` (None: it is new) for the row `after`."""
+    if before == after:
+        return
+    if before is not None:
+        _add(bureau_id, before, -1)
+    if after is not None:
+        _add(bureau_id, after, +1)
+
+
+def add_many(hazards: Iterable[Hazard]) -> None:
+    """Hazards created in bulk (an import): each key's count raised once."""
+    keys: dict[tuple, list] = {}
+    for hazard in hazards:
+        entry = keys.setdefault((hazard.bureau_id, key_of(hazard)), [0])
+        entry[0] += 1
+    for (bureau_id, key), (n,) in keys.items():
+        _add(bureau_id, key, n)
+
+
+def rebuild(bureau_ids: Iterable[int]) -> None:
+    """Count the districts' hazards again; from now on their counts are read and kept."""
+    for bureau_id in bureau_ids:
+        with transaction.atomic():
+            HazardCount.objects.filter(bureau=bureau_id).delete()
+            rows = (
+                Hazard.objects.filter(bureau=bureau_id)
+                .order_by()
+                .values(*KEY)
+                .annotate(n=Count("id"))
+            )
+            HazardCount.objects.bulk_create(
+                [HazardCount(bureau_id=bureau_id, count=row.pop("n"), **row) for row in rows],
+                batch_size=1000,
+            )
+            HazardCountsBuilt.objects.get_or_create(bureau_id=bureau_id)
+
+
+# ---- reading ----------------------------------------------------------------------------
+
+
+def reach(user: Any, bureau_id: int | None = None) -> dict[str, Any] | None:
+    """Which kept or stored figures answer for the user's hazards: the district bureaus and,
+    for a school's user, the school. None when they cannot say (a department's inspector sees
+    only its department's hazards, which they do not separate; a superuser sees everything)."""
+    membership = membership_of(user)
+    if membership is None or membership.role == Role.DEPT_INSPECTOR:
+        return None
+    if membership.school_id is not None:
+        if bureau_id is not None and bureau_id != membership.bureau_id:
+            return None
+        return {"bureaus": [membership.bureau_id], "school": membership.school_id}
+    bureaus = Bureau.objects.filter(in_reach(membership, ""))
+    if bureau_id is not None:
+        bureaus = bureaus.filter(pk=bureau_id)
+    return {"bureaus": list(bureaus.values_list("pk", flat=True)), "school": None}
+
+
+def kept_for(user: Any) -> list[dict[str, Any]] | None:
+    """Today's counts of the user's hazards, one row per school, area, level, state and
+    supervision; None when they are not kept for every district of the user's reach (one
+    query to find out)."""
+    membership = membership_of(user)
+    if membership is None or membership.role == Role.DEPT_INSPECTOR:
+        return None
+    districts = Bureau.objects.filter(in_reach(membership, ""))
+    reached = districts.aggregate(n=Count("pk"), built=Count("hazard_counts_built"))
+    if not reached["n"] or reached["built"] != reached["n"]:
+        return None
+    rows = HazardCount.objects.filter(count__gt=0)
+    if membership.school_id is not None:
+        rows = rows.filter(school=membership.school_id)
+    else:
+        rows = rows.filter(bureau__in=districts)
+    keys = ("school_id", "area__code", "level", "status", "supervised")
+    return [dict(row) for row in rows.values(*keys).annotate(n=Sum("count"))]
