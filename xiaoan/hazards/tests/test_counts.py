@@ -125,3 +125,23 @@ def test_counts_are_read_only_once_built(alice, bureau, make_hazard):
 def test_a_department_inspector_is_counted_live(fire, bureau):
     counts.rebuild([bureau.pk])
     assert counts.kept_for(fire) is None
+
+
+@pytest.mark.real_clock
+def test_an_import_keeps_the_counts_of_new_and_updated_hazards(
+    bureau_admin, bureau, school_a, school_b
+):
+    from .test_import import CLOSED, HEADER, OPEN, REPORTED, check, run
+
+    counts.rebuild([bureau.pk])
+    row = ("YH-2014-0050", *OPEN[1:])
+    run(bureau_admin, CLOSED, row, REPORTED)
+    done = list(row)
+    done[HEADER.index("整改措施")] = "已加固"
+    done[HEADER.index("销号日期")] = datetime.date(2014, 12, 15)
+    plan = check(bureau_admin, done)
+    plan.importer.write(plan)
+    kept = _kept()
+    assert sum(kept.values()) == 3
+    counts.rebuild([bureau.pk])
+    assert _kept() == kept
