@@ -114,5 +114,5 @@ def kept_for(user: Any) -> list[dict[str, Any]] | None:
         rows = rows.filter(school=membership.school_id)
     else:
         rows = rows.filter(bureau__in=districts)
-    keys = ("school_id", "area__code", "level", "status", "supervised")
+    keys = ("school_id", "area_id", "area__code", "level", "status", "supervised")
     return [dict(row) for row in rows.values(*keys).annotate(n=Sum("count"))]

@@ -13,6 +13,7 @@ from xiaoan.accounts.access import is_regional, membership_of
 from xiaoan.campaigns.models import Campaign
 from xiaoan.core.dates import local_today
 from xiaoan.core.forms import BootstrapMixin
+from xiaoan.hazards import counts as hazard_counts
 from xiaoan.hazards.choices import HazardLevel, HazardStatus
 from xiaoan.hazards.models import Area, Hazard
 from xiaoan.schools.choices import SchoolKind
@@ -86,14 +87,21 @@ def _months(hazards: QuerySet[Hazard], limit: int = 12) -> list[tuple[int, int]]
     return list(reversed(months))
 
 
-def by_area(hazards: QuerySet[Hazard]) -> list[dict[str, Any]]:
-    counts: dict[int, Any] = {
-        r["area"]: r
-        for r in hazards.values("area").annotate(
-            general=Count("id", filter=Q(level=HazardLevel.GENERAL)),
-            major=Count("id", filter=Q(level=HazardLevel.MAJOR)),
-        )
-    }
+def by_area(hazards: QuerySet[Hazard], kept: list[dict[str, Any]] | None = None) -> list[dict]:
+    """General and major hazards per active area; from today's kept counts when given."""
+    counts: dict[int, Any] = {}
+    if kept is not None:
+        for row in kept:
+            entry = counts.setdefault(row["area_id"], {"general": 0, "major": 0})
+            entry[row["level"]] += row["n"]
+    else:
+        counts = {
+            r["area"]: r
+            for r in hazards.values("area").annotate(
+                general=Count("id", filter=Q(level=HazardLevel.GENERAL)),
+                major=Count("id", filter=Q(level=HazardLevel.MAJOR)),
+            )
+        }
     return [
         {
             "code": a.code,
@@ -116,9 +124,15 @@ FUNNEL_STEPS = [
 ]
 
 
-def funnel(hazards: QuerySet[Hazard]) -> list[dict[str, Any]]:
-    """Hazards that reached each step of the closed loop (a closed one passed them all)."""
-    counts = dict(hazards.values_list("status").annotate(n=Count("id")))
+def funnel(hazards: QuerySet[Hazard], kept: list[dict[str, Any]] | None = None) -> list[dict]:
+    """Hazards that reached each step of the closed loop (a closed one passed them all); from
+    today's kept counts when given."""
+    counts: dict[str, int] = {}
+    if kept is not None:
+        for row in kept:
+            counts[row["status"]] = counts.get(row["status"], 0) + row["n"]
+    else:
+        counts = dict(hazards.values_list("status").annotate(n=Count("id")))
     order = [status for status, _label in FUNNEL_STEPS]
     rows = []
     for index, (status, label) in enumerate(FUNNEL_STEPS):
@@ -170,6 +184,15 @@ def _stored_months(
     if stored is None or not over:
         return {}
     return monthend.month_totals(stored, over, stored.get("campaign"), stored.get("kind", ""))
+
+
+def kept_counts(user: Any, form: StatsFilterForm, bureau_id: int | None) -> list[dict] | None:
+    """Today's counts kept by the workflow, for the user's reach unfiltered (they keep no
+    campaign, kind or date found); None: counted from the hazards."""
+    data = form.cleaned_data if form.is_valid() else {}
+    if bureau_id is not None or any(data.get(k) for k in ("campaign", "kind", "start", "end")):
+        return None
+    return hazard_counts.kept_for(user)
 
 
 def stored_scope(user: Any, form: StatsFilterForm, bureau_id: int | None) -> dict | None:
@@ -228,8 +251,12 @@ def compliance_trend(
 # Each part of the dashboard from the filtered hazards, the user and the district (None: the
 # user's own reach); an endpoint of /api/v1/stats/ computes only its own.
 PARTS: dict[str, Any] = {
-    "by_area": lambda hazards, user, bureau_id, form: by_area(hazards),
-    "funnel": lambda hazards, user, bureau_id, form: funnel(hazards),
+    "by_area": lambda hazards, user, bureau_id, form: by_area(
+        hazards, kept_counts(user, form, bureau_id)
+    ),
+    "funnel": lambda hazards, user, bureau_id, form: funnel(
+        hazards, kept_counts(user, form, bureau_id)
+    ),
     "trend": lambda hazards, user, bureau_id, form: trend(
         hazards, stored_scope(user, form, bureau_id)
     ),

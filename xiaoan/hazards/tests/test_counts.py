@@ -16,6 +16,7 @@ from xiaoan.hazards import counts
 from xiaoan.hazards.choices import HazardLevel
 from xiaoan.hazards.models import Area, Hazard, HazardCount
 from xiaoan.hazards.stats import summary, summary_of
+from xiaoan.reports import stats
 
 from .conftest import after_photo
 
@@ -110,6 +111,8 @@ def test_counts_kept_by_the_workflow_equal_the_rebuilt_ones(
             assert rows is not None
             assert summary_of(rows, hazards.overdue().count()) == summary(hazards)
             assert home._from_counts(rows) == home._counted(hazards)
+            assert stats.by_area(hazards, rows) == stats.by_area(hazards)
+            assert stats.funnel(hazards, rows) == stats.funnel(hazards)
         transaction.set_rollback(True)
 
 
