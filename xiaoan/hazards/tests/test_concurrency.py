@@ -88,3 +88,35 @@ def test_a_pass_and_a_fail_at_once_one_wins(transactional_db, make_hazard, burea
         hazard.status
         == {"verified": "closed", "verification_failed": "rectifying"}[verdicts.get().kind]
     )
+
+
+def test_concurrent_steps_on_hazards_of_one_school_lose_no_count(
+    transactional_db, make_hazard, bureau_admin, bureau
+):
+    """Six assigns at once move six hazards between the same two rows of today's counts."""
+    from xiaoan.hazards import counts
+    from xiaoan.hazards.models import HazardCount
+
+    hazards = [make_hazard() for _ in range(6)]
+    counts.rebuild([bureau.pk])
+    start = threading.Barrier(len(hazards))
+    deadline = datetime.date(2014, 9, 15)
+
+    def assign(pk: int) -> None:
+        try:
+            copy = Hazard.objects.get(pk=pk)
+            start.wait()
+            copy.assign(bureau_admin, opinion="清理", deadline=deadline)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=contextvars.copy_context().run, args=(assign, h.pk))
+        for h in hazards
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    kept = dict(HazardCount.objects.values_list("status", "count"))
+    assert (kept.get("reported"), kept.get("assigned")) == (0, 6)
