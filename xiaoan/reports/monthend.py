@@ -145,7 +145,8 @@ def rebuild(
 ) -> list[MonthEndBatch]:
     """Recompute every month from `start` (default: the month of the first hazard of any
     district, so that a city's or a province's districts all have the months their trend
-    reads) to the last one over; store those that differ from what is stored (a correction)."""
+    reads) to the last one over; store those that differ from what is stored (a correction).
+    Today's counts of the districts (`hazards.counts`) are counted again too."""
     written: list[MonthEndBatch] = []
     end = last_over(today)
     counts.rebuild(_districts(bureau_ids).values_list("pk", flat=True))

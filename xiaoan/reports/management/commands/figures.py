@@ -1,9 +1,10 @@
 """`xiaoan figures rebuild [--bureau ID] [--from YYYY-MM] [--reason TEXT]`: recompute the stored
 month-end figures from the hazards and their events.
 
-Each month from `--from` (default: the month of the district's first hazard) to the last one
-over is computed again; a month whose stored figures differ gets a new batch with the reason
-(a correction: nothing stored is changed), one that agrees is left as it is.
+Each month from `--from` (default: the month of the first hazard of any district) to the last
+one over is computed again; a month whose stored figures differ gets a new batch with the
+reason (a correction: nothing stored is changed), one that agrees is left as it is. Today's
+hazard counts of the districts are counted again too.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def _month(text: str) -> datetime.date:
 
 
 class Command(BaseCommand):
-    help = "Recompute the stored month-end figures from the hazards' events."
+    help = "Recompute the stored month-end figures and today's counts from the hazards."
 
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
