@@ -14,6 +14,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from xiaoan.accounts.access import membership_of
 from xiaoan.accounts.choices import Role
@@ -75,7 +76,12 @@ def registry(school: Any) -> Section:
         [_("Private"), yes[bool(school.private)]],
         [_("On the registry since"), _d(school.opened_on)],
     ]
-    return Section("registry", _("Registry data"), [_("Item"), _("Value")], rows)
+    return Section(
+        "registry",
+        _("Registry data"),
+        [pgettext("registry data", "Item"), pgettext("registry data", "Value")],
+        rows,
+    )
 
 
 def registry_history(school: Any, user: Any) -> Section:
