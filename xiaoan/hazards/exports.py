@@ -34,6 +34,7 @@ def ledger_headers() -> list[str]:
         _("Overdue"),
         _("Under supervision"),
         _("Closed on"),
+        _("Risk point"),
     ]
 
 
@@ -64,6 +65,7 @@ def ledger_rows(hazards: QuerySet[Hazard]) -> list[list[object]]:
                 yes if h.is_overdue else no,
                 yes if h.supervised else no,
                 closed,
+                h.risk_point.name if h.risk_point else "",
             ]
         )
     return rows

@@ -86,3 +86,22 @@ def test_the_quarterly_report_states_the_levels_where_registers_exist(
     empty = quarterly_figures(bureau.pk, 2013, 4, datetime.date(2014, 1, 10))
     assert empty["risks"] is None
     assert "风险分级管控" not in narrative.quarterly_report(empty)
+
+
+def test_the_ledger_export_names_each_hazards_risk_point(point, make_hazard, as_user, alice):
+    import io
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    linked = make_hazard(point)
+    make_hazard(description="走廊应急灯不亮")
+    sheet = load_workbook(io.BytesIO(as_user(alice).get(reverse("hazards:export")).content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(r for r in rows if "风险点" in r)
+    column = header.index("风险点")
+    by_code = {r[1]: r[column] for r in rows[rows.index(header) + 1 :]}
+    assert by_code == {
+        linked.code: point.name,
+        Hazard.objects.exclude(pk=linked.pk).get().code: None,
+    }
