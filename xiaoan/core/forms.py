@@ -8,14 +8,19 @@ from django import forms
 
 
 class BootstrapMixin:
-    """Give every widget Bootstrap's classes, so templates render fields with one include."""
+    """Give every widget Bootstrap's classes, so templates render fields with one include;
+    labels without Django's ASCII colon, and a file already kept said with full-width colons
+    and its name only (uploads have no public address to link to)."""
 
     fields: dict[str, forms.Field]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         for field in self.fields.values():
             widget = field.widget
+            if isinstance(widget, forms.ClearableFileInput):
+                widget.template_name = "core/widgets/clearable_file_input.html"
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select | forms.SelectMultiple):

@@ -503,7 +503,7 @@ def _letters(schools: list[School], bureau: Any, rng: random.Random) -> None:
                 year=YEAR,
                 level=LetterLevel.SCHOOL_STAFF,
                 issuer=school.name,
-                signatory=_name(rng) + f"({post})",
+                signatory=_name(rng) + f"（{post}）",
                 signed_on=datetime.date(YEAR, 3, 20),
             )
             for post in ("班主任", "门卫", "食堂管理员", "校车照管员")

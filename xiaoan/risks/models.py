@@ -29,6 +29,7 @@ from xiaoan.core.changelog import guarded_update
 from xiaoan.core.dates import local_today
 from xiaoan.core.errors import Invalid, NotAllowed, Refused
 from xiaoan.core.models import ActiveDuring, TimeStampedModel, Versioned, span_in_order
+from xiaoan.core.validators import validate_phone
 from xiaoan.core.workflow import Actions
 from xiaoan.hazards.querysets import RECURRENCE_DAYS as HAZARD_RECURRENCE_DAYS
 from xiaoan.notifications.choices import NotificationKind
@@ -121,7 +122,9 @@ class RiskPoint(Actions, ActiveDuring, Versioned, TimeStampedModel):
     )
     control_measures = models.TextField(_("control measures"))
     responsible = models.CharField(_("person responsible"), max_length=50)
-    responsible_phone = models.CharField(_("phone of the person responsible"), max_length=30)
+    responsible_phone = models.CharField(
+        _("phone of the person responsible"), max_length=30, validators=[validate_phone]
+    )
     likelihood = _score_field(_("likelihood (L)"), LIKELIHOOD_CHOICES)
     severity = _score_field(_("severity (S)"), SEVERITY_CHOICES)
     level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices)

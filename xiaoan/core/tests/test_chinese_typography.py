@@ -109,3 +109,28 @@ def test_chinese_literals_in_python_use_full_width_punctuation():
     found = python_offences()
     bad = [f"{name}:{line}" for name, lines in found.items() for line in lines]
     assert not bad, "\n".join(bad)
+
+
+def test_form_labels_and_a_kept_file_use_no_ascii_colon():
+    """Django's own label suffix and file widget write “标题:” and “目前: …”; every form of
+    the product builds on `BootstrapMixin`, which says them the Chinese way."""
+    from django import forms
+    from django.utils import translation
+
+    from xiaoan.core.forms import BootstrapMixin
+
+    class Form(BootstrapMixin, forms.Form):
+        title = forms.CharField(label="标题")
+        scan = forms.FileField(label="扫描件", required=False)
+
+    class Kept:  # a stored file as the widget sees it
+        url = "/never-linked/scan.pdf"
+
+        def __str__(self) -> str:
+            return "papers/scan.pdf"
+
+    kept = Kept()
+    with translation.override("zh-hans"):
+        html = str(Form(initial={"scan": kept})["scan"]) + Form()["title"].label_tag()
+    assert "标题</label>" in html and "目前：papers/scan.pdf" in html and "修改：" in html
+    assert ":" not in html and "never-linked" not in html

@@ -72,7 +72,7 @@ class EmergencyPlan(SchoolRecord):
     )
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     attachment = models.FileField(_("plan file"), upload_to=plan_path, blank=True)
-    attachment_name = models.CharField(max_length=200, blank=True, editable=False)
+    attachment_name = models.CharField(_("file name"), max_length=200, blank=True, editable=False)
     in_force = models.BooleanField(_("in force"), default=True)
 
     class Meta:

@@ -379,7 +379,7 @@ class SupplierCertificate(SchoolRecord):
         _("valid until"), null=True, blank=True, help_text=_("Empty: no expiry (an invoice).")
     )
     attachment = models.FileField(_("scan"), upload_to=certificate_path, blank=True)
-    attachment_name = models.CharField(max_length=200, blank=True, editable=False)
+    attachment_name = models.CharField(_("file name"), max_length=200, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("supplier certificate")

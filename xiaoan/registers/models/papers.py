@@ -105,7 +105,7 @@ class SchoolPaper(SchoolRecord):
         help_text=_("The person the paper is for (a health certificate); empty: the school."),
     )
     attachment = models.FileField(_("scan"), upload_to=paper_path, blank=True)
-    attachment_name = models.CharField(max_length=200, blank=True, editable=False)
+    attachment_name = models.CharField(_("file name"), max_length=200, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("school paper")

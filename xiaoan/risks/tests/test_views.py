@@ -58,6 +58,25 @@ def test_the_school_adds_a_point_with_its_first_assessment(as_user, alice, fire_
     assert point.assessments.count() == 1
 
 
+def test_the_phone_of_the_person_responsible_is_a_phone_number(as_user, alice, fire_area):
+    data = {
+        "name": "锅炉房",
+        "location": "后勤楼",
+        "area": fire_area.pk,
+        "hazard_sources": "锅炉",
+        "consequences": "烫伤",
+        "control_measures": "持证上岗",
+        "responsible": "张师傅",
+        "responsible_phone": "abc",
+        "identified_on": "2014-03-01",
+        "likelihood": "2",
+        "severity": "4",
+    }
+    response = as_user(alice).post("/risks/new/", data)
+    assert response.status_code == 200 and not RiskPoint.objects.exists()
+    assert "张师傅" in response.content.decode()  # what was typed is kept
+
+
 def test_a_form_with_an_error_keeps_what_was_typed(as_user, alice, fire_area):
     response = as_user(alice).post("/risks/new/", {"name": "配电房", "likelihood": "9"})
     assert response.status_code == 200
