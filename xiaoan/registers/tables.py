@@ -168,8 +168,7 @@ def _problems(row: Any, user: Any) -> str:
 
 
 def _validity(paper: Any, user: Any) -> str:
-    state = paper.validity(local_today())
-    return {"expired": str(_("Expired")), "due": str(_("Due soon"))}.get(state, "")
+    return models.papers.validity_label(paper.validity(local_today()))
 
 
 def _route_points(route: Any, user: Any) -> str:

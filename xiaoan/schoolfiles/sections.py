@@ -24,6 +24,7 @@ from xiaoan.core.changelog import described_history
 from xiaoan.hazards.models import Hazard
 from xiaoan.inspections.models import Inspection
 from xiaoan.registers.models import Drill, Incident, Patrol, ResponsibilityLetter, SchoolPaper
+from xiaoan.registers.models.papers import validity_label
 from xiaoan.reports.models import MonthlyReport
 
 # The latest rows of the long registers (patrols are many a day); the full lists are a link away.
@@ -55,10 +56,6 @@ def _d(day: datetime.date | None) -> str:
 
 def _dt(moment: datetime.datetime | None) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
-def validity_label(state: str) -> str:
-    return {"expired": _("Expired"), "due": _("Due soon")}.get(state, _("Valid"))
 
 
 def registry(school: Any) -> Section:

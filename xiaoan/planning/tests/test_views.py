@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import pytest
 import time_machine
@@ -116,6 +117,8 @@ def test_a_city_sees_only_its_districts(city, district, other_bureau):
     response = client.get(reverse("planning:districts"), {"day": DAY})
     assert response.status_code == 200
     assert [r.bureau.name for r in response.context["rows"]] == ["清溪区教育局"]
+    (term, _points), *_rest = response.context["rows"][0].reasons
+    assert re.search(rf"{term.label}：[0-9.]+分", response.content.decode())  # points, not days
     far = School.objects.get(code="F001")
     assert client.get(reverse("planning:school", args=[far.pk])).status_code == 404
     assert client.get(reverse("planning:school", args=[district[0].pk])).status_code == 200

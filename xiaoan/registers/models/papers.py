@@ -155,3 +155,8 @@ class SchoolPaper(SchoolRecord):
             if left <= days:
                 return days
         return None
+
+
+def validity_label(state: str) -> str:
+    """What a paper's `validity` reads as on the lists, the school file and its PDF."""
+    return str({"expired": _("Expired"), "due": _("Due soon")}.get(state, _("Valid")))
