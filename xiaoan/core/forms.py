@@ -9,8 +9,7 @@ from django import forms
 
 class BootstrapMixin:
     """Give every widget Bootstrap's classes, so templates render fields with one include;
-    labels without Django's ASCII colon, and a file already kept said with full-width colons
-    and its name only (uploads have no public address to link to)."""
+    labels without Django's ASCII colon, and a file already kept said with full-width colons."""
 
     fields: dict[str, forms.Field]
 
