@@ -366,31 +366,41 @@ class AccompanyingMealFilter(RegisterFilter):
         fields = ["meal"]
 
 
-class SupplierCertificateFilter(RegisterFilter):
-    search_fields = ("supplier", "goods", "number")
-    date_field = "received_on"
-    state = django_filters.ChoiceFilter(
+def validity_filter() -> django_filters.ChoiceFilter:
+    """The "expired / due soon" choice of a register of papers with a `valid_until`."""
+    return django_filters.ChoiceFilter(
         method="filter_state",
         label=_("Validity"),
         choices=[("expired", _("Expired")), ("due", _("Due soon"))],
     )
+
+
+def by_validity(queryset: QuerySet, value: str, notice_days: int) -> QuerySet:
+    """Papers expired before today, or due within `notice_days` (the lists' reminder rule)."""
+    from xiaoan.core.dates import local_today
+
+    today = local_today()
+    if value == "expired":
+        return queryset.filter(valid_until__lt=today)
+    if value == "due":
+        soon = today + datetime.timedelta(days=notice_days)
+        return queryset.filter(valid_until__gte=today, valid_until__lte=soon)
+    return queryset
+
+
+class SupplierCertificateFilter(RegisterFilter):
+    search_fields = ("supplier", "goods", "number")
+    date_field = "received_on"
+    state = validity_filter()
 
     class Meta:
         model = models.SupplierCertificate
         fields = ["kind"]
 
     def filter_state(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        from xiaoan.core.dates import local_today
-
         from .models.food import CERTIFICATE_NOTICE_DAYS
 
-        today = local_today()
-        if value == "expired":
-            return queryset.filter(valid_until__lt=today)
-        if value == "due":
-            soon = today + datetime.timedelta(days=CERTIFICATE_NOTICE_DAYS)
-            return queryset.filter(valid_until__gte=today, valid_until__lte=soon)
-        return queryset
+        return by_validity(queryset, value, CERTIFICATE_NOTICE_DAYS)
 
 
 def _paper_kinds(request: Any) -> QuerySet:
@@ -403,25 +413,13 @@ class SchoolPaperFilter(RegisterFilter):
     search_fields = ("number", "issuer", "holder")
     date_field = "valid_until"
     kind = django_filters.ModelChoiceFilter(queryset=_paper_kinds, label=_("Kind of paper"))
-    state = django_filters.ChoiceFilter(
-        method="filter_state",
-        label=_("Validity"),
-        choices=[("expired", _("Expired")), ("due", _("Due soon"))],
-    )
+    state = validity_filter()
 
     class Meta:
         model = models.SchoolPaper
         fields = ["kind"]
 
     def filter_state(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        from xiaoan.core.dates import local_today
-
         from .models.papers import PAPER_NOTICE_DAYS
 
-        today = local_today()
-        if value == "expired":
-            return queryset.filter(valid_until__lt=today)
-        if value == "due":
-            soon = today + datetime.timedelta(days=PAPER_NOTICE_DAYS)
-            return queryset.filter(valid_until__gte=today, valid_until__lte=soon)
-        return queryset
+        return by_validity(queryset, value, PAPER_NOTICE_DAYS)

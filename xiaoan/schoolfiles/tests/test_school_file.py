@@ -233,3 +233,18 @@ def test_a_paper_keeps_its_history(as_user, alice, food_licence):
     page = as_user(alice).get(reverse("registers:detail", args=["school-papers", food_licence.pk]))
     text = page.content.decode()
     assert "2020-01-01" in text and "2015-01-02" in text
+
+
+@time_machine.travel(datetime.datetime(2014, 12, 3, 9, 0, tzinfo=datetime.UTC), tick=False)
+def test_the_bureau_lists_the_papers_expired_or_due(
+    as_user, bureau_admin, food_licence, expired_health, bob_paper
+):
+    client = as_user(bureau_admin)
+
+    def listed(state):
+        page = client.get("/registers/school-papers/", {"state": state}).content.decode()
+        return {p.number for p in (food_licence, expired_health, bob_paper) if p.number in page}
+
+    assert listed("expired") == {"JK2013-0117"}
+    assert listed("due") == {"JY33010200001"}  # within 30 days of 2014-12-03
+    assert listed("") == {"JY33010200001", "JK2013-0117", "JD-B-01"}
