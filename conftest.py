@@ -250,6 +250,28 @@ def browser_login(page, live_server, username: str, password: str = PASSWORD) ->
     page.wait_for_url(f"{live_server.url}/")
 
 
+def wait_for_service_worker(page, timeout: float = 60000) -> None:
+    """Wait until the field pages' service worker controls `page`. Installing fetches the kept
+    files, which can take long on a loaded machine; if it never takes control, say where it
+    stopped (no registration, still installing, waiting, or its state) instead of a bare timeout."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(
+            "navigator.serviceWorker && navigator.serviceWorker.controller", timeout=timeout
+        )
+    except PlaywrightTimeout:
+        state = page.evaluate(
+            """() => navigator.serviceWorker.getRegistration().then((r) => r
+                ? JSON.stringify({installing: !!r.installing, waiting: !!r.waiting,
+                                  active: r.active && r.active.state})
+                : "no registration")"""
+        )
+        raise AssertionError(
+            f"the service worker did not take control of the page: {state}"
+        ) from None
+
+
 def pick_school(page, box, text: str, option: str) -> None:
     """Type `text` in a school search box, then choose the suggestion `option` ("code name")."""
     box.fill(text)

@@ -10,7 +10,7 @@ import io
 import pytest
 from PIL import Image
 
-from conftest import PASSWORD, browser_login
+from conftest import PASSWORD, browser_login, wait_for_service_worker
 from xiaoan.core.dates import local_today
 from xiaoan.core.models import ClientRequest
 from xiaoan.hazards.models import Area, Hazard
@@ -69,7 +69,7 @@ def test_an_inspection_done_offline_arrives_once_and_a_conflict_is_shown(
 
     # Online: today's work, the worker installed and every linked page kept on the device.
     page.goto(f"{live_server.url}/field/")
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+    wait_for_service_worker(page)
     # The page marks each link once the worker has kept it.
     page.wait_for_selector("#field-inspections a[data-kept]")
     page.wait_for_selector("#field-points a[data-kept]")

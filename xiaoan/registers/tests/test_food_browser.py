@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import PASSWORD, browser_login
+from conftest import PASSWORD, browser_login, wait_for_service_worker
 from xiaoan.core.dates import local_today
 from xiaoan.registers.models import FoodSample, MorningCheck
 
@@ -49,7 +49,7 @@ def test_a_morning_check_and_a_sample_recorded_offline_arrive_once(
     page = phone
     browser_login(page, live_server, "carol", PASSWORD)
     page.goto(f"{live_server.url}/field/")
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+    wait_for_service_worker(page)
     page.wait_for_selector("#field-food a[href='/registers/morning-checks/new/'][data-kept]")
     page.wait_for_selector("#field-food a[href='/registers/food-samples/new/'][data-kept]")
 

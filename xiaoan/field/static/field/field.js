@@ -416,7 +416,7 @@
   }
 
   if (navigator.serviceWorker && banner.dataset.sw) {
-    navigator.serviceWorker.register(banner.dataset.sw, { scope: "/" }).then(keepPages, function () { return null; });
+    navigator.serviceWorker.register(banner.dataset.sw, { scope: "/" }).then(keepPages, function (error) { console.warn("service worker not registered:", error); });
   }
   window.addEventListener("online", flush);
   window.addEventListener("offline", render);
