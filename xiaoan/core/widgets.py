@@ -30,6 +30,10 @@ class _SearchBox:
         self.with_departed = with_departed
         self.placeholder = placeholder or _("School name or code")
 
+    def optgroups(self, name: str, value: Any, attrs: dict[str, Any] | None = None) -> list[Any]:
+        """No options: a select would read every school it offers to build them."""
+        return []
+
     def _offered(self) -> QuerySet[Any] | None:
         return getattr(self.choices, "queryset", None)
 
@@ -46,7 +50,6 @@ class SchoolSearch(_SearchBox, forms.Select):
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         # Only the chosen school is looked up, among those the field offers (its queryset).
-        context["widget"].pop("optgroups", None)
         value = value[0] if isinstance(value, list | tuple) and value else value
         picked = None
         queryset = self._offered()
@@ -66,7 +69,6 @@ class SchoolsSearch(_SearchBox, forms.SelectMultiple):
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         # Only the chosen schools are looked up, among those the field offers (its queryset).
-        context["widget"].pop("optgroups", None)
         values = value if isinstance(value, list | tuple) else [value]
         pks = [str(v) for v in values if str(v or "").isdigit()]
         queryset = self._offered()
