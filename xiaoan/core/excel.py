@@ -12,7 +12,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -55,8 +55,10 @@ def append_row(
 
     `formats` names each column's kind of value (`NUMBER_FORMATS`): numbers, percentages
     (a fraction: 0.74 shows 74.0%) and dates are stored as such and shown in that format."""
-    ws.append([safe_cell(v) for v in values])
-    for index, cell in enumerate(ws[ws.max_row]):
+    # The cells are made before they are appended: reading the row back (`ws[ws.max_row]`)
+    # scans every cell of the sheet, which made a sheet of thousands of rows take seconds.
+    cells = [Cell(ws, value=safe_cell(v)) for v in values]
+    for index, cell in enumerate(cells):
         if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
             cell.data_type = "s"
             cell.quotePrefix = True
@@ -67,6 +69,7 @@ def append_row(
             cell.number_format = "yyyy-mm-dd hh:mm"
         elif isinstance(cell.value, datetime.date):
             cell.number_format = NUMBER_FORMATS["date"]
+    ws.append(cells)
 
 
 def style_table(ws: Worksheet, header_row: int, columns: int, wrap_from: int = 30) -> None:
