@@ -260,6 +260,9 @@ PERIODIC_JOBS = {
 # and offers the file when it is ready. Imports: rows of the file; documents: schools covered.
 BACKGROUND_IMPORT_ROWS = int(os.environ.get("BACKGROUND_IMPORT_ROWS", "2000"))
 BACKGROUND_DOCUMENT_SCHOOLS = int(os.environ.get("BACKGROUND_DOCUMENT_SCHOOLS", "1000"))
+# A table of an official document listing schools, hazards or districts shows at most this many
+# rows (the worst first, and a totals line); the full list goes beside it as an .xlsx.
+DOCUMENT_TABLE_ROWS = int(os.environ.get("DOCUMENT_TABLE_ROWS", "50"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

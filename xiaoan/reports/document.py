@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.conf import settings
 
 CHINESE_DIGITS = "零一二三四五六七八九"
 # Column formats of a table: the renderers write a value by its column's format (Excel keeps
@@ -83,6 +86,25 @@ Block = Heading | Paragraph | Table | Image
 
 
 @dataclass
+class Attachment:
+    """A list too long for the document, given beside it in full as an .xlsx (附件)."""
+
+    name: str
+    table: Table
+
+    @property
+    def filename(self) -> str:
+        return re.sub(r'[\\/:*?"<>|]', "", self.name) + ".xlsx"
+
+
+def listing_note(total: int, unit: str, chosen: str, shown: int, measure: str, name: str) -> str:
+    """（共2,500项，此处列出……的50项，完整名单见附件《……》.xlsx）"""
+    return (
+        f"（共{total:,}{unit}，此处列出{chosen}{shown:,}{measure}，完整名单见附件《{name}》.xlsx）"
+    )
+
+
+@dataclass
 class Document:
     """Title, addressee, body blocks in order, the closing line, the issuer and the date."""
 
@@ -92,6 +114,7 @@ class Document:
     addressee: str = ""
     closing: str = ""
     blocks: list[Block] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
     _counters: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
 
     def heading(self, level: int, text: str) -> Heading:
@@ -115,6 +138,34 @@ class Document:
         note: str = "",
     ) -> None:
         self.blocks.append(Table(caption, headers, rows, formats or [], note))
+
+    def long_table(
+        self,
+        caption: str,
+        headers: list[str],
+        rows: list[list[Any]],
+        formats: list[str],
+        *,
+        name: str,
+        first: Callable[[list[Any]], Any],
+        chosen: str,
+        unit: str = "项",
+        measure: str = "项",
+        total: list[Any] | None = None,
+    ) -> None:
+        """A table whose rows grow with the scope (schools, hazards, districts). Up to
+        `DOCUMENT_TABLE_ROWS` rows it is a table as any other. Above, the document shows the
+        rows that come `first` (the worst), the `total` line and a note naming the attachment
+        `name`, which holds every row: a province's list is read in Excel, not laid out on
+        hundreds of pages."""
+        limit = settings.DOCUMENT_TABLE_ROWS
+        if len(rows) <= limit:
+            self.table(caption, headers, rows, formats)
+            return
+        self.attachments.append(Attachment(name, Table(caption, headers, rows, formats)))
+        shown = sorted(rows, key=first)[:limit]
+        note = listing_note(len(rows), unit, chosen, limit, measure, name)
+        self.table(caption, headers, shown + ([total] if total else []), formats, note)
 
     def image(self, caption: str, png: bytes, width_mm: float = 150, **data: Any) -> None:
         self.blocks.append(Image(caption, png, width_mm, **data))

@@ -555,12 +555,33 @@ def _hazard_table(document: Document, figures: dict) -> None:
         ]
         for h in sorted(listed.values(), key=lambda h: h["code"])
     ]
-    document.table(
+    document.long_table(
         f"表{len(document.tables) + 1} 重大隐患及挂牌督办隐患",
         ["编号", "学校", "类别", "隐患情况", "状态", "整改期限", "挂牌督办"],
         rows,
         [TEXT, TEXT, TEXT, TEXT, TEXT, "date", TEXT],
+        name=f"{document.issuer}{figures.get('scope', '')}重大隐患及挂牌督办隐患名单",
+        first=lambda row: _most_pressing(listed[row[0]]),
+        chosen="按未整改在先、整改期限先后排列的前",
+        total=_hazard_total(list(listed.values())),
     )
+
+
+def _is_open(hazard: dict) -> bool:
+    return hazard.get("status_code") in HazardStatus.open_states()
+
+
+def _most_pressing(hazard: dict) -> tuple[bool, str, str]:
+    """The open hazards first, the earliest deadline (the longest overdue) first."""
+    return (not _is_open(hazard), hazard["deadline"] or "9999-12-31", hazard["code"])
+
+
+def _hazard_total(hazards: list[dict]) -> list[Any]:
+    counts = (
+        f"共{len(hazards):,}项，其中未整改{sum(map(_is_open, hazards)):,}项、"
+        f"挂牌督办{sum(1 for h in hazards if h['supervised']):,}项"
+    )
+    return ["合计", "", "", counts, "", "", ""]
 
 
 def _compliance_table(document: Document, figures: dict) -> None:

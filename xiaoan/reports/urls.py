@@ -21,6 +21,11 @@ urlpatterns = [
     path("official/<int:pk>/edit/", views.official_edit, name="official_edit"),
     path("official/<int:pk>/preview/", views.official_preview, name="official_preview"),
     path("official/<int:pk>/issue/", views.official_issue, name="official_issue"),
+    path(
+        "official/<int:pk>/lists/<int:number>/",
+        views.official_list_file,
+        name="official_list_file",
+    ),
     path("official/<int:pk>/<str:fmt>/", views.official_download, name="official_download"),
     path("documents/", views.document_list, name="document_list"),
     path("documents/issue/", views.document_issue, name="document_issue"),

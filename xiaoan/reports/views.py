@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,12 +28,12 @@ from xiaoan.campaigns.models import Campaign
 from xiaoan.campaigns.views import attachment_response
 from xiaoan.core.dates import local_today
 from xiaoan.core.errors import Invalid, Refused
-from xiaoan.core.excel import build_workbook, workbook_response
+from xiaoan.core.excel import build_workbook, content_disposition, workbook_response
 from xiaoan.schools.models import School
 
 from . import jobs, official, stats
 from .choices import Compliance, IssuedKind, OfficialKind, OfficialStatus, ReceiptState
-from .exports import CONTENT_TYPES
+from .exports import CONTENT_TYPES, render_attachment
 from .exports import render as render_file
 from .filters import MonthlyReportFilter
 from .forms import DocumentTextForm, GenerateForm, IssueDocumentForm, MonthForm, NarrativeForm
@@ -384,6 +384,7 @@ def _official_page(
         "blocks": [] if editing else official.page_blocks(report),
         "changed": official.hand_changed_figures(report) if "issue" in actions else [],
         "formats": list(CONTENT_TYPES),
+        "attachments": official.build_document(report, charts=False).attachments,
         "can_circulate": report.is_issued and has_role(request.user, Role.BUREAU_ADMIN),
     }
     return render(request, "reports/official_detail.html", context)
@@ -473,6 +474,21 @@ def official_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         build=lambda: official.build_document(report),
         fallback="report",
     )
+
+
+@require_GET
+@login_required
+def official_list_file(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """The full list of one of the document's long tables, as .xlsx (its figures are frozen
+    with the document: no need for a background job)."""
+    report = get_object_or_404(OfficialReport.objects.for_user(request.user), pk=pk)
+    attachments = official.build_document(report, charts=False).attachments
+    if not 1 <= number <= len(attachments):
+        raise Http404
+    attachment = attachments[number - 1]
+    response = HttpResponse(render_attachment(attachment), content_type=CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = content_disposition(attachment.filename, "list")
+    return response
 
 
 @require_GET

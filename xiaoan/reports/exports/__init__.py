@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..document import Document
+from ..document import Attachment, Document
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -33,3 +33,10 @@ def renderer(fmt: str) -> Callable[[Document], bytes]:
 
 def render(document: Document, fmt: str) -> bytes:
     return renderer(fmt)(document)
+
+
+def render_attachment(attachment: Attachment) -> bytes:
+    """The .xlsx of a list given beside a document in full (`Document.long_table`)."""
+    from .excel import render_attachment as render_list
+
+    return render_list(attachment)

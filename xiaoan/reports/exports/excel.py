@@ -15,7 +15,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from xiaoan.core.excel import append_row, fit_widths, print_setup, style_table
 
-from ..document import DATE, INTEGER, PERCENT, Document, Heading, Image, Paragraph, Table
+from ..document import (
+    DATE,
+    INTEGER,
+    PERCENT,
+    Attachment,
+    Document,
+    Heading,
+    Image,
+    Paragraph,
+    Table,
+)
 
 TEXT_WIDTH = 90  # the text sheet's one column: a paragraph wraps in it
 
@@ -30,6 +40,23 @@ def render_xlsx(document: Document) -> bytes:
     for index, image in enumerate(document.images, start=1):
         if image.labels and image.series:
             _chart_sheet(wb, index, image)
+    # Excel is where a long list is read: the full lists follow, each on its own sheet.
+    for index, attachment in enumerate(document.attachments, start=1):
+        _table_sheet(wb, index, attachment.table, f"附件{index}")
+    return _saved(wb)
+
+
+def render_attachment(attachment: Attachment) -> bytes:
+    """A full list as the file beside the document: one sheet, every row, laid out as the
+    document's own tables are in Excel (header row, widths, formats, print set-up)."""
+    wb = Workbook()
+    assert wb.active is not None
+    wb.remove(wb.active)
+    _table_sheet(wb, 1, attachment.table, caption=attachment.name)
+    return _saved(wb)
+
+
+def _saved(wb: Workbook) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -67,10 +94,12 @@ def _sheet_name(index: int, caption: str, prefix: str = "表") -> str:
 XLSX_FORMATS = {INTEGER: "integer", PERCENT: "percent", DATE: "date"}
 
 
-def _table_sheet(wb: Workbook, index: int, table: Table) -> None:
-    ws = wb.create_sheet(_sheet_name(index, table.caption))
+def _table_sheet(
+    wb: Workbook, index: int, table: Table, sheet: str = "", caption: str = ""
+) -> None:
+    ws = wb.create_sheet(_sheet_name(index, sheet or table.caption))
     columns = len(table.headers)
-    append_row(ws, [table.caption])
+    append_row(ws, [caption or table.caption])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
     ws["A1"].font = Font(bold=True, size=13)
     ws["A1"].alignment = Alignment(horizontal="center")
