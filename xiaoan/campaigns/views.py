@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -90,6 +91,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     state, kind = request.GET.get("state", ""), request.GET.get("kind", "")
     rows = plan_rows(campaign, School.objects.for_user(request.user), state, kind)
     all_rows = plan_rows(campaign, School.objects.for_user(request.user))
+    districts = district_rows(campaign, request.user) if campaign.is_from_above else []
+    adopted = sum(1 for row in districts if row.campaign is not None)
     context = {
         "campaign": campaign,
         "rows": rows,
@@ -105,7 +108,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "events": campaign.events.filter(school=None).select_related("actor")[:10],
         "from_above": campaign.is_from_above,
         "can_collect": has_role(request.user, *Role.regional_admins()),
-        "districts": district_rows(campaign, request.user) if campaign.is_from_above else [],
+        "districts": districts,
+        # The collected summary lists its districts in full beside it when they are too many.
+        "collected_lists": adopted > settings.DOCUMENT_TABLE_ROWS,
     }
     return render(request, "campaigns/campaign_detail.html", context)
 

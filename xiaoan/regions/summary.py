@@ -30,6 +30,7 @@ from xiaoan.reports.document import (
     chinese_punctuation,
     date_text,
 )
+from xiaoan.reports.figures import rate
 from xiaoan.reports.marks import plain
 from xiaoan.reports.models import OfficialReport
 
@@ -105,27 +106,40 @@ def _overview(document: Document, campaign: Campaign, reports: list, districts: 
             f"{len(reports)}个已部署。各地隐患排查整改情况如下。"
         )
     )
-    rows = []
-    for bureau, report in reports:
-        total = report.figures["total"]
-        rows.append(
-            [
-                bureau.name,
-                report.figures["schools"]["total"],
-                total["found"],
-                total["major"],
-                total["closed"],
-                total["open"],
-                total["overdue"],
-                report.figures["rectification_rate"],
-            ]
-        )
-    document.table(
+    rows = [_district_row(bureau, report) for bureau, report in reports]
+    document.long_table(
         f"表{len(document.tables) + 1} 各地安全隐患排查整改情况",
         ["地区", "学校数", "发现", "其中重大", "已整改销号", "未整改", "其中逾期", "整改率"],
         rows,
         [TEXT, *[INTEGER] * 6, PERCENT],
+        name=f"{campaign.name}各地安全隐患排查整改情况",
+        first=lambda row: (-row[6], -row[5]),
+        chosen="逾期未整改隐患最多的",
+        unit="个地区",
+        measure="个",
+        total=_districts_total(rows, [report for _bureau, report in reports]),
     )
+
+
+def _district_row(bureau: Any, report: OfficialReport) -> list[Any]:
+    total = report.figures["total"]
+    return [
+        bureau.name,
+        report.figures["schools"]["total"],
+        total["found"],
+        total["major"],
+        total["closed"],
+        total["open"],
+        total["overdue"],
+        report.figures["rectification_rate"],
+    ]
+
+
+def _districts_total(rows: list[list[Any]], reports: list[OfficialReport]) -> list[Any]:
+    """Every district summed; the rate as each district's, closed ÷ (found − unfounded)."""
+    sums = [sum(row[i] for row in rows) for i in range(1, 7)]
+    rejected = sum(r.figures.get("rejected", 0) for r in reports)
+    return ["合计", *sums, rate(sums[3], sums[1] - rejected)]
 
 
 def _append(document: Document, part: Document) -> None:
@@ -139,3 +153,4 @@ def _append(document: Document, part: Document) -> None:
             document.table(caption, block.headers, block.rows, block.formats, block.note)
         elif isinstance(block, Paragraph):
             document.paragraph(block.text)
+    document.attachments.extend(part.attachments)

@@ -117,7 +117,7 @@ def campaign_summary(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     require_role(request.user, *Role.regional_admins())
     own = Campaign.objects.for_user(request.user).filter(bureau=member(request.user).bureau_id)
     campaign = get_object_or_404(own, pk=pk)
-    if fmt not in CONTENT_TYPES:
+    if fmt not in CONTENT_TYPES and fmt != jobs.LISTS:
         raise Http404
     reach = figures.districts(request.user)
     return jobs.download(

@@ -323,6 +323,44 @@ def test_a_collected_summary_above_the_threshold_is_made_by_a_worker(
     assert job.filename == f"{city_campaign.name}各地情况总结材料.pdf"
 
 
+def test_a_collected_summary_of_more_districts_than_a_table_shows_lists_them_all_beside(
+    city, city_campaign, bureau_admin, east_admin, hazard, settings
+):
+    """Above `DOCUMENT_TABLE_ROWS` districts the overview shows those with the most overdue
+    hazards and a totals line, and the full list is an .xlsx of its own (the campaign's page
+    links it); below, the overview is whole (the test above)."""
+    from openpyxl import load_workbook
+
+    from xiaoan.reports.document import listing_note
+
+    Hazard.objects.filter(pk=hazard.pk).update(campaign=city_campaign.adopt(bureau_admin))
+    city_campaign.adopt(east_admin)
+    settings.DOCUMENT_TABLE_ROWS = 1
+    document = collected_summary(city_campaign, city)
+    overview = next(b for b in document.blocks if isinstance(b, Table))
+    name = "临江市学校安全专项行动各地安全隐患排查整改情况"
+    assert overview.note == listing_note(2, "个地区", "逾期未整改隐患最多的", 1, "个", name)
+    assert overview.note.startswith("（共2个地区，此处列出逾期未整改隐患最多的1个")
+    assert [row[0] for row in overview.rows] == ["清溪区教育局", "合计"]  # its hazard is open
+    assert overview.rows[-1][1:7] == [2, 1, 0, 0, 1, 0]
+    [attachment] = document.attachments
+    assert sorted(row[0] for row in attachment.table.rows) == ["东江区教育局", "清溪区教育局"]
+    client = client_for(city)
+    page = client.get(reverse("campaigns:detail", args=[city_campaign.pk])).content.decode()
+    link = reverse("regions:campaign_summary", args=[city_campaign.pk, "lists"])
+    assert link in page
+    response = client.get(link)
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)] == [
+        row[0] for row in attachment.table.rows
+    ]
+    settings.DOCUMENT_TABLE_ROWS = 2
+    page = client.get(reverse("campaigns:detail", args=[city_campaign.pk])).content.decode()
+    assert link not in page
+    assert client.get(link).status_code == 404
+
+
 def test_every_api_row_the_city_reads_offers_no_step(city, hazard, alice):
     """The lists with workflow steps: each row's `allowed_actions` is empty for the city."""
     MonthlyReport.start(alice, 2014, 8)
