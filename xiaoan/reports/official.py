@@ -577,11 +577,18 @@ def _most_pressing(hazard: dict) -> tuple[bool, str, str]:
 
 
 def _hazard_total(hazards: list[dict]) -> list[Any]:
-    counts = (
-        f"共{len(hazards):,}项，其中未整改{sum(map(_is_open, hazards)):,}项、"
-        f"挂牌督办{sum(1 for h in hazards if h['supervised']):,}项"
-    )
-    return ["合计", "", "", counts, "", "", ""]
+    """The totals line, each count in a column of its own (short cells that do not wrap)."""
+    still_open = sum(map(_is_open, hazards))
+    supervised = sum(1 for h in hazards if h["supervised"])
+    return [
+        "合计",
+        "",
+        "",
+        f"共{len(hazards):,}项",
+        f"未整改{still_open:,}项",
+        "",
+        f"{supervised:,}项",
+    ]
 
 
 def _compliance_table(document: Document, figures: dict) -> None:
