@@ -75,6 +75,25 @@ def column_widths_pt(
     return widths
 
 
+ATTACHMENT_LABEL = "附件："
+
+
+def attachment_lines(names: Sequence[str]) -> list[tuple[str, float, float]]:
+    """The attachments' note (附件说明, GB/T 9704 7.3.4) under the body: 附件： two characters
+    in, then the names without punctuation, numbered 1. 2. when there are several, a name
+    that wraps going on under its own first character. Each line as (text, left indent,
+    first-line indent), in characters (the first-line indent negative: hanging)."""
+    label = display_width(ATTACHMENT_LABEL)
+    lines = []
+    for index, name in enumerate(names, start=1):
+        number = f"{index}." if len(names) > 1 else ""
+        left = 2 + label + display_width(number)
+        start = 2 if index == 1 else 2 + label
+        text = (ATTACHMENT_LABEL if index == 1 else "") + number + name
+        lines.append((text, left, start - left))
+    return lines
+
+
 def signature_starts(issuer: str, date: str) -> tuple[float, float]:
     """Where the issuer and the date start, in characters from the left margin.
 

@@ -14,7 +14,14 @@ from django.template.loader import render_to_string
 from PIL import Image as PILImage
 
 from ..document import Document, Heading, Image, Paragraph, Table, title_lines
-from .layout import CHAR_PT, CHARS_PER_LINE, LINE_PT, column_widths_pt, signature_starts
+from .layout import (
+    CHAR_PT,
+    CHARS_PER_LINE,
+    LINE_PT,
+    attachment_lines,
+    column_widths_pt,
+    signature_starts,
+)
 
 TABLE_PT = 12
 
@@ -85,6 +92,14 @@ def document_html(
         "line_pt": round(LINE_PT, 2),
         "issuer_pt": round(issuer_at * CHAR_PT, 1),
         "date_pt": round(date_at * CHAR_PT, 1),
+        "attachment_lines": [
+            {
+                "text": text,
+                "left_pt": round(left * CHAR_PT, 2),
+                "indent_pt": round(first * CHAR_PT, 2),
+            }
+            for text, left, first in attachment_lines([a.name for a in document.attachments])
+        ],
         **(extra or {}),
     }
     return render_to_string(template, context)

@@ -32,6 +32,7 @@ from .layout import (
     CHARS_PER_LINE,
     LINE_PT,
     TYPE_WIDTH_MM,
+    attachment_lines,
     column_widths_pt,
     signature_starts,
 )
@@ -84,6 +85,7 @@ def render_docx(document: Document) -> bytes:
             _image(doc, block)
     if document.closing:
         _body(doc, document.closing)
+    _attachments(doc, document)
     _signature(doc, document)
     buffer = io.BytesIO()
     doc.save(buffer)
@@ -365,6 +367,21 @@ def _image(doc, block: Image) -> None:
     off_grid(picture)
     if block.caption:
         _caption(doc, block.caption, keep_with_next=False)
+
+
+def _attachments(doc, document: Document) -> None:
+    """The attachments' note, one blank line under the body, kept with the signature."""
+    lines = attachment_lines([a.name for a in document.attachments])
+    if not lines:
+        return
+    _paragraph(doc, "", FANGSONG, BODY_PT, indent=False).paragraph_format.keep_with_next = True
+    for text, left, first_line in lines:
+        p = _paragraph(doc, text, FANGSONG, BODY_PT, indent=False)
+        p.paragraph_format.keep_with_next = True
+        _chars_indent(p, left_chars=left)
+        ind = p._p.get_or_add_pPr().get_or_add_ind()
+        ind.set(qn("w:hangingChars"), str(round(-first_line * 100)))
+        ind.set(qn("w:hanging"), str(round(-first_line * CHAR_PT * 20)))
 
 
 def _signature(doc, document: Document) -> None:

@@ -110,10 +110,16 @@ def test_the_word_and_pdf_files_carry_the_summary_and_the_excel_file_the_full_li
     table = next(t for t in word.tables if t.rows[0].cells[0].text == "编号")
     assert len(table.rows) == 1 + ROWS + 1
     assert any("完整名单见附件《" in p.text for p in word.paragraphs)
+    texts = [p.text for p in word.paragraphs]
+    [name] = [a.name for a in document.attachments]
+    # the attachments' note under the body, then the issuer and the date (GB/T 9704 7.3.4)
+    note = texts.index(f"附件：{name}")
+    assert texts[note - 1] == "" and texts[note + 2 :] == [document.issuer, document.date_text]
     pdf = "".join(
         page.extract_text() for page in PdfReader(io.BytesIO(render(document, "pdf"))).pages
     )
     assert "完整名单见附件" in pdf.replace("\n", "")
+    assert "附件：" in pdf
     workbook = load_workbook(io.BytesIO(render(document, "xlsx")))
     full = workbook["附件1"]
     assert full.max_row - 2 == 55
@@ -125,6 +131,18 @@ def test_below_the_threshold_the_table_is_whole(bureau, september_ledger, make_h
     assert table.note == "" and document.attachments == []
     assert [row[0] for row in table.rows] == sorted(row[0] for row in table.rows)
     assert all(row[0] != "合计" for row in table.rows)
+    word = open_docx(io.BytesIO(render(document, "docx")))
+    assert not any(p.text.startswith("附件：") for p in word.paragraphs)
+
+
+def test_several_attachments_are_numbered_and_a_long_name_hangs_under_its_first_character():
+    from xiaoan.reports.exports.layout import attachment_lines
+
+    assert attachment_lines(["甲名单"]) == [("附件：甲名单", 5.0, -3.0)]
+    assert attachment_lines(["甲名单", "乙名单"]) == [
+        ("附件：1.甲名单", 6.0, -4.0),
+        ("2.乙名单", 6.0, -1.0),
+    ]
 
 
 def test_the_threshold_is_one_setting(bureau, september_ledger, settings):
