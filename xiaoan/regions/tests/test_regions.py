@@ -361,6 +361,31 @@ def test_a_collected_summary_of_more_districts_than_a_table_shows_lists_them_all
     assert client.get(link).status_code == 404
 
 
+def test_a_large_scope_s_full_lists_are_made_by_a_worker_too(
+    city, city_campaign, bureau_admin, east_admin, settings, django_capture_on_commit_callbacks
+):
+    from openpyxl import load_workbook
+
+    from xiaoan.core.models import Job
+    from xiaoan.core.tests.test_jobs import run_queued_jobs
+
+    city_campaign.adopt(bureau_admin)
+    city_campaign.adopt(east_admin)
+    settings.DOCUMENT_TABLE_ROWS = 1
+    settings.BACKGROUND_DOCUMENT_SCHOOLS = 0
+    link = reverse("regions:campaign_summary", args=[city_campaign.pk, "lists"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(city).get(link)
+    job = Job.objects.get(user=city)
+    assert response["Location"] == job.get_absolute_url()
+    assert job.title == f"{city_campaign.name}各地情况总结材料（完整名单）"
+    run_queued_jobs()
+    job.refresh_from_db()
+    assert job.status == "done", job.error
+    assert job.filename == f"{city_campaign.name}各地安全隐患排查整改情况.xlsx"
+    assert load_workbook(io.BytesIO(job.file.read())).active.max_row == 2 + 2
+
+
 def test_every_api_row_the_city_reads_offers_no_step(city, hazard, alice):
     """The lists with workflow steps: each row's `allowed_actions` is empty for the city."""
     MonthlyReport.start(alice, 2014, 8)
