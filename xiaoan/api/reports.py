@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -27,9 +27,10 @@ from rest_framework.views import APIView
 
 from xiaoan.accounts.access import member, require_role
 from xiaoan.accounts.choices import Role
+from xiaoan.core.excel import content_disposition
 from xiaoan.reports import official, stats
 from xiaoan.reports.choices import OfficialKind
-from xiaoan.reports.exports import CONTENT_TYPES, render
+from xiaoan.reports.exports import CONTENT_TYPES, render, render_attachment
 from xiaoan.reports.filters import MonthlyReportFilter
 from xiaoan.reports.forms import GenerateForm
 from xiaoan.reports.models import MonthlyReport, OfficialReport
@@ -238,7 +239,12 @@ class OfficialReportSerializer(serializers.ModelSerializer):
         ]
 
     def get_downloads(self, obj: OfficialReport) -> dict[str, str]:
-        return {fmt: f"/api/v1/official-reports/{obj.pk}/download/{fmt}/" for fmt in CONTENT_TYPES}
+        """The document in each format and, for a long table summarised in it, the full list
+        (keyed by the list's file name)."""
+        files = {fmt: f"/api/v1/official-reports/{obj.pk}/download/{fmt}/" for fmt in CONTENT_TYPES}
+        for number, attachment in enumerate(official.attachments(obj), start=1):
+            files[attachment.filename] = f"/api/v1/official-reports/{obj.pk}/lists/{number}/"
+        return files
 
 
 class GenerateSerializer(serializers.Serializer):
@@ -347,6 +353,21 @@ class OfficialReportViewSet(viewsets.ReadOnlyModelViewSet):
         response["Content-Disposition"] = (
             f"attachment; filename=\"report.{fmt}\"; filename*=UTF-8''{quote(report.title)}.{fmt}"
         )
+        return response
+
+    @extend_schema(
+        request=None, responses={(200, "application/octet-stream"): FILE, **error_responses(404)}
+    )
+    @action(detail=True, methods=["get"], url_path=r"lists/(?P<number>[0-9]+)")
+    def lists(self, request: Request, pk: str, number: str) -> HttpResponse:
+        """The full list of one of the document's long tables, as .xlsx (its link is among the
+        row's `downloads`, named by the file's name)."""
+        attachments = official.build_document(self.get_object(), charts=False).attachments
+        if not 1 <= int(number) <= len(attachments):
+            raise Http404
+        attachment = attachments[int(number) - 1]
+        response = HttpResponse(render_attachment(attachment), content_type=CONTENT_TYPES["xlsx"])
+        response["Content-Disposition"] = content_disposition(attachment.filename, "list")
         return response
 
 

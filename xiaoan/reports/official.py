@@ -43,6 +43,7 @@ from .document import (
     INTEGER,
     PERCENT,
     TEXT,
+    Attachment,
     Document,
     Heading,
     Paragraph,
@@ -389,6 +390,11 @@ def build_document(
         document.heading(1, "统计表")
         _data_blocks(document, report.kind, figures, progress, charts)
     return document
+
+
+def attachments(report: OfficialReport) -> list[Attachment]:
+    """The full lists given beside the document (its long tables, `Document.long_table`)."""
+    return build_document(report, charts=False).attachments
 
 
 def page_blocks(report: OfficialReport, narrative: str | None = None) -> list[dict[str, Any]]:

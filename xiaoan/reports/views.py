@@ -384,7 +384,7 @@ def _official_page(
         "blocks": [] if editing else official.page_blocks(report),
         "changed": official.hand_changed_figures(report) if "issue" in actions else [],
         "formats": list(CONTENT_TYPES),
-        "attachments": official.build_document(report, charts=False).attachments,
+        "attachments": official.attachments(report),
         "can_circulate": report.is_issued and has_role(request.user, Role.BUREAU_ADMIN),
     }
     return render(request, "reports/official_detail.html", context)
@@ -482,7 +482,7 @@ def official_list_file(request: HttpRequest, pk: int, number: int) -> HttpRespon
     """The full list of one of the document's long tables, as .xlsx (its figures are frozen
     with the document: no need for a background job)."""
     report = get_object_or_404(OfficialReport.objects.for_user(request.user), pk=pk)
-    attachments = official.build_document(report, charts=False).attachments
+    attachments = official.attachments(report)
     if not 1 <= number <= len(attachments):
         raise Http404
     attachment = attachments[number - 1]

@@ -209,3 +209,19 @@ def test_a_background_job_gives_the_document_and_its_lists_in_one_zip(
     assert sorted(archive.namelist()) == sorted([f"{report.title}.docx", attachment.filename])
     sheet = load_workbook(io.BytesIO(archive.read(attachment.filename))).active
     assert sheet.max_row - 2 == 55
+
+
+def test_the_api_row_links_the_full_list_and_gives_it(
+    as_user, bureau, bureau_admin, alice, many_major
+):
+    report = _quarter(bureau)
+    [attachment] = build_document(report, charts=False).attachments
+    client = as_user(bureau_admin)
+    downloads = client.get(f"/api/v1/official-reports/{report.pk}/").json()["downloads"]
+    link = f"/api/v1/official-reports/{report.pk}/lists/1/"
+    assert downloads[attachment.filename] == link
+    response = client.get(link)
+    assert response.status_code == 200
+    assert load_workbook(io.BytesIO(response.content)).active.max_row - 2 == 55
+    assert client.get(f"/api/v1/official-reports/{report.pk}/lists/2/").status_code == 404
+    assert as_user(alice).get(link).status_code == 404
