@@ -8,6 +8,15 @@ more than half a second); the table gives the median, the 95th percentile and th
 queries of one request. BENCH_PAGES_HAZARDS="10000,1000000" changes the sizes;
 BENCH_PAGES_ONLY="statistics dashboard,API" measures only the requests so named. The statistics
 dashboard is measured once computed live, then again once the month ends are stored.
+
+On PostgreSQL (`BENCH_DATABASE_URL`, see `__main__`), or with BENCH_PAGES_PROVINCE=1, it is a
+generated province instead (`_province`: 100 districts, 10,000 schools, a million hazards by
+default, BENCH_PROVINCE_* changes the sizes; BENCH_PAGES_PROVINCE=0 keeps the districts), and
+every request is made as the province's, a city's, a district's and a school's safety officer.
+Each request's own SQL is then also run raw, in the same run: the queries of one request
+(`CaptureQueriesContext`) executed again through the cursor, timed the same way, and the page's
+median divided by theirs; each line says whether it meets the targets (`verdict`), and the
+plans of the slowest queries of the pages that miss them are printed (BENCH_PAGES_EXPLAIN, 3).
 """
 
 from __future__ import annotations
@@ -21,10 +30,11 @@ import statistics
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ._district import District, generate, member, monthly_reports
+from ._province import Province
 
 SCHOOLS = 300
 SIZES = (10_000, 500_000)
@@ -40,6 +50,8 @@ class Timing:
     median: float
     p95: float
     runs: int
+    captured: list[str] = field(default_factory=list)  # the SQL of one request
+    cpu: float = 0.0  # median CPU time of this process (Python, templates, the driver)
 
 
 def open_share(age: int) -> float:
@@ -56,16 +68,22 @@ def measure(client: Any, url: str) -> Timing:
         status = client.get(url).status_code
     warm = (time.perf_counter() - started) / WARM_UPS
     runs = RUNS if warm < 0.5 else max(3, min(RUNS, int(10 / warm)))
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, used = time.perf_counter(), time.process_time()
         client.get(url)
         times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - used) * 1000)
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
-    times.sort()
-    p95 = times[math.ceil(0.95 * len(times)) - 1]
-    return Timing(status, len(queries), statistics.median(times), p95, runs)
+    captured = [q["sql"] for q in queries.captured_queries]
+    return Timing(status, len(queries), *spread(times), runs, captured, statistics.median(cpu))
+
+
+def spread(times: list[float]) -> tuple[float, float]:
+    """Median and 95th percentile."""
+    times = sorted(times)
+    return statistics.median(times), times[math.ceil(0.95 * len(times)) - 1]
 
 
 def requests(district: District, school: Any) -> list[tuple[str, str, bool]]:
@@ -201,6 +219,9 @@ def store_month_ends(district: District) -> None:
 
 
 def run() -> None:
+    if province_wanted():
+        quietly(run_province)
+        return
     for number, hazards in enumerate(sizes()):
         code = f"33{8000 + number:04d}"
         print(f"generated district {code}: {SCHOOLS} schools, {hazards:,} hazards")
@@ -208,3 +229,182 @@ def run() -> None:
         quietly(functools.partial(live_dashboard, district, code))
         store_month_ends(district)
         quietly(functools.partial(table, district, code))
+
+
+# ---- a province, as each kind of user, with each page's own SQL -------------------------
+
+RAW_RUNS = 10
+# Targets: a list or detail page answers in 100 ms (p95); where its own SQL takes over 20 ms,
+# in at most 1.5 times that SQL, elsewhere with at most 20 ms of Python and templates on top;
+# the dashboards, the stats and the roll-ups in 300 ms.
+LIST_P95, ROLLUP_P95, SQL_HEAVY, OWN_MS, SQL_RATIO = 100.0, 300.0, 20.0, 20.0, 1.5
+ROLLUPS = (
+    "home dashboard",
+    "overdue board",
+    "statistics dashboard",
+    "API stats summary",
+    "monthly compliance board",
+    "districts side by side",
+    "one district",
+)
+
+
+@dataclass
+class Line:
+    label: str
+    who: str
+    timing: Timing
+    sql_median: float
+    sql_p95: float
+    selects: int
+
+    @property
+    def ratio(self) -> float:
+        return self.timing.median / self.sql_median if self.sql_median else math.inf
+
+    def misses(self) -> list[str]:
+        """The targets the request misses (none for a refusal)."""
+        t = self.timing
+        if t.status != 200:
+            return []
+        missed = []
+        limit = ROLLUP_P95 if self.label.startswith(ROLLUPS) else LIST_P95
+        if t.p95 > limit:
+            missed.append(f"p95>{limit:.0f}")
+        if self.label.startswith(ROLLUPS):
+            return missed
+        if self.sql_median > SQL_HEAVY and self.ratio > SQL_RATIO:
+            missed.append(f"page>{SQL_RATIO}xSQL")
+        elif self.sql_median <= SQL_HEAVY and t.median - self.sql_median > OWN_MS:
+            missed.append(f"python>{OWN_MS:.0f}ms")
+        return missed
+
+
+def province_wanted() -> bool:
+    from django.db import connection
+
+    wanted = os.environ.get("BENCH_PAGES_PROVINCE")
+    return connection.vendor == "postgresql" if wanted is None else wanted == "1"
+
+
+def raw_sql(captured: list[str]) -> tuple[float, float, int]:
+    """A request's own SELECTs run again through the cursor, one after the other as the page
+    ran them: the median and 95th percentile of their sum, and how many there were (the
+    session's and the transaction's other statements are left out)."""
+    from django.db import connection
+
+    selects = [sql for sql in captured if sql.lstrip()[:6].upper() in ("SELECT", "WITH ")]
+    times = []
+    with connection.cursor() as cursor:
+        for n in range(WARM_UPS + RAW_RUNS):
+            started = time.perf_counter()
+            for sql in selects:
+                cursor.execute(sql)
+                cursor.fetchall()
+            if n >= WARM_UPS:
+                times.append((time.perf_counter() - started) * 1000)
+    return *spread(times), len(selects)
+
+
+def province_users(province: Province) -> list[tuple[str, Any]]:
+    district = province.districts[0]
+    city = next(admin for bureau, admin in province.cities if bureau.region_id == (
+        district.bureau.region.parent_id
+    ))  # fmt: skip
+    school = district.schools[0]
+    return [
+        ("province", province.admin),
+        ("city", city),
+        ("district", district.admin),
+        ("school", district.school_admins[school.pk]),
+    ]
+
+
+def province_requests(province: Province) -> list[tuple[str, str]]:
+    """(label, url) of every page and API list timed: the district benchmark's, the lists
+    that grow with a province (schools, monthly reports) and the roll-ups of the regions."""
+    from xiaoan.reports.models import MonthlyReport
+
+    district = province.districts[0]
+    school = district.schools[0]
+    report = MonthlyReport.objects.filter(school=school).order_by("-year", "-month").first()
+    assert report is not None
+    return [
+        *((label, url) for label, url, _ in requests(None, school)),  # type: ignore[arg-type]
+        ("school list", "/schools/"),
+        ("API school list", "/api/v1/schools/"),
+        ("monthly reports", "/reports/monthly/"),
+        ("monthly report detail", f"/reports/monthly/{report.pk}/"),
+        ("districts side by side /regions/", "/regions/"),
+        ("one district /regions/<id>/", f"/regions/{district.bureau.pk}/"),
+    ]
+
+
+def province_table(province: Province) -> list[Line]:
+    from django.test import Client
+
+    only = [w for w in os.environ.get("BENCH_PAGES_ONLY", "").split(",") if w]
+    print(f"  load average at the start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(
+        f"  {'request':<38} {'user':<8} {'HTTP':>4} {'SQL':>4} {'SQL ms':>7} {'median':>9}"
+        f" {'p95':>9} {'ratio':>5} {'CPU':>6} {'n':>3}  verdict"
+    )
+    lines = []
+    for label, url in province_requests(province):
+        if only and not any(label.startswith(w) for w in only):
+            continue
+        for who, user in province_users(province):
+            client = Client()
+            client.force_login(user)
+            t = measure(client, url)
+            line = Line(label, who, t, *raw_sql(t.captured))
+            lines.append(line)
+            verdict = ", ".join(line.misses()) or ("ok" if t.status == 200 else "")
+            print(
+                f"  {label[:38]:<38} {who:<8} {t.status:>4} {t.queries:>4} "
+                f"{line.sql_median:>7.1f} {t.median:>6.1f} ms {t.p95:>6.1f} ms "
+                f"{line.ratio:>5.1f} {t.cpu:>6.1f} {t.runs:>3}  {verdict}",
+                flush=True,
+            )
+    print(f"  load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    return lines
+
+
+def explain(lines: list[Line], count: int) -> None:
+    """The plan of the slowest query of each of the `count` worst pages that miss a target."""
+    from django.db import connection
+
+    missed = sorted((line for line in lines if line.misses()), key=lambda x: -x.sql_median)
+    for line in missed[:count]:
+        slowest, worst = "", -1.0
+        with connection.cursor() as cursor:
+            for sql in line.timing.captured:
+                if sql.lstrip()[:6].upper() not in ("SELECT", "WITH "):
+                    continue
+                started = time.perf_counter()
+                cursor.execute(sql)
+                cursor.fetchall()
+                if (spent := time.perf_counter() - started) > worst:
+                    slowest, worst = sql, spent
+            prefix = "EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql" else (
+                "EXPLAIN QUERY PLAN "
+            )  # fmt: skip
+            cursor.execute(prefix + slowest)
+            plan = [" ".join(str(c) for c in row) for row in cursor.fetchall()]
+        print(f"\n  {line.label}, as {line.who}: its slowest query, {worst * 1000:.1f} ms")
+        print(f"    {slowest[:600]}")
+        for row in plan[:40]:
+            print(f"    {row}")
+
+
+def run_province() -> None:
+    from ._province import Sizes, generate
+
+    sizes = Sizes.from_env()
+    print(
+        f"generated province: {sizes.cities} cities, {sizes.districts} districts, "
+        f"{sizes.schools:,} schools, {sizes.hazards:,} hazards"
+    )
+    province = generate(sizes, progress=lambda text: print(f"  {text}", flush=True))
+    lines = province_table(province)
+    explain(lines, int(os.environ.get("BENCH_PAGES_EXPLAIN", "3")))
