@@ -233,7 +233,6 @@ def run() -> None:
 
 # ---- a province, as each kind of user, with each page's own SQL -------------------------
 
-RAW_RUNS = 10
 # Targets: a list or detail page answers in 100 ms (p95); where its own SQL takes over 20 ms,
 # in at most 1.5 times that SQL, elsewhere with at most 20 ms of Python and templates on top;
 # the dashboards, the stats and the roll-ups in 300 ms.
@@ -287,21 +286,22 @@ def province_wanted() -> bool:
     return connection.vendor == "postgresql" if wanted is None else wanted == "1"
 
 
-def raw_sql(captured: list[str]) -> tuple[float, float, int]:
+def raw_sql(captured: list[str], runs: int) -> tuple[float, float, int]:
     """A request's own SELECTs run again through the cursor, one after the other as the page
-    ran them: the median and 95th percentile of their sum, and how many there were (the
-    session's and the transaction's other statements are left out)."""
+    ran them, once to warm up and then `runs` times (as many as the page): the median and 95th
+    percentile of their sum, and how many there were (the session's and the transaction's
+    other statements are left out)."""
     from django.db import connection
 
     selects = [sql for sql in captured if sql.lstrip()[:6].upper() in ("SELECT", "WITH ")]
     times = []
     with connection.cursor() as cursor:
-        for n in range(WARM_UPS + RAW_RUNS):
+        for n in range(1 + runs):
             started = time.perf_counter()
             for sql in selects:
                 cursor.execute(sql)
                 cursor.fetchall()
-            if n >= WARM_UPS:
+            if n >= 1:  # the first warms up
                 times.append((time.perf_counter() - started) * 1000)
     return *spread(times), len(selects)
 
@@ -357,7 +357,7 @@ def province_table(province: Province) -> list[Line]:
             client = Client()
             client.force_login(user)
             t = measure(client, url)
-            line = Line(label, who, t, *raw_sql(t.captured))
+            line = Line(label, who, t, *raw_sql(t.captured, t.runs))
             lines.append(line)
             verdict = ", ".join(line.misses()) or ("ok" if t.status == 200 else "")
             print(
