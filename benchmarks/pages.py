@@ -403,7 +403,8 @@ def run_province() -> None:
     sizes = Sizes.from_env()
     print(
         f"generated province: {sizes.cities} cities, {sizes.districts} districts, "
-        f"{sizes.schools:,} schools, {sizes.hazards:,} hazards"
+        f"{sizes.schools:,} schools, {sizes.hazards:,} hazards",
+        flush=True,
     )
     province = generate(sizes, progress=lambda text: print(f"  {text}", flush=True))
     lines = province_table(province)

@@ -4,6 +4,7 @@ those the workflow would have left (codes, bureaus, states, history, kept counts
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 from collections import Counter
 
@@ -66,7 +67,7 @@ def test_state_deadline_and_history_agree_as_the_workflow_leaves_them(province):
     for hazard in Hazard.objects.all():
         steps = events[hazard.pk]
         assert steps[0].kind == EventKind.REPORTED and steps[0].from_status == ""
-        for before, after in zip(steps, steps[1:], strict=False):
+        for before, after in itertools.pairwise(steps):
             assert after.from_status == before.to_status
         assert steps[-1].to_status == hazard.status
         assert hazard.version == len(steps)
@@ -133,7 +134,5 @@ def test_the_province_and_a_city_see_their_districts_hazards(province):
     assert Hazard.objects.for_user(province.admin).count() == 800
     city, admin = province.cities[0]
     below = [d.bureau.pk for d in province.districts if d.bureau.region.parent_id == city.region_id]
-    assert Hazard.objects.for_user(admin).count() == Hazard.objects.filter(
-        bureau__in=below
-    ).count()
+    assert Hazard.objects.for_user(admin).count() == Hazard.objects.filter(bureau__in=below).count()
     assert MonthlyReport.objects.count() > 0
