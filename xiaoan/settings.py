@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "xiaoan.accounts.sessions.SessionRefreshMiddleware",
     "xiaoan.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -181,9 +182,10 @@ LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
 # Addresses of the reverse proxies whose X-Forwarded-For is believed (core/addresses.py); none by
 # default, so a client cannot choose the address it is counted and logged under.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
-# A session ends after a working day without a request (SESSION_IDLE_SECONDS, default 10 hours).
+# A session ends after a working day without a request (SESSION_IDLE_SECONDS, default 10 hours);
+# its expiry moves on at most every SESSION_REFRESH_SECONDS (accounts/sessions.py).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(10 * 3600)))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = int(os.environ.get("SESSION_REFRESH_SECONDS", "300"))
 # An API token ends after this many days, and at once when its user's password changes or the
 # membership is deactivated (accounts/tokens.py).
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))

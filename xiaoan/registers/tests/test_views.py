@@ -214,7 +214,7 @@ def test_list_runs_a_fixed_number_of_queries(
             entered_at=datetime.datetime(2014, 9, 1, tzinfo=datetime.UTC),
         )
     client = as_user(bureau_admin)
-    # 8 reads, and the session saved on every request (SESSION_SAVE_EVERY_REQUEST): 3 statements.
+    # 8 reads, and the session saved after the login (accounts/sessions.py): 3 statements.
     with django_assert_max_num_queries(11):
         client.get(reverse("registers:list", args=["visitors"]))
 
