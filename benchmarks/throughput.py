@@ -1,0 +1,77 @@
+"""Requests per second per core for the pages every user opens most: the home page and the
+ledger, as the bureau admin and as a school admin, on a generated district of 300 schools and
+10,000 hazards (BENCH_THROUGHPUT_HAZARDS changes it).
+
+Each page is requested 30 times in this one process after three warm-ups, and the CPU time the
+process spent on it (`time.process_time`: middleware, queries, templates, and SQLite itself,
+which runs in the process) gives the CPU per request; one core serves 1,000 ms / that many a
+second. On PostgreSQL (DATABASE_URL) the database's own CPU is spent in its server process and
+is not counted here.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import time
+
+from ._district import District, member
+from .pages import build, quietly
+
+RUNS = 30
+WARM_UPS = 3
+PAGES = (("home", "/"), ("ledger", "/hazards/"), ("ledger, fire area", "/hazards/?area=fire"))
+
+
+def cpu_per_request(client, url: str) -> tuple[int, int, float, float]:
+    from django.db import connection
+
+    for _ in range(WARM_UPS):
+        response = client.get(url)
+    # Counted as they run: the connection is closed and opened again around each request on
+    # SQLite (CONN_MAX_AGE 0), which empties the connection's query log.
+    queries: list[str] = []
+
+    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        client.get(url)
+    cpu, wall = time.process_time(), time.perf_counter()
+    for _ in range(RUNS):
+        client.get(url)
+    cpu_ms = (time.process_time() - cpu) / RUNS * 1000
+    wall_ms = (time.perf_counter() - wall) / RUNS * 1000
+    return response.status_code, len(queries), cpu_ms, wall_ms
+
+
+def table(district: District) -> None:
+    from django.test import Client
+
+    from xiaoan.accounts.choices import Role
+
+    users = [
+        ("bureau", member(district, "throughput-bureau", Role.BUREAU_ADMIN)),
+        ("school", member(district, "throughput-school", Role.SCHOOL_ADMIN, district.schools[0])),
+    ]
+    print(
+        f"  {'page':<20} {'user':<7} {'HTTP':>4} {'SQL':>4} {'CPU':>9} {'wall':>9} {'per core':>10}"
+    )
+    for label, url in PAGES:
+        for who, user in users:
+            client = Client()
+            client.force_login(user)
+            status, queries, cpu_ms, wall_ms = cpu_per_request(client, url)
+            print(
+                f"  {label:<20} {who:<7} {status:>4} {queries:>4} {cpu_ms:>6.1f} ms "
+                f"{wall_ms:>6.1f} ms {1000 / cpu_ms:>6.1f} rps",
+                flush=True,
+            )
+
+
+def run() -> None:
+    hazards = int(os.environ.get("BENCH_THROUGHPUT_HAZARDS", "10000"))
+    print(f"generated district 339000: 300 schools, {hazards:,} hazards")
+    district = build("339000", hazards)
+    quietly(functools.partial(table, district))
