@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from xiaoan.accounts.access import role_of
+from xiaoan.accounts.access import membership_of, role_of
 from xiaoan.accounts.choices import Role
 from xiaoan.hazards import counts
 from xiaoan.hazards.choices import HazardLevel, HazardStatus
@@ -26,17 +26,25 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_superuser and not Bureau.objects.exists():
         return redirect("schools:setup")  # day one: set up the district first
     schools = School.objects.for_user(request.user).current()
+    # One grouped count gives every figure of the schools.
     counts = dict(schools.values_list("kind").annotate(n=Count("id")).order_by())
+    primary_secondary = sum(counts.get(k, 0) for k in SchoolKind.primary_and_secondary())
     role = role_of(request.user)
+    membership = membership_of(request.user)
     context = {
         "todo": todo_for(request.user),
-        "school_count": schools.count(),
-        "childcare_count": schools.childcare().count(),
-        "primary_secondary_count": schools.primary_and_secondary().count(),
+        "school_count": sum(counts.values()),
+        "childcare_count": sum(counts.values()) - primary_secondary,
+        "primary_secondary_count": primary_secondary,
         "by_kind": [
             {"label": k.label, "n": counts[k.value]} for k in SchoolKind if k.value in counts
         ],
-        "own_school": schools.first() if role in Role.school_roles() else None,
+        # A school user's schools are their own, counted above if it is on the registry.
+        "own_school": (
+            membership.school
+            if membership is not None and role in Role.school_roles() and counts
+            else None
+        ),
         "hazards": hazard_figures(request.user),
         "can_report": role in (*Role.school_roles(), Role.DEPT_INSPECTOR, Role.BUREAU_ADMIN),
     }

@@ -61,3 +61,26 @@ def test_government_reaches_its_reports_from_the_home_page(as_user, gov, fire):
     assert f'class="btn btn-outline-secondary" href="{official}"' in page
     page = as_user(fire).get(reverse("home")).content.decode()
     assert f'class="btn btn-outline-secondary" href="{official}"' not in page
+
+
+def test_the_school_figures_count_the_registry_today_by_kind(
+    as_user, bureau_admin, school_a, school_b, kindergarten, other_bureau
+):
+    from xiaoan.schools.choices import SchoolKind
+    from xiaoan.schools.models import School
+
+    School.objects.create(
+        bureau=bureau_admin.membership.bureau,
+        code="S099",
+        name="已撤并小学",
+        kind=SchoolKind.PRIMARY,
+        opened_on=datetime.date(2000, 9, 1),
+        closed_on=datetime.date(2010, 7, 1),
+    )
+    School.objects.create(
+        bureau=other_bureau, code="X001", name="远山小学", kind=SchoolKind.PRIMARY
+    )
+    context = as_user(bureau_admin).get(reverse("home")).context
+    assert context["school_count"] == 3
+    assert context["primary_secondary_count"] == 2 and context["childcare_count"] == 1
+    assert sum(row["n"] for row in context["by_kind"]) == 3
