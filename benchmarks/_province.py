@@ -168,80 +168,20 @@ def _organisations(sizes: Sizes, code: str) -> Province:
     """The province's, its cities' and its districts' regions and bureaus, the schools, and
     one user of each kind: the province's and each city's safety officer, each district's
     safety officer and leader, each school's safety administrator."""
-    from xiaoan.accounts.choices import Role
     from xiaoan.accounts.models import Membership
-    from xiaoan.schools.choices import RegionLevel, SchoolKind
-    from xiaoan.schools.models import Bureau, BureauSection, Region, School
+    from xiaoan.schools.models import BureauSection
 
-    province_region = Region.objects.create(
-        code=f"{code}0000", name=f"基准省{code}", level=RegionLevel.PROVINCE
-    )
-    regions = Region.objects.bulk_create(
-        Region(
-            code=f"{code}{c + 1:02d}00",
-            name=f"基准市{c + 1}",
-            level=RegionLevel.CITY,
-            parent=province_region,
-        )
-        for c in range(sizes.cities)
-    )
-    districts = Region.objects.bulk_create(
-        Region(
-            code=f"{code}{d % sizes.cities + 1:02d}{d // sizes.cities + 1:02d}",
-            name=f"基准区{d + 1}",
-            level=RegionLevel.DISTRICT,
-            parent=regions[d % sizes.cities],
-        )
-        for d in range(sizes.districts)
-    )
-    bureaus = Bureau.objects.bulk_create(
-        Bureau(region=r, name=f"{r.name}教育局") for r in [province_region, *regions, *districts]
+    bureaus = _bureaus(sizes, code)
+    sections = BureauSection.objects.bulk_create(
+        BureauSection(bureau=b, name="安全科", is_safety_section=True) for b in bureaus
     )
     province_bureau, city_bureaus, district_bureaus = (
         bureaus[0],
         bureaus[1 : sizes.cities + 1],
         bureaus[sizes.cities + 1 :],
     )
-    sections = BureauSection.objects.bulk_create(
-        BureauSection(bureau=b, name="安全科", is_safety_section=True) for b in bureaus
-    )
-    kinds = list(SchoolKind)
-    School.objects.bulk_create(
-        (
-            School(
-                bureau=district_bureaus[s % sizes.districts],
-                code=f"S{s // sizes.districts + 1:04d}",
-                name=f"{districts[s % sizes.districts].name}第{s // sizes.districts + 1}学校",
-                kind=kinds[s % len(kinds)],
-                opened_on=None,
-            )
-            for s in range(sizes.schools)
-        ),
-        batch_size=2000,
-    )
-    schools = list(School.objects.filter(bureau__in=district_bureaus).order_by("pk"))
-    roles: list[tuple[str, str, Any, Any, Any]] = [
-        (f"prov-{code}", Role.PROVINCE_ADMIN, province_bureau, sections[0], None)
-    ]
-    roles += [
-        (f"city-{b.region.code}", Role.CITY_ADMIN, b, sections[1 + i], None)
-        for i, b in enumerate(city_bureaus)
-    ]
-    for i, b in enumerate(district_bureaus):
-        section = sections[1 + sizes.cities + i]
-        roles.append((f"bureau-{b.region.code}", Role.BUREAU_ADMIN, b, section, None))
-        roles.append((f"leader-{b.region.code}", Role.BUREAU_LEADER, b, section, None))
-    by_bureau = {b.pk: b for b in district_bureaus}
-    roles += [
-        (
-            f"school-{by_bureau[s.bureau_id].region.code}-{s.code}",
-            Role.SCHOOL_ADMIN,
-            by_bureau[s.bureau_id],
-            None,
-            s,
-        )
-        for s in schools
-    ]
+    schools = _schools(sizes, district_bureaus)
+    roles = _roles(bureaus, sections, sizes.cities, schools)
     users = _users([name for name, *_ in roles])
     Membership.objects.bulk_create(
         (
@@ -251,6 +191,85 @@ def _organisations(sizes: Sizes, code: str) -> Province:
         batch_size=2000,
     )
     return _province(sizes, province_bureau, city_bureaus, district_bureaus, schools, users)
+
+
+def _bureaus(sizes: Sizes, code: str) -> list[Any]:
+    """The bureaus of the province, of its cities, then of its districts (with their regions:
+    the province `code`0000, a city `code`cc00, a district `code`ccnn)."""
+    from xiaoan.schools.choices import RegionLevel
+    from xiaoan.schools.models import Bureau, Region
+
+    province = Region.objects.create(
+        code=f"{code}0000", name=f"基准省{code}", level=RegionLevel.PROVINCE
+    )
+    cities = Region.objects.bulk_create(
+        Region(
+            code=f"{code}{c + 1:02d}00", name=f"基准市{c + 1}", level=RegionLevel.CITY,
+            parent=province,
+        )
+        for c in range(sizes.cities)
+    )  # fmt: skip
+    districts = Region.objects.bulk_create(
+        Region(
+            code=f"{code}{d % sizes.cities + 1:02d}{d // sizes.cities + 1:02d}",
+            name=f"基准区{d + 1}",
+            level=RegionLevel.DISTRICT,
+            parent=cities[d % sizes.cities],
+        )
+        for d in range(sizes.districts)
+    )
+    return Bureau.objects.bulk_create(
+        Bureau(region=r, name=f"{r.name}教育局") for r in [province, *cities, *districts]
+    )
+
+
+def _schools(sizes: Sizes, district_bureaus: list[Any]) -> list[Any]:
+    """The schools, dealt to the districts in turn, on the registry since before the records
+    began (so that every past month counts them)."""
+    from xiaoan.schools.choices import SchoolKind
+    from xiaoan.schools.models import School
+
+    kinds, count = list(SchoolKind), len(district_bureaus)
+    School.objects.bulk_create(
+        (
+            School(
+                bureau=district_bureaus[s % count],
+                code=f"S{s // count + 1:04d}",
+                name=f"{district_bureaus[s % count].region.name}第{s // count + 1}学校",
+                kind=kinds[s % len(kinds)],
+                opened_on=None,
+            )
+            for s in range(sizes.schools)
+        ),
+        batch_size=2000,
+    )
+    return list(School.objects.filter(bureau__in=district_bureaus).order_by("pk"))
+
+
+def _roles(
+    bureaus: list[Any], sections: list[Any], cities: int, schools: list[Any]
+) -> list[tuple[str, str, Any, Any, Any]]:
+    """(login, role, bureau, section, school) of each user, in the order `_province` reads."""
+    from xiaoan.accounts.choices import Role
+
+    province, city_bureaus = bureaus[0], bureaus[1 : cities + 1]
+    roles: list[tuple[str, str, Any, Any, Any]] = [
+        (f"prov-{province.region.code}", Role.PROVINCE_ADMIN, province, sections[0], None)
+    ]
+    roles += [
+        (f"city-{b.region.code}", Role.CITY_ADMIN, b, sections[1 + i], None)
+        for i, b in enumerate(city_bureaus)
+    ]
+    for b, section in zip(bureaus[cities + 1 :], sections[cities + 1 :], strict=True):
+        roles.append((f"bureau-{b.region.code}", Role.BUREAU_ADMIN, b, section, None))
+        roles.append((f"leader-{b.region.code}", Role.BUREAU_LEADER, b, section, None))
+    by_pk = {b.pk: b for b in bureaus}
+    roles += [
+        (f"school-{by_pk[s.bureau_id].region.code}-{s.code}", Role.SCHOOL_ADMIN,
+         by_pk[s.bureau_id], None, s)
+        for s in schools
+    ]  # fmt: skip
+    return roles
 
 
 def _province(
