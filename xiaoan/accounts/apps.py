@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from . import hashers  # noqa: F401  (its system check)
         from .tokens import connect
 
         connect()

@@ -3,29 +3,47 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pyotp
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher
+from django.contrib.auth.hashers import get_hasher
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from xiaoan.core.bulk import BATCH, insert_rows
 from xiaoan.core.changelog import change_entry, guarded_update, recorded_as
 from xiaoan.core.errors import Invalid, NotAllowed, Refused
-from xiaoan.core.models import ChangeAction, TimeStampedModel, Versioned
+from xiaoan.core.models import ChangeAction, ChangeLog, TimeStampedModel, Versioned
 from xiaoan.core.validators import validate_phone
 from xiaoan.core.workflow import Actions
 
 from .access import is_superuser, membership_of
 from .choices import REGIONAL_LEVEL, Role
+from .hashers import OneTimePasswordHasher
 from .querysets import MembershipQuerySet
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    """An account to open: its login, the user's name, and the role at its organisation."""
+
+    username: str
+    full_name: str
+    role: str
+    school: Any = None
+    department: Any = None
+    section: Any = None
+    title: str = ""
+    phone: str = ""
 
 
 class MembershipManager(models.Manager.from_queryset(MembershipQuerySet)):  # type: ignore[misc]
@@ -45,31 +63,60 @@ class MembershipManager(models.Manager.from_queryset(MembershipQuerySet)):  # ty
     ) -> tuple[Membership, str]:
         """A new login with its membership and a temporary password (returned once; the user
         must change it at the first login)."""
-        check_may_manage(user, bureau.pk, role, _pk(school))
-        clean_organisation(
-            bureau.pk, role=role, school=school, department=department, section=section
-        )
-        username = username.strip()
-        _check_username(username)
-        password = temporary_password()
+        new = NewAccount(username, full_name, role, school, department, section, title, phone)
+        return self.open_accounts(user, bureau, [new])[0]
+
+    def open_accounts(
+        self, user: Any, bureau: Any, accounts: Sequence[NewAccount]
+    ) -> list[tuple[Membership, str]]:
+        """New logins of the district, each with its membership and temporary password, in a
+        few statements whatever their number (a registry's import opens thousands): every
+        account checked first (who may open it, its organisation, its login not taken), then
+        the logins, the memberships and their change-log rows inserted in batches, in one
+        transaction. The membership's named constraints are those `clean_organisation`
+        checks; a login's "only once" rule is `taken_logins`, for the whole batch."""
+        for new in accounts:
+            check_may_manage(user, bureau.pk, new.role, _pk(new.school))
+            clean_organisation(
+                bureau.pk,
+                role=new.role,
+                school=new.school,
+                department=new.department,
+                section=new.section,
+            )
+        usernames = [new.username.strip() for new in accounts]
+        taken = {login.upper() for login in taken_logins(usernames)}
+        for username in usernames:
+            if not username or username.upper() in taken:
+                raise Invalid(gettext("The login “%(name)s” is taken.") % {"name": username})
+            taken.add(username.upper())  # twice in the same batch
+        logins = [
+            get_user_model()(username=username, first_name=new.full_name.strip())
+            for new, username in zip(accounts, usernames, strict=True)
+        ]
+        passwords = [set_temporary_password(login) for login in logins]
         with transaction.atomic():
-            account = get_user_model()(username=username, first_name=full_name.strip())
-            set_temporary_password(account, password)
-            account.save()
-            log_login(account, user, None, bureau.pk)
-            with recorded_as(ChangeAction.CREATE, user):
-                membership = self.create(
-                    user=account,
-                    role=role,
+            insert_rows(get_user_model(), logins, returning_ids=True)
+            memberships = [
+                self.model(
+                    user=login,
+                    role=new.role,
                     bureau=bureau,
-                    school=school,
-                    department=department,
-                    section=section,
-                    title=title,
-                    phone=phone,
+                    school=new.school,
+                    department=new.department,
+                    section=new.section,
+                    title=new.title,
+                    phone=new.phone,
                     must_change_password=True,
                 )
-        return membership, password
+                for new, login in zip(accounts, logins, strict=True)
+            ]
+            insert_rows(self.model, memberships, returning_ids=True)
+            entries = [login_entry(login, user, None, bureau.pk) for login in logins]
+            with recorded_as(ChangeAction.CREATE, user):
+                entries += [change_entry(m, None, ChangeAction.CREATE) for m in memberships]
+            insert_rows(ChangeLog, [e for e in entries if e is not None])
+        return list(zip(memberships, passwords, strict=True))
 
 
 class Membership(Actions, Versioned, TimeStampedModel):
@@ -253,10 +300,9 @@ class Membership(Actions, Versioned, TimeStampedModel):
         """A new temporary password, returned once (never stored in clear nor logged); the
         user must choose a new one at the next login. Sessions and the API token end."""
         self._check_reset_password(user)
-        password = temporary_password()
         account = self.user
         with transaction.atomic():
-            set_temporary_password(account, password)
+            password = set_temporary_password(account)
             account.save(update_fields=["password"])
             guarded_update(self, {"must_change_password": True}, user=user)
         return password
@@ -276,20 +322,22 @@ def temporary_password() -> str:
     return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(12))
 
 
-TEMPORARY_ITERATIONS = 20_000
+def set_temporary_password(account: Any) -> str:
+    """Give the account a new temporary password, made here, and return it (to hand out once).
 
-
-def set_temporary_password(account: Any, password: str) -> None:
-    """Hash a temporary password with fewer PBKDF2 rounds than a chosen one: it is 12 random
-    characters (about 69 bits, beyond guessing at any speed), and opening a hundred schools'
-    accounts at once must not take minutes. Django hashes it again with the full rounds at
-    the first login (the stored rounds are below the default)."""
-    hasher = get_hasher("default")
-    if isinstance(hasher, PBKDF2PasswordHasher):
-        account.password = hasher.encode(password, hasher.salt(), TEMPORARY_ITERATIONS)
-        account._password = password  # as set_password does: validators see it on save
-    else:
+    It is hashed with the one-time hasher (`accounts.hashers`: few rounds, since 12 random
+    characters need no stretching), which Django replaces with the default hasher at the
+    first login; the password a person chooses is hashed by `set_password` with the default.
+    Where the one-time hasher is not listed (a test's fast hasher) the default hashes it."""
+    password = temporary_password()
+    try:
+        hasher = get_hasher(OneTimePasswordHasher.algorithm)
+    except ValueError:
         account.set_password(password)
+    else:
+        account.password = hasher.encode(password, hasher.salt())
+        account._password = password  # as set_password does: validators see it on save
+    return password
 
 
 def _pk(value: Any) -> Any:
@@ -365,9 +413,23 @@ def _check_level(bureau_id: Any, role: str) -> None:
 
 
 def _check_username(username: str, own_pk: Any = None) -> None:
-    users = get_user_model().objects.filter(username__iexact=username)
-    if not username or users.exclude(pk=own_pk).exists():
+    if not username or taken_logins([username], own_pk):
         raise Invalid(gettext("The login “%(name)s” is taken.") % {"name": username})
+
+
+def taken_logins(usernames: Iterable[str], own_pk: Any = None) -> set[str]:
+    """Those of `usernames` another user has already, in any case (Carol is carol), looked up
+    in a query per BATCH logins."""
+    wanted: dict[str, str] = {}
+    for username in usernames:
+        wanted.setdefault(username.upper(), username)
+    keys = list(wanted)
+    users = get_user_model().objects.exclude(pk=own_pk).annotate(login=Upper("username"))
+    found: set[str] = set()
+    for start in range(0, len(keys), BATCH):
+        chunk = users.filter(login__in=keys[start : start + BATCH])
+        found.update(chunk.values_list("login", flat=True))
+    return {wanted[key] for key in found}
 
 
 def login_snapshot(account: Any) -> dict[str, Any]:
@@ -380,11 +442,20 @@ def login_snapshot(account: Any) -> dict[str, Any]:
 
 
 def log_login(account: Any, user: Any, before: dict[str, Any] | None, bureau_id: Any) -> None:
+    entry = login_entry(account, user, before, bureau_id)
+    if entry is not None:
+        entry.save()
+
+
+def login_entry(
+    account: Any, user: Any, before: dict[str, Any] | None, bureau_id: Any
+) -> ChangeLog | None:
+    """The change-log row of a login created (`before` None) or changed, unsaved."""
     action = ChangeAction.CREATE if before is None else ChangeAction.UPDATE
     entry = change_entry(account, user, action, before, login_snapshot(account))
     if entry is not None:
         entry.bureau_id = bureau_id  # a login has no district of its own; its membership's
-        entry.save()
+    return entry
 
 
 class TwoFactor(TimeStampedModel):

@@ -6,6 +6,7 @@ import datetime
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,15 +76,27 @@ def append_row(
 def style_table(ws: Worksheet, header_row: int, columns: int, wrap_from: int = 30) -> None:
     """Borders on every cell of the table from its header row down, the header bold on a
     fill, cells centred vertically, text longer than `wrap_from` characters wrapped."""
+    # (long text, the cell's style before) → its style after, as a cell styled before has it:
+    # copied, since setting a border looks it up in the workbook's styles (seconds for a
+    # sheet of 10,000 rows).
+    styled: dict[tuple[bool, Any], Any] = {}
     for row in ws.iter_rows(min_row=header_row, max_row=ws.max_row, max_col=columns):
         for cell in row:
-            cell.border = BOX
-            long_text = isinstance(cell.value, str) and _display_width(cell.value) > wrap_from
-            cell.alignment = Alignment(
-                vertical="center",
-                horizontal="left" if long_text else "center",
-                wrap_text=True,
+            value = cell.value
+            long_text = (
+                isinstance(value, str)
+                and len(value) * 2 > wrap_from  # at most two columns a character
+                and _display_width(value) > wrap_from
             )
+            key = (long_text, tuple(cell._style) if cell.has_style else None)
+            if key in styled:
+                cell._style = copy(styled[key]._style)
+                continue
+            cell.border = BOX
+            cell.alignment = Alignment(
+                vertical="center", horizontal="left" if long_text else "center", wrap_text=True
+            )
+            styled[key] = cell
     for cell in ws[header_row][:columns]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")

@@ -15,8 +15,9 @@ columns, how a row finds the record it updates (`resolve`), and how the checked 
   upload and the confirmation (the session names it, with the summary the preview shows), so
   the file is not sent twice and not read a third time for the preview.
 - `upload_page` and `preview_page` are the two pages every import shows.
-- `bulk_write` is the documented bulk path: inserts and updates in batches inside the caller's
-  transaction, each record with its change-log row (action `import`).
+- `bulk_write` is the documented bulk path: inserts (`core.bulk.insert_rows`) and updates in
+  batches inside the caller's transaction, each record with its change-log row (action
+  `import`).
 """
 
 from __future__ import annotations
@@ -51,13 +52,13 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from .bulk import BATCH, insert_rows
 from .changelog import change_entry, snapshot
 from .errors import Invalid
 from .excel import ExcelError, RowError, append_row, read_rows
 from .forms import BootstrapMixin
 from .models import ChangeAction, ChangeLog
 
-BATCH = 500
 PREVIEW_ROWS = 20
 # An uploaded file waits this long for its confirmation; older ones are removed.
 PENDING_HOURS = 24
@@ -596,7 +597,7 @@ def bulk_write(
     with its change-log row (action `import`: who, from where, before and after), inside the
     caller's transaction. Versioned records get their version raised, like a save."""
     now = timezone.now()
-    model._default_manager.bulk_create(new, batch_size=BATCH)
+    insert_rows(model, new, returning_ids=True)
     entries = [change_entry(record, user, ChangeAction.IMPORT) for record in new]
     changed: list[models.Model] = []
     fields: set[str] = set()
@@ -615,7 +616,7 @@ def bulk_write(
         entries.append(change_entry(record, user, ChangeAction.IMPORT, before))
     if changed:
         model._default_manager.bulk_update(changed, sorted(fields), batch_size=BATCH)
-    ChangeLog.objects.bulk_create([e for e in entries if e is not None], batch_size=BATCH)
+    insert_rows(ChangeLog, [e for e in entries if e is not None])
 
 
 # ---- the template ----------------------------------------------------------------------------

@@ -292,28 +292,44 @@ class School(ActiveDuring, Versioned, TimeStampedModel):
     def open_admin_account(self, user: Any, username: str = "") -> dict[str, str]:
         """The school's safety administrator account, with its initial password (to hand out
         once: `accounts.exports.keep_for_sheet`)."""
-        from xiaoan.accounts.models import Membership
+        return open_admin_accounts(user, self.bureau, [self], {self.pk: username})[0]
 
-        full_name = self.principal or gettext("%(school)s safety administrator") % {
-            "school": self.name
-        }
-        account, password = Membership.objects.open_account(
-            user,
-            bureau=self.bureau,
-            username=username or self.admin_username(),
-            full_name=full_name,
-            role=Role.SCHOOL_ADMIN,
-            school=self,
-        )
-        return {
-            "organisation": f"{self.code} {self.name}",
-            "username": account.user.username,
-            "full_name": full_name,
-            "password": password,
-        }
+    def admin_full_name(self) -> str:
+        """The name its safety administrator's account gets: the principal's, or the post's."""
+        return self.principal or gettext("%(school)s safety administrator") % {"school": self.name}
 
     def has_admin_account(self) -> bool:
         return self.memberships.filter(role=Role.SCHOOL_ADMIN).exists()
+
+
+def open_admin_accounts(
+    user: Any, bureau: Bureau, schools: list[School], usernames: dict[Any, str] | None = None
+) -> list[dict[str, str]]:
+    """The safety administrator accounts of `schools` (of `bureau`), opened together, each
+    with its initial password: the rows of the sheet to hand out once. `usernames`: a login
+    other than the default (`admin_username`) by school id."""
+    from xiaoan.accounts.models import Membership, NewAccount
+
+    chosen = usernames or {}
+    accounts = [
+        NewAccount(
+            username=chosen.get(school.pk) or school.admin_username(),
+            full_name=school.admin_full_name(),
+            role=Role.SCHOOL_ADMIN,
+            school=school,
+        )
+        for school in schools
+    ]
+    opened = Membership.objects.open_accounts(user, bureau, accounts)
+    return [
+        {
+            "organisation": f"{school.code} {school.name}",
+            "username": membership.user.username,
+            "full_name": new.full_name,
+            "password": password,
+        }
+        for school, new, (membership, password) in zip(schools, accounts, opened, strict=True)
+    ]
 
 
 def check_district_setup(user: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.hashers import get_hasher, identify_hasher
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -101,13 +102,54 @@ def test_the_password_form_applies_the_rules(reset):
     assert Membership.objects.get(user__username="carol").must_change_password
 
 
-def test_a_temporary_password_is_hashed_again_at_login(reset, carol, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-    password = carol.membership.reset_password(
-        carol.membership.bureau.memberships.get(role="bureau_admin").user
-    )
+def project_hashers(settings) -> None:
+    """The hashers production has (the suite's default is a fast one)."""
+    from xiaoan import settings as project
+
+    settings.PASSWORD_HASHERS = project.PASSWORD_HASHERS
+
+
+def test_a_temporary_password_is_hashed_again_at_login(bureau_admin, carol, settings):
+    """Made with the one-time hasher's few rounds, hashed with the default at the first login."""
+    project_hashers(settings)
+    password = carol.membership.reset_password(bureau_admin)
     carol.refresh_from_db()
-    assert carol.password.startswith("pbkdf2_sha256$20000$")
+    assert carol.password.startswith("pbkdf2_sha256_onetime$100$")
     logged_in("carol", password)
     carol.refresh_from_db()
-    assert not carol.password.startswith("pbkdf2_sha256$20000$")
+    assert identify_hasher(carol.password).algorithm == "pbkdf2_sha256"
+    assert not get_hasher("default").must_update(carol.password)
+
+
+def test_a_chosen_password_is_hashed_by_the_default_hasher(reset, carol, settings):
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "xiaoan.accounts.hashers.OneTimePasswordHasher",
+    ]
+    new = "Qingxi-gate-7319"
+    data = {"old_password": reset, "new_password1": new, "new_password2": new}
+    logged_in("carol", reset).post(reverse("accounts:password_change"), data)
+    carol.refresh_from_db()
+    assert identify_hasher(carol.password).algorithm == "md5" and carol.check_password(new)
+
+
+def test_a_wrong_password_is_refused_by_the_one_time_hasher(settings):
+    from xiaoan.accounts.hashers import OneTimePasswordHasher
+
+    hasher = OneTimePasswordHasher()
+    encoded = hasher.encode("mMLWw8jZdTrg", hasher.salt())
+    assert hasher.verify("mMLWw8jZdTrg", encoded)
+    assert not hasher.verify("mMLWw8jZdTrh", encoded)
+
+
+def test_the_one_time_hasher_may_not_be_the_default(settings):
+    from xiaoan.accounts.hashers import one_time_hasher_is_not_the_default
+
+    project_hashers(settings)
+    assert one_time_hasher_is_not_the_default() == []
+    settings.PASSWORD_HASHERS = [
+        "xiaoan.accounts.hashers.OneTimePasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+    [error] = one_time_hasher_is_not_the_default()
+    assert error.id == "xiaoan.accounts.E001"

@@ -263,3 +263,91 @@ def test_an_empty_canteen_cell_keeps_the_school_canteen(bureau):
     School.objects.filter(code="S101").update(canteen=True)
     import_schools(xlsx(*GOOD), bureau)
     assert School.objects.get(code="S101").canteen
+
+
+MIXED = [
+    ("S101", "清溪区东门小学", "小学", "东门路1号", "新校长", "", 700, "否", "否"),  # changed
+    GOOD[1],  # unchanged
+    ("S103", "清溪区西门初中", "初中", "西门路2号", "赵校长", "13800138000", 900, "是", "否"),
+]
+BAD = [
+    ("S104", "清溪区春苗幼儿园", "小学", "", "", "", 1, "否", "否"),
+    ("S105", "清溪区南门小学", "小学", "", "", "abc", 1, "否", "否"),
+    ("S103", "清溪区北门小学", "小学", "", "", "", 1, "否", "否"),
+    ("S106", "清溪区西门初中", "大学", "", "", "", "x", "否", "否"),
+]
+
+
+def test_a_batch_of_new_changed_unchanged_and_bad_rows(bureau, bureau_admin):
+    """The batched write keeps the per-row results: every bad row with its reasons (nothing
+    saved), then new, updated and unchanged schools, each written one change-log row."""
+    from xiaoan.core.models import ChangeLog
+
+    import_schools(xlsx(*GOOD), bureau, user=bureau_admin)
+    with pytest.raises(ImportFailed) as failure:
+        import_schools(xlsx(*MIXED, *BAD), bureau, user=bureau_admin, open_accounts=True)
+    assert [str(e) for e in failure.value.errors] == [
+        "第6行：名称与第4行重复",
+        "第6行：已有其他学校（S102）使用该名称",
+        "第7行：电话：电话号码格式不对：手机号为11位数字（如13812345678），座机须带区号"
+        "（如0571-88888888，分机号接在短横后，如0571-88888888-123）。",
+        "第8行：与本文件第5行重复",
+        "第9行：类型：“大学”不是可选的值",
+        "第9行：在校人数：“x”不是整数",
+        "第9行：名称与第5行重复",
+    ]
+    assert School.objects.count() == 2 and ChangeLog.objects.filter(action="import").count() == 2
+    assert School.objects.get(code="S101").principal == "王校长"
+
+    result = import_schools(xlsx(*MIXED), bureau, user=bureau_admin)
+    assert (result.created, result.updated, result.unchanged) == (1, 1, 1)
+    s101, s102, s103 = School.objects.order_by("code")
+    assert (s101.principal, s101.phone, s101.enrolment, s101.version) == ("新校长", "", 700, 2)
+    assert (s102.version, s103.kind, s103.boarding, s103.phone) == (
+        1,
+        "junior",
+        True,
+        "13800138000",
+    )
+    latest = ChangeLog.objects.filter(action="import", user=bureau_admin).order_by("-pk")[:2]
+    by_object = {entry.object_id: entry for entry in latest}
+    update, created = by_object[str(s101.pk)], by_object[str(s103.pk)]
+    assert update.before == {"principal": "王校长", "phone": "0571-88880001", "enrolment": 640}
+    assert update.after == {"principal": "新校长", "phone": "", "enrolment": 700}
+    assert created.before is None and created.after["name"] == "清溪区西门初中"
+    assert {update.bureau_id, created.bureau_id} == {bureau.pk}
+
+
+def numbered(count: int, first: int = 0, principal: str = "王校长") -> list[tuple]:
+    return [
+        (f"S{n:04d}", f"清溪区第{n}学校", "小学", "", principal, "", n, "否", "否")
+        for n in range(first, first + count)
+    ]
+
+
+def test_the_queries_of_an_import_do_not_grow_with_its_rows(
+    bureau, bureau_admin, django_assert_max_num_queries
+):
+    """Checked and written in batches: 200 rows (updates, new schools and their accounts)
+    take the statements of 20 — on SQLite a few more, since it binds at most 999 values a
+    statement and so sends a batch of 500 schools as statements of some 60: at most one more
+    statement per ten rows (it was seven or more per row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from xiaoan.accounts.models import Membership
+
+    import_schools(xlsx(*numbered(10)), bureau, user=bureau_admin)
+    with CaptureQueriesContext(connection) as small:
+        import_schools(
+            xlsx(*numbered(20, principal="李校长")), bureau, bureau_admin, open_accounts=True
+        )
+    with django_assert_max_num_queries(len(small) + (200 - 20) // 10):
+        result = import_schools(
+            xlsx(*numbered(200, principal="张校长")),
+            bureau,
+            bureau_admin,
+            open_accounts=True,
+        )
+    assert (result.created, result.updated, result.unchanged) == (180, 20, 0)
+    assert Membership.objects.filter(role="school_admin", bureau=bureau).count() == 200

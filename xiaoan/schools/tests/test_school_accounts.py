@@ -171,3 +171,33 @@ def test_a_large_import_with_bad_rows_saves_nothing_and_says_which(
     job = Job.objects.get()
     assert job.status == "failed" and "未保存任何内容" in job.error and "S900" in job.error
     assert School.objects.count() == 1
+
+
+def test_an_imported_account_logs_in_with_its_sheet_password_and_must_change_it(
+    as_user, bureau_admin, settings
+):
+    """Opened by the import with the one-time hasher (production's hashers): the sheet's
+    password logs in, the next page is the password form, and the stored hash is then the
+    default hasher's."""
+    from django.contrib.auth.hashers import get_hasher, identify_hasher
+
+    from xiaoan import settings as project
+
+    settings.PASSWORD_HASHERS = project.PASSWORD_HASHERS
+    client = as_user(bureau_admin)
+    client.post(reverse("schools:import"), {"file": upload(xlsx(*GOOD)), "admin_accounts": "on"})
+    client.post(reverse("schools:import_preview"), {"confirm": "1"})
+    rows = sheet_rows(client.post(reverse("accounts:initial_passwords")))
+    [password] = [r[3] for r in rows if r[1] == "school101"]
+    account = get_user_model().objects.get(username="school101")
+    assert identify_hasher(account.password).algorithm == "pbkdf2_sha256_onetime"
+
+    school = Client()
+    login = {"username": "school101", "password": password}
+    assert school.post(reverse("accounts:login"), login).status_code == 302
+    forced = school.get(reverse("hazards:list"))
+    assert forced["Location"] == reverse("accounts:password_change")
+    account.refresh_from_db()
+    assert identify_hasher(account.password).algorithm == get_hasher("default").algorithm
+    assert not get_hasher("default").must_update(account.password)
+    assert account.membership.must_change_password
