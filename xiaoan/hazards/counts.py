@@ -14,10 +14,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, QuerySet, Sum
 
 from xiaoan.accounts.access import in_reach, membership_of
 from xiaoan.accounts.choices import Role
+from xiaoan.core.counting import Total, total
 from xiaoan.schools.models import Bureau
 
 from .models import Hazard, HazardCount, HazardCountsBuilt
@@ -98,10 +99,9 @@ def reach(user: Any, bureau_id: int | None = None) -> dict[str, Any] | None:
     return {"bureaus": list(bureaus.values_list("pk", flat=True)), "school": None}
 
 
-def kept_for(user: Any) -> list[dict[str, Any]] | None:
-    """Today's counts of the user's hazards, one row per school, area, level, state and
-    supervision; None when they are not kept for every district of the user's reach (one
-    query to find out)."""
+def _kept_rows(user: Any) -> Any:
+    """The kept rows of the user's hazards, or None when they are not kept for every
+    district of the user's reach (one query to find out)."""
     membership = membership_of(user)
     if membership is None or membership.role == Role.DEPT_INSPECTOR:
         return None
@@ -111,8 +111,42 @@ def kept_for(user: Any) -> list[dict[str, Any]] | None:
         return None
     rows = HazardCount.objects.filter(count__gt=0)
     if membership.school_id is not None:
-        rows = rows.filter(school=membership.school_id)
-    else:
-        rows = rows.filter(bureau__in=districts)
+        return rows.filter(school=membership.school_id)
+    return rows.filter(bureau__in=districts)
+
+
+def kept_for(user: Any) -> list[dict[str, Any]] | None:
+    """Today's counts of the user's hazards, one row per school, area, level, state and
+    supervision; None when they are not kept for every district of the user's reach."""
+    rows = _kept_rows(user)
+    if rows is None:
+        return None
     keys = ("school_id", "area_id", "area__code", "level", "status", "supervised")
     return [dict(row) for row in rows.values(*keys).annotate(n=Sum("count"))]
+
+
+# The ledger's filters the kept counts separate, as the counts' lookups.
+KEPT_FILTERS = {
+    "school": "school",
+    "area": "area__code",
+    "level": "level",
+    "status": "status__in",
+    "supervised": "supervised",
+}
+
+
+def ledger_total(user: Any, filters: dict[str, Any], hazards: QuerySet[Hazard]) -> Total:
+    """How many hazards the ledger lists, written once for the page and the API: exact from
+    the kept counts when the filters are only those they separate (none, or school, area,
+    level, state, supervision); else `core.counting.total` (PostgreSQL's estimate above
+    `EXACT_UP_TO` rows, otherwise a count of `hazards`, the filtered rows)."""
+    if hazards.query.is_empty():
+        return Total(0)
+    used = {name: value for name, value in filters.items() if value not in (None, "", [])}
+    used.pop("sort", None)
+    if used.keys() <= KEPT_FILTERS.keys():
+        rows = _kept_rows(user)
+        if rows is not None:
+            lookups = {KEPT_FILTERS[name]: value for name, value in used.items()}
+            return Total(rows.filter(**lookups).aggregate(n=Sum("count"))["n"] or 0)
+    return total(hazards)

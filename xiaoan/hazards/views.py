@@ -27,14 +27,15 @@ from django.views.decorators.http import require_POST
 
 from xiaoan.accounts.access import has_role
 from xiaoan.accounts.choices import Role
-from xiaoan.core import imports
+from xiaoan.core import imports, keyset
+from xiaoan.core.counting import Total
 from xiaoan.core.errors import DomainError, Invalid, NotAllowed, Refused
 from xiaoan.core.excel import workbook_response
 from xiaoan.core.forms import add_domain_error
 from xiaoan.core.idempotency import idempotent
 from xiaoan.schools.models import School
 
-from . import forms
+from . import counts, forms
 from .choices import ExtensionStatus, HazardStatus, PhotoKind
 from .exports import ledger_workbook
 from .filters import HazardFilter
@@ -62,21 +63,43 @@ def filtered_hazards(request: HttpRequest) -> HazardFilter:
 def _query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("cursor", None)
     return query.urlencode()
 
 
+LEDGER_ROWS = 50
+
+
+def ledger_page(request: HttpRequest, filterset: HazardFilter) -> tuple[keyset.Page, Total]:
+    """The ledger's page by keyset (`?cursor=`, the first page without one) and its total;
+    a changed link shows the first page with a message. When everything fits on the first
+    page its rows are the count."""
+    hazards = filterset.qs
+    try:
+        page = keyset.paginate(hazards, request.GET.get("cursor"), LEDGER_ROWS)
+    except Invalid as error:
+        messages.warning(request, _("%(reason)s The first page is shown.") % {"reason": error})
+        page = keyset.paginate(hazards, None, LEDGER_ROWS)
+    if page.number == 1 and page.previous is None and page.next is None:
+        return page, Total(len(page.rows))
+    cleaned = filterset.form.cleaned_data if filterset.is_bound else {}
+    return page, counts.ledger_total(request.user, cleaned, hazards)
+
+
 class HazardListView(LoginRequiredMixin, generic.ListView):
-    """The ledger (隐患台账): filter, sort, paginate, export exactly these rows."""
+    """The ledger (隐患台账): filter, sort, page by keyset, export exactly these rows."""
 
     template_name = "hazards/hazard_list.html"
-    paginate_by = 50
 
     def get_queryset(self) -> QuerySet[Hazard]:
         self.filterset = filtered_hazards(self.request)
         return self.filterset.qs
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
+        page, total = ledger_page(self.request, self.filterset)
+        context = super().get_context_data(object_list=page.rows, **kwargs)
+        context["page"] = page
+        context["total"] = total
         context["filter"] = self.filterset
         context["query"] = _query_without_page(self.request)
         context["can_report"] = has_role(self.request.user, *REPORTER_ROLES)
