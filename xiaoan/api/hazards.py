@@ -16,17 +16,20 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as APIValidationError
+from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xiaoan.accounts.access import membership_of
 from xiaoan.campaigns.models import Campaign
+from xiaoan.core.counting import Total
 from xiaoan.core.dates import FIRST_DAY, LAST_DAY, local_today
 from xiaoan.hazards import counts
 from xiaoan.hazards.choices import HazardLevel, HazardSource, PhotoKind
@@ -36,6 +39,7 @@ from xiaoan.hazards.querysets import HazardQuerySet
 from xiaoan.hazards.stats import summary, summary_of
 from xiaoan.schools.models import School
 
+from .pagination import KeysetPagination
 from .risks import risk_point_input
 from .serializers import AllowedActionsField, error_responses
 
@@ -285,6 +289,24 @@ def _step_schema(request: type[serializers.Serializer]) -> Any:
 
 # ---- the viewset ----------------------------------------------------------------------------
 
+
+class LedgerFilterBackend(DjangoFilterBackend):
+    """The ledger's FilterSet, kept on the view: its total reads the filters as cleaned."""
+
+    def get_filterset(self, request: Request, queryset: QuerySet, view: Any) -> Any:
+        view.filterset = super().get_filterset(request, queryset, view)
+        return view.filterset
+
+
+class LedgerPagination(KeysetPagination):
+    """The ledger's pages by keyset over its order; its total as the ledger page counts it."""
+
+    def total(self, queryset: QuerySet, request: Request, view: Any) -> Total:
+        filterset = getattr(view, "filterset", None)
+        cleaned = filterset.form.cleaned_data if filterset is not None else {}
+        return counts.ledger_total(request.user, cleaned, queryset)
+
+
 # The API's action names where they differ from the model's step names.
 STEP_OF_ACTION = {"lift_supervision": "lift", "photos": "photo", "add_photos": "photo"}
 
@@ -298,7 +320,9 @@ class HazardViewSet(
     """The hazard ledger. Filters as on the ledger page; `sort` orders the rows."""
 
     filterset_class = HazardFilter
+    filter_backends = [LedgerFilterBackend, OrderingFilter]
     ordering_fields = ["code", "found_on", "deadline"]
+    pagination_class = LedgerPagination
 
     def get_queryset(self) -> QuerySet[Hazard]:
         queryset = Hazard.objects.for_user(self.request.user).with_related()
