@@ -120,6 +120,17 @@ def _beyond(key: Key, value: Any, down: bool) -> Q | None:
     return past | Q(**{f"{key.path}__isnull": True}) if key.nullable else past
 
 
+def _at_or_beyond(key: Key, value: Any, down: bool) -> Q | None:
+    """Rows at `value` or past it, as one comparison an index can start from (`a <= x`,
+    not `a < x OR a = x`); None: every row is."""
+    if down:
+        return None if value is None else Q(**{f"{key.path}__lte": value})
+    if value is None:
+        return Q(**{f"{key.path}__isnull": True})
+    at = Q(**{f"{key.path}__gte": value})
+    return at | Q(**{f"{key.path}__isnull": True}) if key.nullable else at
+
+
 def _equal(key: Key, value: Any) -> Q:
     return Q(**{f"{key.path}__isnull": True}) if value is None else Q(**{key.path: value})
 
@@ -137,9 +148,8 @@ def after(keys: Sequence[Key], values: Sequence[Any], backwards: bool = False) -
         same &= _equal(key, value)
     if rows is None:  # the last row of the order: nothing after it
         return Q(pk__in=[])
-    first = _beyond(keys[0], values[0], keys[0].descending != backwards)
-    bound = _equal(keys[0], values[0]) if first is None else first | _equal(keys[0], values[0])
-    return bound & rows
+    bound = _at_or_beyond(keys[0], values[0], keys[0].descending != backwards)
+    return rows if bound is None else bound & rows
 
 
 def _plain(value: Any) -> Any:

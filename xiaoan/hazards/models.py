@@ -353,7 +353,9 @@ class Hazard(Actions, TimeStampedModel):
                 fields=["school", "status", "deadline"], name="hazard_school_status_due_idx"
             ),
             models.Index(fields=["status", "deadline"], name="hazard_status_deadline_idx"),
-            models.Index(fields=["bureau", "found_on"], name="hazard_bureau_found_idx"),
+            # The ledger's order, with its tiebreak: a keyset page starts at its row
+            # (`core.keyset`) and reads the next 50 entries, no sort.
+            models.Index(fields=["bureau", "found_on", "id"], name="hazard_bureau_found_id_idx"),
             models.Index(fields=["area", "level"], name="hazard_area_level_idx"),
             # Every column the district's counts read (home page, board, dashboards, stats
             # API): they are answered from this index alone, without reading the rows.

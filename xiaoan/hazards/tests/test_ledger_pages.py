@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import re
 
 import pytest
 from django.db import connection
@@ -219,3 +220,24 @@ def test_postgresql_estimates_above_the_threshold_and_counts_below(ledger, burea
     assert counting.total(hazards, exact_up_to=0) == counting.Total(
         counting.rounded(estimate), estimated=True
     )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
+def test_a_later_page_starts_in_the_index_at_its_row(ledger, bureau_admin):
+    from django.db import transaction
+
+    from xiaoan.core import keyset
+
+    hazards = Hazard.objects.for_user(bureau_admin).order_by("-found_on", "-id")
+    keys = keyset.keys_of(hazards)
+    row = ledger[10]
+    page = hazards.filter(keyset.after(keys, keyset.key_values(keys, row)))
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A test's few rows: forbid scanning the table and sorting, so the plan shows whether
+        # the index gives the rows in their order from the row on.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        plan = page.order_by(*keyset.order_by(keys))[: PAGE + 1].explain()
+    assert "Index Scan Backward using hazard_bureau_found_id_idx" in plan
+    assert "Sort" not in plan
+    assert re.search(r"Index Cond: .*found_on <= ", plan), plan
