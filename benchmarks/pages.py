@@ -32,6 +32,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from ._district import District, generate, member, monthly_reports
 from ._province import Province
@@ -88,22 +89,43 @@ def spread(times: list[float]) -> tuple[float, float]:
 
 def requests(district: District, school: Any) -> list[tuple[str, str, bool]]:
     """(label, url, bureau only) for every page timed."""
+    from xiaoan.core.dates import local_today
     from xiaoan.hazards.models import Hazard
 
     hazard = Hazard.objects.filter(school=school).order_by("-found_on", "-id").first()
     assert hazard is not None
+    since = (local_today() - datetime.timedelta(days=365)).isoformat()
+    page_50 = urlencode({"cursor": page_cursor(district, 50)})
+    page_1000 = urlencode({"cursor": page_cursor(district, 1000)})
     return [
         ("home dashboard", "/", False),
         ("ledger, first page", "/hazards/", False),
         ("ledger, filtered (fire, rectifying)", "/hazards/?area=fire&status=rectifying", False),
-        ("ledger, page 50", "/hazards/?page=50", False),
+        ("ledger, filtered (found in the last year)", f"/hazards/?found_from={since}", False),
+        ("ledger, page 50", f"/hazards/?{page_50}", False),
+        ("ledger, page 1,000", f"/hazards/?{page_1000}", False),
         ("hazard detail", f"/hazards/{hazard.pk}/", False),
         ("overdue board", "/hazards/board/", False),
         ("statistics dashboard", "/reports/dashboard/", False),
         ("API hazard list", "/api/v1/hazards/", False),
+        ("API hazard list, page 50", f"/api/v1/hazards/?{page_50}", False),
+        ("API hazard list, ?page=50", "/api/v1/hazards/?page=50", False),
+        ("API hazard list, page 1,000", f"/api/v1/hazards/?{page_1000}", False),
+        ("API hazard list, ?page=1000", "/api/v1/hazards/?page=1000", False),
         ("API stats summary", "/api/v1/stats/summary/", False),
         ("monthly compliance board", "/reports/compliance/", True),
     ]
+
+
+def page_cursor(district: District, number: int) -> str:
+    """The ledger's link to page `number` of the district's hazards (newest first), as the
+    page before it gives it: the cursor of that page's last row."""
+    from xiaoan.core import keyset
+    from xiaoan.hazards.models import Hazard
+
+    ordered = Hazard.objects.filter(bureau=district.bureau).order_by("-found_on", "-id")
+    row = ordered[(number - 1) * 50 - 1]
+    return keyset.cursor(keyset.keys_of(ordered), row, backwards=False, number=number - 1)
 
 
 def last_months(today: datetime.date, count: int) -> list[tuple[int, int]]:

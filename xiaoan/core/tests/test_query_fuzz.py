@@ -17,7 +17,7 @@ PARAMS = [
     "page", "page_size", "q", "school", "status", "area", "level", "kind", "campaign",
     "year", "month", "quarter", "period", "day", "date", "since", "until", "found_after",
     "found_before", "ordering", "department", "supervised", "overdue", "source", "result",
-    "format", "month_start", "start", "end", "due", "section", "on",
+    "format", "month_start", "start", "end", "due", "section", "on", "cursor",
 ]  # fmt: skip
 HOSTILE = [
     "9999-Q4",
