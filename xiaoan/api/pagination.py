@@ -19,8 +19,9 @@ class Pagination(PageNumberPagination):
 class KeysetPagination(Pagination):
     """Pages by keyset for the large lists: `next` and `previous` carry a cursor (the key of
     the row the page starts after, signed) and `count` may be an estimate (`count_estimated`),
-    so a page costs the same whichever it is. A client that asks for a page number
-    (`?page=`) gets the numbered pages as before: offset, exact count."""
+    so a page costs the same whichever it is (a first page with nothing after it counts its
+    rows). A client that asks for a page number (`?page=`) gets the numbered pages as
+    before: offset, exact count."""
 
     cursor_query_param = "cursor"
     cursor_query_description = (
@@ -41,7 +42,11 @@ class KeysetPagination(Pagination):
         size = self.get_page_size(request) or self.page_size or 50
         token = request.query_params.get(self.cursor_query_param)
         self.keyset_page = keyset.paginate(queryset, token, size)
-        self.counted = self.total(queryset, request, view)
+        page = self.keyset_page
+        if page.is_whole_list:
+            self.counted = counting.Total(len(page.rows))
+        else:
+            self.counted = self.total(queryset, request, view)
         return self.keyset_page.rows
 
     def _link(self, token: str | None) -> str | None:

@@ -48,6 +48,11 @@ class Page:
     next: str | None
     previous: str | None
 
+    @property
+    def is_whole_list(self) -> bool:
+        """The first page with nothing after it: its rows are the list's count."""
+        return self.number == 1 and self.next is None and self.previous is None
+
 
 def keys_of(queryset: QuerySet[Any]) -> list[Key]:
     """The queryset's order as keys, up to and including the primary key."""

@@ -80,7 +80,7 @@ def ledger_page(request: HttpRequest, filterset: HazardFilter) -> tuple[keyset.P
     except Invalid as error:
         messages.warning(request, _("%(reason)s The first page is shown.") % {"reason": error})
         page = keyset.paginate(hazards, None, LEDGER_ROWS)
-    if page.number == 1 and page.previous is None and page.next is None:
+    if page.is_whole_list:
         return page, Total(len(page.rows))
     cleaned = filterset.form.cleaned_data if filterset.is_bound else {}
     return page, counts.ledger_total(request.user, cleaned, hazards)
