@@ -97,3 +97,39 @@ def test_a_report_refused_online_comes_back_as_typed_with_the_error_at_its_field
     assert page.input_value("textarea[name=description]") == "消防通道堆放杂物"
     assert page.locator("#offline-banner").is_hidden()
     assert not Hazard.objects.exists()
+
+
+def test_the_filter_bar_updates_the_rows_the_total_and_starts_at_the_first_page(
+    page, live_server, alice, bureau_admin, monkeypatch
+):
+    from playwright.sync_api import expect
+
+    from xiaoan.hazards import views
+    from xiaoan.hazards.models import Area
+
+    monkeypatch.setattr(views, "LEDGER_ROWS", 2)
+    school, fire = alice.membership.school, Area.objects.get(code="fire")
+    Hazard.objects.bulk_create(
+        Hazard(
+            bureau=school.bureau,
+            code=f"YH-2014-{n + 1:04d}",
+            school=school,
+            area=fire,
+            level="general",
+            source="inspection",
+            description="台账分页",
+            found_on=datetime.date(2014, 9, 1),
+            reported_by=alice,
+            status=status,
+        )
+        for n, status in enumerate(["reported", "reported", "reported", "assigned"])
+    )
+    browser_login(page, live_server, "bureau", PASSWORD)
+    page.goto(f"{live_server.url}/hazards/")
+    assert page.locator("#hazard-total").inner_text() == "共 4 项"
+    page.click("a[rel=next]")
+    assert "第2页" in page.locator("#hazard-table nav").inner_text()
+    page.select_option("select[name=status]", "assigned")
+    expect(page.locator("#hazard-total")).to_have_text("共 1 项")
+    assert page.locator("#hazard-table tbody tr").count() == 1
+    assert "cursor" not in page.url and "status=assigned" in page.url
