@@ -95,9 +95,8 @@ def requests(district: District, school: Any) -> list[tuple[str, str, bool]]:
     hazard = Hazard.objects.filter(school=school).order_by("-found_on", "-id").first()
     assert hazard is not None
     since = (local_today() - datetime.timedelta(days=365)).isoformat()
-    page_50 = urlencode({"cursor": page_cursor(district, 50)})
-    page_1000 = urlencode({"cursor": page_cursor(district, 1000)})
-    return [
+    page_50, page_1000 = page_cursor(school, 50), page_cursor(school, 1000)
+    timed = [
         ("home dashboard", "/", False),
         ("ledger, first page", "/hazards/", False),
         ("ledger, filtered (fire, rectifying)", "/hazards/?area=fire&status=rectifying", False),
@@ -115,17 +114,22 @@ def requests(district: District, school: Any) -> list[tuple[str, str, bool]]:
         ("API stats summary", "/api/v1/stats/summary/", False),
         ("monthly compliance board", "/reports/compliance/", True),
     ]
+    # A district too small for page 1,000 (10,000 hazards) has no link to it.
+    return [(label, url, bureau) for label, url, bureau in timed if not url.endswith("?None")]
 
 
-def page_cursor(district: District, number: int) -> str:
-    """The ledger's link to page `number` of the district's hazards (newest first), as the
-    page before it gives it: the cursor of that page's last row."""
+def page_cursor(school: Any, number: int) -> str | None:
+    """The ledger's link to page `number` of the school's district (newest first), as the
+    page before it gives it: the cursor of that page's last row; None past the last page."""
     from xiaoan.core import keyset
     from xiaoan.hazards.models import Hazard
 
-    ordered = Hazard.objects.filter(bureau=district.bureau).order_by("-found_on", "-id")
-    row = ordered[(number - 1) * 50 - 1]
-    return keyset.cursor(keyset.keys_of(ordered), row, backwards=False, number=number - 1)
+    ordered = Hazard.objects.filter(bureau=school.bureau_id).order_by("-found_on", "-id")
+    row = ordered[(number - 1) * 50 - 1 :].first()
+    if row is None:
+        return None
+    token = keyset.cursor(keyset.keys_of(ordered), row, backwards=False, number=number - 1)
+    return urlencode({"cursor": token})
 
 
 def last_months(today: datetime.date, count: int) -> list[tuple[int, int]]:
