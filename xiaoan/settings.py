@@ -149,6 +149,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent requests of runserver/gunicorn must not fail on a locked database.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The web tier's settings of each PostgreSQL session (docs/deployment.md): no JIT, which
+    # compiles any query estimated over jit_above_cost (a province's district-wide counts) for
+    # longer than the query runs; a DATABASE_URL's own `?options=` wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", os.environ.get("DATABASE_SESSION_OPTIONS", "-c jit=off")
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL = os.environ.get("CACHE_URL", "")

@@ -415,6 +415,23 @@ OFFICIAL_DOWNLOAD = Kind(
     kwargs=lambda obj: {"pk": obj.pk, "fmt": "docx"},
     per_school=False,
 )
+
+
+def sees_official_list(persona: Persona, report: Any) -> bool:
+    """The full list of a long table: whoever sees the report, if its tables are long (the
+    demo's are not: then it is no page for anyone)."""
+    from xiaoan.reports import official
+
+    return bool(official.attachments(report)) and sees_official(persona, report)
+
+
+OFFICIAL_LIST = Kind(
+    "full list of an issued official report's table",
+    OFFICIAL_ISSUED.find,
+    sees=sees_official_list,
+    kwargs=lambda obj: {"pk": obj.pk, "number": 1},
+    per_school=False,
+)
 # A document issued to S001 only and one to S002 only (the matrix's demo adds them).
 ISSUED_DOCUMENT = Kind(
     "issued document",
@@ -753,6 +770,7 @@ PAGES: dict[str, Entry | tuple[Entry, ...]] = {
     "reports:official_preview": action(BUREAU_ADMIN_ONLY, OFFICIAL_DRAFT),
     "reports:official_issue": action(BUREAU_ADMIN_ONLY, OFFICIAL_DRAFT),
     "reports:official_download": view(DOCUMENT_READ, OFFICIAL_DOWNLOAD),
+    "reports:official_list_file": view(DOCUMENT_READ, OFFICIAL_LIST),
     "reports:document_list": listing(ISSUED_DOCUMENT, ISSUED_READERS),
     "reports:document_issue": form(BUREAU_ADMIN_ONLY),
     "reports:document_detail": view(ISSUED_READERS, ISSUED_DOCUMENT),
@@ -944,6 +962,7 @@ API: dict[str, Entry] = {
     "GET /api/v1/official-reports/": view(DOCUMENT_READ),
     "GET /api/v1/official-reports/{id}/": view(DOCUMENT_READ, OFFICIAL_ISSUED),
     "GET /api/v1/official-reports/{id}/download/{fmt}/": view(DOCUMENT_READ, OFFICIAL_DOWNLOAD),
+    "GET /api/v1/official-reports/{id}/lists/{number}/": view(DOCUMENT_READ, OFFICIAL_LIST),
     "POST /api/v1/official-reports/generate/": action(BUREAU_ADMIN_ONLY),
     "POST /api/v1/official-reports/{id}/edit/": action(BUREAU_ADMIN_ONLY, OFFICIAL_DRAFT),
     "POST /api/v1/official-reports/{id}/issue/": action(BUREAU_ADMIN_ONLY, OFFICIAL_DRAFT),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -188,7 +189,8 @@ def _url(cell: matrix.Cell, obj: Any) -> str:
     kwargs = entry.kind.kwargs(obj) if entry.kind is not None else {}
     if matrix.is_operation(cell.key):
         path = cell.key.split(" ", 1)[1]
-        return path.replace("{id}", str(kwargs.get("pk", ""))).replace("{fmt}", "docx")
+        values = {"id": kwargs.get("pk", ""), "fmt": "docx", **kwargs}
+        return re.sub(r"{(\w+)}", lambda m: str(values.get(m.group(1), "")), path)
     return reverse(cell.key, kwargs=kwargs or None)
 
 

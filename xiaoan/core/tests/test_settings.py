@@ -42,3 +42,30 @@ def test_production_without_secret_key_fails_fast(tmp_path):
     result = run_check(DEBUG="0", ALLOWED_HOSTS="xiaoan.example.org", XIAOAN_VAR_DIR=str(tmp_path))
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_a_postgresql_session_runs_without_jit(db):
+    """The web tier's session settings (docs/deployment.md) reach the database."""
+    import pytest
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's own setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
+def test_gunicorn_reads_its_settings_from_the_package():
+    """`gunicorn -c python:xiaoan.gunicorn` as docs/deployment.md says: two workers per core."""
+    import multiprocessing
+
+    from gunicorn.config import Config
+
+    config = Config()
+    for name, value in vars(__import__("xiaoan.gunicorn", fromlist=["x"])).items():
+        if name in config.settings:
+            config.set(name, value)
+    assert config.workers == 2 * multiprocessing.cpu_count()
+    assert config.timeout == 60 and config.graceful_timeout == 30
+    assert config.max_requests == 2000
