@@ -91,10 +91,9 @@ def in_reach(membership: Membership, path: str = "bureau") -> Q:
     # where the join paths of `districts_below` made it guess two districts of a hundred.
     ids = membership.__dict__.get(_REACH)
     if ids is None:
-        from xiaoan.schools.models import Bureau
-
+        bureaus = type(membership).bureau.field.related_model  # accounts sits below schools
         ids = list(
-            Bureau.objects.filter(districts_below(membership.bureau_id, "")).values_list(
+            bureaus._default_manager.filter(districts_below(membership.bureau_id, "")).values_list(
                 "pk", flat=True
             )
         )
