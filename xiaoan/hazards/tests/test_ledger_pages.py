@@ -242,3 +242,32 @@ def test_a_later_page_starts_in_the_index_at_its_row(ledger, bureau_admin):
     assert "Index Scan Backward using hazard_bureau_found_id_idx" in plan
     assert "Sort" not in plan
     assert re.search(r"Index Cond: .*found_on <= ", plan), plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
+def test_a_citys_ledger_reads_its_districts_newest_first_from_the_index(
+    ledger, bureau, other_bureau
+):
+    """Above the district no bureau index gives one order: the found-date index does, keeping
+    the rows of the districts reached (named by their ids: `accounts.access.in_reach`)."""
+    from django.db import transaction
+
+    from conftest import make_user
+    from xiaoan.accounts.choices import Role
+    from xiaoan.schools.choices import RegionLevel
+    from xiaoan.schools.models import Bureau, Region
+
+    city = Region.objects.create(code="330100", name="清江市", level=RegionLevel.CITY)
+    # Two districts: one alone is read through its own bureau's index.
+    Region.objects.filter(pk__in=[bureau.region_id, other_bureau.region_id]).update(parent=city)
+    officer = make_user(
+        "city-officer", Role.CITY_ADMIN, Bureau.objects.create(region=city, name="清江市教育局")
+    )
+    hazards = Hazard.objects.for_user(officer)
+    assert hazards.count() == len(ledger)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        plan = hazards.order_by("-found_on", "-id")[: PAGE + 1].explain()
+    assert "Index Scan Backward using hazard_found_id_idx" in plan, plan
+    assert "Sort" not in plan
