@@ -256,10 +256,15 @@ def wait_for_service_worker(page, timeout: float = 60000) -> None:
     stopped (no registration, still installing, waiting, or its state) instead of a bare timeout."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    controlled = "navigator.serviceWorker && navigator.serviceWorker.controller"
     try:
-        page.wait_for_function(
-            "navigator.serviceWorker && navigator.serviceWorker.controller", timeout=timeout
-        )
+        try:
+            page.wait_for_function(controlled, timeout=timeout / 3)
+        except PlaywrightTimeout:
+            # Active but not in control of this load: the next load of a page in its scope is
+            # controlled, as it is for a user who opens the page again.
+            page.reload()
+            page.wait_for_function(controlled, timeout=timeout * 2 / 3)
     except PlaywrightTimeout:
         state = page.evaluate(
             """() => navigator.serviceWorker.getRegistration().then((r) => r

@@ -416,7 +416,16 @@
   }
 
   if (navigator.serviceWorker && banner.dataset.sw) {
-    navigator.serviceWorker.register(banner.dataset.sw, { scope: "/" }).then(keepPages, function (error) { console.warn("service worker not registered:", error); });
+    navigator.serviceWorker.register(banner.dataset.sw, { scope: "/" }).then(function () {
+      navigator.serviceWorker.ready.then(function (registration) {
+        // A page still loading while the worker activated can miss its claim: ask again, so
+        // this page, not only the next one, works without a network.
+        if (!navigator.serviceWorker.controller && registration.active) {
+          registration.active.postMessage({ type: "claim" });
+        }
+      });
+      keepPages();
+    }, function (error) { console.warn("service worker not registered:", error); });
   }
   window.addEventListener("online", flush);
   window.addEventListener("offline", render);

@@ -86,6 +86,10 @@ self.addEventListener("fetch", (event) => {
 
 self.addEventListener("message", (event) => {
   const data = event.data || {};
+  if (data.type === "claim") {
+    event.waitUntil(self.clients.claim());
+    return;
+  }
   if (data.type === "keep" && Array.isArray(data.urls)) {
     // One page after another (a phone on a weak network, a small server); the page is told
     // on its channel which of its links are now kept, so the user knows what works offline.
