@@ -169,3 +169,34 @@ def test_a_report_refused_online_comes_back_with_what_was_typed_and_is_sent_once
     page.wait_for_function("document.querySelector('#offline-banner').dataset.pending === '0'")
     page.wait_for_url(lambda url: "/hazards/new/" not in url)
     assert Hazard.objects.filter(description="楼梯扶手松动").count() == 1
+
+
+def test_an_answer_tapped_while_another_send_runs_is_sent_when_that_one_ends(
+    phone, live_server, alice, school_a
+):
+    """A send asked for while the outbox is busy (another tab sending, or this tab's last
+    read of the outbox) is asked again in a moment: the answer is not left waiting for the
+    half-minute timer."""
+    page = phone
+    inspection = Inspection.objects.start(
+        alice,
+        school=school_a,
+        kind=InspectionKind.SELF,
+        date=local_today(),
+        areas=[Area.objects.get(code="fire")],
+    )
+    browser_login(page, live_server, "alice", PASSWORD)
+    page.goto(f"{live_server.url}{inspection.get_absolute_url()}")
+    # Another tab holds the outbox for two seconds.
+    page.evaluate(
+        """() => { window.lockHeld = new Promise((held) => navigator.locks.request(
+             "xiaoan-outbox", () => { held(); return new Promise((done) => setTimeout(done, 2000)); }));
+           return window.lockHeld; }"""
+    )
+    page.locator(".answer-card").first.locator("label.btn-outline-success").click()
+    page.wait_for_selector(".answer-card >> nth=0 >> .answer-state[data-state=waiting]")
+    # Well before the 30 s timer would send it.
+    page.wait_for_selector(
+        ".answer-card >> nth=0 >> .answer-state[data-state=saved]", timeout=10000
+    )
+    assert inspection.answers.filter(result="pass").count() == 1

@@ -284,14 +284,26 @@
     });
   }
 
+  /* A send asked for while another is running (in this tab or another) may come just after
+     that one read the outbox for the last time: it is asked again in a moment, not left
+     waiting for the next half-minute. */
+  var again = null;
+  function flushSoon() {
+    if (again) { return; }
+    again = setTimeout(function () { again = null; flush(); }, RETRY_FIRST);
+  }
+
   function flush() {
     // One tab sends at a time (two tabs would send the same entry twice; the id would stop
     // the second, but not its wasted photo upload).
     if (navigator.locks && navigator.locks.request) {
       return navigator.locks.request("xiaoan-outbox", { ifAvailable: true }, function (lock) {
-        return lock ? flushOnce() : render();
+        if (lock) { return flushOnce(); }
+        flushSoon();
+        return render();
       });
     }
+    if (flushing) { flushSoon(); }
     return flushOnce();
   }
 
