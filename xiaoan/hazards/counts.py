@@ -125,6 +125,17 @@ def kept_for(user: Any) -> list[dict[str, Any]] | None:
     return [dict(row) for row in rows.values(*keys).annotate(n=Sum("count"))]
 
 
+def kept_by_district(user: Any) -> list[dict[str, Any]] | None:
+    """Today's counts of the user's hazards summed in SQL per district, area, level, state and
+    supervision (`bureau_id`, `area_id`, `level`, `status`, `supervised`, `n`); None when
+    they are not kept for every district of the user's reach."""
+    rows = _kept_rows(user)
+    if rows is None:
+        return None
+    keys = ("bureau_id", "area_id", "level", "status", "supervised")
+    return [dict(row) for row in rows.values(*keys).annotate(n=Sum("count")).order_by()]
+
+
 # The ledger's filters the kept counts separate, as the counts' lookups.
 KEPT_FILTERS = {
     "school": "school",

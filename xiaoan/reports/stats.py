@@ -87,8 +87,13 @@ def _months(hazards: QuerySet[Hazard], limit: int = 12) -> list[tuple[int, int]]
     return list(reversed(months))
 
 
-def by_area(hazards: QuerySet[Hazard], kept: list[dict[str, Any]] | None = None) -> list[dict]:
-    """General and major hazards per active area; from today's kept counts when given."""
+def by_area(
+    hazards: QuerySet[Hazard],
+    kept: list[dict[str, Any]] | None = None,
+    areas: list[Area] | None = None,
+) -> list[dict]:
+    """General and major hazards per active area; from today's kept counts when given (rows
+    of `area_id`, `level` and `n`), the active `areas` too when already read."""
     counts: dict[int, Any] = {}
     if kept is not None:
         for row in kept:
@@ -109,7 +114,7 @@ def by_area(hazards: QuerySet[Hazard], kept: list[dict[str, Any]] | None = None)
             "general": counts.get(a.pk, {}).get("general", 0),
             "major": counts.get(a.pk, {}).get("major", 0),
         }
-        for a in Area.objects.filter(is_active=True)
+        for a in (Area.objects.filter(is_active=True) if areas is None else areas)
     ]
 
 

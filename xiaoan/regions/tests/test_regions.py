@@ -13,6 +13,7 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.urls import reverse
 
 from conftest import LONG_AGO, client_for, make_user
@@ -226,6 +227,168 @@ def test_drilling_down_shows_the_district_as_its_bureau_sees_it(city, hazard, ea
     assert sum(a["general"] for a in east_page.context["data"]["by_area"]) == 0
     outside = client.get(reverse("regions:district", args=[other_bureau.pk]))
     assert outside.status_code == 404
+
+
+# ---- the figures of every district, grouped -----------------------------------------------------
+
+
+def add_districts(city_bureau: Bureau, count: int, first: int = 0) -> list[Bureau]:
+    """`count` more districts of the city (numbered from `first`), each with two schools on
+    the registry, hazards found in 2014 in several states (an overdue one, a major one under
+    supervision, one closed, one rejected) and one of 2013, and August's monthly reports (one
+    submitted, one not yet due)."""
+    from xiaoan.reports.models import due_date_for
+
+    made = []
+    late = datetime.datetime(2014, 9, 1, 12, tzinfo=datetime.UTC)
+    areas = list(Area.objects.order_by("code"))
+    for n in range(first, first + count):
+        region = Region.objects.create(
+            code=f"3301{50 + n}",
+            name=f"第{n + 1}区",
+            level=RegionLevel.DISTRICT,
+            parent=city_bureau.region,
+        )
+        district = Bureau.objects.create(region=region, name=f"第{n + 1}区教育局")
+        admin = make_user(f"district{n}", Role.BUREAU_ADMIN, district)
+        schools = [
+            School.objects.create(
+                bureau=district,
+                code=f"X{n}{i}",
+                name=f"第{n + 1}区第{i + 1}小学",
+                kind=SchoolKind.PRIMARY,
+                opened_on=LONG_AGO,
+            )
+            for i in range(2)
+        ]
+        states = [
+            ("reported", HazardLevel.GENERAL, None, False),
+            ("rectifying", HazardLevel.GENERAL, datetime.date(2014, 8, 20), False),  # overdue
+            ("assigned", HazardLevel.MAJOR, datetime.date(2014, 9, 30), True),
+            ("closed", HazardLevel.GENERAL, datetime.date(2014, 8, 1), False),
+            ("rejected", HazardLevel.GENERAL, None, False),
+        ][: 2 + n % 4]
+        for i, (status, level, deadline, supervised) in enumerate(states):
+            hazard = Hazard.objects.report(
+                school=schools[i % 2],
+                area=areas[(n + i) % len(areas)],
+                level=level,
+                description="通道堵塞",
+                reported_by=admin,
+                source=HazardSource.INSPECTION,
+                found_on=datetime.date(2014, 8, 1 + i),
+                backdated=True,
+            )
+            closed_at = late if status == "closed" else None
+            Hazard.objects.filter(pk=hazard.pk).update(
+                status=status, deadline=deadline, supervised=supervised, closed_at=closed_at
+            )
+        Hazard.objects.report(
+            school=schools[0],
+            area=areas[0],
+            level=HazardLevel.GENERAL,
+            description="往年",
+            reported_by=admin,
+            source=HazardSource.INSPECTION,
+            found_on=datetime.date(2013, 12, 1),
+            backdated=True,
+        )
+        MonthlyReport.objects.create(
+            school=schools[0],
+            year=2014,
+            month=8,
+            due_date=due_date_for(2014, 8),
+            status="submitted",
+            submitted_at=late,
+            first_submitted_at=late,
+        )
+        made.append(district)
+    return made
+
+
+@pytest.mark.parametrize("kept", [False, True], ids=["counted", "kept less the other years"])
+def test_each_district_s_figures_are_those_its_own_functions_give(
+    city, city_bureau, hazard, east, kept, monkeypatch
+):
+    """The grouped figures against the per-district ones the district's dashboard and its
+    compliance board use (`by_area`, `compliance_counts`, the hazards' queryset), both when
+    the year's hazards are counted and when today's kept counts less the hazards of the
+    other years answer (as PostgreSQL chooses when the other years hold fewer)."""
+    from xiaoan.core.dates import local_today
+    from xiaoan.hazards import counts
+    from xiaoan.regions import figures
+    from xiaoan.reports.official import compliance_counts
+    from xiaoan.reports.stats import by_area
+
+    add_districts(city_bureau, 4)
+    counts.rebuild(Bureau.objects.filter(schools__isnull=False).values_list("pk", flat=True))
+    monkeypatch.setattr(figures, "fewer_outside", lambda inside, outside: kept)
+    today = local_today()
+    sent: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        response = client_for(city).get(reverse("regions:overview"), {"year": 2014})
+    assert any("hazards_hazardcount" in sql for sql in sent) == kept
+    rows = response.context["rows"]
+    assert len(rows) == 6
+    for row in rows:
+        mine = Hazard.objects.filter(bureau=row.bureau, found_on__year=2014)
+        assert row.found == mine.count()
+        assert row.states == {
+            status: mine.filter(status=status).count()
+            for status in set(mine.values_list("status", flat=True))
+        }
+        assert (row.open, row.overdue, row.supervised) == (
+            mine.open().count(),
+            mine.overdue(today).count(),
+            mine.open().supervised().count(),
+        )
+        assert row.areas == by_area(mine)
+        months = MonthlyReport.objects.filter(school__bureau=row.bureau, year=2014)
+        latest = months.order_by("-month").values_list("month", flat=True).first()
+        want = {} if latest is None else compliance_counts(row.bureau.pk, 2014, latest, today)
+        assert row.compliance == want
+    made = {r.bureau.name: r for r in rows}
+    assert (made["第2区教育局"].overdue, made["第3区教育局"].supervised) == (1, 1)
+    # August's reports are due on 5 September: one in, the other not yet late.
+    assert (made["第1区教育局"].submitted, made["第1区教育局"].compliance["pending"]) == (1, 1)
+
+
+def queries_of(request) -> int:
+    """How many statements `request()` sends to the database."""
+    sent = 0
+
+    def count(execute, sql, params, many, context):
+        nonlocal sent
+        sent += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        request()
+    return sent
+
+
+def test_the_overview_costs_the_same_queries_for_two_districts_as_for_five(
+    city, city_bureau, hazard
+):
+    add_districts(city_bureau, 1)
+    client = client_for(city)
+    pages = [
+        lambda: client.get(reverse("regions:overview"), {"year": 2014}),
+        lambda: client.get(reverse("regions:overview"), {"year": 2014, "format": "xlsx"}),
+        lambda: client.get(reverse("regions:overview")),
+    ]
+    for page in pages:
+        assert page().status_code == 200  # and past the login's first session save
+    two = [queries_of(page) for page in pages]
+    assert len(client.get(reverse("regions:overview")).context["rows"]) == 2
+    add_districts(city_bureau, 3, first=1)
+    assert len(client.get(reverse("regions:overview")).context["rows"]) == 5
+    assert [queries_of(page) for page in pages] == two
 
 
 # ---- campaigns the districts adopt ------------------------------------------------------------
