@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -591,3 +592,35 @@ def test_a_district_adopts_the_city_campaign_over_the_api(city_campaign, bureau_
     assert (response.json()["parent"], response.json()["status"]) == (city_campaign.pk, "planned")
     again = client_for(bureau_admin).post(f"/api/v1/campaigns/{city_campaign.pk}/adopt/")
     assert again.status_code == 409
+
+
+def test_collecting_issued_summaries_costs_the_same_queries_for_two_districts_as_for_five(
+    city, city_bureau, city_campaign
+):
+    """Each district's issued summary is read in one query for all of them (a summary still
+    to be drafted from a district's ledger costs that district's own figures)."""
+    from xiaoan.reports import official
+    from xiaoan.reports.choices import OfficialKind
+
+    def adopt_and_issue(districts: list[Bureau]) -> None:
+        for district in districts:
+            admin = Membership.objects.get(bureau=district, role=Role.BUREAU_ADMIN).user
+            own = city_campaign.adopt(admin)
+            report = official.generate(
+                OfficialKind.CAMPAIGN_SUMMARY, district, campaign=own, user=admin
+            )
+            report.issue(admin, confirm_changed_figures=True)
+
+    def collect() -> Any:
+        # As a request: the user read again, whose reach is looked up once.
+        return collected_summary(city_campaign, get_user_model().objects.get(pk=city.pk))
+
+    adopt_and_issue(add_districts(city_bureau, 2))
+    two = queries_of(collect)
+    adopt_and_issue(add_districts(city_bureau, 3, first=2))
+    five = queries_of(collect)
+    assert five == two
+    document = collect()
+    headings = [b.text for b in document.blocks if isinstance(b, Heading) and b.level == 1]
+    assert len(headings) == 5 + 1  # and the districts that did not adopt it (清溪区)
+    assert "（该地区尚未印发情况总结材料，以下据台账生成。）" not in str(document.blocks)
