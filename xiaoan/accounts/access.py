@@ -8,6 +8,7 @@ membership counts as none: such a user sees nothing and may do nothing.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 
 _CACHE = "_xiaoan_membership"
 _REACH = "_xiaoan_reach"
+# How long a membership keeps the districts it reaches (`in_reach`).
+REACH_SECONDS = 60
 _MISSING = object()
 
 
@@ -88,16 +91,19 @@ def in_reach(membership: Membership, path: str = "bureau") -> Q:
         return Q(**{path or "pk": membership.bureau_id})
     # The districts are looked up once per request (the membership is read once per request)
     # and named by their ids: PostgreSQL then knows how many rows a city or a province reaches,
-    # where the join paths of `districts_below` made it guess two districts of a hundred.
-    ids = membership.__dict__.get(_REACH)
-    if ids is None:
+    # where the join paths of `districts_below` made it guess two districts of a hundred. A
+    # membership held longer (a job, a shell) reads them again after REACH_SECONDS, so a
+    # district added meanwhile is not missed for long.
+    now = time.monotonic()
+    read_at, ids = membership.__dict__.get(_REACH, (None, None))
+    if ids is None or now - read_at > REACH_SECONDS:
         bureaus = type(membership).bureau.field.related_model  # accounts sits below schools
         ids = list(
             bureaus._default_manager.filter(districts_below(membership.bureau_id, "")).values_list(
                 "pk", flat=True
             )
         )
-        membership.__dict__[_REACH] = ids
+        membership.__dict__[_REACH] = (now, ids)
     return Q(**{f"{path}__in" if path else "pk__in": ids})
 
 

@@ -67,3 +67,33 @@ def test_the_membership_is_read_once_per_user_object(bureau_admin, django_assert
         membership_of(user)
         membership_of(user)
         role_of(user)
+
+
+@pytest.mark.django_db
+def test_a_citys_reach_is_read_once_and_again_after_a_while(monkeypatch, bureau, other_bureau):
+    """A city's districts are read once for the membership (a request reads them once), and
+    again once `REACH_SECONDS` have passed, so a job or a shell holding the membership sees a
+    district added meanwhile."""
+    from conftest import make_user
+    from xiaoan.accounts import access
+    from xiaoan.schools.choices import RegionLevel
+    from xiaoan.schools.models import Bureau, Region
+
+    city = Region.objects.create(code="330100", name="清江市", level=RegionLevel.CITY)
+    Region.objects.filter(pk=bureau.region_id).update(parent=city)
+    officer = make_user(
+        "city-officer", Role.CITY_ADMIN, Bureau.objects.create(region=city, name="清江市教育局")
+    )
+    membership = membership_of(officer)
+
+    def reached() -> set[int]:
+        return set(
+            Bureau.objects.filter(access.in_reach(membership, "")).values_list("pk", flat=True)
+        )
+
+    assert reached() == {bureau.pk}
+    Region.objects.filter(pk=other_bureau.region_id).update(parent=city)
+    assert reached() == {bureau.pk}  # the same request: read once
+    later = access.time.monotonic() + access.REACH_SECONDS + 1
+    monkeypatch.setattr(access.time, "monotonic", lambda: later)
+    assert reached() == {bureau.pk, other_bureau.pk}
