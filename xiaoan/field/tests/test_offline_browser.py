@@ -200,3 +200,18 @@ def test_an_answer_tapped_while_another_send_runs_is_sent_when_that_one_ends(
         ".answer-card >> nth=0 >> .answer-state[data-state=saved]", timeout=10000
     )
     assert inspection.answers.filter(result="pass").count() == 1
+
+
+def test_a_page_loaded_past_the_worker_asks_it_to_take_control(phone, live_server, alice):
+    """A page the worker does not control though it is active (loaded while it activated, or
+    a reload that bypassed it) asks it to claim the page: this page, not only the next one,
+    then works without a network."""
+    page = phone
+    browser_login(page, live_server, "alice", PASSWORD)
+    page.goto(f"{live_server.url}/field/")
+    wait_for_service_worker(page)
+    # A hard reload loads the page past the worker: it starts uncontrolled.
+    cdp = page.context.new_cdp_session(page)
+    with page.expect_navigation():
+        cdp.send("Page.reload", {"ignoreCache": True})
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
