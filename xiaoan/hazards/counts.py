@@ -99,9 +99,10 @@ def reach(user: Any, bureau_id: int | None = None) -> dict[str, Any] | None:
     return {"bureaus": list(bureaus.values_list("pk", flat=True)), "school": None}
 
 
-def _kept_rows(user: Any) -> Any:
-    """The kept rows of the user's hazards, or None when they are not kept for every
-    district of the user's reach (one query to find out)."""
+def kept_rows(user: Any, bureau_id: int | None = None) -> QuerySet[HazardCount] | None:
+    """The kept rows of the user's hazards (of one district of the reach: `bureau_id`), or
+    None when they are not kept for every district of the user's reach (one query to find
+    out). Readers group them in SQL: a province's are one row per school and key."""
     membership = membership_of(user)
     if membership is None or membership.role == Role.DEPT_INSPECTOR:
         return None
@@ -109,19 +110,22 @@ def _kept_rows(user: Any) -> Any:
     reached = districts.aggregate(n=Count("pk"), built=Count("hazard_counts_built"))
     if not reached["n"] or reached["built"] != reached["n"]:
         return None
-    rows = HazardCount.objects.filter(count__gt=0)
+    rows = HazardCount.objects.filter(count__gt=0).order_by()
     if membership.school_id is not None:
-        return rows.filter(school=membership.school_id)
-    return rows.filter(bureau__in=districts)
+        rows = rows.filter(school=membership.school_id)
+    else:
+        rows = rows.filter(bureau__in=districts)
+    return rows if bureau_id is None else rows.filter(bureau=bureau_id)
 
 
 def kept_for(user: Any) -> list[dict[str, Any]] | None:
-    """Today's counts of the user's hazards, one row per school, area, level, state and
-    supervision; None when they are not kept for every district of the user's reach."""
-    rows = _kept_rows(user)
+    """Today's counts of the user's hazards, one row per area, level, state and supervision
+    (grouped in SQL, at most a few hundred rows whatever the reach); None when they are not
+    kept for every district of the user's reach."""
+    rows = kept_rows(user)
     if rows is None:
         return None
-    keys = ("school_id", "area_id", "area__code", "level", "status", "supervised")
+    keys = ("area_id", "area__code", "level", "status", "supervised")
     return [dict(row) for row in rows.values(*keys).annotate(n=Sum("count"))]
 
 
@@ -129,7 +133,7 @@ def kept_by_district(user: Any) -> list[dict[str, Any]] | None:
     """Today's counts of the user's hazards summed in SQL per district, area, level, state and
     supervision (`bureau_id`, `area_id`, `level`, `status`, `supervised`, `n`); None when
     they are not kept for every district of the user's reach."""
-    rows = _kept_rows(user)
+    rows = kept_rows(user)
     if rows is None:
         return None
     keys = ("bureau_id", "area_id", "level", "status", "supervised")
@@ -156,7 +160,7 @@ def ledger_total(user: Any, filters: dict[str, Any], hazards: QuerySet[Hazard]) 
     used = {name: value for name, value in filters.items() if value not in (None, "", [])}
     used.pop("sort", None)
     if used.keys() <= KEPT_FILTERS.keys():
-        rows = _kept_rows(user)
+        rows = kept_rows(user)
         if rows is not None:
             lookups = {KEPT_FILTERS[name]: value for name, value in used.items()}
             return Total(rows.filter(**lookups).aggregate(n=Sum("count"))["n"] or 0)

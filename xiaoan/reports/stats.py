@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from xiaoan.accounts.access import is_regional, membership_of
@@ -15,7 +16,8 @@ from xiaoan.core.dates import local_today
 from xiaoan.core.forms import BootstrapMixin
 from xiaoan.hazards import counts as hazard_counts
 from xiaoan.hazards.choices import HazardLevel, HazardStatus
-from xiaoan.hazards.models import Area, Hazard
+from xiaoan.hazards.models import Area, Hazard, HazardCount
+from xiaoan.hazards.querysets import HazardQuerySet
 from xiaoan.schools.choices import SchoolKind
 from xiaoan.schools.models import School
 
@@ -87,24 +89,34 @@ def _months(hazards: QuerySet[Hazard], limit: int = 12) -> list[tuple[int, int]]
     return list(reversed(months))
 
 
+def _source(hazards: QuerySet[Hazard], kept: QuerySet[HazardCount] | None) -> Any:
+    """What a part counts: today's kept rows where given (summed), else the hazards."""
+    if kept is not None:
+        return kept, lambda **where: Coalesce(Sum("count", filter=Q(**where)), 0)
+    return hazards.order_by(), lambda **where: Count("id", filter=Q(**where))
+
+
 def by_area(
     hazards: QuerySet[Hazard],
-    kept: list[dict[str, Any]] | None = None,
+    kept: QuerySet[HazardCount] | list[dict[str, Any]] | None = None,
     areas: list[Area] | None = None,
 ) -> list[dict]:
-    """General and major hazards per active area; from today's kept counts when given (rows
-    of `area_id`, `level` and `n`), the active `areas` too when already read."""
+    """General and major hazards per active area; from today's kept counts when given (their
+    rows, summed here in SQL, or rows of `area_id`, `level` and `n` already summed), the
+    active `areas` too when already read."""
+    if isinstance(kept, QuerySet):
+        kept = list(kept.values("area_id", "level").annotate(n=Sum("count")))
     counts: dict[int, Any] = {}
     if kept is not None:
         for row in kept:
             entry = counts.setdefault(row["area_id"], {"general": 0, "major": 0})
             entry[row["level"]] += row["n"]
     else:
+        rows, n = _source(hazards, None)
         counts = {
             r["area"]: r
-            for r in hazards.values("area").annotate(
-                general=Count("id", filter=Q(level=HazardLevel.GENERAL)),
-                major=Count("id", filter=Q(level=HazardLevel.MAJOR)),
+            for r in rows.values("area").annotate(
+                general=n(level=HazardLevel.GENERAL), major=n(level=HazardLevel.MAJOR)
             )
         }
     return [
@@ -129,15 +141,11 @@ FUNNEL_STEPS = [
 ]
 
 
-def funnel(hazards: QuerySet[Hazard], kept: list[dict[str, Any]] | None = None) -> list[dict]:
+def funnel(hazards: QuerySet[Hazard], kept: QuerySet[HazardCount] | None = None) -> list[dict]:
     """Hazards that reached each step of the closed loop (a closed one passed them all); from
     today's kept counts when given."""
-    counts: dict[str, int] = {}
-    if kept is not None:
-        for row in kept:
-            counts[row["status"]] = counts.get(row["status"], 0) + row["n"]
-    else:
-        counts = dict(hazards.values_list("status").annotate(n=Count("id")))
+    rows, n = _source(hazards, kept)
+    counts: dict[str, int] = dict(rows.values_list("status").annotate(n=n()))
     order = [status for status, _label in FUNNEL_STEPS]
     rows = []
     for index, (status, label) in enumerate(FUNNEL_STEPS):
@@ -150,25 +158,33 @@ def funnel(hazards: QuerySet[Hazard], kept: list[dict[str, Any]] | None = None) 
     return rows
 
 
-def trend(hazards: QuerySet[Hazard], stored: dict | None = None) -> list[dict[str, Any]]:
+def trend(
+    hazards: QuerySet[Hazard],
+    stored: dict | None = None,
+    kept: QuerySet[HazardCount] | None = None,
+) -> list[dict[str, Any]]:
     """Per month: found that month; rectification rate and overdue count at the month's end.
 
     A month that is over is read from the stored month-end figures where every district of
     the user's reach has them (`stored`: `monthend.reach` with the filters, None when they
-    cannot answer); the running month, and any month not stored, is computed here.
+    cannot answer); the running month from today's kept counts when given (`kept`); any
+    other month is computed here.
     """
     rows = []
     today = local_today()
     months = _months(hazards)
-    kept = _stored_months(stored, months, today)
+    stored_months = _stored_months(stored, months, today)
     for year, month in months:
         start, end = month_bounds(year, month)
         as_of = min(end, today)
-        if start in kept:
-            found, total = kept[start]["found_in_month"], kept[start]
+        if start in stored_months:
+            found, total = stored_months[start]["found_in_month"], stored_months[start]
         else:
             found = hazards.filter(found_on__range=(start, end)).count()
-            total = totals(area_rows(hazards.filter(found_on__lte=end), as_of))
+            if kept is not None and as_of == today:
+                total = _today(hazards, kept, today)
+            else:
+                total = totals(area_rows(hazards.filter(found_on__lte=end), as_of))
         rows.append(
             {
                 "month": f"{year}-{month:02d}",
@@ -182,6 +198,24 @@ def trend(hazards: QuerySet[Hazard], stored: dict | None = None) -> list[dict[st
     return rows
 
 
+def _today(
+    hazards: QuerySet[Hazard], kept: QuerySet[HazardCount], today: datetime.date
+) -> dict[str, int]:
+    """What `figures.area_rows` says as of today, from the kept counts of the active areas
+    and the overdue hazards (which the deadline, not a step, makes): three queries that do
+    not read every hazard."""
+    rows, n = _source(hazards, kept.filter(area__is_active=True))
+    total = rows.aggregate(
+        closed=n(status=HazardStatus.CLOSED), open=n(status__in=HazardStatus.open_states())
+    )
+    total["overdue"] = _overdue(hazards, today).filter(area__is_active=True).count()
+    return total
+
+
+def _overdue(hazards: QuerySet[Hazard], today: datetime.date) -> QuerySet[Hazard]:
+    return cast(HazardQuerySet, hazards).overdue(today)
+
+
 def _stored_months(
     stored: dict | None, months: list[tuple[int, int]], today: datetime.date
 ) -> dict[datetime.date, dict[str, int]]:
@@ -191,13 +225,15 @@ def _stored_months(
     return monthend.month_totals(stored, over, stored.get("campaign"), stored.get("kind", ""))
 
 
-def kept_counts(user: Any, form: StatsFilterForm, bureau_id: int | None) -> list[dict] | None:
-    """Today's counts kept by the workflow, for the user's reach unfiltered (they keep no
-    campaign, kind or date found); None: counted from the hazards."""
+def kept_counts(
+    user: Any, form: StatsFilterForm, bureau_id: int | None
+) -> QuerySet[HazardCount] | None:
+    """Today's counts kept by the workflow, for the user's reach or one district of it,
+    unfiltered (they keep no campaign, kind or date found); None: counted from the hazards."""
     data = form.cleaned_data if form.is_valid() else {}
-    if bureau_id is not None or any(data.get(k) for k in ("campaign", "kind", "start", "end")):
+    if any(data.get(k) for k in ("campaign", "kind", "start", "end")):
         return None
-    return hazard_counts.kept_for(user)
+    return hazard_counts.kept_rows(user, bureau_id)
 
 
 def stored_scope(user: Any, form: StatsFilterForm, bureau_id: int | None) -> dict | None:
@@ -212,7 +248,34 @@ def stored_scope(user: Any, form: StatsFilterForm, bureau_id: int | None) -> dic
     return {**scope, "campaign": data.get("campaign"), "kind": data.get("kind") or ""}
 
 
-def ranking(hazards: QuerySet[Hazard], limit: int = 10) -> list[dict[str, Any]]:
+def ranking(
+    hazards: QuerySet[Hazard], limit: int = 10, kept: QuerySet[HazardCount] | None = None
+) -> list[dict[str, Any]]:
+    """The schools with the most overdue, then open hazards; their open ones from today's
+    kept counts when given."""
+    if kept is None:
+        return _ranking_counted(hazards, limit)
+    open_states = HazardStatus.open_states()
+    opened = dict(
+        kept.filter(status__in=open_states).values_list("school").annotate(n=Sum("count"))
+    )
+    overdue = dict(
+        _overdue(hazards, local_today()).order_by().values_list("school").annotate(n=Count("id"))
+    )
+    ranked = sorted(opened, key=lambda s: (-overdue.get(s, 0), -opened[s]))
+    if not ranked:
+        return []
+    # The name breaks ties: the schools level with the last one shown are read too.
+    last = ranked[:limit][-1]
+    level = [
+        s for s in ranked if (overdue.get(s, 0), opened[s]) >= (overdue.get(last, 0), opened[last])
+    ]
+    names = dict(School.objects.filter(pk__in=level).values_list("pk", "name"))
+    shown = sorted(level, key=lambda s: (-overdue.get(s, 0), -opened[s], names[s]))[:limit]
+    return [{"school": names[s], "open": opened[s], "overdue": overdue.get(s, 0)} for s in shown]
+
+
+def _ranking_counted(hazards: QuerySet[Hazard], limit: int) -> list[dict[str, Any]]:
     today = local_today()
     rows = (
         hazards.values("school", "school__name")
@@ -263,9 +326,11 @@ PARTS: dict[str, Any] = {
         hazards, kept_counts(user, form, bureau_id)
     ),
     "trend": lambda hazards, user, bureau_id, form: trend(
-        hazards, stored_scope(user, form, bureau_id)
+        hazards, stored_scope(user, form, bureau_id), kept_counts(user, form, bureau_id)
     ),
-    "ranking": lambda hazards, user, bureau_id, form: ranking(hazards),
+    "ranking": lambda hazards, user, bureau_id, form: ranking(
+        hazards, kept=kept_counts(user, form, bureau_id)
+    ),
     "compliance": lambda hazards, user, bureau_id, form: compliance_trend(
         user, _months(hazards), bureau_id
     ),

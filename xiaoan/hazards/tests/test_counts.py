@@ -104,15 +104,18 @@ def test_counts_kept_by_the_workflow_equal_the_rebuilt_ones(
         kept = _kept()
         counts.rebuild([bureau.pk])
         assert _kept() == kept
-        # What the stats summary and the home page read from them is what they count live.
+        # What the stats summary, the home page and the dashboard read from them is what
+        # they count live.
         for user in (bureau_admin, alice, bob):
             hazards = Hazard.objects.for_user(user)
-            rows = counts.kept_for(user)
+            rows = counts.kept_rows(user)
             assert rows is not None
             assert summary_of(rows, hazards.overdue().count()) == summary(hazards)
             assert home._from_counts(rows) == home._counted(hazards)
             assert stats.by_area(hazards, rows) == stats.by_area(hazards)
             assert stats.funnel(hazards, rows) == stats.funnel(hazards)
+            assert stats.trend(hazards, kept=rows) == stats.trend(hazards)
+            assert stats.ranking(hazards, kept=rows) == stats.ranking(hazards)
         transaction.set_rollback(True)
 
 
