@@ -944,3 +944,35 @@ class MonthEndFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch} {self.school_id} {self.area_id} {self.level}"
+
+
+class MonthEndAreaTotal(models.Model):
+    """One area's figures of a batch, its schools, levels and campaigns summed: what a city's
+    or a province's trend reads (a hundred districts' twelve months are 7,200 rows, where
+    their schools' figures are some 760,000). Written with the batch, never changed."""
+
+    batch = models.ForeignKey(
+        MonthEndBatch,
+        models.CASCADE,
+        related_name="area_totals",
+        verbose_name=_("month-end figures"),
+    )
+    area = models.ForeignKey(
+        "hazards.Area", models.PROTECT, related_name="+", verbose_name=_("area")
+    )
+    found = models.PositiveIntegerField(_("found by the month's end"), default=0)
+    found_in_month = models.PositiveIntegerField(_("found in the month"), default=0)
+    closed = models.PositiveIntegerField(_("closed by the month's end"), default=0)
+    closed_in_month = models.PositiveIntegerField(_("closed in the month"), default=0)
+    open = models.PositiveIntegerField(_("open at the month's end"), default=0)
+    overdue = models.PositiveIntegerField(_("overdue at the month's end"), default=0)
+
+    class Meta:
+        verbose_name = _("month-end area total")
+        verbose_name_plural = _("month-end area totals")
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "area"], name="monthend_area_total_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch} {self.area_id}"

@@ -23,7 +23,7 @@ from xiaoan.hazards.models import Hazard
 from xiaoan.schools.models import Bureau
 
 from .figures import as_of_counts, closed_between, deadline_on, month_bounds
-from .models import MonthEndBatch, MonthEndFigure
+from .models import MonthEndAreaTotal, MonthEndBatch, MonthEndFigure
 
 COUNTS = ("found", "found_in_month", "closed", "closed_in_month", "open", "overdue")
 KEYS = ("school", "area", "level", "campaign")
@@ -129,7 +129,21 @@ def store(bureau_id: int, month: datetime.date, reason: str = "") -> MonthEndBat
             ],
             batch_size=1000,
         )
+        MonthEndAreaTotal.objects.bulk_create(
+            MonthEndAreaTotal(batch=batch, area_id=area, **sums)
+            for area, sums in area_totals(rows).items()
+        )
     return batch
+
+
+def area_totals(rows: list[dict[str, Any]]) -> dict[int, dict[str, int]]:
+    """A batch's figures summed per area (`MonthEndAreaTotal`)."""
+    sums: dict[int, dict[str, int]] = {}
+    for row in rows:
+        entry = sums.setdefault(row["area"], dict.fromkeys(COUNTS, 0))
+        for key in COUNTS:
+            entry[key] += row[key]
+    return sums
 
 
 def _districts(bureau_ids: Iterable[int] | None = None) -> QuerySet[Bureau]:
@@ -226,13 +240,19 @@ def month_totals(
     complete = {m: ids for m, ids in batches.items() if len(ids) == len(scope["bureaus"])}
     if not complete:
         return {}
-    figures = MonthEndFigure.objects.filter(batch__in=[i for ids in complete.values() for i in ids])
-    if scope["school"] is not None:
-        figures = figures.filter(school=scope["school"])
-    if campaign is not None:
-        figures = figures.filter(campaign=campaign)
-    if kind:
-        figures = figures.filter(school__kind=kind)
+    ids = [i for ids in complete.values() for i in ids]
+    figures: QuerySet[Any]
+    if scope["school"] is None and campaign is None and not kind:
+        # The whole reach: each batch's area totals, not its schools' figures.
+        figures = MonthEndAreaTotal.objects.filter(batch__in=ids)
+    else:
+        figures = MonthEndFigure.objects.filter(batch__in=ids)
+        if scope["school"] is not None:
+            figures = figures.filter(school=scope["school"])
+        if campaign is not None:
+            figures = figures.filter(campaign=campaign)
+        if kind:
+            figures = figures.filter(school__kind=kind)
     # As `figures.area_rows` does, the month-end counts are those of the active areas; the
     # hazards found in the month are all of them, as the trend has always counted them.
     active = Q(area__is_active=True)

@@ -91,6 +91,13 @@ def test_a_generated_district_reads_the_same_from_the_store(seed):
     )
     user = member(district, f"officer{seed}", Role.BUREAU_ADMIN)
     monthend.rebuild([district.bureau.pk])
+    # Each batch's area totals (what the unfiltered trend reads) are its figures summed.
+    for batch in MonthEndBatch.objects.filter(bureau=district.bureau):
+        totals = {
+            t["area"]: {k: t[k] for k in monthend.COUNTS}
+            for t in batch.area_totals.values("area", *monthend.COUNTS)
+        }
+        assert totals == monthend.area_totals(monthend.stored_rows(batch))
     for data in ({}, {"kind": SchoolKind.PRIMARY}, {"kind": SchoolKind.KINDERGARTEN}):
         stored, live = _trends(user, data)
         assert stored == live
