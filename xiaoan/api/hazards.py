@@ -516,7 +516,9 @@ class StatsSummaryView(APIView):
         # Unfiltered, today's counts kept by the workflow answer, grouped in SQL.
         kept = None if request.query_params else counts.kept_rows(request.user)
         if kept is not None:
-            return Response(summary_of(kept, hazards.overdue().count()))
+            schools = counts.kept_rows(request.user, per_school=True)
+            assert schools is not None  # kept for the same districts
+            return Response(summary_of(kept, schools, hazards.overdue().count()))
         if request.query_params.get("period"):
             start, end = period_range(request.query_params["period"])
             hazards = hazards.filter(found_on__range=(start, end))

@@ -1,6 +1,7 @@
-"""Today's hazard counts per school, area, level, state and supervision, kept current by the
-workflow (`Hazard._apply`, `HazardManager.report`, the ledger import) and rebuilt from the
-hazards by `xiaoan figures rebuild`.
+"""Today's hazard counts per school, area, level, state and supervision, and the same per
+district without the school, kept current by the workflow (`Hazard._apply`,
+`HazardManager.report`, the ledger import) and rebuilt from the hazards by `xiaoan figures
+rebuild`.
 
 A step moves one hazard from the row of its old key to the row of its new one with
 `count = count ± 1` (an `F()` update): two concurrent steps each add their own, none is lost.
@@ -21,44 +22,59 @@ from xiaoan.accounts.choices import Role
 from xiaoan.core.counting import Total, total
 from xiaoan.schools.models import Bureau
 
-from .models import Hazard, HazardCount, HazardCountsBuilt
+from .models import Hazard, HazardCount, HazardCountsBuilt, HazardDistrictCount
 
 KEY = ("school_id", "area_id", "level", "status", "supervised")
+# A district's rows: the same key without the school (`HazardDistrictCount`).
+DISTRICT_KEY = KEY[1:]
 
 
 def key_of(hazard: Hazard) -> tuple:
     return tuple(getattr(hazard, name) for name in KEY)
 
 
-def _add(bureau_id: int, key: tuple, delta: int) -> None:
-    where = dict(zip(KEY, key, strict=True))
-    if HazardCount.objects.filter(**where).update(count=F("count") + delta):
+def _bump(model: Any, where: dict[str, Any], delta: int, **created: Any) -> None:
+    if model.objects.filter(**where).update(count=F("count") + delta):
         return
     try:
         with transaction.atomic():
-            HazardCount.objects.create(bureau_id=bureau_id, count=delta, **where)
+            model.objects.create(count=delta, **where, **created)
     except IntegrityError:  # inserted meanwhile by a concurrent step: add to it
-        HazardCount.objects.filter(**where).update(count=F("count") + delta)
+        model.objects.filter(**where).update(count=F("count") + delta)
+
+
+def _apply(bureau_id: int, changes: list[tuple[tuple, int]]) -> None:
+    """Add each change to its school's row, then to its district's. Rows are taken in one
+    order (the schools' rows by key, then the district's by key), so two steps moving hazards
+    between the same rows in opposite directions wait for each other instead of deadlocking."""
+    for key, delta in sorted(changes):
+        _bump(HazardCount, dict(zip(KEY, key, strict=True)), delta, bureau_id=bureau_id)
+    district: dict[tuple, int] = {}
+    for key, delta in changes:
+        district[key[1:]] = district.get(key[1:], 0) + delta
+    for key, delta in sorted(district.items()):
+        if delta:
+            where = dict(zip(DISTRICT_KEY, key, strict=True))
+            _bump(HazardDistrictCount, {"bureau_id": bureau_id, **where}, delta)
 
 
 def move(bureau_id: int, before: tuple | None, after: tuple | None) -> None:
     """One hazard leaves the row `before` (None: it is new) for the row `after`."""
     if before == after:
         return
-    if before is not None:
-        _add(bureau_id, before, -1)
-    if after is not None:
-        _add(bureau_id, after, +1)
+    changes = [(key, delta) for key, delta in ((before, -1), (after, +1)) if key is not None]
+    _apply(bureau_id, changes)
 
 
 def add_many(hazards: Iterable[Hazard]) -> None:
     """Hazards created in bulk (an import): each key's count raised once."""
-    keys: dict[tuple, list] = {}
+    keys: dict[int, dict[tuple, int]] = {}
     for hazard in hazards:
-        entry = keys.setdefault((hazard.bureau_id, key_of(hazard)), [0])
-        entry[0] += 1
-    for (bureau_id, key), (n,) in keys.items():
-        _add(bureau_id, key, n)
+        of_bureau = keys.setdefault(hazard.bureau_id, {})
+        key = key_of(hazard)
+        of_bureau[key] = of_bureau.get(key, 0) + 1
+    for bureau_id, changes in sorted(keys.items()):
+        _apply(bureau_id, list(changes.items()))
 
 
 def rebuild(bureau_ids: Iterable[int]) -> None:
@@ -66,17 +82,39 @@ def rebuild(bureau_ids: Iterable[int]) -> None:
     for bureau_id in bureau_ids:
         with transaction.atomic():
             HazardCount.objects.filter(bureau=bureau_id).delete()
-            rows = (
-                Hazard.objects.filter(bureau=bureau_id)
+            HazardDistrictCount.objects.filter(bureau=bureau_id).delete()
+            rows = [
+                dict(row)
+                for row in Hazard.objects.filter(bureau=bureau_id)
                 .order_by()
                 .values(*KEY)
                 .annotate(n=Count("id"))
-            )
+            ]
             HazardCount.objects.bulk_create(
-                [HazardCount(bureau_id=bureau_id, count=row.pop("n"), **row) for row in rows],
+                [
+                    HazardCount(bureau_id=bureau_id, count=row["n"], **_key(row, KEY))
+                    for row in rows
+                ],
+                batch_size=1000,
+            )
+            district: dict[tuple, int] = {}
+            for row in rows:
+                key = tuple(row[name] for name in DISTRICT_KEY)
+                district[key] = district.get(key, 0) + row["n"]
+            HazardDistrictCount.objects.bulk_create(
+                [
+                    HazardDistrictCount(
+                        bureau_id=bureau_id, count=n, **dict(zip(DISTRICT_KEY, key, strict=True))
+                    )
+                    for key, n in district.items()
+                ],
                 batch_size=1000,
             )
             HazardCountsBuilt.objects.get_or_create(bureau_id=bureau_id)
+
+
+def _key(row: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: row[name] for name in names}
 
 
 # ---- reading ----------------------------------------------------------------------------
@@ -99,10 +137,14 @@ def reach(user: Any, bureau_id: int | None = None) -> dict[str, Any] | None:
     return {"bureaus": list(bureaus.values_list("pk", flat=True)), "school": None}
 
 
-def kept_rows(user: Any, bureau_id: int | None = None) -> QuerySet[HazardCount] | None:
+def kept_rows(
+    user: Any, bureau_id: int | None = None, per_school: bool = False
+) -> QuerySet[Any] | None:
     """The kept rows of the user's hazards (of one district of the reach: `bureau_id`), or
     None when they are not kept for every district of the user's reach (one query to find
-    out). Readers group them in SQL: a province's are one row per school and key."""
+    out): a school user's `HazardCount` rows, else the districts' `HazardDistrictCount`
+    rows (a few thousand for a province), or their schools' rows with `per_school`. Readers
+    group them in SQL by area, level, state and supervision."""
     membership = membership_of(user)
     if membership is None or membership.role == Role.DEPT_INSPECTOR:
         return None
@@ -110,23 +152,14 @@ def kept_rows(user: Any, bureau_id: int | None = None) -> QuerySet[HazardCount] 
     reached = districts.aggregate(n=Count("pk"), built=Count("hazard_counts_built"))
     if not reached["n"] or reached["built"] != reached["n"]:
         return None
-    rows = HazardCount.objects.filter(count__gt=0).order_by()
+    rows: QuerySet[Any]
     if membership.school_id is not None:
-        rows = rows.filter(school=membership.school_id)
+        rows = HazardCount.objects.filter(school=membership.school_id)
     else:
-        rows = rows.filter(bureau__in=districts)
+        model = HazardCount if per_school else HazardDistrictCount
+        rows = model.objects.filter(bureau__in=districts)
+    rows = rows.filter(count__gt=0).order_by()
     return rows if bureau_id is None else rows.filter(bureau=bureau_id)
-
-
-def kept_for(user: Any) -> list[dict[str, Any]] | None:
-    """Today's counts of the user's hazards, one row per area, level, state and supervision
-    (grouped in SQL, at most a few hundred rows whatever the reach); None when they are not
-    kept for every district of the user's reach."""
-    rows = kept_rows(user)
-    if rows is None:
-        return None
-    keys = ("area_id", "area__code", "level", "status", "supervised")
-    return [dict(row) for row in rows.values(*keys).annotate(n=Sum("count"))]
 
 
 def kept_by_district(user: Any) -> list[dict[str, Any]] | None:
@@ -160,7 +193,7 @@ def ledger_total(user: Any, filters: dict[str, Any], hazards: QuerySet[Hazard]) 
     used = {name: value for name, value in filters.items() if value not in (None, "", [])}
     used.pop("sort", None)
     if used.keys() <= KEPT_FILTERS.keys():
-        rows = kept_rows(user)
+        rows = kept_rows(user, per_school="school" in used)
         if rows is not None:
             lookups = {KEPT_FILTERS[name]: value for name, value in used.items()}
             return Total(rows.filter(**lookups).aggregate(n=Sum("count"))["n"] or 0)

@@ -1148,8 +1148,37 @@ class HazardCount(models.Model):
         return f"{self.school_id} {self.area_id} {self.level} {self.status}: {self.count}"
 
 
+class HazardDistrictCount(models.Model):
+    """Today's hazards of one district by area, level, state and supervision: its schools'
+    `HazardCount` rows summed, moved by the same steps in the same transaction, so that a
+    city or a province reads a few thousand rows instead of one per school and key."""
+
+    bureau = models.ForeignKey(
+        "schools.Bureau", models.PROTECT, related_name="+", verbose_name=_("bureau")
+    )
+    area = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("area"))
+    level = models.CharField(_("hazard level"), max_length=10, choices=HazardLevel.choices)
+    status = models.CharField(_("status"), max_length=25, choices=HazardStatus.choices)
+    supervised = models.BooleanField(_("under supervision"), default=False)
+    count = models.IntegerField(_("hazards"), default=0)
+
+    class Meta:
+        verbose_name = _("district hazard count")
+        verbose_name_plural = _("district hazard counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bureau", "area", "level", "status", "supervised"],
+                name="hazard_district_count_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bureau_id} {self.area_id} {self.level} {self.status}: {self.count}"
+
+
 class HazardCountsBuilt(TimeStampedModel):
-    """A district whose `HazardCount` rows were built from its hazards and are kept since."""
+    """A district whose `HazardCount` and `HazardDistrictCount` rows were built from its
+    hazards and are kept since."""
 
     bureau = models.OneToOneField(
         "schools.Bureau",

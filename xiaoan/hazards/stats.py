@@ -46,10 +46,10 @@ def summary(hazards: HazardQuerySet) -> dict[str, Any]:
     }
 
 
-def summary_of(kept: QuerySet[HazardCount], overdue: int) -> dict[str, Any]:
+def summary_of(kept: QuerySet[Any], schools: QuerySet[HazardCount], overdue: int) -> dict[str, Any]:
     """What `summary` says, from today's kept counts (`counts.kept_rows`, grouped here in SQL
-    to at most a few hundred rows) and the overdue count (which the deadline, not a step,
-    changes). Two queries whatever the number of hazards."""
+    to at most a few hundred rows), the schools' kept rows (`per_school`: the schools with a
+    hazard) and the overdue count (which the deadline, not a step, changes)."""
     by_area: Counter[str] = Counter()
     by_level: Counter[str] = Counter()
     by_status: Counter[str] = Counter()
@@ -69,5 +69,5 @@ def summary_of(kept: QuerySet[HazardCount], overdue: int) -> dict[str, Any]:
         "closed": by_status.get(HazardStatus.CLOSED, 0),
         "overdue": overdue,
         "supervised": supervised,
-        "schools": kept.values("school").distinct().count(),
+        "schools": schools.values("school").distinct().count(),
     }

@@ -16,7 +16,7 @@ from xiaoan.core.dates import local_today
 from xiaoan.core.forms import BootstrapMixin
 from xiaoan.hazards import counts as hazard_counts
 from xiaoan.hazards.choices import HazardLevel, HazardStatus
-from xiaoan.hazards.models import Area, Hazard, HazardCount
+from xiaoan.hazards.models import Area, Hazard
 from xiaoan.hazards.querysets import HazardQuerySet
 from xiaoan.schools.choices import SchoolKind
 from xiaoan.schools.models import School
@@ -89,7 +89,7 @@ def _months(hazards: QuerySet[Hazard], limit: int = 12) -> list[tuple[int, int]]
     return list(reversed(months))
 
 
-def _source(hazards: QuerySet[Hazard], kept: QuerySet[HazardCount] | None) -> Any:
+def _source(hazards: QuerySet[Hazard], kept: QuerySet[Any] | None) -> Any:
     """What a part counts: today's kept rows where given (summed), else the hazards."""
     if kept is not None:
         return kept, lambda **where: Coalesce(Sum("count", filter=Q(**where)), 0)
@@ -98,7 +98,7 @@ def _source(hazards: QuerySet[Hazard], kept: QuerySet[HazardCount] | None) -> An
 
 def by_area(
     hazards: QuerySet[Hazard],
-    kept: QuerySet[HazardCount] | list[dict[str, Any]] | None = None,
+    kept: QuerySet[Any] | list[dict[str, Any]] | None = None,
     areas: list[Area] | None = None,
 ) -> list[dict]:
     """General and major hazards per active area; from today's kept counts when given (their
@@ -141,7 +141,7 @@ FUNNEL_STEPS = [
 ]
 
 
-def funnel(hazards: QuerySet[Hazard], kept: QuerySet[HazardCount] | None = None) -> list[dict]:
+def funnel(hazards: QuerySet[Hazard], kept: QuerySet[Any] | None = None) -> list[dict]:
     """Hazards that reached each step of the closed loop (a closed one passed them all); from
     today's kept counts when given."""
     rows, n = _source(hazards, kept)
@@ -161,7 +161,7 @@ def funnel(hazards: QuerySet[Hazard], kept: QuerySet[HazardCount] | None = None)
 def trend(
     hazards: QuerySet[Hazard],
     stored: dict | None = None,
-    kept: QuerySet[HazardCount] | None = None,
+    kept: QuerySet[Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Per month: found that month; rectification rate and overdue count at the month's end.
 
@@ -198,9 +198,7 @@ def trend(
     return rows
 
 
-def _today(
-    hazards: QuerySet[Hazard], kept: QuerySet[HazardCount], today: datetime.date
-) -> dict[str, int]:
+def _today(hazards: QuerySet[Hazard], kept: QuerySet[Any], today: datetime.date) -> dict[str, int]:
     """What `figures.area_rows` says as of today, from the kept counts of the active areas
     and the overdue hazards (which the deadline, not a step, makes): three queries that do
     not read every hazard."""
@@ -226,14 +224,15 @@ def _stored_months(
 
 
 def kept_counts(
-    user: Any, form: StatsFilterForm, bureau_id: int | None
-) -> QuerySet[HazardCount] | None:
+    user: Any, form: StatsFilterForm, bureau_id: int | None, per_school: bool = False
+) -> QuerySet[Any] | None:
     """Today's counts kept by the workflow, for the user's reach or one district of it,
-    unfiltered (they keep no campaign, kind or date found); None: counted from the hazards."""
+    unfiltered (they keep no campaign, kind or date found); None: counted from the hazards.
+    The districts' rows, or with `per_school` their schools'."""
     data = form.cleaned_data if form.is_valid() else {}
     if any(data.get(k) for k in ("campaign", "kind", "start", "end")):
         return None
-    return hazard_counts.kept_rows(user, bureau_id)
+    return hazard_counts.kept_rows(user, bureau_id, per_school)
 
 
 def stored_scope(user: Any, form: StatsFilterForm, bureau_id: int | None) -> dict | None:
@@ -249,10 +248,10 @@ def stored_scope(user: Any, form: StatsFilterForm, bureau_id: int | None) -> dic
 
 
 def ranking(
-    hazards: QuerySet[Hazard], limit: int = 10, kept: QuerySet[HazardCount] | None = None
+    hazards: QuerySet[Hazard], limit: int = 10, kept: QuerySet[Any] | None = None
 ) -> list[dict[str, Any]]:
-    """The schools with the most overdue, then open hazards; their open ones from today's
-    kept counts when given."""
+    """The schools with the most overdue, then open hazards; their open ones from their kept
+    rows when given (`kept_counts(..., per_school=True)`)."""
     if kept is None:
         return _ranking_counted(hazards, limit)
     open_states = HazardStatus.open_states()
@@ -329,7 +328,7 @@ PARTS: dict[str, Any] = {
         hazards, stored_scope(user, form, bureau_id), kept_counts(user, form, bureau_id)
     ),
     "ranking": lambda hazards, user, bureau_id, form: ranking(
-        hazards, kept=kept_counts(user, form, bureau_id)
+        hazards, kept=kept_counts(user, form, bureau_id, per_school=True)
     ),
     "compliance": lambda hazards, user, bureau_id, form: compliance_trend(
         user, _months(hazards), bureau_id

@@ -93,9 +93,10 @@ def test_a_pass_and_a_fail_at_once_one_wins(transactional_db, make_hazard, burea
 def test_concurrent_steps_on_hazards_of_one_school_lose_no_count(
     transactional_db, make_hazard, bureau_admin, bureau
 ):
-    """Six assigns at once move six hazards between the same two rows of today's counts."""
+    """Six assigns at once move six hazards between the same two rows of today's counts (the
+    school's and the district's)."""
     from xiaoan.hazards import counts
-    from xiaoan.hazards.models import HazardCount
+    from xiaoan.hazards.models import HazardCount, HazardDistrictCount
 
     hazards = [make_hazard() for _ in range(6)]
     counts.rebuild([bureau.pk])
@@ -120,3 +121,5 @@ def test_concurrent_steps_on_hazards_of_one_school_lose_no_count(
         thread.join()
     kept = dict(HazardCount.objects.values_list("status", "count"))
     assert (kept.get("reported"), kept.get("assigned")) == (0, 6)
+    district = dict(HazardDistrictCount.objects.values_list("status", "count"))
+    assert (district.get("reported"), district.get("assigned")) == (0, 6)

@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.db import transaction
+from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,7 +15,7 @@ from xiaoan import views as home
 from xiaoan.core.errors import Invalid, NotAllowed, Refused, Stale
 from xiaoan.hazards import counts
 from xiaoan.hazards.choices import HazardLevel
-from xiaoan.hazards.models import Area, Hazard, HazardCount
+from xiaoan.hazards.models import Area, Hazard, HazardCount, HazardDistrictCount
 from xiaoan.hazards.stats import summary, summary_of
 from xiaoan.reports import stats
 
@@ -38,10 +39,16 @@ STEPS = [
 
 
 def _kept() -> dict:
-    return {
+    """The schools' kept rows, and the districts' (each its schools' rows summed)."""
+    schools = {
         (row.school_id, row.area_id, row.level, row.status, row.supervised): row.count
         for row in HazardCount.objects.exclude(count=0)
     }
+    districts = {
+        (row.bureau_id, row.area_id, row.level, row.status, row.supervised): row.count
+        for row in HazardDistrictCount.objects.exclude(count=0)
+    }
+    return {"schools": schools, "districts": districts}
 
 
 def _take(step: str, hazard: Hazard | None, pick: int, people: dict, make_hazard) -> None:
@@ -109,28 +116,29 @@ def test_counts_kept_by_the_workflow_equal_the_rebuilt_ones(
         for user in (bureau_admin, alice, bob):
             hazards = Hazard.objects.for_user(user)
             rows = counts.kept_rows(user)
-            assert rows is not None
-            assert summary_of(rows, hazards.overdue().count()) == summary(hazards)
+            schools = counts.kept_rows(user, per_school=True)
+            assert rows is not None and schools is not None
+            assert summary_of(rows, schools, hazards.overdue().count()) == summary(hazards)
             assert home._from_counts(rows) == home._counted(hazards)
             assert stats.by_area(hazards, rows) == stats.by_area(hazards)
             assert stats.funnel(hazards, rows) == stats.funnel(hazards)
             assert stats.trend(hazards, kept=rows) == stats.trend(hazards)
-            assert stats.ranking(hazards, kept=rows) == stats.ranking(hazards)
+            assert stats.ranking(hazards, kept=schools) == stats.ranking(hazards)
         transaction.set_rollback(True)
 
 
 def test_counts_are_read_only_once_built(alice, bureau, make_hazard):
     make_hazard()
-    assert counts.kept_for(alice) is None  # never built: the pages count live
+    assert counts.kept_rows(alice) is None  # never built: the pages count live
     counts.rebuild([bureau.pk])
-    assert [row["n"] for row in counts.kept_for(alice)] == [1]
+    assert counts.kept_rows(alice).aggregate(n=Sum("count"))["n"] == 1
     make_hazard()
-    assert [row["n"] for row in counts.kept_for(alice)] == [2]
+    assert counts.kept_rows(alice).aggregate(n=Sum("count"))["n"] == 2
 
 
 def test_a_department_inspector_is_counted_live(fire, bureau):
     counts.rebuild([bureau.pk])
-    assert counts.kept_for(fire) is None
+    assert counts.kept_rows(fire) is None
 
 
 @pytest.mark.real_clock
@@ -148,6 +156,6 @@ def test_an_import_keeps_the_counts_of_new_and_updated_hazards(
     plan = check(bureau_admin, done)
     plan.importer.write(plan)
     kept = _kept()
-    assert sum(kept.values()) == 3
+    assert sum(kept["schools"].values()) == sum(kept["districts"].values()) == 3
     counts.rebuild([bureau.pk])
     assert _kept() == kept

@@ -68,7 +68,7 @@ def test_a_district_drilled_down_to_says_what_counting_its_hazards_says(province
 def test_the_stats_summary_and_the_home_page_say_what_counting_says(province):
     for user in _users(province):
         hazards = Hazard.objects.for_user(user)
-        kept = counts.kept_rows(user)
-        assert kept is not None
-        assert summary_of(kept, hazards.overdue().count()) == summary(hazards)
+        kept, schools = counts.kept_rows(user), counts.kept_rows(user, per_school=True)
+        assert kept is not None and schools is not None
+        assert summary_of(kept, schools, hazards.overdue().count()) == summary(hazards)
         assert home._from_counts(kept) == home._counted(hazards)
