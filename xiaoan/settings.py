@@ -204,6 +204,8 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 # its expiry moves on at most every SESSION_REFRESH_SECONDS (accounts/sessions.py).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(10 * 3600)))
 SESSION_REFRESH_SECONDS = int(os.environ.get("SESSION_REFRESH_SECONDS", "300"))
+# A list's rows are kept rendered in the cache for a day after they were rendered (core/fragments.py).
+FRAGMENT_SECONDS = int(os.environ.get("FRAGMENT_SECONDS", str(24 * 3600)))
 # An API token ends after this many days, and at once when its user's password changes or the
 # membership is deactivated (accounts/tokens.py).
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))

@@ -1,0 +1,68 @@
+"""The ledger's rows are rendered once for each version of what they show (`core.fragments`):
+paging back or filtering again reads them from the cache; a step on a hazard, a school renamed
+or an area renamed shows at once; a school's user and the bureau get their own rows."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+ROW = "hazards/_row.html"
+
+
+def _tbody(response) -> str:
+    html = response.content.decode()
+    return html[html.index("<tbody>") : html.index("</tbody>")]
+
+
+def _rows_rendered(response) -> int:
+    return sum(1 for t in response.templates if t.name == ROW)
+
+
+@pytest.fixture
+def three(make_hazard, school_a):
+    return [make_hazard(school=school_a, description=f"第{n}处隐患") for n in range(3)]
+
+
+def test_the_second_request_reads_every_row_from_the_cache(as_user, bureau_admin, three):
+    client = as_user(bureau_admin)
+    first = client.get(reverse("hazards:list"))
+    assert _rows_rendered(first) == 3
+    again = client.get(reverse("hazards:list"))
+    assert _rows_rendered(again) == 0
+    assert _tbody(again) == _tbody(first)
+    for hazard in three:
+        assert hazard.code in again.content.decode()
+
+
+def test_a_step_shows_at_once_and_only_its_row_is_rendered_again(as_user, bureau_admin, three):
+    client = as_user(bureau_admin)
+    client.get(reverse("hazards:list"))
+    three[1].assign(bureau_admin, opinion="三日内清理", deadline=datetime.date(2014, 9, 10))
+    response = client.get(reverse("hazards:list"))
+    assert _rows_rendered(response) == 1
+    assert "待整改" in response.content.decode()
+
+
+def test_a_renamed_school_and_area_show_at_once(as_user, bureau_admin, three, school_a):
+    client = as_user(bureau_admin)
+    client.get(reverse("hazards:list"))
+    school_a.name = "清江路小学（新校区）"
+    school_a.save()
+    response = client.get(reverse("hazards:list"))
+    assert _rows_rendered(response) == 3
+    assert response.content.decode().count("清江路小学（新校区）") >= 3
+    area = three[0].area
+    area.name_zh = "消防安全（含电气）"
+    area.save()
+    assert client.get(reverse("hazards:list")).content.decode().count("消防安全（含电气）") >= 3
+
+
+def test_a_school_user_gets_rows_of_their_own(as_user, bureau_admin, alice, three, school_a):
+    as_user(bureau_admin).get(reverse("hazards:list"))
+    response = as_user(alice).get(reverse("hazards:list"))
+    # The bureau's rows name the school under the description on a phone; a school's do not.
+    assert _rows_rendered(response) == 3
+    assert f"{school_a.name} · " not in response.content.decode()
