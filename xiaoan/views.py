@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from xiaoan.accounts.access import membership_of, role_of
+from xiaoan.accounts.access import membership_of
 from xiaoan.accounts.choices import Role
 from xiaoan.hazards import counts
 from xiaoan.hazards.choices import HazardLevel, HazardStatus
@@ -29,8 +29,8 @@ def home(request: HttpRequest) -> HttpResponse:
     # One grouped count gives every figure of the schools.
     counts = dict(schools.values_list("kind").annotate(n=Count("id")).order_by())
     primary_secondary = sum(counts.get(k, 0) for k in SchoolKind.primary_and_secondary())
-    role = role_of(request.user)
     membership = membership_of(request.user)
+    role = membership.role if membership is not None else None
     context = {
         "todo": todo_for(request.user),
         "school_count": sum(counts.values()),
