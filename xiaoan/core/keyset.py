@@ -19,8 +19,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import messages
 from django.core import signing
 from django.db.models import F, Model, OrderBy, Q, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from .errors import Invalid
@@ -166,7 +168,10 @@ def _plain(value: Any) -> Any:
 
 
 def key_values(keys: Sequence[Key], row: Any) -> list[Any]:
-    """The row's key, as JSON values (read through the related objects the list selects)."""
+    """The row's key, as JSON values (read through the related objects the list selects, or
+    the key's own columns read alone: a tuple)."""
+    if isinstance(row, tuple):
+        return [_plain(value) for value in row]
     values = []
     for key in keys:
         value = row
@@ -199,15 +204,25 @@ def _read(token: str, keys: Sequence[Key]) -> tuple[list[Any], bool, int]:
     return values, bool(backwards), max(number, 1)
 
 
-def paginate(queryset: QuerySet[Any], token: str | None, size: int) -> Page:
+def paginate(
+    queryset: QuerySet[Any], token: str | None, size: int, ids_first: bool = False
+) -> Page:
     """One page of `size` rows: the first without a cursor, else the rows after (or before)
-    the cursor's row. Always one query, whichever page."""
+    the cursor's row. Always one query, whichever page; two with `ids_first`: the page's keys
+    alone (the order's columns and the id, with only the joins the order needs), then its rows
+    by their ids with the queryset's joins — for a list whose order an index gives only in
+    part, which would otherwise join every matching row before keeping a page."""
     keys = keys_of(queryset)
     backwards, number = False, 1
+    found = queryset
     if token:
         values, backwards, number = _read(token, keys)
-        queryset = queryset.filter(after(keys, values, backwards))
-    rows = list(queryset.order_by(*order_by(keys, backwards))[: size + 1])
+        found = queryset.filter(after(keys, values, backwards))
+    found = found.order_by(*order_by(keys, backwards))
+    if ids_first:
+        rows: list[Any] = list(found.values_list(*(key.path for key in keys))[: size + 1])
+    else:
+        rows = list(found[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     if backwards:
@@ -219,9 +234,36 @@ def paginate(queryset: QuerySet[Any], token: str | None, size: int) -> Page:
         return Page(rows, number, None, None)
     has_next = True if backwards else more
     has_previous = more if backwards else bool(token)
+    last, first = rows[-1], rows[0]
+    if ids_first:
+        rows = _by_ids(queryset, [row[-1] for row in rows])
     return Page(
         rows,
         number,
-        cursor(keys, rows[-1], False, number) if has_next else None,
-        cursor(keys, rows[0], True, number) if has_previous else None,
+        cursor(keys, last, False, number) if has_next else None,
+        cursor(keys, first, True, number) if has_previous else None,
     )
+
+
+def page_of(
+    request: HttpRequest, queryset: QuerySet[Any], size: int, ids_first: bool = False
+) -> Page:
+    """A list page's rows by the request's `?cursor=` (the first page without one); a changed
+    link shows the first page with a message."""
+    try:
+        return paginate(queryset, request.GET.get("cursor"), size, ids_first)
+    except Invalid as error:
+        messages.warning(request, _("%(reason)s The first page is shown.") % {"reason": error})
+        return paginate(queryset, None, size, ids_first)
+
+
+def first_rows(queryset: QuerySet[Any], size: int) -> list[Any]:
+    """The queryset's first `size` rows in its order: their ids first (no joins, so an index
+    on the order gives them), then those rows with the queryset's joins."""
+    return _by_ids(queryset, list(queryset.values_list("pk", flat=True)[:size]))
+
+
+def _by_ids(queryset: QuerySet[Any], ids: list[Any]) -> list[Any]:
+    """The rows of `ids`, in that order, with the queryset's joins."""
+    rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
+    return [rows[pk] for pk in ids if pk in rows]  # (one changed in between is left out)

@@ -75,11 +75,7 @@ def ledger_page(request: HttpRequest, filterset: HazardFilter) -> tuple[keyset.P
     a changed link shows the first page with a message. When everything fits on the first
     page its rows are the count."""
     hazards = filterset.qs
-    try:
-        page = keyset.paginate(hazards, request.GET.get("cursor"), LEDGER_ROWS)
-    except Invalid as error:
-        messages.warning(request, _("%(reason)s The first page is shown.") % {"reason": error})
-        page = keyset.paginate(hazards, None, LEDGER_ROWS)
+    page = keyset.page_of(request, hazards, LEDGER_ROWS)
     if page.is_whole_list:
         return page, Total(len(page.rows))
     cleaned = filterset.form.cleaned_data if filterset.is_bound else {}

@@ -121,6 +121,11 @@ class MonthlyReport(Actions, Versioned, TimeStampedModel):
         verbose_name = _("monthly report")
         verbose_name_plural = _("monthly reports")
         ordering = ["-year", "-month", "school__code"]
+        # The list's months in order for any reach (a school's: the unique constraint's
+        # index), with the school and the id for its page's keys without reading the rows.
+        indexes = [
+            models.Index(fields=["year", "month", "school", "id"], name="monthlyreport_month_idx")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "year", "month"], name="monthlyreport_unique_school_month"

@@ -26,9 +26,12 @@ from xiaoan.accounts.access import has_role, member, membership_of, require_role
 from xiaoan.accounts.choices import Role
 from xiaoan.campaigns.models import Campaign
 from xiaoan.campaigns.views import attachment_response
+from xiaoan.core import counting, keyset
+from xiaoan.core.counting import Total
 from xiaoan.core.dates import local_today
 from xiaoan.core.errors import Invalid, Refused
 from xiaoan.core.excel import build_workbook, content_disposition, workbook_response
+from xiaoan.core.keyset import Page
 from xiaoan.schools.models import School
 
 from . import jobs, official, stats
@@ -48,6 +51,7 @@ DOCUMENT_READERS = (*BUREAU_ROLES, *Role.regional())
 def _query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("cursor", None)
     return query.urlencode()
 
 
@@ -56,9 +60,23 @@ def filtered_reports(request: HttpRequest) -> MonthlyReportFilter:
     return MonthlyReportFilter(request.GET, queryset=reports)
 
 
+MONTHLY_ROWS = 50
+
+
+def monthly_page(request: HttpRequest, reports: QuerySet[MonthlyReport]) -> tuple[Page, Total]:
+    """The list's page by keyset and its total (estimated above `EXACT_UP_TO` on PostgreSQL).
+    The page's ids come first, in the month index's order (`monthlyreport_month_idx`), then
+    those rows with their schools and users: a province has 100,000 reports to join else."""
+    page = keyset.page_of(request, reports, MONTHLY_ROWS, ids_first=True)
+    if page.is_whole_list:
+        return page, Total(len(page.rows))
+    return page, counting.total(reports)
+
+
 class MonthlyListView(LoginRequiredMixin, generic.ListView):
+    """The monthly reports a user may read, newest month first, by school code within one."""
+
     template_name = "reports/monthly_list.html"
-    paginate_by = 50
 
     def get_queryset(self) -> QuerySet[MonthlyReport]:
         self.filterset = filtered_reports(self.request)
@@ -66,7 +84,11 @@ class MonthlyListView(LoginRequiredMixin, generic.ListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         year, month = previous_month(local_today())
+        page, total = monthly_page(self.request, self.filterset.qs)
         return super().get_context_data(
+            object_list=page.rows,
+            page=page,
+            total=total,
             filter=self.filterset,
             query=_query_without_page(self.request),
             month_form=MonthForm(initial={"year": year, "month": month}),
