@@ -1124,7 +1124,21 @@ class ExtensionRequest(TimeStampedModel):
         return f"{self.hazard_id} → {self.requested_deadline}"
 
 
-class HazardCount(models.Model):
+class KeptCount(models.Model):
+    """How many hazards of one key (area, level, state, supervision) there are today: the
+    fields the school's and the district's kept counts share."""
+
+    area = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("area"))
+    level = models.CharField(_("hazard level"), max_length=10, choices=HazardLevel.choices)
+    status = models.CharField(_("status"), max_length=25, choices=HazardStatus.choices)
+    supervised = models.BooleanField(_("under supervision"), default=False)
+    count = models.IntegerField(_("hazards"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class HazardCount(KeptCount):
     """Today's hazards of one school by area, level, state and supervision, kept current by
     the workflow: every step that changes one of them moves one hazard from its row to
     another in the step's transaction (`counts.move`). Readers use a district's rows once
@@ -1136,11 +1150,6 @@ class HazardCount(models.Model):
     school = models.ForeignKey(
         "schools.School", models.PROTECT, related_name="+", verbose_name=_("school")
     )
-    area = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("area"))
-    level = models.CharField(_("hazard level"), max_length=10, choices=HazardLevel.choices)
-    status = models.CharField(_("status"), max_length=25, choices=HazardStatus.choices)
-    supervised = models.BooleanField(_("under supervision"), default=False)
-    count = models.IntegerField(_("hazards"), default=0)
 
     class Meta:
         verbose_name = _("hazard count")
@@ -1157,7 +1166,7 @@ class HazardCount(models.Model):
         return f"{self.school_id} {self.area_id} {self.level} {self.status}: {self.count}"
 
 
-class HazardDistrictCount(models.Model):
+class HazardDistrictCount(KeptCount):
     """Today's hazards of one district by area, level, state and supervision: its schools'
     `HazardCount` rows summed, moved by the same steps in the same transaction, so that a
     city or a province reads a few thousand rows instead of one per school and key."""
@@ -1165,11 +1174,6 @@ class HazardDistrictCount(models.Model):
     bureau = models.ForeignKey(
         "schools.Bureau", models.PROTECT, related_name="+", verbose_name=_("bureau")
     )
-    area = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("area"))
-    level = models.CharField(_("hazard level"), max_length=10, choices=HazardLevel.choices)
-    status = models.CharField(_("status"), max_length=25, choices=HazardStatus.choices)
-    supervised = models.BooleanField(_("under supervision"), default=False)
-    count = models.IntegerField(_("hazards"), default=0)
 
     class Meta:
         verbose_name = _("district hazard count")
