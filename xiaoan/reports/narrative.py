@@ -379,6 +379,19 @@ def food_control(m: dict[str, Any]) -> str:
     return text
 
 
+def drill_sentence(m: dict[str, Any]) -> str:
+    """组织应急演练…次，…所学校参加，参演师生…人次: the drills of a period, or empty where none was
+    recorded (figures frozen before the drill register have none)."""
+    if not m.get("drills"):
+        return ""
+    text = f"组织应急演练{n(m['drills'])}次"
+    if m.get("drill_schools"):
+        text += f"，{n(m['drill_schools'])}所学校参加"
+    if m.get("drill_participants"):
+        text += f"，参演师生{n(m['drill_participants'])}人次"
+    return text
+
+
 def _food(figures: dict[str, Any], measures: dict[str, Any]) -> str:
     area = next((a for a in figures["areas"] if a["code"] == "food"), None)
     parts = []
@@ -599,6 +612,9 @@ def _quarter_measures(m: dict[str, Any]) -> str:
         parts.append(f"开展防溺水教育活动{n(quarter['drowning_activities'])}次")
     if quarter["surroundings_checks"]:
         parts.append(f"开展校园周边环境检查{n(quarter['surroundings_checks'])}次")
+    drills = drill_sentence(quarter)
+    if drills:
+        parts.append(drills)
     control = food_control(quarter)
     if control:
         parts.append(control)

@@ -1,6 +1,7 @@
 """Emergency plans and drills (应急预案与演练): the rules of a plan and a drill, the pages, a
 problem put on the hazard ledger in one step, the bureau's drill rule and the board of who is
-behind, the monthly figures, the export and the API's scoping."""
+behind, the monthly figures and the quarterly report's sentence, the export and the API's
+scoping."""
 
 from __future__ import annotations
 
@@ -301,6 +302,19 @@ def test_the_monthly_figures_count_drills_and_the_rules_short_of(school_a, rules
     assert figures["short"] == [
         {"scenario": "earthquake", "period": "month", "done": 0, "required": 1, "behind": True}
     ]
+
+
+def test_the_quarterly_report_states_the_drills_where_there_were_any(bureau, drill_a):
+    from xiaoan.reports import narrative
+    from xiaoan.reports.marks import plain
+    from xiaoan.reports.official import quarterly_figures
+
+    autumn = quarterly_figures(bureau.pk, 2014, 4, TODAY)
+    text = plain(narrative.quarterly_report(autumn))
+    assert "组织应急演练1次，1所学校参加，参演师生640人次" in text
+    summer = quarterly_figures(bureau.pk, 2014, 3, TODAY)
+    assert "应急演练" not in plain(narrative.quarterly_report(summer))
+    assert narrative.drill_sentence({}) == ""  # figures frozen before the drill register
 
 
 # ---- export and API -------------------------------------------------------------------------
