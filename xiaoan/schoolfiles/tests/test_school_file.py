@@ -1,4 +1,5 @@
-"""The school's safety file: its papers, their reminders, the page, the PDF and the ZIP."""
+"""The school's safety file: its papers, their reminders, the page and its sections, the PDF
+and the ZIP of the originals."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ import time_machine
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from xiaoan.hazards.choices import HazardSource, PhotoKind
+from xiaoan.hazards.models import Area, Hazard, HazardPhoto
 from xiaoan.notifications.choices import NotificationKind
 from xiaoan.notifications.models import Notification
-from xiaoan.registers.models import PaperKind, SchoolPaper
+from xiaoan.registers.choices import DrillScenario
+from xiaoan.registers.models import Drill, DrillPhoto, PaperKind, SchoolPaper
 from xiaoan.registers.models.papers import DEFAULT_PAPER_KINDS
 from xiaoan.reports.reminders import school_paper_reminders
 from xiaoan.todo import todo_for
@@ -170,6 +174,57 @@ def test_zip_contains_the_schools_scans_only(as_user, alice, bob, school_a, scho
     assert len(names) == 1
     assert names[0].endswith("食品经营许可证.pdf")
     assert archive.read(names[0]) == b"%PDF-1.4 licence scan"
+
+
+def _drill_photo(school, content: bytes) -> DrillPhoto:
+    drill = Drill.objects.create(
+        school=school, scenario=DrillScenario.FIRE, held_on=datetime.date(2014, 11, 7), pupils=600
+    )
+    return DrillPhoto.objects.create(drill=drill, photo=ContentFile(content, name="drill.jpg"))
+
+
+@time_machine.travel(datetime.datetime(2014, 12, 3, 9, 0, tzinfo=datetime.UTC), tick=False)
+def test_zip_holds_the_drill_and_hazard_photos_and_leaves_out_a_lost_file(
+    as_user, alice, bob, school_a, school_b
+):
+    hazard = Hazard.objects.report(
+        school=school_a,
+        area=Area.objects.get(code="fire"),
+        level="general",
+        description="灭火器过期未更换",
+        reported_by=alice,
+        source=HazardSource.SELF_REPORT,
+        found_on=datetime.date(2014, 11, 20),
+    )
+    HazardPhoto.objects.create(
+        hazard=hazard,
+        kind=PhotoKind.BEFORE,
+        image=ContentFile(b"hazard before", name="before.jpg"),
+        thumbnail=ContentFile(b"thumb", name="before-thumb.jpg"),
+        width=1,
+        height=1,
+        uploaded_by=alice,
+    )
+    _drill_photo(school_a, b"drill photo")
+    lost = _drill_photo(school_a, b"lost photo")
+    lost.photo.storage.delete(lost.photo.name)
+    _drill_photo(school_b, b"bob's drill")
+    response = as_user(alice).get(reverse("schoolfiles:originals", args=[school_a.pk]))
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert len(archive.namelist()) == 2
+    contents = {name.split("/")[0]: archive.read(name) for name in archive.namelist()}
+    assert contents == {"应急演练": b"drill photo", "隐患": b"hazard before"}
+    assert archive.namelist()[1].startswith(f"隐患/{hazard.code}-整改前-")
+
+
+@time_machine.travel(datetime.datetime(2014, 12, 3, 9, 0, tzinfo=datetime.UTC), tick=False)
+def test_the_file_page_has_every_section_in_order(as_user, alice, school_a, food_licence):
+    text = as_user(alice).get(reverse("schoolfiles:detail", args=[school_a.pk])).content.decode()
+    keys = ["registry", "history", "people", "papers", "hazards", "inspections", "patrols"]
+    keys += ["drills", "incidents", "monthly", "assessment"]
+    places = [text.find(f'<section class="card mb-3" id="file-{key}">') for key in keys]
+    assert -1 not in places and places == sorted(places)
 
 
 def test_school_admin_adds_a_paper_through_the_register(as_user, alice, school_a, kinds):
