@@ -304,6 +304,23 @@ def test_the_monthly_figures_count_drills_and_the_rules_short_of(school_a, rules
     ]
 
 
+def test_the_monthly_report_page_states_the_drills_after_a_colon_of_the_language(
+    as_user, alice, school_a, rules, drill_a, settings
+):
+    from xiaoan.reports.models import MonthlyReport
+
+    report = MonthlyReport.for_month(school_a, 2014, 11)
+    report.compile(alice)
+    client = as_user(alice)
+    url = reverse("reports:monthly_detail", args=[report.pk])
+    chinese = client.get(url).content.decode()
+    assert "开展应急演练：1（火灾 1）" in chinese
+    assert "开展检查：0" in chinese and "开展检查:" not in chinese
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content.decode()
+    assert "Drills held: 1" in english and "Inspections held: 0" in english
+
+
 def test_the_quarterly_report_states_the_drills_where_there_were_any(bureau, drill_a):
     from xiaoan.reports import narrative
     from xiaoan.reports.marks import plain
