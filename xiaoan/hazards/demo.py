@@ -375,7 +375,7 @@ def _replay(
         manager,
         opinion=OPINIONS[plan.area],
         deadline=deadline,
-        responsible_person=f"{plan.school.principal}({RESPONSIBLE[plan.number % 5]})",
+        responsible_person=f"{plan.school.principal}（{RESPONSIBLE[plan.number % 5]}）",
         interim_control="设置警示标志，安排专人看护" if hazard.is_major else "",
     )
     _at(event, clock.next((1, 3)))

@@ -67,6 +67,9 @@ def test_demo_histories_and_dates_and_a_second_load_adds_nothing(demo_district):
     assert not submitted.filter(photos__isnull=True).exists()
     assert not HazardPhoto.objects.exclude(created_at__year=2014).exists()
     assert Hazard.objects.filter(code="YH-2014-0001").exists()
+    # The person responsible reads as Chinese does: 李秀英（保卫科长）.
+    assert hazards.filter(responsible_person__contains="（").exists()
+    assert not hazards.filter(responsible_person__contains="(").exists()
     # Running the demo again creates nothing new.
     before = (Hazard.objects.count(), HazardEvent.objects.count())
     demo.load()
