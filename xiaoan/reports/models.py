@@ -909,7 +909,21 @@ class MonthEndBatch(TimeStampedModel):
         return f"{self.bureau_id} {self.month:%Y-%m}"
 
 
-class MonthEndFigure(models.Model):
+class MonthEndCounts(models.Model):
+    """The six figures a month end keeps (`monthend.COUNTS`), per school or summed per area."""
+
+    found = models.PositiveIntegerField(_("found by the month's end"), default=0)
+    found_in_month = models.PositiveIntegerField(_("found in the month"), default=0)
+    closed = models.PositiveIntegerField(_("closed by the month's end"), default=0)
+    closed_in_month = models.PositiveIntegerField(_("closed in the month"), default=0)
+    open = models.PositiveIntegerField(_("open at the month's end"), default=0)
+    overdue = models.PositiveIntegerField(_("overdue at the month's end"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class MonthEndFigure(MonthEndCounts):
     """One school's hazards of one area, level and campaign at a month's end (its batch's)."""
 
     batch = models.ForeignKey(
@@ -930,12 +944,6 @@ class MonthEndFigure(models.Model):
         related_name="+",
         verbose_name=_("campaign"),
     )
-    found = models.PositiveIntegerField(_("found by the month's end"), default=0)
-    found_in_month = models.PositiveIntegerField(_("found in the month"), default=0)
-    closed = models.PositiveIntegerField(_("closed by the month's end"), default=0)
-    closed_in_month = models.PositiveIntegerField(_("closed in the month"), default=0)
-    open = models.PositiveIntegerField(_("open at the month's end"), default=0)
-    overdue = models.PositiveIntegerField(_("overdue at the month's end"), default=0)
 
     class Meta:
         verbose_name = _("month-end figure")
@@ -951,7 +959,7 @@ class MonthEndFigure(models.Model):
         return f"{self.batch} {self.school_id} {self.area_id} {self.level}"
 
 
-class MonthEndAreaTotal(models.Model):
+class MonthEndAreaTotal(MonthEndCounts):
     """One area's figures of a batch, its schools, levels and campaigns summed: what a city's
     or a province's trend reads (a hundred districts' twelve months are 7,200 rows, where
     their schools' figures are some 760,000). Written with the batch, never changed."""
@@ -965,12 +973,6 @@ class MonthEndAreaTotal(models.Model):
     area = models.ForeignKey(
         "hazards.Area", models.PROTECT, related_name="+", verbose_name=_("area")
     )
-    found = models.PositiveIntegerField(_("found by the month's end"), default=0)
-    found_in_month = models.PositiveIntegerField(_("found in the month"), default=0)
-    closed = models.PositiveIntegerField(_("closed by the month's end"), default=0)
-    closed_in_month = models.PositiveIntegerField(_("closed in the month"), default=0)
-    open = models.PositiveIntegerField(_("open at the month's end"), default=0)
-    overdue = models.PositiveIntegerField(_("overdue at the month's end"), default=0)
 
     class Meta:
         verbose_name = _("month-end area total")
