@@ -24,6 +24,7 @@ class KeysetPagination(Pagination):
     before: offset, exact count."""
 
     cursor_query_param = "cursor"
+    ids_first = False  # `keyset.paginate`'s: the page's keys first, then its rows by id
     cursor_query_description = (
         "The page after (or before) a row: the cursor of a `next` or `previous` link, "
         "as given. Without it and without `page`, the first page."
@@ -41,7 +42,7 @@ class KeysetPagination(Pagination):
         self.request = request
         size = self.get_page_size(request) or self.page_size or 50
         token = request.query_params.get(self.cursor_query_param)
-        self.keyset_page = keyset.paginate(queryset, token, size)
+        self.keyset_page = keyset.paginate(queryset, token, size, self.ids_first)
         page = self.keyset_page
         if page.is_whole_list:
             self.counted = counting.Total(len(page.rows))

@@ -35,6 +35,7 @@ from xiaoan.reports.filters import MonthlyReportFilter
 from xiaoan.reports.forms import GenerateForm
 from xiaoan.reports.models import MonthlyReport, OfficialReport
 
+from .pagination import KeysetPagination
 from .serializers import AllowedActionsField, StatsRowSerializer, error_responses
 
 # What a step may answer besides its record: the errors of `core.errors`.
@@ -103,11 +104,19 @@ def _read_at(record: Any, args: dict[str, Any]) -> None:
         record.version = args["version"]
 
 
+class MonthlyReportPagination(KeysetPagination):
+    """The monthly reports' pages as the list page takes them: by keyset, the page's ids first
+    from the month index (`reports.views.monthly_page`); `?page=` numbers them as before."""
+
+    ids_first = True
+
+
 class MonthlyReportViewSet(viewsets.ReadOnlyModelViewSet):
     """Monthly reports (月报) the user may see; POST {year, month} compiles the school's month."""
 
     serializer_class = MonthlyReportSerializer
     filterset_class = MonthlyReportFilter
+    pagination_class = MonthlyReportPagination
 
     def get_queryset(self) -> Any:
         return MonthlyReport.objects.for_user(self.request.user).select_related("school")

@@ -195,3 +195,28 @@ def test_the_pages_ids_come_in_order_from_the_month_index(city_officer, reports)
     assert "monthlyreport_month_idx" in plan, plan
     assert "Presorted Key: reports_monthlyreport.year, reports_monthlyreport.month" in plan, plan
     assert "auth_user" not in plan
+
+
+def test_the_api_pages_the_same_reports_by_cursor_and_by_number(city_officer, reports):
+    """`/api/v1/monthly-reports/`: `next` and `previous` carry a cursor and walk every report
+    once, in the list page's order; `?page=` still numbers the pages, with an exact count."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(city_officer)
+    body = client.get("/api/v1/monthly-reports/", {"page_size": PAGE}).json()
+    assert "cursor=" in body["next"] and body["count"] == len(reports)
+    pages = [[row["id"] for row in body["results"]]]
+    while body["next"]:
+        body = client.get(body["next"]).json()
+        pages.append([row["id"] for row in body["results"]])
+    back = [pages[-1]]
+    while body["previous"]:
+        body = client.get(body["previous"]).json()
+        back.insert(0, [row["id"] for row in body["results"]])
+    assert back == pages
+    assert [pk for rows in pages for pk in rows] == expected(reports)
+
+    numbered = client.get("/api/v1/monthly-reports/", {"page_size": PAGE, "page": 2}).json()
+    assert [row["id"] for row in numbered["results"]] == expected(reports)[PAGE : 2 * PAGE]
+    assert numbered["count"] == len(reports) and numbered["count_estimated"] is False
