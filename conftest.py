@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
+from django.core.management import call_command
+from django.test import Client, override_settings
 
 from xiaoan.accounts.choices import Role
 from xiaoan.accounts.models import Membership
@@ -49,21 +52,46 @@ SEED_MIGRATIONS = [
 ]
 
 
+def seed_again() -> None:
+    """Put back the rows the data migrations seed (a flush removed them)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module, function in SEED_MIGRATIONS:
+        getattr(import_module(module), function)(apps, None)
+
+
+@contextmanager
+def committed_for_the_scope(django_db_blocker, tmp_path_factory, **settings) -> Iterator[None]:
+    """For a module's or a class's fixture that loads what all its tests read (the demo
+    district takes seconds): what it writes inside is committed once, under the suite's fast
+    hasher, media directory and language (and `settings`); each test's own changes are still
+    rolled back by its `db`; after the last test every row goes and the seeded ones come back."""
+    fast = {
+        "LANGUAGE_CODE": "zh-hans",
+        "MEDIA_ROOT": tmp_path_factory.getbasetemp() / "media",
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        **settings,
+    }
+    with django_db_blocker.unblock(), override_settings(**fast):
+        try:
+            yield
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+            seed_again()
+
+
 @pytest.fixture(autouse=True)
 def _data_migration_rows(request):
     """Put back what the data migrations seed, for tests that run after a flush."""
     if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
         return
     request.getfixturevalue("transactional_db")
-    from importlib import import_module
-
-    from django.apps import apps
-
     from xiaoan.hazards.models import Area
 
     if not Area.objects.exists():
-        for module, function in SEED_MIGRATIONS:
-            getattr(import_module(module), function)(apps, None)
+        seed_again()
 
 
 HISTORY_DAY = datetime.date(2014, 9, 2)

@@ -20,9 +20,10 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from conftest import committed_for_the_scope
 from xiaoan.core.dates import local_today
 
 from . import permission_matrix as matrix
@@ -143,14 +144,9 @@ def markers() -> matrix.Markers:
 
 @pytest.fixture(scope="module")
 def district(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.getbasetemp() / "media"  # where conftest puts MEDIA_ROOT
-    fast = {
-        "MEDIA_ROOT": media,
-        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
-        # Sessions in the cookie: one query less per request, and no session row to keep.
-        "SESSION_ENGINE": "django.contrib.sessions.backends.signed_cookies",
-    }
-    with django_db_blocker.unblock(), override_settings(**fast):
+    # Sessions in the cookie: one query less per request, and no session row to keep.
+    cookies = "django.contrib.sessions.backends.signed_cookies"
+    with committed_for_the_scope(django_db_blocker, tmp_path_factory, SESSION_ENGINE=cookies):
         call_command("demo", stdout=io.StringIO())
         complete_demo()
         clients = {"anonymous": Client()}
@@ -158,20 +154,6 @@ def district(django_db_setup, django_db_blocker, tmp_path_factory):
             clients[persona.name] = Client()
             clients[persona.name].force_login(get_user_model().objects.get(username=persona.name))
         yield District(clients, markers())
-        call_command("flush", interactive=False, verbosity=0)
-        _seed_again()
-
-
-def _seed_again() -> None:
-    """Put back the rows the data migrations seed (the flush removed them)."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from conftest import SEED_MIGRATIONS
-
-    for module, function in SEED_MIGRATIONS:
-        getattr(import_module(module), function)(apps, None)
 
 
 # ---- the cells ------------------------------------------------------------------------------------

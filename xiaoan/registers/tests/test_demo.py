@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from conftest import committed_for_the_scope
 from xiaoan.registers import demo, figures, identity, reminders
 from xiaoan.registers.models import DutyShift, EscortTeam, Visitor, duty_gaps
 from xiaoan.schools.demo import demo_bureau
@@ -16,17 +17,20 @@ pytestmark = pytest.mark.django_db
 YEAR = (datetime.date(2014, 1, 1), datetime.date(2014, 12, 31))
 
 
-@pytest.fixture
-def demo_district(db):
-    from xiaoan.campaigns import demo as campaigns
-    from xiaoan.hazards import demo as hazards
-    from xiaoan.schools import demo as schools
+@pytest.fixture(scope="module")
+def demo_district(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Loaded once for the module's tests, which only read it (a load again inside a test
+    is rolled back with the test)."""
+    with committed_for_the_scope(django_db_blocker, tmp_path_factory):
+        from xiaoan.campaigns import demo as campaigns
+        from xiaoan.hazards import demo as hazards
+        from xiaoan.schools import demo as schools
 
-    schools.load()
-    campaigns.load()
-    hazards.load()
-    demo.load()
-    return demo_bureau()
+        schools.load()
+        campaigns.load()
+        hazards.load()
+        demo.load()
+        yield demo_bureau()
 
 
 def test_demo_states_the_seed_key_measures(demo_district):

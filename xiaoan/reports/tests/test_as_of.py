@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from conftest import committed_for_the_scope
 from xiaoan.campaigns.demo import demo_campaign
 from xiaoan.core.dates import local_today
 from xiaoan.inspections.models import InspectionSchedule
@@ -26,13 +27,16 @@ from xiaoan.schools.models import School
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def district(db):
-    call_command("demo", stdout=io.StringIO())
-    user = get_user_model().objects.get(username="bureau")
-    client = Client()
-    client.force_login(user)
-    return School.objects.get(code="S001").bureau, client
+@pytest.fixture(scope="class")
+def district(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo district, loaded once for the class's tests; each test's changes are rolled
+    back with it."""
+    with committed_for_the_scope(django_db_blocker, tmp_path_factory):
+        call_command("demo", stdout=io.StringIO())
+        user = get_user_model().objects.get(username="bureau")
+        client = Client()
+        client.force_login(user)
+        yield School.objects.get(code="S001").bureau, client
 
 
 def _past(bureau) -> dict:
@@ -91,60 +95,67 @@ def _change_the_registry_today(bureau, client: Client) -> tuple[School, School]:
     return added, retired
 
 
-def test_changing_the_registry_today_leaves_2014_as_it_was(district):
-    bureau, client = district
-    before = _past(bureau)
-    figures = before["quarterly"][0]
-    assert figures["schools"] == {
-        "primary_secondary": 37,
-        "childcare": 42,
-        "migrant": 3,
-        "total": 79,
-    }
-    assert "全区37所中小学（其中民工子弟学校3所）、42家幼托机构" in before["quarterly"][1]
-    assert before["summary"][0]["schools"] == {
-        "primary_secondary": 37,
-        "childcare": 42,
-        "migrant": 3,
-        "total": 79,
-    }
-    assert _measure(figures, "auxiliary_police") == 118
-    vehicles_2014 = _measure(figures, "vehicles")
-    assert vehicles_2014 > 0 and _measure(figures, "vehicle_schools") == 23
-    assert len(before["board"]) == 79
-    assert len(before["round"][0]) == 42
+class TestTheDemoDistrict:
+    """Both change the registry of the demo district, which is loaded once for them."""
 
-    _change_the_registry_today(bureau, client)
+    def test_changing_the_registry_today_leaves_2014_as_it_was(self, district):
+        bureau, client = district
+        before = _past(bureau)
+        figures = before["quarterly"][0]
+        assert figures["schools"] == {
+            "primary_secondary": 37,
+            "childcare": 42,
+            "migrant": 3,
+            "total": 79,
+        }
+        assert "全区37所中小学（其中民工子弟学校3所）、42家幼托机构" in before["quarterly"][1]
+        assert before["summary"][0]["schools"] == {
+            "primary_secondary": 37,
+            "childcare": 42,
+            "migrant": 3,
+            "total": 79,
+        }
+        assert _measure(figures, "auxiliary_police") == 118
+        vehicles_2014 = _measure(figures, "vehicles")
+        assert vehicles_2014 > 0 and _measure(figures, "vehicle_schools") == 23
+        assert len(before["board"]) == 79
+        assert len(before["round"][0]) == 42
 
-    assert _past(bureau) == before
+        _change_the_registry_today(bureau, client)
 
+        assert _past(bureau) == before
 
-def test_changing_the_registry_today_changes_todays_lists(district):
-    bureau, client = district
-    ledger = {s.code: s.hazards.count() for s in School.objects.filter(bureau=bureau)}
-    added, retired = _change_the_registry_today(bureau, client)
+    def test_changing_the_registry_today_changes_todays_lists(self, district):
+        bureau, client = district
+        ledger = {s.code: s.hazards.count() for s in School.objects.filter(bureau=bureau)}
+        added, retired = _change_the_registry_today(bureau, client)
 
-    assert school_counts(bureau.pk) == {"primary_secondary": 36, "childcare": 43}
-    listed = client.get(reverse("schools:list") + "?q=清溪区").context["paginator"].object_list
-    assert added in listed and retired not in listed
-    left = list(client.get(reverse("schools:list") + "?registry=left").context["object_list"])
-    assert left == [retired]
-    home = client.get(reverse("home")).context
-    assert (home["primary_secondary_count"], home["childcare_count"]) == (36, 43)
-    # A report of the running month expects the new school and no longer the one that left.
-    today = local_today()
-    codes = {
-        s.code
-        for s, _r, _state in official.compliance_rows(bureau.pk, today.year, today.month, today)
-    }
-    assert added.code in codes and retired.code not in codes
-    assert Vehicle.objects.filter(school__bureau=bureau).current().filter(plate="浙A2026X").exists()
-    # Nothing of the school that left is gone: its ledger and its detail page stay.
-    assert client.get(retired.get_absolute_url()).status_code == 200
-    assert {s.code: s.hazards.count() for s in School.objects.filter(bureau=bureau)} == {
-        **ledger,
-        added.code: 0,
-    }
+        assert school_counts(bureau.pk) == {"primary_secondary": 36, "childcare": 43}
+        listed = client.get(reverse("schools:list") + "?q=清溪区").context["paginator"].object_list
+        assert added in listed and retired not in listed
+        left = list(client.get(reverse("schools:list") + "?registry=left").context["object_list"])
+        assert left == [retired]
+        home = client.get(reverse("home")).context
+        assert (home["primary_secondary_count"], home["childcare_count"]) == (36, 43)
+        # A report of the running month expects the new school and no longer the one that left.
+        today = local_today()
+        codes = {
+            s.code
+            for s, _r, _state in official.compliance_rows(bureau.pk, today.year, today.month, today)
+        }
+        assert added.code in codes and retired.code not in codes
+        assert (
+            Vehicle.objects.filter(school__bureau=bureau)
+            .current()
+            .filter(plate="浙A2026X")
+            .exists()
+        )
+        # Nothing of the school that left is gone: its ledger and its detail page stay.
+        assert client.get(retired.get_absolute_url()).status_code == 200
+        assert {s.code: s.hazards.count() for s in School.objects.filter(bureau=bureau)} == {
+            **ledger,
+            added.code: 0,
+        }
 
 
 def test_a_quarter_counts_the_schools_of_its_end(bureau, school_a, kindergarten):

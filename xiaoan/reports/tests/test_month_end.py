@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from conftest import committed_for_the_scope
 from xiaoan.accounts.access import membership_of
 from xiaoan.accounts.choices import Role
 from xiaoan.campaigns.models import Campaign
@@ -42,35 +43,39 @@ def _stored_months(user, data: dict | None = None) -> int:
     return len(monthend.month_totals(scope, months, scope["campaign"], scope["kind"]))
 
 
-@pytest.fixture
-def demo(db):
-    call_command("demo", stdout=io.StringIO())
-    return get_user_model().objects.get(username="bureau")
+@pytest.fixture(scope="class")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo district, loaded once for the class's tests."""
+    with committed_for_the_scope(django_db_blocker, tmp_path_factory):
+        call_command("demo", stdout=io.StringIO())
+        yield get_user_model().objects.get(username="bureau")
 
 
-@pytest.mark.real_clock
-def test_demo_stores_its_past_months_and_they_say_what_the_live_figures_say(demo):
-    assert MonthEndBatch.objects.filter(bureau=membership_of(demo).bureau_id).exists()
-    stored, live = _trends(demo)
-    assert stored == live and len(stored) == 6  # July to December 2014
-    assert _stored_months(demo) == 6  # every month of the trend was read from the store
-    campaign = Campaign.objects.filter(bureau=membership_of(demo).bureau_id).first()
-    for data in ({"kind": SchoolKind.KINDERGARTEN}, {"campaign": campaign.pk}):
-        stored, live = _trends(demo, data)
+class TestTheDemo:
+    """The demo district, loaded once: its stored months, and a second load."""
+
+    @pytest.mark.real_clock
+    def test_demo_stores_its_past_months_and_they_say_what_the_live_figures_say(self, demo):
+        assert MonthEndBatch.objects.filter(bureau=membership_of(demo).bureau_id).exists()
+        stored, live = _trends(demo)
+        assert stored == live and len(stored) == 6  # July to December 2014
+        assert _stored_months(demo) == 6  # every month of the trend was read from the store
+        campaign = Campaign.objects.filter(bureau=membership_of(demo).bureau_id).first()
+        for data in ({"kind": SchoolKind.KINDERGARTEN}, {"campaign": campaign.pk}):
+            stored, live = _trends(demo, data)
+            assert stored == live
+        school_user = get_user_model().objects.get(username="school001")
+        stored, live = _trends(school_user)
         assert stored == live
-    school_user = get_user_model().objects.get(username="school001")
-    stored, live = _trends(school_user)
-    assert stored == live
-    city = get_user_model().objects.get(username="city")
-    stored, live = _trends(city)
-    assert stored == live and _stored_months(city) == len(stored)
+        city = get_user_model().objects.get(username="city")
+        stored, live = _trends(city)
+        assert stored == live and _stored_months(city) == len(stored)
 
-
-@pytest.mark.real_clock
-def test_demo_loaded_again_stores_nothing_new(demo):
-    batches = MonthEndBatch.objects.count()
-    call_command("demo", stdout=io.StringIO())
-    assert MonthEndBatch.objects.count() == batches
+    @pytest.mark.real_clock
+    def test_demo_loaded_again_stores_nothing_new(self, demo):
+        batches = MonthEndBatch.objects.count()
+        call_command("demo", stdout=io.StringIO())
+        assert MonthEndBatch.objects.count() == batches
 
 
 @pytest.mark.real_clock

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import committed_for_the_scope
 from xiaoan.hazards.models import Hazard
 from xiaoan.risks import demo
 from xiaoan.risks.models import RiskAssessment, RiskPoint
@@ -14,19 +15,22 @@ from xiaoan.schools.models import School
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo_district(db):
-    from xiaoan.campaigns import demo as campaigns
-    from xiaoan.hazards import demo as hazards
-    from xiaoan.registers import demo as registers
-    from xiaoan.schools import demo as schools
+@pytest.fixture(scope="module")
+def demo_district(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Loaded once for the module's tests, which only read it (a load again inside a test
+    is rolled back with the test)."""
+    with committed_for_the_scope(django_db_blocker, tmp_path_factory):
+        from xiaoan.campaigns import demo as campaigns
+        from xiaoan.hazards import demo as hazards
+        from xiaoan.registers import demo as registers
+        from xiaoan.schools import demo as schools
 
-    schools.load()
-    campaigns.load()
-    hazards.load()
-    registers.load()
-    demo.load()
-    return demo_bureau()
+        schools.load()
+        campaigns.load()
+        hazards.load()
+        registers.load()
+        demo.load()
+        yield demo_bureau()
 
 
 def test_the_demo_register_tells_a_plausible_story(demo_district):
