@@ -250,16 +250,23 @@ def stored_scope(user: Any, form: StatsFilterForm, bureau_id: int | None) -> dic
 def ranking(
     hazards: QuerySet[Hazard], limit: int = 10, kept: QuerySet[Any] | None = None
 ) -> list[dict[str, Any]]:
-    """The schools with the most overdue, then open hazards; their open ones from their kept
-    rows when given (`kept_counts(..., per_school=True)`)."""
+    """The schools with the most overdue, then open hazards (then by name); their open ones
+    from their kept rows when given (`kept_counts(..., per_school=True)`). When `limit`
+    schools or more have overdue hazards, only the schools level with or above the last of
+    them can be shown, and only their kept rows are read (a province's 10,000 schools'
+    else)."""
     if kept is None:
         return _ranking_counted(hazards, limit)
-    open_states = HazardStatus.open_states()
-    opened = dict(
-        kept.filter(status__in=open_states).values_list("school").annotate(n=Sum("count"))
-    )
     overdue = dict(
         _overdue(hazards, local_today()).order_by().values_list("school").annotate(n=Count("id"))
+    )
+    least = sorted(overdue.values(), reverse=True)[limit - 1] if len(overdue) >= limit else 0
+    if least:
+        kept = kept.filter(school__in=[s for s, n in overdue.items() if n >= least])
+    opened = dict(
+        kept.filter(status__in=HazardStatus.open_states())
+        .values_list("school")
+        .annotate(n=Sum("count"))
     )
     ranked = sorted(opened, key=lambda s: (-overdue.get(s, 0), -opened[s]))
     if not ranked:

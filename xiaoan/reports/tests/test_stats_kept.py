@@ -72,3 +72,17 @@ def test_the_stats_summary_and_the_home_page_say_what_counting_says(province):
         assert kept is not None and schools is not None
         assert summary_of(kept, schools, hazards.overdue().count()) == summary(hazards)
         assert home._from_counts(kept) == home._counted(hazards)
+
+
+def test_the_ranking_read_from_the_overdue_schools_kept_rows_is_the_counted_one(province):
+    """Whatever the length asked for: shorter than the schools with overdue hazards (only
+    the schools level with the last of those are read), or longer (every school's)."""
+    user = province.admin
+    hazards = Hazard.objects.for_user(user)
+    kept = counts.kept_rows(user, per_school=True)
+    overdue_schools = hazards.overdue().values("school").distinct().count()
+    assert overdue_schools > 3
+    for limit in (1, 2, 3, overdue_schools - 1, overdue_schools, overdue_schools + 5):
+        counted = stats._ranking_counted(hazards, limit)
+        assert stats.ranking(hazards, limit, kept) == counted, limit
+        assert len(counted) == limit or limit > overdue_schools
