@@ -53,22 +53,30 @@ def rows(
     key: Callable[[Any], Sequence[Any]],
     context: dict[str, Any],
     name: str = "object",
+    whole: Callable[[list[Any]], dict[Any, Any]] | None = None,
 ) -> SafeString:
     """Each object's row, `template_name` rendered with `context` and the object as `name`,
-    taken from the cache where its `key(object)` was rendered before."""
+    taken from the cache where its `key(object)` was rendered before. Objects read with only
+    what their keys need come with `whole`, which reads those not kept whole, by pk, in one go
+    (one that has gone meanwhile has no row)."""
     objects = list(objects)
     if not objects:
         return mark_safe("")
     prefix = f"row:{template_name}:{_digest(template_name)}:{get_language()}"
     keys = [":".join([prefix, *map(str, key(obj))]) for obj in objects]
     kept = shared.get_many(keys)
+    missing = [obj for cache_key, obj in zip(keys, objects, strict=True) if cache_key not in kept]
+    read = whole(missing) if whole is not None and missing else {}
     template = get_template(template_name)
     made: dict[str, str] = {}
     out = []
     for cache_key, obj in zip(keys, objects, strict=True):
         html = kept.get(cache_key)
         if html is None:
-            html = made[cache_key] = template.render({**context, name: obj})
+            shown = read.get(obj.pk) if whole is not None else obj
+            if shown is None:
+                continue
+            html = made[cache_key] = template.render({**context, name: shown})
         out.append(html)
     if made:
         shared.set_many(made, settings.FRAGMENT_SECONDS)

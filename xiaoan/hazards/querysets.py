@@ -128,6 +128,28 @@ class HazardQuerySet(HazardOwnedQuerySet):
             names = ("school__pk", "school__code", "school__name", "n", "major")
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
+    # What a ledger row shows besides the hazard (`hazards/_row.html`).
+    ROW_RELATED = ("school", "area")
+
+    def row_keys(self) -> Self:
+        """Only what a ledger row kept rendered is found by (`{% ledger_rows %}`: the hazard's,
+        its school's and its area's versions) and the order's columns (the page's keyset):
+        a page whose rows were rendered before reads these, not six joined records of some
+        thirty columns each. The rows not kept are read whole (`rows_whole`)."""
+        from xiaoan.core.keyset import keys_of
+
+        order = [key.path for key in keys_of(self)]
+        related = [f"{name}__version" for name in self.ROW_RELATED]
+        return (
+            self.select_related(None)
+            .select_related(*self.ROW_RELATED)
+            .only("version", "updated_at", *self.ROW_RELATED, *related, *order)
+        )
+
+    def rows_whole(self, hazards: list[Any]) -> dict[int, Any]:
+        """`hazards` read with only their keys (`row_keys`), read whole for their rows, by id."""
+        return self.select_related(*self.ROW_RELATED).in_bulk([h.pk for h in hazards])
+
     def with_related(self) -> Self:
         """What a list row shows, in a fixed number of queries."""
         return self.select_related(

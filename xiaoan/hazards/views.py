@@ -10,7 +10,7 @@ the reason as a message.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -73,9 +73,10 @@ LEDGER_ROWS = 50
 def ledger_page(request: HttpRequest, filterset: HazardFilter) -> tuple[keyset.Page, Total]:
     """The ledger's page by keyset (`?cursor=`, the first page without one) and its total;
     a changed link shows the first page with a message. When everything fits on the first
-    page its rows are the count."""
+    page its rows are the count. The rows are read with only their keys: those rendered
+    before come from the cache (`{% ledger_rows %}`)."""
     hazards = filterset.qs
-    page = keyset.page_of(request, hazards, LEDGER_ROWS)
+    page = keyset.page_of(request, cast(HazardQuerySet, hazards).row_keys(), LEDGER_ROWS)
     if page.is_whole_list:
         return page, Total(len(page.rows))
     cleaned = filterset.form.cleaned_data if filterset.is_bound else {}

@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString
 
 from xiaoan.core import fragments
 from xiaoan.core.dates import local_today
+from xiaoan.hazards.models import Hazard
 
 register = template.Library()
 
@@ -17,7 +18,7 @@ register = template.Library()
 def ledger_rows(context: template.Context, hazards: Any) -> SafeString:
     """One `hazards/_row.html` for each hazard: its code, school, area, description, dates and
     state badges (overdue depends on the day; the school's name is left out of a school
-    user's row)."""
+    user's row). Hazards read with only their keys are read whole for the rows not kept."""
     membership = context.get("membership")
     school_user = bool(membership is not None and membership.is_school_user)
     today = local_today()
@@ -36,6 +37,14 @@ def ledger_rows(context: template.Context, hazards: Any) -> SafeString:
             today.isoformat(),
         )
 
+    hazards = list(hazards)
+    # The ledger's page reads only the rows' keys (`HazardQuerySet.row_keys`).
+    keys_only = bool(hazards) and bool(hazards[0].get_deferred_fields())
     return fragments.rows(
-        "hazards/_row.html", hazards, key, {"is_school_user": school_user}, name="hazard"
+        "hazards/_row.html",
+        hazards,
+        key,
+        {"is_school_user": school_user},
+        name="hazard",
+        whole=Hazard.objects.all().rows_whole if keys_only else None,
     )

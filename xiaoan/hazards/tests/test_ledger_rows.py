@@ -37,6 +37,28 @@ def test_the_second_request_reads_every_row_from_the_cache(as_user, bureau_admin
         assert hazard.code in again.content.decode()
 
 
+def test_a_page_whose_rows_are_kept_reads_only_their_keys(as_user, bureau_admin, three):
+    """The second request reads the hazards' ids and versions, not their descriptions or
+    their schools' and areas' other columns: every row comes from the cache."""
+    from django.db import connection
+
+    client = as_user(bureau_admin)
+    client.get(reverse("hazards:list"))
+    statements: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        response = client.get(reverse("hazards:list"))
+    assert all(hazard.description in response.content.decode() for hazard in three)
+    read = " ".join(s for s in statements if "hazards_hazard" in s)
+    assert '"hazards_hazard"."version"' in read and '"schools_school"."version"' in read
+    for column in ('"hazards_hazard"."description"', '"schools_school"."address"'):
+        assert column not in read
+
+
 def test_a_step_shows_at_once_and_only_its_row_is_rendered_again(as_user, bureau_admin, three):
     client = as_user(bureau_admin)
     client.get(reverse("hazards:list"))
