@@ -1,6 +1,8 @@
 """Requests per second per core for the pages every user opens most: the home page and the
 ledger, as the bureau admin and as a school admin, on a generated district of 300 schools and
-10,000 hazards (BENCH_THROUGHPUT_HAZARDS changes it).
+10,000 hazards (BENCH_THROUGHPUT_HAZARDS changes it), or with BENCH_THROUGHPUT_DEMO=1 on the demo
+district (`bureau` and `school001`: its hazards have campaigns, departments and risk points, as
+a real district's do, where the generated ones have none).
 
 Each page is requested in five batches of ten in this one process after three warm-ups; the CPU
 time the process spent on the best batch (`time.process_time`: middleware, queries, templates,
@@ -13,8 +15,11 @@ is not counted here.
 from __future__ import annotations
 
 import functools
+import io
 import os
+import tempfile
 import time
+from typing import Any
 
 from ._district import District, member
 from .pages import build, quietly
@@ -51,15 +56,9 @@ def cpu_per_request(client, url: str) -> tuple[int, int, float, float]:
     return response.status_code, len(queries), cpu_ms, wall_ms
 
 
-def table(district: District) -> None:
+def table(users: list[tuple[str, Any]]) -> None:
     from django.test import Client
 
-    from xiaoan.accounts.choices import Role
-
-    users = [
-        ("bureau", member(district, "throughput-bureau", Role.BUREAU_ADMIN)),
-        ("school", member(district, "throughput-school", Role.SCHOOL_ADMIN, district.schools[0])),
-    ]
     print(
         f"  {'page':<20} {'user':<7} {'HTTP':>4} {'SQL':>4} {'CPU':>9} {'wall':>9} {'per core':>10}"
     )
@@ -75,8 +74,30 @@ def table(district: District) -> None:
             )
 
 
-def run() -> None:
+def _generated() -> list[tuple[str, Any]]:
+    from xiaoan.accounts.choices import Role
+
     hazards = int(os.environ.get("BENCH_THROUGHPUT_HAZARDS", "10000"))
     print(f"generated district 339000: 300 schools, {hazards:,} hazards")
-    district = build("339000", hazards)
-    quietly(functools.partial(table, district))
+    district: District = build("339000", hazards)
+    return [
+        ("bureau", member(district, "throughput-bureau", Role.BUREAU_ADMIN)),
+        ("school", member(district, "throughput-school", Role.SCHOOL_ADMIN, district.schools[0])),
+    ]
+
+
+def _demo() -> list[tuple[str, Any]]:
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    print("the demo district")
+    with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+        call_command("demo", stdout=io.StringIO())  # its photos: not kept
+    users = get_user_model().objects
+    return [("bureau", users.get(username="bureau")), ("school", users.get(username="school001"))]
+
+
+def run() -> None:
+    users = _demo() if os.environ.get("BENCH_THROUGHPUT_DEMO") == "1" else _generated()
+    quietly(functools.partial(table, users))
