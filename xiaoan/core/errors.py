@@ -8,8 +8,12 @@ page). No app defines its own error classes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import cast
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.functional import Promise, lazy
 
 
 class DomainError(Exception):
@@ -21,13 +25,33 @@ class DomainError(Exception):
     status = 400
     code = "invalid"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(self, message: str | Promise, *, field: str | None = None) -> None:
         super().__init__(message)
-        self.message = str(message)
+        self._message = message
         self.field = field
+
+    @property
+    def message(self) -> str:
+        """The sentence in the language of the moment it is read: a check run only to learn
+        whether a step is allowed (`allowed_actions`, for every row of a list) raises with a
+        lazy sentence (`gettext_lazy`, `later`) and never composes it."""
+        return str(self._message)
 
     def __str__(self) -> str:
         return self.message
+
+
+def _compose(sentence: Callable[[], str]) -> str:
+    return sentence()
+
+
+_composed_later = lazy(_compose, str)  # (made once: `lazy` builds a class)
+
+
+def later(sentence: Callable[[], str]) -> Promise:
+    """A sentence composed only when it is read (`DomainError.message`): one that formats a
+    translated text with values (`gettext(…) % {…}`)."""
+    return cast(Promise, _composed_later(sentence))
 
 
 class Invalid(DomainError):

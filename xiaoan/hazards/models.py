@@ -20,6 +20,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +28,7 @@ from xiaoan.accounts.access import has_role, membership_of
 from xiaoan.accounts.choices import Role
 from xiaoan.core.changelog import guarded_update, readable, record_change
 from xiaoan.core.dates import local_today
-from xiaoan.core.errors import Invalid, NotAllowed, Refused, Stale
+from xiaoan.core.errors import Invalid, NotAllowed, Refused, Stale, later
 from xiaoan.core.models import ChangeAction, TimeStampedModel, Versioned, WorkflowEvent
 from xiaoan.core.workflow import Actions
 from xiaoan.notifications.choices import NotificationKind
@@ -455,7 +456,7 @@ class Hazard(Actions, TimeStampedModel):
             return None
         return str(membership.role)
 
-    def _require(self, user: Any, roles: tuple[str, ...], message: str) -> None:
+    def _require(self, user: Any, roles: tuple[str, ...], message: str | Promise) -> None:
         role = self._scope_role(user)
         if role is None or (role != "superuser" and role not in roles):
             raise NotAllowed(message)
@@ -514,23 +515,23 @@ class Hazard(Actions, TimeStampedModel):
         is_finder = role == Role.DEPT_INSPECTOR and self.department_id is not None
         if role not in ("superuser", Role.BUREAU_ADMIN) and not is_finder:
             raise NotAllowed(
-                gettext(
-                    "Only the bureau safety section or the department that found it may do this."
-                )
+                _("Only the bureau safety section or the department that found it may do this.")
             )
 
     def _require_school_admin(self, user: Any) -> None:
         self._require(
-            user,
-            (Role.SCHOOL_ADMIN,),
-            gettext("Only the school's safety administrator may do this."),
+            user, (Role.SCHOOL_ADMIN,), _("Only the school's safety administrator may do this.")
         )
 
     def _require_state(self, *states: str) -> None:
         if self.status not in states:
             raise Refused(
-                gettext("This step is not possible while the hazard is “%(status)s”.")
-                % {"status": self.get_status_display()}
+                later(
+                    lambda: (
+                        gettext("This step is not possible while the hazard is “%(status)s”.")
+                        % {"status": self.get_status_display()}
+                    )
+                )
             )
 
     def action_checks(self) -> dict[str, Callable[[Any], object]]:
@@ -703,7 +704,7 @@ class Hazard(Actions, TimeStampedModel):
         self._require_school_admin(user)
         self._require_state(HazardStatus.ASSIGNED, HazardStatus.RECTIFYING)
         if self._has_pending_extension():
-            raise Refused(gettext("An extension request is already waiting for a decision."))
+            raise Refused(_("An extension request is already waiting for a decision."))
 
     def request_extension(
         self, user: Any, *, new_deadline: datetime.date, reason: str
@@ -746,7 +747,7 @@ class Hazard(Actions, TimeStampedModel):
         return self.extension_requests.filter(status=ExtensionStatus.PENDING).exists()
 
     def _check_extension_decision(self, user: Any) -> None:
-        nothing_pending = gettext("There is no extension request waiting for a decision.")
+        nothing_pending = _("There is no extension request waiting for a decision.")
         self._require_manager(user)
         if self.status not in HazardStatus.overdue_states():
             raise Refused(nothing_pending)
@@ -784,11 +785,11 @@ class Hazard(Actions, TimeStampedModel):
         return event
 
     def _check_supervise(self, user: Any) -> None:
-        self._require(user, (Role.BUREAU_LEADER,), gettext("Only a bureau leader may do this."))
+        self._require(user, (Role.BUREAU_LEADER,), _("Only a bureau leader may do this."))
         if not self.is_major:
-            raise Refused(gettext("Only a major hazard can be put under supervision."))
+            raise Refused(_("Only a major hazard can be put under supervision."))
         if not self.is_open or self.supervised:
-            raise Refused(gettext("This hazard cannot be put under supervision now."))
+            raise Refused(_("This hazard cannot be put under supervision now."))
 
     def supervise(self, user: Any, *, comment: str = "") -> HazardEvent:
         """Put a major hazard under the bureau leaders' supervision (挂牌督办)."""
@@ -796,9 +797,9 @@ class Hazard(Actions, TimeStampedModel):
         return self._apply(user, EventKind.SUPERVISED, {"supervised": True}, comment)
 
     def _check_lift(self, user: Any) -> None:
-        self._require(user, (Role.BUREAU_LEADER,), gettext("Only a bureau leader may do this."))
+        self._require(user, (Role.BUREAU_LEADER,), _("Only a bureau leader may do this."))
         if not self.supervised:
-            raise Refused(gettext("This hazard is not under supervision."))
+            raise Refused(_("This hazard is not under supervision."))
 
     def lift_supervision(self, user: Any, *, comment: str = "") -> HazardEvent:
         """End the supervision (摘牌)."""
@@ -823,10 +824,10 @@ class Hazard(Actions, TimeStampedModel):
         self._require(
             user,
             (Role.BUREAU_ADMIN, Role.SCHOOL_ADMIN),
-            gettext("Your role may not edit this hazard."),
+            _("Your role may not edit this hazard."),
         )
         if not self.is_open:
-            raise Refused(gettext("A closed or rejected hazard cannot be edited."))
+            raise Refused(_("A closed or rejected hazard cannot be edited."))
 
     def edit(self, user: Any, *, version: int, comment: str = "", **values: Any) -> HazardEvent:
         """Correct the report's details; refused (`Stale`) if someone saved since `version`
@@ -853,10 +854,10 @@ class Hazard(Actions, TimeStampedModel):
         self._require(
             user,
             (Role.BUREAU_ADMIN, Role.DEPT_INSPECTOR, *Role.school_roles()),
-            gettext("Your role may not add photos to this hazard."),
+            _("Your role may not add photos to this hazard."),
         )
         if not self.is_open:
-            raise Refused(gettext("Photos cannot be added to a closed or rejected hazard."))
+            raise Refused(_("Photos cannot be added to a closed or rejected hazard."))
 
     def add_photo(self, user: Any, upload: Any, kind: str = PhotoKind.BEFORE) -> HazardPhoto:
         """Check, re-encode and store an uploaded photo (raises ValidationError if bad)."""

@@ -191,3 +191,22 @@ def test_resubmission_without_a_cost_keeps_the_cost_recorded(hazard, bureau_admi
     hazard.verify(bureau_admin, passed=False, comment="数量不足")
     hazard.submit(alice, measures="补足灭火器", photos=[after_photo()])
     assert Hazard.objects.get().cost == Decimal("860.00")
+
+
+def test_a_refusal_is_composed_in_the_language_it_is_read_in(hazard, alice):
+    """A step's checks raise lazy sentences (`allowed_actions` runs every check of every row
+    of a list and reads none of them): the sentence is composed when it is read."""
+    from django.utils import translation
+
+    from xiaoan.core.errors import Refused
+
+    with translation.override("en"):
+        with pytest.raises(Refused) as refused:
+            hazard.start(alice)
+        with pytest.raises(NotAllowed) as not_allowed:
+            hazard.assign(alice, opinion="—", deadline=FOUND_ON)
+        assert str(refused.value) == "This step is not possible while the hazard is “Reported”."
+        assert not_allowed.value.message.startswith("Only the bureau safety section")
+    with translation.override("zh-hans"):
+        assert "不能进行此操作" in refused.value.message and "Reported" not in str(refused.value)
+        assert not_allowed.value.message.startswith("只有")
