@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
@@ -134,6 +135,22 @@ def test_assessment_veto_through_the_page(as_user, leader, bureau_admin, school_
     as_user(leader).post(url, {"reason": "重大责任事故"})
     assessment.refresh_from_db()
     assert assessment.vetoed and assessment.result == "fail"
+
+
+def test_the_veto_reads_with_the_colon_and_brackets_of_the_language(
+    as_user, leader, school_a, settings
+):
+    assessment = Assessment.objects.create(school=school_a, year=2014)
+    assessment.veto(leader, "重大责任事故")
+    assessment.refresh_from_db()
+    who = leader.get_full_name() or leader.username
+    day = timezone.localdate(assessment.vetoed_at).isoformat()
+    client = as_user(leader)
+    url = reverse("assessments:detail", args=[assessment.pk])
+    chinese = client.get(url).content.decode()
+    assert f"一票否决：重大责任事故（{who}，{day}）" in chinese
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert f"One-vote veto: 重大责任事故 ({who}, {day})" in client.get(url).content.decode()
 
 
 def test_ranking_export_puts_the_vetoed_school_last(

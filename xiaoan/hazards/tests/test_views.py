@@ -408,3 +408,20 @@ def test_a_report_sent_back_with_an_error_shows_the_school_picked_by_name(
     assert "<select" not in html.split('name="school"')[0][-300:]
     assert f'name="school" value="{school_b.pk}"' in html
     assert 'value="S002 清溪区第一中学"' in html
+
+
+def test_the_history_puts_the_colon_of_the_language_after_the_deadlines(
+    as_user, hazard, bureau_admin, alice, settings
+):
+    to_stage(hazard, "rectifying", bureau_admin, alice)
+    as_user(alice).post(
+        reverse("hazards:extend", args=[hazard.pk]),
+        {"new_deadline": "2014-10-15", "reason": "需采购设备"},
+    )
+    client = as_user(bureau_admin)
+    chinese = client.get(hazard.get_absolute_url()).content.decode()
+    assert "整改期限：2014-09-15" in chinese and "申请延期至：2014-10-15" in chinese
+    assert "整改期限: " not in chinese and "申请延期至: " not in chinese
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(hazard.get_absolute_url()).content.decode()
+    assert "Deadline: 2014-09-15" in english and "Requested deadline: 2014-10-15" in english
