@@ -115,3 +115,14 @@ def test_api_rows_carry_the_models_allowed_actions(
     assert {row["id"]: row["allowed_actions"] for row in rows} == expected
     for pk, actions in expected.items():
         assert client.get(f"/api/v1/hazards/{pk}/").json()["allowed_actions"] == actions
+
+
+def test_an_english_reader_sees_the_changes_after_an_english_colon(
+    as_user, hazard, alice, settings
+):
+    hazard.edit(alice, version=hazard.version, location="教学楼一楼")
+    client = as_user(alice)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(hazard.get_absolute_url()).content.decode()
+    assert page.count("location: — → 教学楼一楼") == 2  # the timeline's and the history card's
+    assert "：" not in page.replace("教学楼一楼", "")
