@@ -94,6 +94,28 @@ def test_templates_use_full_width_punctuation():
     assert not bad, "\n".join(bad)
 
 
+# ASCII punctuation after a translated label reads 依据:… in Chinese; the colon and the
+# brackets of the reader's language come from `{% colon %}` and `{% aside %}`.
+AFTER_A_LABEL = re.compile(r"(?:{% (?:translate|trans) [^%]*%}|{% endblocktranslate %})(?::|\s?\()")
+
+
+def test_the_scanner_finds_ascii_punctuation_after_a_translated_label():
+    assert AFTER_A_LABEL.search('{% translate "Legal basis" %}:{{ x }}')
+    assert AFTER_A_LABEL.search('{% translate "Due date" %}: {{ x }}')
+    assert AFTER_A_LABEL.search('{% translate "Initial passwords" %} ({{ n }})')
+    assert not AFTER_A_LABEL.search('{% translate "Due date" %}{% colon %}{{ x }}')
+
+
+def test_templates_put_the_colon_of_the_language_after_a_translated_label():
+    bad = [
+        f"{path.relative_to(PACKAGE)}:{n}: {m.group(0)}"
+        for path in sorted(PACKAGE.glob("**/templates/**/*.html"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        for m in AFTER_A_LABEL.finditer(line)
+    ]
+    assert not bad, "\n".join(bad)
+
+
 def python_offences() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for path in sources():
