@@ -82,6 +82,15 @@ def committed_for_the_scope(django_db_blocker, tmp_path_factory, **settings) -> 
             seed_again()
 
 
+def load_demo(*apps: str) -> None:
+    """The demo district's schools, campaign and hazards, then the parts of `apps` (in the
+    order given), as `xiaoan demo` loads them."""
+    from importlib import import_module
+
+    for app in ("schools", "campaigns", "hazards", *apps):
+        import_module(f"xiaoan.{app}.demo").load()
+
+
 @pytest.fixture(autouse=True)
 def _data_migration_rows(request):
     """Put back what the data migrations seed, for tests that run after a flush."""

@@ -369,14 +369,12 @@ def food_control(m: dict[str, Any]) -> str:
     where nothing was recorded (figures frozen before the food logs have none)."""
     if not (m.get("morning_checks") or m.get("food_samples")):
         return ""
-    text = f"开展食堂从业人员晨检{n(m.get('morning_checks', 0))}次，食品留样{n(m.get('food_samples', 0))}份"
-    if m.get("accompanying_meals"):
-        text += f"，学校领导陪餐{n(m['accompanying_meals'])}餐次"
-    if m.get("supplier_certificates"):
-        text += f"，索取供货商证照票据{n(m['supplier_certificates'])}份"
-    if m.get("samples_missed"):
-        text += f"；{n(m['samples_missed'])}餐次未在餐次结束前留样，已督促相关学校整改"
-    return text
+    return _clauses(
+        f"开展食堂从业人员晨检{n(m.get('morning_checks', 0))}次，食品留样{n(m.get('food_samples', 0))}份",
+        (m.get("accompanying_meals"), "，学校领导陪餐{}餐次"),
+        (m.get("supplier_certificates"), "，索取供货商证照票据{}份"),
+        (m.get("samples_missed"), "；{}餐次未在餐次结束前留样，已督促相关学校整改"),
+    )
 
 
 def drill_sentence(m: dict[str, Any]) -> str:
@@ -384,12 +382,16 @@ def drill_sentence(m: dict[str, Any]) -> str:
     recorded (figures frozen before the drill register have none)."""
     if not m.get("drills"):
         return ""
-    text = f"组织应急演练{n(m['drills'])}次"
-    if m.get("drill_schools"):
-        text += f"，{n(m['drill_schools'])}所学校参加"
-    if m.get("drill_participants"):
-        text += f"，参演师生{n(m['drill_participants'])}人次"
-    return text
+    return _clauses(
+        f"组织应急演练{n(m['drills'])}次",
+        (m.get("drill_schools"), "，{}所学校参加"),
+        (m.get("drill_participants"), "，参演师生{}人次"),
+    )
+
+
+def _clauses(text: str, *optional: tuple[Any, str]) -> str:
+    """`text`, then each (figure, clause) whose figure is not zero, the figure written in."""
+    return text + "".join(clause.format(n(figure)) for figure, clause in optional if figure)
 
 
 def _food(figures: dict[str, Any], measures: dict[str, Any]) -> str:

@@ -15,6 +15,8 @@ from rest_framework.test import APIClient
 
 from xiaoan.hazards.models import Area, Hazard
 
+from .paging import every_api_page
+
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/hazards/"
@@ -54,17 +56,7 @@ def ledger(bureau, school_a, school_b, alice) -> list[Hazard]:
 
 def walk(client, query: dict) -> tuple[list[list[int]], dict]:
     """Every page from the first by `next`, then back by `previous`."""
-    body = client.get(URL, {**query, "page_size": PAGE}).json()
-    pages = [[row["id"] for row in body["results"]]]
-    while body["next"]:
-        body = client.get(body["next"]).json()
-        pages.append([row["id"] for row in body["results"]])
-    back = [pages[-1]]
-    while body["previous"]:
-        body = client.get(body["previous"]).json()
-        back.insert(0, [row["id"] for row in body["results"]])
-    assert back == pages
-    return pages, body
+    return every_api_page(client, URL, {**query, "page_size": PAGE})
 
 
 @pytest.mark.parametrize(

@@ -5,11 +5,9 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from conftest import committed_for_the_scope
-from xiaoan.campaigns import demo as campaigns_demo
+from conftest import committed_for_the_scope, load_demo
 from xiaoan.hazards import demo
 from xiaoan.hazards.models import Hazard, HazardEvent, HazardPhoto
-from xiaoan.schools import demo as schools_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +16,7 @@ pytestmark = pytest.mark.django_db
 def demo_district(django_db_setup, django_db_blocker, tmp_path_factory):
     """Loaded once for the module's tests (the second load inside one is rolled back with it)."""
     with committed_for_the_scope(django_db_blocker, tmp_path_factory):
-        schools_demo.load()
-        campaigns_demo.load()
-        demo.load()
+        load_demo()
         yield
 
 

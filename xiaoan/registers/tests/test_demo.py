@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from conftest import committed_for_the_scope
+from conftest import committed_for_the_scope, load_demo
 from xiaoan.registers import demo, figures, identity, reminders
 from xiaoan.registers.models import DutyShift, EscortTeam, Visitor, duty_gaps
 from xiaoan.schools.demo import demo_bureau
@@ -22,14 +22,7 @@ def demo_district(django_db_setup, django_db_blocker, tmp_path_factory):
     """Loaded once for the module's tests, which only read it (a load again inside a test
     is rolled back with the test)."""
     with committed_for_the_scope(django_db_blocker, tmp_path_factory):
-        from xiaoan.campaigns import demo as campaigns
-        from xiaoan.hazards import demo as hazards
-        from xiaoan.schools import demo as schools
-
-        schools.load()
-        campaigns.load()
-        hazards.load()
-        demo.load()
+        load_demo("registers")
         yield demo_bureau()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import committed_for_the_scope
+from conftest import committed_for_the_scope, load_demo
 from xiaoan.hazards.models import Hazard
 from xiaoan.risks import demo
 from xiaoan.risks.models import RiskAssessment, RiskPoint
@@ -20,16 +20,7 @@ def demo_district(django_db_setup, django_db_blocker, tmp_path_factory):
     """Loaded once for the module's tests, which only read it (a load again inside a test
     is rolled back with the test)."""
     with committed_for_the_scope(django_db_blocker, tmp_path_factory):
-        from xiaoan.campaigns import demo as campaigns
-        from xiaoan.hazards import demo as hazards
-        from xiaoan.registers import demo as registers
-        from xiaoan.schools import demo as schools
-
-        schools.load()
-        campaigns.load()
-        hazards.load()
-        registers.load()
-        demo.load()
+        load_demo("registers", "risks")
         yield demo_bureau()
 
 
