@@ -100,7 +100,7 @@ def test_resubmitted_plan_shows_the_old_comment_as_history_not_as_a_verdict(
     plan.return_to_school(bureau_admin, comment="请补充校车部分")
     plan.submit(alice)
     page = as_user(bureau_admin).get(plan.get_absolute_url()).content.decode()
-    assert "上次退回时的意见:请补充校车部分" in page
+    assert "上次退回时的意见：请补充校车部分" in page
     assert "alert-success" not in page
 
 
