@@ -88,3 +88,13 @@ def test_a_school_user_gets_rows_of_their_own(as_user, bureau_admin, alice, thre
     # The bureau's rows name the school under the description on a phone; a school's do not.
     assert _rows_rendered(response) == 3
     assert f"{school_a.name} · " not in response.content.decode()
+
+
+def test_a_school_users_ledger_has_no_school_column(as_user, bureau_admin, alice, three):
+    """Every row of a school's ledger is the user's own school: no column repeats it."""
+    column = '<th class="d-none d-lg-table-cell">'
+    bureau = as_user(bureau_admin).get(reverse("hazards:list"))
+    school = as_user(alice).get(reverse("hazards:list"))
+    assert column in bureau.content.decode() and column not in school.content.decode()
+    assert _tbody(bureau).count("<td") == 7 * 3
+    assert _tbody(school).count("<td") == 6 * 3
