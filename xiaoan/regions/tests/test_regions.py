@@ -208,6 +208,9 @@ def test_the_overview_puts_the_districts_side_by_side(city, hazard, east, far_sc
     fire = next(a for a in rows["清溪区教育局"].areas if a["code"] == "fire")
     assert fire["general"] == 1
     assert "远山区" not in response.content.decode()
+    # Inspections' coverage in full-width brackets: 0 / 1（0%）
+    row = rows["清溪区教育局"]
+    assert f"{row.inspected} / {row.schools}（{row.coverage}%）" in response.content.decode()
 
 
 def test_the_overview_and_the_drill_down_are_the_levels_above(bureau_admin, school_a):
