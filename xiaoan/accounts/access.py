@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.utils.functional import LazyObject, empty
 
 from .choices import Role
 
@@ -31,26 +32,41 @@ def membership_of(user: Any) -> Membership | None:
 
     Read once per user object and kept on it, so a request asks the database at most once.
     """
+    user = _unwrapped(user)
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     membership = user.__dict__.get(_CACHE, _MISSING)
     if membership is _MISSING:
         from .models import Membership
 
-        try:
-            membership = user.membership  # the one place that reads the relation
-        except Membership.DoesNotExist:
-            membership = None
+        # The one place that reads the relation; with the organisation the page's menu names.
+        membership = (
+            Membership.objects.select_related("bureau", "school", "department")
+            .filter(user=user)
+            .first()
+        )
+        if membership is not None:
+            membership.user = user
         user.__dict__[_CACHE] = membership
     if membership is None or not membership.is_active:
         return None
     return membership  # type: ignore[no-any-return]
 
 
+def _unwrapped(user: Any) -> Any:
+    """The request's user itself rather than its lazy stand-in (`request.user`), through which
+    every attribute read costs a call: a list's rows ask for the membership hundreds of times."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
+
+
 def forget_membership(user: Any) -> None:
     """Drop the cached membership (after the user's membership was changed)."""
     if user is not None:
-        user.__dict__.pop(_CACHE, None)
+        _unwrapped(user).__dict__.pop(_CACHE, None)
 
 
 def is_superuser(user: Any) -> bool:

@@ -27,7 +27,7 @@ from xiaoan.core.validators import validate_phone
 from xiaoan.schools.choices import DepartmentKind
 from xiaoan.schools.models import BureauSection, Department, School
 
-from .serializers import AllowedActionsField, error_responses
+from .serializers import AllowedActionsField, LabelField, error_responses
 
 STEP_ERRORS = error_responses(400, 403, 404, 409)
 
@@ -43,7 +43,7 @@ def _not_allowed() -> NotAllowed:
 class UserSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     full_name = serializers.CharField(source="user.first_name", read_only=True)
-    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    role_display = LabelField("role")
     school_code = serializers.CharField(
         source="school.code", read_only=True, default=None, allow_null=True
     )
@@ -225,7 +225,7 @@ class BureauSectionSerializer(serializers.ModelSerializer):
 
 class DepartmentSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=DepartmentKind.choices, read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = LabelField("kind")
 
     class Meta:
         model = Department

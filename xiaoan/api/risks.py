@@ -29,7 +29,7 @@ from xiaoan.risks.filters import RiskPointFilter
 from xiaoan.risks.models import WRITERS, RiskAssessment, RiskPoint, check_writer
 from xiaoan.schools.models import School
 
-from .serializers import AllowedActionsField, error_responses
+from .serializers import AllowedActionsField, LabelField, error_responses
 
 DETAILS = [
     "name",
@@ -87,7 +87,7 @@ class RiskPointSerializer(serializers.ModelSerializer):
     school = serializers.PrimaryKeyRelatedField(queryset=School.objects.all(), required=False)
     school_name = serializers.CharField(source="school.name", read_only=True)
     area = serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all())
-    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    level_display = LabelField("level")
     score = serializers.IntegerField(read_only=True)
     is_active = serializers.BooleanField(read_only=True, help_text="In the register today.")
     assessments = RiskAssessmentSerializer(many=True, read_only=True)

@@ -68,6 +68,20 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
     }
 
 
+class LabelField(serializers.CharField):
+    """A choice field's label in the request's language: `status_display = LabelField("status")`.
+    It calls the model's `get_status_display()` itself: given it as a `source`, the framework
+    inspects the method's signature again for every row it writes."""
+
+    def __init__(self, field: str, **kwargs: Any) -> None:
+        self.choice_field = field
+        kwargs.update(read_only=True, source="*")
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        return str(getattr(value, f"get_{self.choice_field}_display")())
+
+
 @extend_schema_field(serializers.ListField(child=serializers.CharField()))
 class AllowedActionsField(serializers.Field):
     """The steps the requesting user may take on this row now (`obj.allowed_actions(user)`):
@@ -86,7 +100,7 @@ class AllowedActionsField(serializers.Field):
 
 
 class SchoolSerializer(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = LabelField("kind")
     is_active = serializers.BooleanField(read_only=True, help_text="On the registry today.")
 
     class Meta:

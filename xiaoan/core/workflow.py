@@ -22,7 +22,16 @@ class Actions:
     def action_checks(self) -> dict[str, Callable[[Any], object]]:
         raise NotImplementedError
 
+    def acts_on(self, user: Any) -> bool:
+        """False when `user` may take no step at all on this record, whatever its state (one
+        outside its reach: a reader above the district, another school's user), so that
+        `allowed_actions` need not run every check to learn it. A model says so only where each
+        of its checks would refuse such a user; each check still refuses on its own."""
+        return True
+
     def allowed_actions(self, user: Any) -> list[str]:
+        if not self.acts_on(user):
+            return []
         allowed = []
         for name, check in self.action_checks().items():
             try:

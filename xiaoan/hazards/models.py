@@ -440,8 +440,9 @@ class Hazard(Actions, TimeStampedModel):
 
     # ---- who may do what -----------------------------------------------------------------
 
-    def _scope_role(self, user: Any) -> str | None:
-        """The user's role if the hazard is within the user's reach, else None."""
+    def scope_role(self, user: Any) -> str | None:
+        """The user's role if the hazard is within the user's reach, else None: all that
+        `allowed_actions` asks of the user ("superuser" for one)."""
         if getattr(user, "is_superuser", False):
             return "superuser"
         membership = membership_of(user)
@@ -456,8 +457,11 @@ class Hazard(Actions, TimeStampedModel):
             return None
         return str(membership.role)
 
+    def acts_on(self, user: Any) -> bool:
+        return self.scope_role(user) is not None  # every check starts from it
+
     def _require(self, user: Any, roles: tuple[str, ...], message: str | Promise) -> None:
-        role = self._scope_role(user)
+        role = self.scope_role(user)
         if role is None or (role != "superuser" and role not in roles):
             raise NotAllowed(message)
 
@@ -511,7 +515,7 @@ class Hazard(Actions, TimeStampedModel):
     def _require_manager(self, user: Any) -> None:
         """Issue opinions, verify, reject, decide extensions: the bureau, or the department
         that found the hazard."""
-        role = self._scope_role(user)
+        role = self.scope_role(user)
         is_finder = role == Role.DEPT_INSPECTOR and self.department_id is not None
         if role not in ("superuser", Role.BUREAU_ADMIN) and not is_finder:
             raise NotAllowed(
