@@ -29,8 +29,10 @@ from rest_framework.views import APIView
 
 from xiaoan.accounts.access import membership_of
 from xiaoan.campaigns.models import Campaign
+from xiaoan.core import fragments
 from xiaoan.core.counting import Total
 from xiaoan.core.dates import FIRST_DAY, LAST_DAY, local_today
+from xiaoan.core.workflow import Actions
 from xiaoan.hazards import counts
 from xiaoan.hazards.choices import HazardLevel, HazardSource, PhotoKind
 from xiaoan.hazards.filters import HazardFilter
@@ -41,14 +43,14 @@ from xiaoan.schools.models import School
 
 from .pagination import KeysetPagination
 from .risks import risk_point_input
-from .serializers import AllowedActionsField, error_responses
+from .serializers import AllowedActionsField, LabelField, error_responses
 
 # ---- serializers ----------------------------------------------------------------------------
 
 
 class HazardEventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", default=None, read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = LabelField("kind")
 
     class Meta:
         model = HazardEvent
@@ -84,8 +86,8 @@ class HazardSerializer(serializers.ModelSerializer):
     school_name = serializers.CharField(source="school.name", read_only=True)
     area = serializers.CharField(source="area.code", read_only=True)
     area_name = serializers.CharField(source="area.name", read_only=True)
-    level_display = serializers.CharField(source="get_level_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    level_display = LabelField("level")
+    status_display = LabelField("status")
     reported_by = serializers.CharField(source="reported_by.username", read_only=True)
     department_name = serializers.CharField(
         source="department.name", default=None, read_only=True, allow_null=True
@@ -290,6 +292,30 @@ def _step_schema(request: type[serializers.Serializer]) -> Any:
 # ---- the viewset ----------------------------------------------------------------------------
 
 
+def kept_rows(hazards: list[Hazard], request: Request) -> list[dict[str, Any]]:
+    """Each hazard's API row, made once for each version of what it gives
+    (`core.fragments.records`): the hazard's, its school's, area's and department's versions,
+    its reporter's login, the day (overdue) and the caller's reach over it — the role it acts
+    in, which is all `allowed_actions` asks of the caller. `hazards` are read with only those
+    (`api_row_keys`); the rows not kept are read whole and serialized in one go."""
+    user = request.user
+    today = local_today().isoformat()
+
+    def key(hazard: Hazard) -> tuple[Any, ...]:
+        shown = fragments.versions(hazard, hazard.school, hazard.area, hazard.department)
+        reporter = hazard.reported_by
+        return (*shown, reporter.pk, reporter.username, hazard.scope_role(user), today)
+
+    def make(missing: list[Hazard]) -> dict[int, dict[str, Any]]:
+        whole = Hazard.objects.with_pending_extension().with_names()
+        rows = list(whole.filter(pk__in=[h.pk for h in missing]))
+        data = HazardSerializer(rows, many=True, context={"request": request}).data
+        return {row["id"]: row for row in data}
+
+    code = (HazardSerializer, AllowedActionsField, Hazard, Actions)
+    return fragments.records("api-hazard", code, hazards, key, make)
+
+
 class LedgerFilterBackend(DjangoFilterBackend):
     """The ledger's FilterSet, kept on the view: its total reads the filters as cleaned."""
 
@@ -325,11 +351,19 @@ class HazardViewSet(
     pagination_class = LedgerPagination
 
     def get_queryset(self) -> QuerySet[Hazard]:
-        queryset = Hazard.objects.for_user(self.request.user).with_related()
-        queryset = queryset.with_pending_extension()
+        queryset = Hazard.objects.for_user(self.request.user)
+        if self.action == "list":
+            return queryset  # its page's keys (`list`), then the rows not kept
+        queryset = queryset.with_pending_extension().with_related()
         if self.action == "retrieve":
             queryset = queryset.prefetch_related("events__actor", "photos")
         return queryset
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # The page's rows as kept (`kept_rows`): the page reads only their keys.
+        hazards = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(cast(HazardQuerySet, hazards).api_row_keys())
+        return self.get_paginated_response(kept_rows(page or [], request))
 
     def get_serializer_class(self) -> Any:
         return {

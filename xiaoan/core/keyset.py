@@ -236,7 +236,7 @@ def paginate(
     has_previous = more if backwards else bool(token)
     last, first = rows[-1], rows[0]
     if ids_first:
-        rows = _by_ids(queryset, [row[-1] for row in rows])
+        rows = rows_by_ids(queryset, [row[-1] for row in rows])
     return Page(
         rows,
         number,
@@ -260,10 +260,10 @@ def page_of(
 def first_rows(queryset: QuerySet[Any], size: int) -> list[Any]:
     """The queryset's first `size` rows in its order: their ids first (no joins, so an index
     on the order gives them), then those rows with the queryset's joins."""
-    return _by_ids(queryset, list(queryset.values_list("pk", flat=True)[:size]))
+    return rows_by_ids(queryset, list(queryset.values_list("pk", flat=True)[:size]))
 
 
-def _by_ids(queryset: QuerySet[Any], ids: list[Any]) -> list[Any]:
+def rows_by_ids(queryset: QuerySet[Any], ids: list[Any]) -> list[Any]:
     """The rows of `ids`, in that order, with the queryset's joins."""
     rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
     return [rows[pk] for pk in ids if pk in rows]  # (one changed in between is left out)

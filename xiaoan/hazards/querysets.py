@@ -146,6 +146,30 @@ class HazardQuerySet(HazardOwnedQuerySet):
             .only("version", "updated_at", *self.ROW_RELATED, *related, *order)
         )
 
+    def api_row_keys(self) -> Self:
+        """Only what an API row kept (`api.hazards.kept_rows`) is found by: the hazard's, its
+        school's, area's and department's versions, its reporter's login, what the caller's
+        reach over it is worked out from (its bureau, school and department), and the order's
+        columns (the page's keyset)."""
+        from xiaoan.core.keyset import keys_of
+
+        order = [key.path for key in keys_of(self)]
+        related = ("school", "area", "department", "reported_by")
+        versions = ("school__version", "area__version", "department__version")
+        return (
+            self.select_related(None)
+            .select_related(*related)
+            .only(
+                "version",
+                "updated_at",
+                "bureau",
+                *related,
+                *versions,
+                "reported_by__username",
+                *order,
+            )
+        )
+
     def rows_whole(self, hazards: list[Any]) -> dict[int, Any]:
         """`hazards` read with only their keys (`row_keys`), read whole for their rows, by id."""
         return self.select_related(*self.ROW_RELATED).in_bulk([h.pk for h in hazards])
@@ -155,6 +179,11 @@ class HazardQuerySet(HazardOwnedQuerySet):
         return self.select_related(
             "school", "area", "campaign", "department", "reported_by", "risk_point"
         )
+
+    def with_names(self) -> Self:
+        """The records whose names an API row gives (`api.hazards.HazardSerializer`); its
+        campaign and risk point it gives by id, read from the row itself."""
+        return self.select_related("school", "area", "department", "reported_by")
 
     def with_pending_extension(self) -> Self:
         """Each row knows whether an extension request waits (`has_pending_extension`), so

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
 
@@ -22,6 +22,19 @@ class MonthlyReportQuerySet(SchoolOwnedQuerySet):
         if membership is not None and membership.role == Role.DEPT_INSPECTOR:
             return self.none()
         return super().for_user(user)
+
+    def row_keys(self) -> Self:
+        """Only what a list row kept rendered is found by (`{% monthly_rows %}`: the report's
+        and its school's versions); the rows not kept are read whole (`rows_whole`)."""
+        return (
+            self.select_related(None)
+            .select_related("school")
+            .only("version", "updated_at", "school", "school__version")
+        )
+
+    def rows_whole(self, reports: list[Any]) -> dict[int, Any]:
+        """`reports` read with only their keys (`row_keys`), read whole for their rows, by id."""
+        return self.select_related("school").in_bulk([r.pk for r in reports])
 
 
 class OfficialReportQuerySet(models.QuerySet):

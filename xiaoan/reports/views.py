@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -41,6 +41,7 @@ from .exports import render as render_file
 from .filters import MonthlyReportFilter
 from .forms import DocumentTextForm, GenerateForm, IssueDocumentForm, MonthForm, NarrativeForm
 from .models import DocumentReceipt, IssuedDocument, MonthlyReport, OfficialReport
+from .querysets import MonthlyReportQuerySet
 from .reminders import monthly_reminders, previous_month
 
 BUREAU_ROLES = (Role.BUREAU_ADMIN, Role.BUREAU_LEADER, Role.GOV_VIEWER)
@@ -66,8 +67,10 @@ MONTHLY_ROWS = 50
 def monthly_page(request: HttpRequest, reports: QuerySet[MonthlyReport]) -> tuple[Page, Total]:
     """The list's page by keyset and its total (estimated above `EXACT_UP_TO` on PostgreSQL).
     The page's ids come first, in the month index's order (`monthlyreport_month_idx`), then
-    those rows with their schools and users: a province has 100,000 reports to join else."""
-    page = keyset.page_of(request, reports, MONTHLY_ROWS, ids_first=True)
+    those rows' keys with their schools' (`row_keys`): a province has 100,000 reports to join
+    else; the rows are kept rendered (`{% monthly_rows %}`)."""
+    keys = cast(MonthlyReportQuerySet, reports).row_keys()
+    page = keyset.page_of(request, keys, MONTHLY_ROWS, ids_first=True)
     if page.is_whole_list:
         return page, Total(len(page.rows))
     return page, counting.total(reports)

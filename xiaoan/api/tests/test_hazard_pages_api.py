@@ -6,6 +6,7 @@ take the same queries. Run on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -96,6 +97,22 @@ def test_page_numbers_still_work_as_before(bureau_admin, ledger):
     ]
     pages, _body = walk(client, {})
     assert by_number == [pk for page in pages for pk in page]
+
+
+def test_a_numbered_page_skips_ids_alone_and_joins_only_its_rows(bureau_admin, ledger):
+    """The offset is taken over the ids in the list's order (no row before the page joined),
+    then the page's rows are read by id; `page=last` is the last page."""
+    client = api_for(bureau_admin)
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get(URL, {"page": 3, "page_size": PAGE}).json()
+    skipping = [q["sql"] for q in ctx.captured_queries if "OFFSET" in q["sql"].upper()]
+    assert len(skipping) == 1
+    assert re.match(r'SELECT "hazards_hazard"\."id"( AS "pk")? FROM', skipping[0])
+    assert "schools_school" not in skipping[0]
+    assert len(body["results"]) == PAGE and body["count"] == ROWS
+    last = client.get(URL, {"page": "last", "page_size": PAGE}).json()
+    assert len(last["results"]) == ROWS - 4 * PAGE and last["next"] is None
+    assert "page=4" in last["previous"]
 
 
 def test_a_changed_cursor_is_refused_in_chinese(bureau_admin, ledger):

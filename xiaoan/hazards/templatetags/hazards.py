@@ -24,18 +24,8 @@ def ledger_rows(context: template.Context, hazards: Any) -> SafeString:
     today = local_today()
 
     def key(hazard: Any) -> tuple[Any, ...]:
-        school, area = hazard.school, hazard.area
-        return (
-            hazard.pk,
-            hazard.version,
-            hazard.updated_at.timestamp(),
-            school.pk,
-            school.version,
-            area.pk,
-            area.version,
-            int(school_user),
-            today.isoformat(),
-        )
+        shown = fragments.versions(hazard, hazard.school, hazard.area)
+        return (*shown, int(school_user), today.isoformat())
 
     hazards = list(hazards)
     # The ledger's page reads only the rows' keys (`HazardQuerySet.row_keys`).

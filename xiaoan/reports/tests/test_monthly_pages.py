@@ -156,6 +156,7 @@ def test_page_one_and_page_three_take_the_same_queries(as_user, city_officer, re
     client.get(reverse("reports:monthly_list"))  # warm the session
     _rows, page = page_of(client, {})
     _rows, page = page_of(client, {"cursor": page.next})
+    page_of(client, {"cursor": page.next})  # its rows kept rendered, as page one's are
     counted = []
     for query in ({}, {"cursor": page.next}):
         with CaptureQueriesContext(connection) as ctx:
