@@ -77,7 +77,11 @@ class HazardFilter(django_filters.FilterSet):
         field_name="area__code", choices=AreaCode.choices, label=_("Area")
     )
     level = django_filters.ChoiceFilter(choices=HazardLevel.choices, label=_("Hazard level"))
-    status = django_filters.MultipleChoiceFilter(choices=HazardStatus.choices, label=_("Status"))
+    # A hazard's own column: no DISTINCT (django-filter's default for a list of values), which
+    # would make PostgreSQL read every matching row before keeping a page.
+    status = django_filters.MultipleChoiceFilter(
+        choices=HazardStatus.choices, label=_("Status"), distinct=False
+    )
     source = django_filters.ChoiceFilter(choices=HazardSource.choices, label=_("Source"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
     supervised = django_filters.BooleanFilter(label=_("Under supervision"))

@@ -23,7 +23,11 @@ class RiskPointFilter(StyledFilterSet):
 
     q = django_filters.CharFilter(method="search", label=_("Search"))
     school = SchoolChoiceFilter()
-    level = django_filters.MultipleChoiceFilter(choices=RiskLevel.choices, label=_("risk level"))
+    level = django_filters.MultipleChoiceFilter(
+        choices=RiskLevel.choices,
+        label=_("risk level"),
+        distinct=False,  # its own column
+    )
     area = django_filters.ModelChoiceFilter(queryset=Area.objects.all(), label=_("area"))
     needs_reassessment = django_filters.BooleanFilter(label=_("to be re-assessed"))
     state = django_filters.ChoiceFilter(
