@@ -22,12 +22,23 @@ TEXT, INTEGER, PERCENT, DATE = "text", "integer", "percent", "date"
 
 
 def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (headings never pass 99)."""
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一, 100 → 一百, 101 → 一百零一, 110 → 一百一十,
+    1010 → 一千零一十 (below 10,000: a province's collected summary has a heading a district)."""
     if n < 10:
         return CHINESE_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else CHINESE_DIGITS[tens]
-    return head + "十" + (CHINESE_DIGITS[ones] if ones else "")
+    if n < 20:
+        return "十" + (CHINESE_DIGITS[n - 10] if n > 10 else "")
+    spoken, gap, rest = "", False, n
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十")):
+        digit, rest = divmod(rest, value)
+        if digit:
+            spoken += ("零" if gap else "") + CHINESE_DIGITS[digit] + unit
+            gap = False
+        elif spoken:
+            gap = True
+    if rest:
+        spoken += ("零" if gap else "") + CHINESE_DIGITS[rest]
+    return spoken
 
 
 def heading_prefix(level: int, index: int) -> str:

@@ -57,6 +57,34 @@ def test_chinese_heading_numbers():
     ]
 
 
+def test_chinese_heading_numbers_past_ninety_nine():
+    """A province's collected summary has a first-level heading for each of its districts."""
+    numbers = (99, 100, 101, 110, 111, 120, 305, 1000, 1001, 1010, 2345)
+    assert [chinese_number(n) for n in numbers] == [
+        "九十九",
+        "一百",
+        "一百零一",
+        "一百一十",
+        "一百一十一",
+        "一百二十",
+        "三百零五",
+        "一千",
+        "一千零一",
+        "一千零一十",
+        "二千三百四十五",
+    ]
+
+
+def test_a_document_takes_more_than_ninety_nine_first_level_headings():
+    """A province's collected summary: one heading a district, 100 districts and more."""
+    from xiaoan.reports.document import Document
+
+    document = Document(title="各地情况总结材料", issuer="省教育厅", date_text="2026年12月4日")
+    for n in range(1, 102):
+        document.heading(1, f"第{n}区")
+    assert [block.text for block in document.blocks[-2:]] == ["一百、第100区", "一百零一、第101区"]
+
+
 def test_campaign_summary_states_the_hazard_tally_in_the_seeds_words(demo):
     report = generate(OfficialKind.CAMPAIGN_SUMMARY, demo.bureau, campaign=demo)
     assert SEED_OPENING in report.narrative
