@@ -86,11 +86,13 @@ def open_on(as_of: datetime.date) -> Q:
     return Q(status__in=HazardStatus.open_states()) | closed_later
 
 
-def overdue_on(as_of: datetime.date) -> Q:
+def overdue_on(as_of: datetime.date, deadline: str = "deadline_then") -> Q:
     """Overdue on `as_of`: the school still owed the rectification then and the deadline it
-    had then had passed. Needs `deadline_then=deadline_on(as_of)` annotated first."""
+    had then had passed. Needs `deadline_then=deadline_on(as_of)` (or the `deadline` named)
+    annotated first."""
     closed_later = _closed_after(as_of)
-    return (Q(status__in=HazardStatus.overdue_states()) | closed_later) & Q(deadline_then__lt=as_of)
+    passed = Q(**{f"{deadline}__lt": as_of})
+    return (Q(status__in=HazardStatus.overdue_states()) | closed_later) & passed
 
 
 def deadline_on(as_of: datetime.date) -> Case:
@@ -172,26 +174,34 @@ def month_rows(
     """Per month from `start` to `as_of`: found and closed in it; open and overdue at its end.
 
     A month is described as it stood at its end (the running month as it stands on `as_of`),
-    with the deadlines of that day.
+    with the deadlines of that day. Every month in one query, one pass over the hazards (one
+    a month read them as many times: a province's collected summary, 100 districts of twelve
+    months, spent a third of its time there); grouped by bureau, so that a month's deadline
+    history is looked up only for the hazards open at its end, as `area_rows` does.
     """
-    rows: list[dict[str, Any]] = []
+    months = []
     year, month = start.year, start.month
     while (year, month) <= (as_of.year, as_of.month):
         first, last = month_bounds(year, month)
-        month_end = min(last, as_of)
-        carried = totals(area_rows(hazards.filter(found_on__lte=month_end), month_end))
-        closed = hazards.filter(closed_between(first, last))
-        rows.append(
-            {
-                "month": f"{year}年{month}月",
-                "key": f"{year}-{month:02d}",
-                "found": hazards.filter(found_on__range=(first, last)).count(),
-                "closed": closed.count(),
-                "open": carried["open"],
-                "overdue": carried["overdue"],
-            }
-        )
+        months.append((year, month, first, last, min(last, as_of)))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    if not months:
+        return []
+    deadlines, counts = {}, {}
+    for i, (_year, _month, first, last, month_end) in enumerate(months):
+        deadlines[f"deadline_{i}"] = deadline_on(month_end)
+        then = Q(found_on__lte=month_end)
+        counts[f"found_{i}"] = Count("id", filter=Q(found_on__range=(first, last)))
+        counts[f"closed_{i}"] = Count("id", filter=closed_between(first, last))
+        counts[f"open_{i}"] = Count("id", filter=then & open_on(month_end))
+        counts[f"overdue_{i}"] = Count("id", filter=then & overdue_on(month_end, f"deadline_{i}"))
+    groups = list(hazards.annotate(**deadlines).values("bureau").annotate(**counts).order_by())
+    rows = []
+    for i, (year, month, *_days) in enumerate(months):
+        summed = {
+            k: sum(g[f"{k}_{i}"] for g in groups) for k in ("found", "closed", "open", "overdue")
+        }
+        rows.append({"month": f"{year}年{month}月", "key": f"{year}-{month:02d}", **summed})
     return rows
 
 
