@@ -638,3 +638,15 @@ def generate(
                  stdout=io.StringIO())  # fmt: skip
     say(f"{lap()}  kept counts and month ends rebuilt (xiaoan figures rebuild)")
     return province
+
+
+def generated_from_env() -> tuple[Sizes, Province]:
+    """The province of the environment's sizes (`BENCH_PROVINCE_*`), generated with its
+    progress printed, as the benchmarks that measure one start."""
+    sizes = Sizes.from_env()
+    print(
+        f"generated province: {sizes.cities} cities, {sizes.districts} districts, "
+        f"{sizes.schools:,} schools, {sizes.hazards:,} hazards",
+        flush=True,
+    )
+    return sizes, generate(sizes, progress=lambda text: print(f"  {text}", flush=True))

@@ -87,19 +87,13 @@ def run() -> None:
 
     from xiaoan.core.dates import local_today
 
-    from ._province import Sizes, generate
+    from ._province import generated_from_env
 
     wanted = os.environ.get("BENCH_SUMMARY_PROVINCE")
     if (connection.vendor != "postgresql") if wanted is None else wanted != "1":
         print("  on PostgreSQL only (BENCH_DATABASE_URL), or BENCH_SUMMARY_PROVINCE=1")
         return
-    sizes = Sizes.from_env()
-    print(
-        f"generated province: {sizes.districts} districts, {sizes.schools:,} schools, "
-        f"{sizes.hazards:,} hazards",
-        flush=True,
-    )
-    province = generate(sizes, progress=lambda text: print(f"  {text}", flush=True))
+    sizes, province = generated_from_env()
     campaign = timed(
         "the province's campaign, adopted by every district",
         lambda: campaign_over_the_year(province.bureau, province.admin),

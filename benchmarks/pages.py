@@ -424,14 +424,8 @@ def explain(lines: list[Line], count: int) -> None:
 
 
 def run_province() -> None:
-    from ._province import Sizes, generate
+    from ._province import generated_from_env
 
-    sizes = Sizes.from_env()
-    print(
-        f"generated province: {sizes.cities} cities, {sizes.districts} districts, "
-        f"{sizes.schools:,} schools, {sizes.hazards:,} hazards",
-        flush=True,
-    )
-    province = generate(sizes, progress=lambda text: print(f"  {text}", flush=True))
+    _sizes, province = generated_from_env()
     lines = province_table(province)
     explain(lines, int(os.environ.get("BENCH_PAGES_EXPLAIN", "3")))

@@ -195,7 +195,8 @@ def month_rows(
         counts[f"closed_{i}"] = Count("id", filter=closed_between(first, last))
         counts[f"open_{i}"] = Count("id", filter=then & open_on(month_end))
         counts[f"overdue_{i}"] = Count("id", filter=then & overdue_on(month_end, f"deadline_{i}"))
-    groups = list(hazards.annotate(**deadlines).values("bureau").annotate(**counts).order_by())
+    grouped = hazards.annotate(**deadlines).values("bureau").annotate(**counts).order_by()
+    groups: list[dict[str, Any]] = [dict(group) for group in grouped]
     rows = []
     for i, (year, month, *_days) in enumerate(months):
         summed = {

@@ -9,16 +9,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from xiaoan.core.tests.kept_rows import rendered, tbody
+
 ROW = "hazards/_row.html"
-
-
-def _tbody(response) -> str:
-    html = response.content.decode()
-    return html[html.index("<tbody>") : html.index("</tbody>")]
-
-
-def _rows_rendered(response) -> int:
-    return sum(1 for t in response.templates if t.name == ROW)
 
 
 @pytest.fixture
@@ -29,10 +22,10 @@ def three(make_hazard, school_a):
 def test_the_second_request_reads_every_row_from_the_cache(as_user, bureau_admin, three):
     client = as_user(bureau_admin)
     first = client.get(reverse("hazards:list"))
-    assert _rows_rendered(first) == 3
+    assert rendered(first, ROW) == 3
     again = client.get(reverse("hazards:list"))
-    assert _rows_rendered(again) == 0
-    assert _tbody(again) == _tbody(first)
+    assert rendered(again, ROW) == 0
+    assert tbody(again) == tbody(first)
     for hazard in three:
         assert hazard.code in again.content.decode()
 
@@ -64,7 +57,7 @@ def test_a_step_shows_at_once_and_only_its_row_is_rendered_again(as_user, bureau
     client.get(reverse("hazards:list"))
     three[1].assign(bureau_admin, opinion="三日内清理", deadline=datetime.date(2014, 9, 10))
     response = client.get(reverse("hazards:list"))
-    assert _rows_rendered(response) == 1
+    assert rendered(response, ROW) == 1
     assert "待整改" in response.content.decode()
 
 
@@ -74,7 +67,7 @@ def test_a_renamed_school_and_area_show_at_once(as_user, bureau_admin, three, sc
     school_a.name = "清江路小学（新校区）"
     school_a.save()
     response = client.get(reverse("hazards:list"))
-    assert _rows_rendered(response) == 3
+    assert rendered(response, ROW) == 3
     assert response.content.decode().count("清江路小学（新校区）") >= 3
     area = three[0].area
     area.name_zh = "消防安全（含电气）"
@@ -86,7 +79,7 @@ def test_a_school_user_gets_rows_of_their_own(as_user, bureau_admin, alice, thre
     as_user(bureau_admin).get(reverse("hazards:list"))
     response = as_user(alice).get(reverse("hazards:list"))
     # The bureau's rows name the school under the description on a phone; a school's do not.
-    assert _rows_rendered(response) == 3
+    assert rendered(response, ROW) == 3
     assert f"{school_a.name} · " not in response.content.decode()
 
 
@@ -96,5 +89,5 @@ def test_a_school_users_ledger_has_no_school_column(as_user, bureau_admin, alice
     bureau = as_user(bureau_admin).get(reverse("hazards:list"))
     school = as_user(alice).get(reverse("hazards:list"))
     assert column in bureau.content.decode() and column not in school.content.decode()
-    assert _tbody(bureau).count("<td") == 7 * 3
-    assert _tbody(school).count("<td") == 6 * 3
+    assert tbody(bureau).count("<td") == 7 * 3
+    assert tbody(school).count("<td") == 6 * 3

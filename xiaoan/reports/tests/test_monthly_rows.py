@@ -9,18 +9,10 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from xiaoan.core.tests.kept_rows import rendered, tbody
 from xiaoan.reports.models import MonthlyReport
 
 ROW = "reports/_monthly_row.html"
-
-
-def _tbody(response) -> str:
-    html = response.content.decode()
-    return html[html.index("<tbody>") : html.index("</tbody>")]
-
-
-def _rows_rendered(response) -> int:
-    return sum(1 for t in response.templates if t.name == ROW)
 
 
 @pytest.fixture
@@ -37,12 +29,12 @@ def list_as(client):
 def test_the_second_request_reads_every_row_from_the_cache(as_user, bureau_admin, reports):
     client = as_user(bureau_admin)
     first = list_as(client)
-    assert _rows_rendered(first) == 3
+    assert rendered(first, ROW) == 3
     again = list_as(client)
-    assert _rows_rendered(again) == 0
-    assert _tbody(again) == _tbody(first)
+    assert rendered(again, ROW) == 0
+    assert tbody(again) == tbody(first)
     for report in reports:
-        assert report.get_absolute_url() in _tbody(again)
+        assert report.get_absolute_url() in tbody(again)
 
 
 def test_a_page_whose_rows_are_kept_reads_only_their_keys(as_user, bureau_admin, reports):
@@ -56,7 +48,7 @@ def test_a_page_whose_rows_are_kept_reads_only_their_keys(as_user, bureau_admin,
 
     with connection.execute_wrapper(record):
         response = list_as(client)
-    assert all(r.school.name in _tbody(response) for r in reports)
+    assert all(r.school.name in tbody(response) for r in reports)
     read = " ".join(s for s in statements if "reports_monthlyreport" in s)
     assert '"reports_monthlyreport"."version"' in read and '"schools_school"."version"' in read
     for column in ('"reports_monthlyreport"."narrative"', '"schools_school"."address"'):
@@ -67,11 +59,11 @@ def test_a_step_shows_at_once_and_only_its_row_is_rendered_again(
     as_user, bureau_admin, alice, reports
 ):
     client = as_user(bureau_admin)
-    assert "已报送" not in _tbody(list_as(client))
+    assert "已报送" not in tbody(list_as(client))
     reports[0].submit(alice)
     response = list_as(client)
-    assert _rows_rendered(response) == 1
-    assert "已报送" in _tbody(response)
+    assert rendered(response, ROW) == 1
+    assert "已报送" in tbody(response)
 
 
 def test_a_renamed_school_shows_at_once(as_user, bureau_admin, reports, school_a):
@@ -80,13 +72,13 @@ def test_a_renamed_school_shows_at_once(as_user, bureau_admin, reports, school_a
     school_a.name = "清江路小学（新校区）"
     school_a.save()
     response = list_as(client)
-    assert _rows_rendered(response) == 1
-    assert "清江路小学（新校区）" in _tbody(response)
+    assert rendered(response, ROW) == 1
+    assert "清江路小学（新校区）" in tbody(response)
 
 
 def test_a_school_user_gets_rows_without_the_school(as_user, bureau_admin, alice, reports):
     list_as(as_user(bureau_admin))  # the bureau's rows kept first
     response = list_as(as_user(alice))
-    assert _rows_rendered(response) == 1
-    assert reports[0].school.name not in _tbody(response)
-    assert "2014-09" in _tbody(response)
+    assert rendered(response, ROW) == 1
+    assert reports[0].school.name not in tbody(response)
+    assert "2014-09" in tbody(response)
