@@ -121,11 +121,14 @@ def rows(
 ) -> SafeString:
     """Each object's row, `template_name` rendered with `context` and the object as `name`,
     taken from the cache where its `key(object)` was rendered before. Objects read with only
-    what their keys need come with `whole`, which reads those not kept whole, by pk, in one go
-    (one that has gone meanwhile has no row)."""
+    what their keys need (deferred fields: `row_keys`) are read whole by `whole`, those not
+    kept, by pk, in one go (one that has gone meanwhile has no row); objects read whole are
+    rendered as they are."""
     objects = list(objects)
     if not objects:
         return mark_safe("")
+    if not objects[0].get_deferred_fields():
+        whole = None
     template = get_template(template_name)
 
     def render(missing: list[tuple[str, Any]]) -> dict[str, str]:

@@ -27,14 +27,12 @@ def ledger_rows(context: template.Context, hazards: Any) -> SafeString:
         shown = fragments.versions(hazard, hazard.school, hazard.area)
         return (*shown, int(school_user), today.isoformat())
 
-    hazards = list(hazards)
     # The ledger's page reads only the rows' keys (`HazardQuerySet.row_keys`).
-    keys_only = bool(hazards) and bool(hazards[0].get_deferred_fields())
     return fragments.rows(
         "hazards/_row.html",
         hazards,
         key,
         {"is_school_user": school_user},
         name="hazard",
-        whole=Hazard.objects.all().rows_whole if keys_only else None,
+        whole=Hazard.objects.all().rows_whole,
     )

@@ -25,13 +25,11 @@ def monthly_rows(context: template.Context, reports: Any) -> SafeString:
     def key(report: Any) -> tuple[Any, ...]:
         return (*fragments.versions(report, report.school), int(school_user))
 
-    reports = list(reports)
-    keys_only = bool(reports) and bool(reports[0].get_deferred_fields())
     return fragments.rows(
         "reports/_monthly_row.html",
         reports,
         key,
         {"is_school_user": school_user},
         name="r",
-        whole=MonthlyReport.objects.all().rows_whole if keys_only else None,
+        whole=MonthlyReport.objects.all().rows_whole,
     )
